@@ -60,3 +60,59 @@ type TicketForm struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
+
+// ApplyFieldValue sets field f on t to value and keeps dropdown tags in step, as
+// Zendesk does: a tagger field's value is also a tag on the ticket, so setting the
+// field removes the previous option's tag and adds the new one.
+func ApplyFieldValue(t *Ticket, f *TicketField, value string) {
+	if f.Type == FieldTagger {
+		if old := t.Field(f.ID); old != "" {
+			t.Tags = removeTag(t.Tags, old)
+		}
+		if value != "" && !t.HasTag(value) {
+			t.Tags = append(t.Tags, value)
+		}
+	}
+	if f.Type == FieldCheckbox && f.Tag != "" {
+		t.Tags = removeTag(t.Tags, f.Tag)
+		if value == "true" {
+			t.Tags = append(t.Tags, f.Tag)
+		}
+	}
+	t.SetField(f.ID, value)
+}
+
+// SyncFieldsFromTags is the reverse direction: when tags were edited directly, a
+// dropdown whose option tag is present takes that option, and one whose tag was
+// removed is cleared.
+func SyncFieldsFromTags(t *Ticket, fields []TicketField) {
+	for i := range fields {
+		f := &fields[i]
+		if f.Type != FieldTagger {
+			continue
+		}
+		cur := t.Field(f.ID)
+		if cur != "" && !t.HasTag(cur) {
+			t.SetField(f.ID, "")
+			cur = ""
+		}
+		if cur == "" {
+			for _, o := range f.Options {
+				if t.HasTag(o.Value) {
+					t.SetField(f.ID, o.Value)
+					break
+				}
+			}
+		}
+	}
+}
+
+func removeTag(tags []string, tag string) []string {
+	out := tags[:0:0]
+	for _, x := range tags {
+		if x != tag {
+			out = append(out, x)
+		}
+	}
+	return out
+}
