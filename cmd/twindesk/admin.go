@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/twindesk/twindesk/internal/config"
+	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/instance"
+)
+
+const adminUsage = `Usage:
+  twindesk admin create-user  --email E --name N --role admin|agent|end-user [--data D | --database-url U]
+  twindesk admin create-token --email E                                     [--data D | --database-url U]
+  twindesk admin set-password --email E   (reads the password from standard input)
+`
+
+func admin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, adminUsage)
+		return errors.New("admin: no subcommand given")
+	}
+	var s config.Store
+	var email, name, role string
+	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	config.StoreFlags(fs, &s)
+	fs.StringVar(&email, "email", "", "the user's email")
+	fs.StringVar(&name, "name", "", "the user's name (create-user)")
+	fs.StringVar(&role, "role", "agent", "admin, agent or end-user (create-user)")
+	if err := config.Parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if email == "" {
+		return errors.New("admin: --email is required")
+	}
+	db, err := instance.OpenStore(ctx, s)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	d := desk.New(db, slog.New(slog.NewTextHandler(stderr, nil)))
+	switch args[0] {
+	case "create-user":
+		u, err := d.BootstrapUser(ctx, desk.UserInput{Name: &name, Email: &email, Role: &role})
+		if err != nil {
+			return fmt.Errorf("admin: create user: %w", err)
+		}
+		fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
+	case "create-token":
+		token, err := d.CreateToken(ctx, email)
+		if err != nil {
+			return fmt.Errorf("admin: create token: %w", err)
+		}
+		fmt.Fprintf(stdout, "API token for %s (shown once; use Basic auth %s/token:<token> or Bearer <token>):\n%s\n", email, email, token)
+	case "set-password":
+		pw, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("admin: read password: %w", err)
+		}
+		if err := d.SetPassword(ctx, email, strings.TrimRight(pw, "\r\n")); err != nil {
+			return fmt.Errorf("admin: set password: %w", err)
+		}
+		fmt.Fprintf(stdout, "password set for %s\n", email)
+	default:
+		fmt.Fprint(stderr, adminUsage)
+		return fmt.Errorf("admin: unknown subcommand %q", args[0])
+	}
+	return nil
+}

@@ -1,0 +1,62 @@
+// Command twindesk runs a Zendesk-compatible helpdesk instance and its tooling.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `twindesk: a Zendesk-compatible helpdesk
+
+Usage:
+  twindesk serve  [flags]                   run one instance
+  twindesk admin  create-user|create-token|set-password [flags]
+  twindesk migrate [flags]                  apply database migrations and exit
+
+Run "twindesk <command> --help" for the flags of a command. Every flag also reads
+a TWINDESK_* environment variable (--database-url -> TWINDESK_DATABASE_URL).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "twindesk:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stderr)
+	case "admin":
+		return admin(ctx, args[1:], stdin, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level)) // validated by config; defaults to info
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}

@@ -1,0 +1,130 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+type commentJSON struct {
+	ID          int64   `json:"id"`
+	Type        string  `json:"type"`
+	AuthorID    int64   `json:"author_id"`
+	Body        string  `json:"body"`
+	HTMLBody    string  `json:"html_body"`
+	PlainBody   string  `json:"plain_body"`
+	Public      bool    `json:"public"`
+	Attachments []any   `json:"attachments"`
+	AuditID     int64   `json:"audit_id"`
+	Via         viaJSON `json:"via"`
+	Metadata    any     `json:"metadata"`
+	CreatedAt   string  `json:"created_at"`
+}
+
+func commentOut(c *model.Comment) commentJSON {
+	return commentJSON{ID: c.ID, Type: "Comment", AuthorID: c.AuthorID, Body: c.Body, HTMLBody: htmlBody(c.Body),
+		PlainBody: c.Body, Public: c.Public, Attachments: []any{}, AuditID: c.AuditID, Via: via(c.Via),
+		Metadata: map[string]any{"system": map[string]any{}, "custom": map[string]any{}}, CreatedAt: zt(c.CreatedAt)}
+}
+
+func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	actor := currentUser(r.Context())
+	if _, err := s.desk.Ticket(r.Context(), actor, id); err != nil {
+		return err
+	}
+	p, err := parsePager(r)
+	if err != nil {
+		return err
+	}
+	rows, err := s.desk.DB().Read().Comments(r.Context(), id, p.storePage())
+	if err != nil {
+		return err
+	}
+	rows, more := trim(p, rows)
+	out := make([]commentJSON, 0, len(rows))
+	for i := range rows {
+		if rows[i].Public || actor.Role.IsStaff() { // end users never see internal notes
+			out = append(out, commentOut(&rows[i]))
+		}
+	}
+	count := int64(-1)
+	if !p.cursor {
+		if count, err = s.desk.DB().Read().CountComments(r.Context(), id); err != nil {
+			return err
+		}
+	}
+	cid := func(c model.Comment) int64 { return c.ID }
+	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"comments": out}, more, firstID(rows, cid), lastID(rows, cid), count))
+	return nil
+}
+
+type auditJSON struct {
+	ID        int64            `json:"id"`
+	TicketID  int64            `json:"ticket_id"`
+	CreatedAt string           `json:"created_at"`
+	AuthorID  int64            `json:"author_id"`
+	Metadata  any              `json:"metadata"`
+	Via       viaJSON          `json:"via"`
+	Events    []map[string]any `json:"events"`
+}
+
+// auditOut renders an audit. Event ids are derived from the audit id and position,
+// since events are stored inside their audit.
+func (s *Server) auditOut(a *model.Audit) auditJSON {
+	events := make([]map[string]any, 0, len(a.Events))
+	for i, e := range a.Events {
+		ev := map[string]any{"id": a.ID*1000 + int64(i), "type": e.Type}
+		switch e.Type {
+		case "Comment":
+			ev["body"], ev["html_body"], ev["plain_body"] = e.Body, htmlBody(e.Body), e.Body
+			ev["public"], ev["author_id"], ev["attachments"] = e.Public != nil && *e.Public, e.AuthorID, []any{}
+		case "Notification":
+			ev["subject"], ev["body"], ev["recipients"] = e.Subject, e.Body, e.Recipients
+			ev["via"] = map[string]any{"channel": "rule", "source": map[string]any{"from": map[string]any{"id": e.ViaTriggerID}}}
+		default:
+			ev["field_name"], ev["value"] = e.FieldName, e.Value
+			if e.Type == "Change" {
+				ev["previous_value"] = e.PreviousValue
+			}
+			if e.ViaTriggerID != 0 {
+				ev["via"] = map[string]any{"channel": "rule", "source": map[string]any{"from": map[string]any{"id": e.ViaTriggerID}, "rel": "trigger"}}
+			}
+		}
+		events = append(events, ev)
+	}
+	return auditJSON{ID: a.ID, TicketID: a.TicketID, CreatedAt: zt(a.CreatedAt), AuthorID: a.AuthorID,
+		Metadata: map[string]any{"system": map[string]any{}, "custom": map[string]any{}}, Via: via(a.Via), Events: events}
+}
+
+func (s *Server) listAudits(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := requireStaffAPI(r); err != nil {
+		return err
+	}
+	if _, err := s.desk.Ticket(r.Context(), currentUser(r.Context()), id); err != nil {
+		return err
+	}
+	p, err := parsePager(r)
+	if err != nil {
+		return err
+	}
+	rows, err := s.desk.DB().Read().Audits(r.Context(), id, p.storePage())
+	if err != nil {
+		return err
+	}
+	rows, more := trim(p, rows)
+	out := make([]auditJSON, len(rows))
+	for i := range rows {
+		out[i] = s.auditOut(&rows[i])
+	}
+	aid := func(a model.Audit) int64 { return a.ID }
+	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"audits": out}, more, firstID(rows, aid), lastID(rows, aid), -1))
+	return nil
+}

@@ -1,0 +1,165 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+// maxBody is the largest request body accepted; larger ones get a 413.
+const maxBody = 1 << 20
+
+// decode reads a JSON body into v. Malformed JSON is a 400; a value of the wrong
+// type is a 422 that names the field; an oversized body is a 413.
+func decode(r *http.Request, v any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errTooLarge
+	}
+	if err != nil {
+		return badRequest("could not read the request body")
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return badRequest("the request body is empty; send a JSON object")
+	}
+	return decodeBytes(body, v)
+}
+
+func decodeBytes(body []byte, v any) error {
+	err := json.Unmarshal(body, v)
+	var ute *json.UnmarshalTypeError
+	var fe *fieldTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &fe):
+		return recordInvalid(model.Invalid(fe.field, "InvalidValue", "%s", fe.msg))
+	case errors.As(err, &ute):
+		field := ute.Field
+		if i := strings.LastIndexByte(field, '.'); i >= 0 {
+			field = field[i+1:]
+		}
+		return recordInvalid(model.Invalid(field, "InvalidValue", "%s: must be a %s, not a JSON %s", field, jsonTypeName(ute.Type.Kind().String()), ute.Value))
+	default:
+		return badRequest("malformed JSON: " + err.Error())
+	}
+}
+
+func jsonTypeName(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "float"):
+		return "number"
+	case kind == "slice":
+		return "list"
+	case kind == "struct", kind == "map", kind == "ptr":
+		return "object"
+	}
+	return kind
+}
+
+// fieldTypeError is returned by the lenient field types below.
+type fieldTypeError struct{ field, msg string }
+
+func (e *fieldTypeError) Error() string { return e.msg }
+
+// optID is an id field that may be absent, null, a number, a numeric string, or ""
+// (which, like null, means "none"). Zendesk clients and Liquid bodies send all of these.
+type optID struct {
+	Set bool
+	Val int64
+}
+
+func (o *optID) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	s := strings.Trim(string(b), `"`)
+	if s == "null" || s == "" {
+		return nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return &fieldTypeError{"id", fmt.Sprintf("%s is not a valid id", string(b))}
+	}
+	o.Val = n
+	return nil
+}
+
+func (o optID) ptr() *int64 {
+	if !o.Set {
+		return nil
+	}
+	return &o.Val
+}
+
+// optString is a string field where null means "clear".
+type optString struct {
+	Set bool
+	Val string
+}
+
+func (o *optString) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(b, &o.Val); err != nil {
+		return &fieldTypeError{"value", fmt.Sprintf("%s is not a string", string(b))}
+	}
+	return nil
+}
+
+func (o optString) ptr() *string {
+	if !o.Set {
+		return nil
+	}
+	return &o.Val
+}
+
+// flexString accepts a string or a number (go-zendesk sends locale_id as a string).
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*f = flexString(s)
+		return nil
+	}
+	*f = flexString(strings.Trim(string(b), `"`))
+	return nil
+}
+
+// fieldValue normalises a custom field value to the string twindesk keeps: strings
+// as they are, numbers as written, booleans as "true"/"false", null as "" (clear),
+// lists joined with spaces.
+func fieldValue(raw json.RawMessage) (string, error) {
+	var v any
+	if len(raw) == 0 {
+		return "", nil
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "", err
+	}
+	switch x := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return x, nil
+	case bool:
+		return strconv.FormatBool(x), nil
+	case float64:
+		return string(raw), nil
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, p := range x {
+			parts = append(parts, fmt.Sprint(p))
+		}
+		return strings.Join(parts, " "), nil
+	}
+	return "", fmt.Errorf("unsupported value %s", string(raw))
+}

@@ -1,0 +1,86 @@
+// Package api serves twindesk's Zendesk-compatible REST API v2: the same paths,
+// JSON shapes and error bodies, so Zendesk clients work against it unchanged.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/twindesk/twindesk/internal/desk"
+)
+
+// Config tunes the API.
+type Config struct {
+	// BaseURL is the public URL of this instance, used in "url" fields and links.
+	BaseURL string
+	// RatePerMinute is each user's request budget; 0 disables the limit.
+	RatePerMinute int
+}
+
+// Server holds what the handlers need.
+type Server struct {
+	desk    *desk.Service
+	log     *slog.Logger
+	cfg     Config
+	limiter *limiter
+}
+
+// New returns the API server.
+func New(d *desk.Service, log *slog.Logger, cfg Config) *Server {
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	return &Server{desk: d, log: log, cfg: cfg, limiter: newLimiter(cfg.RatePerMinute)}
+}
+
+// Routes returns every API route. Paths accept an optional ".json" suffix, as
+// Zendesk's do; ServeMux wildcards can't carry a suffix ("{id}.json"), so the suffix
+// is trimmed before routing.
+func (s *Server) Routes() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(method, path string, h handlerFunc) {
+		mux.Handle(method+" /api/v2"+path, s.authenticated(h))
+	}
+	handle("GET", "/tickets", s.listTickets)
+	handle("POST", "/tickets", s.createTicket)
+	handle("GET", "/tickets/count", s.countTickets)
+	handle("GET", "/tickets/show_many", s.showManyTickets)
+	handle("GET", "/tickets/{id}", s.showTicket)
+	handle("PUT", "/tickets/{id}", s.updateTicket)
+	handle("DELETE", "/tickets/{id}", s.deleteTicket)
+	handle("GET", "/tickets/{id}/comments", s.listComments)
+	handle("GET", "/tickets/{id}/audits", s.listAudits)
+
+	handle("GET", "/users", s.listUsers)
+	handle("POST", "/users", s.createUser)
+	handle("POST", "/users/create_or_update", s.createOrUpdateUser)
+	handle("GET", "/users/search", s.searchUsers)
+	handle("GET", "/users/me", s.showMe)
+	handle("GET", "/users/{id}", s.showUser)
+	handle("PUT", "/users/{id}", s.updateUser)
+
+	handle("GET", "/groups", s.listGroups)
+	handle("POST", "/groups", s.createGroup)
+	handle("GET", "/groups/{id}", s.showGroup)
+	handle("PUT", "/groups/{id}", s.updateGroup)
+	handle("DELETE", "/groups/{id}", s.deleteGroup)
+	handle("GET", "/group_memberships", s.listMemberships)
+	handle("POST", "/group_memberships", s.createMembership)
+	handle("DELETE", "/group_memberships/{id}", s.deleteMembership)
+	handle("GET", "/users/{id}/group_memberships", s.listMemberships)
+
+	mux.Handle("/api/v2/", s.authenticated(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
+	return trimJSONSuffix(mux)
+}
+
+func trimJSONSuffix(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := strings.CutSuffix(r.URL.Path, ".json"); ok {
+			r2 := *r
+			u := *r.URL
+			u.Path, u.RawPath = p, ""
+			r2.URL = &u
+			r = &r2
+		}
+		next.ServeHTTP(w, r)
+	})
+}

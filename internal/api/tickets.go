@@ -1,0 +1,206 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// idsParam parses "?ids=1,2,3" (at most 100 ids).
+func idsParam(r *http.Request) ([]int64, error) {
+	raw := r.URL.Query().Get("ids")
+	if raw == "" {
+		return nil, badRequest("ids is required, e.g. ?ids=1,2,3")
+	}
+	var ids []int64
+	for _, part := range strings.Split(raw, ",") {
+		id, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
+		if err != nil || id <= 0 {
+			return nil, badRequest("ids must be a comma-separated list of ticket ids")
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) > 100 {
+		return nil, badRequest("at most 100 ids per request")
+	}
+	return ids, nil
+}
+
+func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Ticket *ticketIn `json:"ticket"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	if body.Ticket == nil {
+		return recordInvalid(model.Invalid("ticket", "BlankValue", "ticket: the body must be {\"ticket\": {...}}"))
+	}
+	in, err := body.Ticket.toInput("api")
+	if err != nil {
+		return err
+	}
+	res, err := s.desk.CreateTicket(r.Context(), currentUser(r.Context()), in, r.Header.Get("Idempotency-Key"))
+	if err != nil {
+		return err
+	}
+	out := s.ticketOut(&res.Ticket)
+	w.Header().Set("Location", out.URL)
+	status := http.StatusCreated
+	if res.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, status, map[string]any{"ticket": out, "audit": s.auditOut(&res.Audit)})
+	return nil
+}
+
+func (s *Server) showTicket(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	t, err := s.desk.Ticket(r.Context(), currentUser(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketOut(&t)})
+	return nil
+}
+
+func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Ticket *ticketIn `json:"ticket"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	if body.Ticket == nil {
+		return recordInvalid(model.Invalid("ticket", "BlankValue", "ticket: the body must be {\"ticket\": {...}}"))
+	}
+	in, err := body.Ticket.toInput("api")
+	if err != nil {
+		return err
+	}
+	if body.Ticket.SafeUpdate {
+		in.UpdatedStamp, err = time.Parse(time.RFC3339, body.Ticket.UpdatedStamp)
+		if err != nil {
+			return recordInvalid(model.Invalid("updated_stamp", "InvalidValue", "updated_stamp: must be the ticket's updated_at, e.g. 2026-11-25T10:00:00Z"))
+		}
+	}
+	res, err := s.desk.UpdateTicket(r.Context(), currentUser(r.Context()), id, in)
+	if errors.Is(err, desk.ErrStale) {
+		return &apiError{http.StatusConflict, errorBody{Error: "UpdateConflict",
+			Description: "Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again."}}
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketOut(&res.Ticket), "audit": s.auditOut(&res.Audit)})
+	return nil
+}
+
+func (s *Server) deleteTicket(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.desk.DeleteTicket(r.Context(), currentUser(r.Context()), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireStaffAPI(r); err != nil {
+		return err
+	}
+	p, err := parsePager(r)
+	if err != nil {
+		return err
+	}
+	f := store.TicketFilter{ExternalID: r.URL.Query().Get("external_id")}
+	rows, err := s.desk.DB().Read().ListTickets(r.Context(), f, p.storePage())
+	if err != nil {
+		return err
+	}
+	rows, more := trim(p, rows)
+	count := int64(-1)
+	if !p.cursor {
+		if count, err = s.desk.DB().Read().CountTickets(r.Context(), f); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"tickets": s.ticketsOut(rows)}, more, firstID(rows, tid), lastID(rows, tid), count))
+	return nil
+}
+
+func tid(t model.Ticket) int64 { return t.ID }
+
+func firstID[T any](rows []T, id func(T) int64) int64 {
+	if len(rows) == 0 {
+		return 0
+	}
+	return id(rows[0])
+}
+
+func lastID[T any](rows []T, id func(T) int64) int64 {
+	if len(rows) == 0 {
+		return 0
+	}
+	return id(rows[len(rows)-1])
+}
+
+func (s *Server) ticketsOut(rows []model.Ticket) []ticketJSON {
+	out := make([]ticketJSON, len(rows))
+	for i := range rows {
+		out[i] = s.ticketOut(&rows[i])
+	}
+	return out
+}
+
+func (s *Server) showManyTickets(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireStaffAPI(r); err != nil {
+		return err
+	}
+	ids, err := idsParam(r)
+	if err != nil {
+		return err
+	}
+	rows, err := s.desk.DB().Read().TicketsByIDs(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tickets": s.ticketsOut(rows), "next_page": nil, "previous_page": nil, "count": len(rows)})
+	return nil
+}
+
+func (s *Server) countTickets(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireStaffAPI(r); err != nil {
+		return err
+	}
+	n, err := s.desk.DB().Read().CountTickets(r.Context(), store.TicketFilter{})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"count": map[string]any{"value": n, "refreshed_at": zt(time.Now())}})
+	return nil
+}

@@ -1,0 +1,216 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+type userJSON struct {
+	ID             int64          `json:"id"`
+	URL            string         `json:"url"`
+	Name           string         `json:"name"`
+	Email          string         `json:"email"`
+	Role           string         `json:"role"`
+	RoleType       any            `json:"role_type"`
+	ExternalID     any            `json:"external_id"`
+	Active         bool           `json:"active"`
+	Verified       bool           `json:"verified"`
+	Suspended      bool           `json:"suspended"`
+	DefaultGroupID any            `json:"default_group_id"`
+	LocaleID       int64          `json:"locale_id"`
+	Locale         string         `json:"locale"`
+	TimeZone       string         `json:"time_zone"`
+	OrganizationID any            `json:"organization_id"`
+	Tags           []string       `json:"tags"`
+	UserFields     map[string]any `json:"user_fields"`
+	CreatedAt      string         `json:"created_at"`
+	UpdatedAt      string         `json:"updated_at"`
+}
+
+func (s *Server) userOut(u *model.User) userJSON {
+	return userJSON{ID: u.ID, URL: fmt.Sprintf("%s/api/v2/users/%d.json", s.cfg.BaseURL, u.ID), Name: u.Name,
+		Email: u.Email, Role: string(u.Role), ExternalID: nullable(u.ExternalID), Active: u.Active, Verified: true,
+		Suspended: !u.Active, DefaultGroupID: nullable(u.DefaultGroupID), LocaleID: 1, Locale: "en-US", TimeZone: "UTC",
+		Tags: []string{}, UserFields: map[string]any{}, CreatedAt: zt(u.CreatedAt), UpdatedAt: zt(u.UpdatedAt)}
+}
+
+func (s *Server) usersOut(rows []model.User) []userJSON {
+	out := make([]userJSON, len(rows))
+	for i := range rows {
+		out[i] = s.userOut(&rows[i])
+	}
+	return out
+}
+
+type userIn struct {
+	Name       optString  `json:"name"`
+	Email      optString  `json:"email"`
+	Role       optString  `json:"role"`
+	ExternalID optString  `json:"external_id"`
+	Suspended  *bool      `json:"suspended"`
+	LocaleID   flexString `json:"locale_id"`
+	Verified   bool       `json:"verified"`
+	SkipVerify bool       `json:"skip_verify_email"`
+}
+
+func decodeUser(r *http.Request) (desk.UserInput, error) {
+	var body struct {
+		User *userIn `json:"user"`
+	}
+	if err := decode(r, &body); err != nil {
+		return desk.UserInput{}, err
+	}
+	if body.User == nil {
+		return desk.UserInput{}, recordInvalid(model.Invalid("user", "BlankValue", "user: the body must be {\"user\": {...}}"))
+	}
+	u := body.User
+	in := desk.UserInput{Name: u.Name.ptr(), Email: u.Email.ptr(), Role: u.Role.ptr(), ExternalID: u.ExternalID.ptr()}
+	if u.Suspended != nil {
+		active := !*u.Suspended
+		in.Active = &active
+	}
+	return in, nil
+}
+
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
+	in, err := decodeUser(r)
+	if err != nil {
+		return err
+	}
+	u, err := s.desk.CreateUser(r.Context(), currentUser(r.Context()), in)
+	if err != nil {
+		return err
+	}
+	out := s.userOut(&u)
+	w.Header().Set("Location", out.URL)
+	writeJSON(w, http.StatusCreated, map[string]any{"user": out})
+	return nil
+}
+
+func (s *Server) createOrUpdateUser(w http.ResponseWriter, r *http.Request) error {
+	in, err := decodeUser(r)
+	if err != nil {
+		return err
+	}
+	u, created, err := s.desk.CreateOrUpdateUser(r.Context(), currentUser(r.Context()), in)
+	if err != nil {
+		return err
+	}
+	out := s.userOut(&u)
+	w.Header().Set("Location", out.URL)
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, map[string]any{"user": out})
+	return nil
+}
+
+func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	in, err := decodeUser(r)
+	if err != nil {
+		return err
+	}
+	u, err := s.desk.UpdateUser(r.Context(), currentUser(r.Context()), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user": s.userOut(&u)})
+	return nil
+}
+
+func (s *Server) showUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	u, err := s.desk.User(r.Context(), currentUser(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user": s.userOut(&u)})
+	return nil
+}
+
+func (s *Server) showMe(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r.Context())
+	writeJSON(w, http.StatusOK, map[string]any{"user": s.userOut(&u)})
+	return nil
+}
+
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireStaffAPI(r); err != nil {
+		return err
+	}
+	p, err := parsePager(r)
+	if err != nil {
+		return err
+	}
+	role := model.Role(r.URL.Query().Get("role"))
+	if role != "" && !role.Valid() {
+		return badRequest("role must be end-user, agent or admin")
+	}
+	rows, err := s.desk.DB().Read().ListUsers(r.Context(), role, p.storePage())
+	if err != nil {
+		return err
+	}
+	rows, more := trim(p, rows)
+	count := int64(-1)
+	if !p.cursor {
+		if count, err = s.desk.DB().Read().CountUsers(r.Context(), role); err != nil {
+			return err
+		}
+	}
+	uid := func(u model.User) int64 { return u.ID }
+	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"users": s.usersOut(rows)}, more, firstID(rows, uid), lastID(rows, uid), count))
+	return nil
+}
+
+// searchUsers matches ?query= against name and email, or ?external_id= exactly.
+func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireStaffAPI(r); err != nil {
+		return err
+	}
+	p, err := parsePager(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	var rows []model.User
+	switch {
+	case q.Get("external_id") != "":
+		u, err := s.desk.DB().Read().UserByExternalID(r.Context(), q.Get("external_id"))
+		if err == nil {
+			rows = []model.User{u}
+		}
+	case q.Get("query") != "":
+		rows, err = s.desk.DB().Read().SearchUsers(r.Context(), userQueryText(q.Get("query")), p.storePage())
+		if err != nil {
+			return err
+		}
+	default:
+		return badRequest("query or external_id is required")
+	}
+	rows, more := trim(p, rows)
+	uid := func(u model.User) int64 { return u.ID }
+	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"users": s.usersOut(rows)}, more, firstID(rows, uid), lastID(rows, uid), int64(len(rows))))
+	return nil
+}
+
+// userQueryText strips a leading "email:" or "name:" keyword, the forms of the
+// search syntax clients use for user lookups.
+func userQueryText(q string) string {
+	for _, k := range []string{"email:", "name:", "type:user "} {
+		if len(q) > len(k) && q[:len(k)] == k {
+			q = q[len(k):]
+		}
+	}
+	return q
+}

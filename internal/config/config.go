@@ -1,0 +1,91 @@
+// Package config reads twindesk's typed configuration from flags and TWINDESK_*
+// environment variables. A flag given on the command line wins over its variable.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// Store selects the database.
+type Store struct {
+	DataDir     string
+	DatabaseURL string
+}
+
+// Serve is the configuration of `twindesk serve`.
+type Serve struct {
+	Store
+	Addr            string
+	BaseURL         string
+	LogLevel        string
+	RatePerMinute   int
+	ShutdownTimeout time.Duration
+	Confidential    bool
+	WebhookHosts    string
+}
+
+// envName turns a flag name into its variable: database-url -> TWINDESK_DATABASE_URL.
+func envName(flagName string) string {
+	return "TWINDESK_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// StoreFlags registers the database flags shared by every command.
+func StoreFlags(fs *flag.FlagSet, s *Store) {
+	fs.StringVar(&s.DataDir, "data", "./data", "data directory holding the SQLite database (env TWINDESK_DATA)")
+	fs.StringVar(&s.DatabaseURL, "database-url", "", "PostgreSQL URL, e.g. postgres://user:pass@host/db; overrides --data (env TWINDESK_DATABASE_URL)")
+}
+
+// ServeFlags registers the flags of `twindesk serve`.
+func ServeFlags(fs *flag.FlagSet, c *Serve) {
+	StoreFlags(fs, &c.Store)
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on (env TWINDESK_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of this instance, used in links; default http://<addr> (env TWINDESK_BASE_URL)")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error; debug adds one line per request (env TWINDESK_LOG_LEVEL)")
+	fs.IntVar(&c.RatePerMinute, "rate-limit", 60000, "API requests per minute per user, 0 for none (env TWINDESK_RATE_LIMIT)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain requests on SIGTERM (env TWINDESK_SHUTDOWN_TIMEOUT)")
+	fs.BoolVar(&c.Confidential, "confidential", false, "secure-instance mode: restrict webhooks (env TWINDESK_CONFIDENTIAL)")
+	fs.StringVar(&c.WebhookHosts, "webhook-hosts", "", "comma-separated hosts webhooks may call in confidential mode (env TWINDESK_WEBHOOK_HOSTS)")
+}
+
+// Parse parses args, then fills every flag not given on the command line from its
+// environment variable.
+func Parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		v, ok := os.LookupEnv(envName(f.Name))
+		if given[f.Name] || !ok {
+			return
+		}
+		if err := f.Value.Set(v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, err))
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// Validate checks a serve configuration.
+func (c *Serve) Validate() error {
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("--log-level %q: use debug, info, warn or error", c.LogLevel)
+	}
+	if c.RatePerMinute < 0 {
+		return errors.New("--rate-limit must be 0 or more")
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	return nil
+}
+

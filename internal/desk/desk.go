@@ -1,0 +1,61 @@
+// Package desk holds twindesk's use cases. Each method owns one transaction: the
+// domain write, its audit, the triggers it sets off and the jobs they enqueue commit
+// together or not at all.
+package desk
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+// Service runs the use cases against one instance's database.
+type Service struct {
+	db  *store.DB
+	log *slog.Logger
+	now func() time.Time
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithClock replaces time.Now, for tests.
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// New returns a Service over db.
+func New(db *store.DB, log *slog.Logger, opts ...Option) *Service {
+	s := &Service{db: db, log: log, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// DB exposes the store for read-only queries that need no use-case logic.
+func (s *Service) DB() *store.DB { return s.db }
+
+// clock returns the current time truncated to the microsecond, which is what the
+// database keeps, so values compare equal after a round trip.
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// requireStaff returns model.ErrForbidden unless actor is an agent or admin.
+func requireStaff(actor model.User) error {
+	if !actor.Role.IsStaff() {
+		return fmt.Errorf("desk: %s: %w", actor.Role, model.ErrForbidden)
+	}
+	return nil
+}
+
+// requireAdmin returns model.ErrForbidden unless actor is an admin.
+func requireAdmin(actor model.User) error {
+	if actor.Role != model.RoleAdmin {
+		return fmt.Errorf("desk: %s: %w", actor.Role, model.ErrForbidden)
+	}
+	return nil
+}
+
+func isNotFound(err error) bool { return errors.Is(err, model.ErrNotFound) }

@@ -1,0 +1,228 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+// idempotencyWindow is how long an Idempotency-Key on ticket creation is honoured.
+const idempotencyWindow = 2 * time.Hour
+
+// ErrStale is returned by a safe update when the ticket changed since the caller read it.
+var ErrStale = errors.New("ticket changed since updated_stamp")
+
+// TicketResult is what a create or update produced.
+type TicketResult struct {
+	Ticket model.Ticket
+	Audit  model.Audit
+	// Replayed is set when an Idempotency-Key matched an earlier create: nothing new
+	// was written and Ticket is the one created then.
+	Replayed bool
+}
+
+// CreateTicket creates a ticket with its first comment. When idemKey is not empty
+// and the same user created a ticket with it in the last two hours, that ticket is
+// returned and nothing is written.
+func (s *Service) CreateTicket(ctx context.Context, actor model.User, in TicketInput, idemKey string) (TicketResult, error) {
+	var res TicketResult
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		if idemKey != "" {
+			id, err := tx.IdempotentTicket(ctx, actor.ID, idemKey, s.clock().Add(-idempotencyWindow))
+			if err == nil {
+				res.Replayed = true
+				res.Ticket, err = tx.Ticket(ctx, id)
+				return err
+			}
+			if !isNotFound(err) {
+				return err
+			}
+		}
+		var err error
+		if res, err = s.createTicket(ctx, tx, actor, in); err != nil {
+			return err
+		}
+		if idemKey != "" {
+			return tx.SaveIdempotencyKey(ctx, actor.ID, idemKey, res.Ticket.ID, s.clock())
+		}
+		return nil
+	})
+	return res, err
+}
+
+func (s *Service) createTicket(ctx context.Context, tx *store.Tx, actor model.User, in TicketInput) (TicketResult, error) {
+	now := s.clock()
+	t := model.Ticket{Status: model.StatusNew, RequesterID: actor.ID, SubmitterID: actor.ID, Via: viaOr(in.Via), CreatedAt: now, UpdatedAt: now}
+	v := &model.ValidationError{}
+	if in.Comment == nil || in.Comment.Body == "" {
+		v.Add("base", "BlankValue", "Description: cannot be blank")
+	}
+	if !actor.Role.IsStaff() {
+		in = endUserCreate(in)
+	}
+	in.applyScalars(&t, v)
+	if err := s.resolvePeople(ctx, tx, &in, &t, v); err != nil {
+		return TicketResult{}, err
+	}
+	if err := s.applyFields(ctx, tx, &in, nil, &t, v); err != nil {
+		return TicketResult{}, err
+	}
+	statusRules(nil, &t, actor, v)
+	if err := v.OrNil(); err != nil {
+		return TicketResult{}, err
+	}
+	t.Description = in.Comment.Body
+	comment := s.newComment(actor, in.Comment, t.Via, now)
+	// The ticket row is inserted before triggers run so that rendered notifications
+	// and audit events can name its id; triggers then update it in place.
+	id, err := tx.CreateTicket(ctx, &t)
+	if err != nil {
+		return TicketResult{}, err
+	}
+	t.ID = id
+	return s.commitChange(ctx, tx, actor, nil, &t, comment)
+}
+
+// endUserCreate keeps only what an end user may set on their own request.
+func endUserCreate(in TicketInput) TicketInput {
+	out := TicketInput{Subject: in.Subject, Comment: in.Comment, CustomFields: in.CustomFields, TicketFormID: in.TicketFormID, Via: in.Via}
+	if out.Comment != nil {
+		pub := true
+		out.Comment.Public = &pub
+	}
+	return out
+}
+
+func viaOr(via string) string {
+	if via == "" {
+		return "api"
+	}
+	return via
+}
+
+func (s *Service) newComment(actor model.User, in *CommentInput, via string, now time.Time) *model.Comment {
+	if in == nil || in.Body == "" {
+		return nil
+	}
+	c := &model.Comment{AuthorID: actor.ID, Body: in.Body, Public: true, Via: via, CreatedAt: now}
+	if in.Public != nil {
+		c.Public = *in.Public
+	}
+	if in.AuthorID != 0 && actor.Role.IsStaff() {
+		c.AuthorID = in.AuthorID
+	}
+	return c
+}
+
+// UpdateTicket applies in to ticket id: fields, tags, comment, then triggers.
+func (s *Service) UpdateTicket(ctx context.Context, actor model.User, id int64, in TicketInput) (TicketResult, error) {
+	var res TicketResult
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		var err error
+		res, err = s.updateTicket(ctx, tx, actor, id, in)
+		return err
+	})
+	return res, err
+}
+
+func (s *Service) updateTicket(ctx context.Context, tx *store.Tx, actor model.User, id int64, in TicketInput) (TicketResult, error) {
+	t, err := tx.Ticket(ctx, id)
+	if err != nil {
+		return TicketResult{}, err
+	}
+	if err := s.canSee(ctx, tx, actor, &t); err != nil {
+		return TicketResult{}, err
+	}
+	if !actor.Role.IsStaff() {
+		in = TicketInput{Comment: in.Comment, Via: in.Via}
+	}
+	if !in.UpdatedStamp.IsZero() && !t.UpdatedAt.Truncate(time.Second).Equal(in.UpdatedStamp.Truncate(time.Second)) {
+		return TicketResult{}, fmt.Errorf("desk: ticket %d: %w", id, ErrStale)
+	}
+	before := t.Clone()
+	if t.Status == model.StatusClosed {
+		return TicketResult{}, model.Invalid("status", "InvalidValue", "Status: closed prevents ticket update")
+	}
+	v := &model.ValidationError{}
+	in.applyScalars(&t, v)
+	if err := s.resolvePeople(ctx, tx, &in, &t, v); err != nil {
+		return TicketResult{}, err
+	}
+	if err := s.applyFields(ctx, tx, &in, &before, &t, v); err != nil {
+		return TicketResult{}, err
+	}
+	statusRules(&before, &t, actor, v)
+	if err := v.OrNil(); err != nil {
+		return TicketResult{}, err
+	}
+	now := s.clock()
+	t.UpdatedAt = now
+	return s.commitChange(ctx, tx, actor, &before, &t, s.newComment(actor, in.Comment, viaOr(in.Via), now))
+}
+
+// canSee enforces that end users only touch tickets they requested.
+func (s *Service) canSee(_ context.Context, _ *store.Tx, actor model.User, t *model.Ticket) error {
+	if actor.Role.IsStaff() || t.RequesterID == actor.ID {
+		return nil
+	}
+	return fmt.Errorf("desk: ticket %d: %w", t.ID, model.ErrNotFound)
+}
+
+// commitChange runs triggers on the change, then writes the ticket, the audit
+// with every event, and the comment, all in tx.
+func (s *Service) commitChange(ctx context.Context, tx *store.Tx, actor model.User, before, t *model.Ticket, c *model.Comment) (TicketResult, error) {
+	ch := &model.Change{Before: before, After: t, Comment: c, Actor: actor}
+	fired, err := s.runTriggers(ctx, tx, ch)
+	if err != nil {
+		return TicketResult{}, err
+	}
+	events := fieldEvents(before, t)
+	events = append(events, fired.Events...)
+	if c != nil {
+		pub := c.Public
+		events = append(events, model.AuditEvent{Type: "Comment", Body: c.Body, Public: &pub, AuthorID: c.AuthorID})
+	}
+	if before != nil && len(events) == 0 {
+		return TicketResult{Ticket: *before}, nil // nothing changed: no audit, as Zendesk
+	}
+	if err := tx.UpdateTicket(ctx, t); err != nil {
+		return TicketResult{}, err
+	}
+	audit := model.Audit{TicketID: t.ID, AuthorID: actor.ID, Via: t.Via, CreatedAt: t.UpdatedAt, Events: events}
+	if audit.ID, err = tx.AddAudit(ctx, &audit); err != nil {
+		return TicketResult{}, err
+	}
+	if c != nil {
+		c.TicketID, c.AuditID = t.ID, audit.ID
+		if c.ID, err = tx.AddComment(ctx, c); err != nil {
+			return TicketResult{}, err
+		}
+	}
+	if err := s.notify(ctx, tx, ch, fired); err != nil {
+		return TicketResult{}, err
+	}
+	return TicketResult{Ticket: *t, Audit: audit}, nil
+}
+
+// DeleteTicket soft-deletes a ticket; it can be restored until purged.
+func (s *Service) DeleteTicket(ctx context.Context, actor model.User, id int64) error {
+	if err := requireStaff(actor); err != nil {
+		return err
+	}
+	return s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		return tx.SoftDeleteTicket(ctx, id, actor.ID, s.clock())
+	})
+}
+
+// Ticket loads a ticket the actor may see.
+func (s *Service) Ticket(ctx context.Context, actor model.User, id int64) (model.Ticket, error) {
+	t, err := s.db.Read().Ticket(ctx, id)
+	if err != nil {
+		return t, err
+	}
+	return t, s.canSee(ctx, nil, actor, &t)
+}

@@ -1,0 +1,106 @@
+// Package instance wires one twindesk helpdesk instance together: store, use cases,
+// API and background workers. `twindesk serve`, `twindesk demo` and the end-to-end
+// tests all start instances through it.
+package instance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/api"
+	"github.com/twindesk/twindesk/internal/config"
+	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/httpx"
+	"github.com/twindesk/twindesk/internal/store"
+	"github.com/twindesk/twindesk/internal/store/postgres"
+	"github.com/twindesk/twindesk/internal/store/sqlite"
+)
+
+// OpenStore opens the database the configuration names: PostgreSQL when a URL is
+// given, SQLite in the data directory otherwise.
+func OpenStore(ctx context.Context, c config.Store) (*store.DB, error) {
+	if c.DatabaseURL != "" {
+		return postgres.Open(ctx, c.DatabaseURL)
+	}
+	return sqlite.Open(ctx, c.DataDir)
+}
+
+// Instance is one running helpdesk.
+type Instance struct {
+	cfg  config.Serve
+	log  *slog.Logger
+	DB   *store.DB
+	Desk *desk.Service
+	API  *api.Server
+}
+
+// Open opens the store and builds the services; it starts nothing.
+func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	db, err := OpenStore(ctx, cfg.Store)
+	if err != nil {
+		return nil, err
+	}
+	d := desk.New(db, log)
+	return &Instance{
+		cfg:  cfg,
+		log:  log,
+		DB:   db,
+		Desk: d,
+		API:  api.New(d, log, api.Config{BaseURL: cfg.BaseURL, RatePerMinute: cfg.RatePerMinute}),
+	}, nil
+}
+
+// Handler is the instance's whole HTTP surface.
+func (in *Instance) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/api/v2/", in.API.Routes())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := in.DB.WriteDB().PingContext(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	return httpx.Middleware(in.log, mux)
+}
+
+// Serve listens on ln until ctx is cancelled, then drains requests for up to the
+// configured shutdown timeout.
+func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           in.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), in.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close releases the database.
+func (in *Instance) Close() error { return in.DB.Close() }

@@ -1,0 +1,76 @@
+// Package postgres opens a twindesk database in PostgreSQL through pgx's
+// database/sql driver.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open connects to url and applies migrations. Reads and writes share one pool.
+func Open(ctx context.Context, url string) (*store.DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	if err := migrate(ctx, db, sub); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return store.New(db, db, Dialect()), nil
+}
+
+// migrate holds an advisory lock so that several nodes starting together on one
+// database apply each migration once.
+func migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	defer conn.Close()
+	const lockKey = 7_411_402 // arbitrary, constant: "twindesk migrations"
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, lockKey); err != nil {
+		return fmt.Errorf("postgres: migration lock: %w", err)
+	}
+	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, lockKey) }()
+	return store.Migrate(ctx, db, fsys)
+}
+
+// Dialect describes PostgreSQL to the shared store code.
+func Dialect() store.Dialect {
+	return store.Dialect{
+		Name:              "postgres",
+		IsUniqueViolation: isUniqueViolation,
+		AfterPurge: func(ctx context.Context, db *sql.DB) error {
+			// Deleted tuples keep their bytes until VACUUM reclaims them.
+			if _, err := db.ExecContext(ctx, `VACUUM tickets, comments, audits`); err != nil {
+				return fmt.Errorf("postgres: vacuum: %w", err)
+			}
+			return nil
+		},
+	}
+}
+
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}

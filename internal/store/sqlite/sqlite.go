@@ -1,0 +1,98 @@
+// Package sqlite opens a twindesk database in an embedded SQLite file.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// FileName is the database file inside the data directory.
+const FileName = "twindesk.db"
+
+// Open opens (creating if needed) the database in dataDir and applies migrations.
+// Writes go through a single connection, as SQLite allows one writer; reads use a
+// separate pool that sees committed data thanks to WAL.
+func Open(ctx context.Context, dataDir string) (*store.DB, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("sqlite: create data dir: %w", err)
+	}
+	path := filepath.Join(dataDir, FileName)
+	write, err := openPool(path, 1, "immediate")
+	if err != nil {
+		return nil, err
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	if err := store.Migrate(ctx, write, sub); err != nil {
+		_ = write.Close()
+		return nil, err
+	}
+	read, err := openPool(path, max(4, runtime.NumCPU()*2), "deferred")
+	if err != nil {
+		_ = write.Close()
+		return nil, err
+	}
+	return store.New(write, read, Dialect()), nil
+}
+
+func openPool(path string, conns int, txlock string) (*sql.DB, error) {
+	q := url.Values{}
+	q.Set("_txlock", txlock)
+	for _, p := range []string{
+		"journal_mode(WAL)",
+		"busy_timeout(10000)",
+		"synchronous(NORMAL)", // durable across process crashes in WAL mode; fsync at checkpoints
+		"foreign_keys(ON)",
+		"secure_delete(ON)", // deleted rows are zeroed, so purged tickets leave no bytes behind
+		"cache_size(-16000)",
+	} {
+		q.Add("_pragma", p)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	db.SetConnMaxLifetime(0)
+	return db, nil
+}
+
+// Dialect describes SQLite to the shared store code.
+func Dialect() store.Dialect {
+	return store.Dialect{
+		Name:              "sqlite",
+		IsUniqueViolation: isUniqueViolation,
+		AfterPurge: func(ctx context.Context, db *sql.DB) error {
+			// secure_delete zeroes freed pages in the database, but old page images can
+			// still sit in the WAL until it is checkpointed and truncated.
+			if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+				return fmt.Errorf("sqlite: checkpoint: %w", err)
+			}
+			return nil
+		},
+	}
+}
+
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}

@@ -1,0 +1,231 @@
+// Package store keeps twindesk's data in a SQL database. One implementation over
+// database/sql serves both backends; the sqlite and postgres subpackages open the
+// database, apply their dialect's migrations and describe the few differences.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+// Dialect names what differs between backends.
+type Dialect struct {
+	// Name is "sqlite" or "postgres".
+	Name string
+	// IsUniqueViolation reports whether err is a unique-constraint failure.
+	IsUniqueViolation func(err error) bool
+	// AfterPurge runs after a permanent delete has committed, so freed pages holding
+	// confidential text are scrubbed (WAL checkpoint on SQLite, VACUUM on PostgreSQL).
+	AfterPurge func(ctx context.Context, db *sql.DB) error
+}
+
+// DB is an open twindesk database: a writer pool, a reader pool and a dialect.
+// On SQLite the writer pool has a single connection, as SQLite has one writer.
+type DB struct {
+	write   *sql.DB
+	read    *sql.DB
+	dialect Dialect
+}
+
+// New wraps already-opened pools. read may equal write.
+func New(write, read *sql.DB, d Dialect) *DB {
+	return &DB{write: write, read: read, dialect: d}
+}
+
+// Dialect returns the backend's dialect.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// WriteDB is the writer pool, used by the job queue which must share the writer.
+func (db *DB) WriteDB() *sql.DB { return db.write }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Read returns queries over the reader pool.
+func (db *DB) Read() *Queries { return &Queries{q: db.read, d: &db.dialect} }
+
+// Tx is a write transaction: all queries plus the underlying *sql.Tx, which the job
+// queue uses to insert jobs in the same commit.
+type Tx struct {
+	Queries
+	SQL *sql.Tx
+}
+
+// WriteTx runs fn in one write transaction, committing when fn returns nil and
+// rolling back otherwise.
+func (db *DB) WriteTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{Queries: Queries{q: sqlTx, d: &db.dialect}, SQL: sqlTx}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Scrub runs the dialect's after-purge step.
+func (db *DB) Scrub(ctx context.Context) error {
+	if db.dialect.AfterPurge == nil {
+		return nil
+	}
+	return db.dialect.AfterPurge(ctx, db.write)
+}
+
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Queries runs statements on a pool or inside a transaction.
+type Queries struct {
+	q querier
+	d *Dialect
+}
+
+// insertID runs an INSERT ... RETURNING id.
+func (q *Queries) insertID(ctx context.Context, what, query string, args ...any) (int64, error) {
+	var id int64
+	if err := q.q.QueryRowContext(ctx, query, args...).Scan(&id); err != nil {
+		return 0, q.wrap(what, err)
+	}
+	return id, nil
+}
+
+// exec runs a statement and maps "no row affected" to model.ErrNotFound when
+// mustAffect is set.
+func (q *Queries) exec(ctx context.Context, what string, mustAffect bool, query string, args ...any) error {
+	res, err := q.q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return q.wrap(what, err)
+	}
+	if mustAffect {
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return fmt.Errorf("store: %s: %w", what, model.ErrNotFound)
+		}
+	}
+	return nil
+}
+
+// wrap maps driver errors to model sentinels once, here.
+func (q *Queries) wrap(what string, err error) error {
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("store: %s: %w", what, model.ErrNotFound)
+	case q.d.IsUniqueViolation != nil && q.d.IsUniqueViolation(err):
+		return fmt.Errorf("store: %s: %w: %w", what, model.ErrConflict, err)
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+// Migrate applies the numbered NNN_name.sql files of fsys that the database has not
+// seen, each in its own transaction with its version row. It refuses to run against
+// a database whose schema is newer than this binary knows.
+func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("store: migrations table: %w", err)
+	}
+	files, err := migrationFiles(fsys)
+	if err != nil {
+		return err
+	}
+	var current int64
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("store: schema version: %w", err)
+	}
+	if latest := files[len(files)-1].version; current > latest {
+		return fmt.Errorf("store: database schema version %d is newer than this binary's %d; upgrade twindesk", current, latest)
+	}
+	for _, f := range files {
+		if f.version <= current {
+			continue
+		}
+		if err := applyMigration(ctx, db, fsys, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type migrationFile struct {
+	version int64
+	name    string
+}
+
+func migrationFiles(fsys fs.FS) ([]migrationFile, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("store: read migrations: %w", err)
+	}
+	var files []migrationFile
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.ParseInt(num, 10, 64)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("store: migration %q is not named NNN_name.sql", e.Name())
+		}
+		files = append(files, migrationFile{version: v, name: e.Name()})
+	}
+	if len(files) == 0 {
+		return nil, errors.New("store: no migrations embedded")
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].version < files[j].version })
+	return files, nil
+}
+
+func applyMigration(ctx context.Context, db *sql.DB, fsys fs.FS, f migrationFile) error {
+	body, err := fs.ReadFile(fsys, f.name)
+	if err != nil {
+		return fmt.Errorf("store: read %s: %w", f.name, err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: migrate %s: %w", f.name, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("store: migrate %s: %w", f.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, f.version, time.Now().Unix()); err != nil {
+		return fmt.Errorf("store: record %s: %w", f.name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit %s: %w", f.name, err)
+	}
+	return nil
+}
+
+// Timestamps are stored as Unix microseconds in BIGINT columns: the same type on both
+// backends, sortable, and exact to round-trip.
+func ts(t time.Time) int64 { return t.UnixMicro() }
+
+func fromTS(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// nullID stores a zero id ("none") as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+const ticketCols = `id, subject, description, status, priority, type, requester_id, submitter_id,
+	COALESCE(assignee_id, 0), COALESCE(group_id, 0), tags, external_id, custom_fields,
+	COALESCE(ticket_form_id, 0), via, created_at, updated_at`
+
+type fieldJSON struct {
+	ID    int64  `json:"id"`
+	Value string `json:"value"`
+}
+
+func encodeFields(fs []model.FieldValue) string {
+	if len(fs) == 0 {
+		return ""
+	}
+	out := make([]fieldJSON, len(fs))
+	for i, f := range fs {
+		out[i] = fieldJSON(f)
+	}
+	b, _ := json.Marshal(out) // a slice of plain structs always marshals
+	return string(b)
+}
+
+func decodeFields(s string) ([]model.FieldValue, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var in []fieldJSON
+	if err := json.Unmarshal([]byte(s), &in); err != nil {
+		return nil, err
+	}
+	out := make([]model.FieldValue, len(in))
+	for i, f := range in {
+		out[i] = model.FieldValue(f)
+	}
+	return out, nil
+}
+
+func scanTicket(row interface{ Scan(...any) error }) (model.Ticket, error) {
+	var t model.Ticket
+	var tags, fields string
+	var created, updated int64
+	err := row.Scan(&t.ID, &t.Subject, &t.Description, &t.Status, &t.Priority, &t.Type, &t.RequesterID, &t.SubmitterID,
+		&t.AssigneeID, &t.GroupID, &tags, &t.ExternalID, &fields, &t.TicketFormID, &t.Via, &created, &updated)
+	if err != nil {
+		return t, err
+	}
+	t.Tags = strings.Fields(tags)
+	t.CreatedAt, t.UpdatedAt = fromTS(created), fromTS(updated)
+	t.CustomFields, err = decodeFields(fields)
+	return t, err
+}
+
+func (q *Queries) tickets(ctx context.Context, query string, args ...any) ([]model.Ticket, error) {
+	rows, err := q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, q.wrap("list tickets", err)
+	}
+	defer rows.Close()
+	var out []model.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, q.wrap("scan ticket", err)
+		}
+		out = append(out, t)
+	}
+	return out, q.wrapIf("list tickets", rows.Err())
+}
+
+// CreateTicket inserts t and returns its id.
+func (q *Queries) CreateTicket(ctx context.Context, t *model.Ticket) (int64, error) {
+	return q.insertID(ctx, "create ticket", `INSERT INTO tickets (subject, description, status, priority, type,
+		requester_id, submitter_id, assignee_id, group_id, tags, external_id, custom_fields, ticket_form_id, via,
+		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+		t.Subject, t.Description, t.Status, t.Priority, t.Type, t.RequesterID, t.SubmitterID, nullID(t.AssigneeID),
+		nullID(t.GroupID), strings.Join(t.Tags, " "), t.ExternalID, encodeFields(t.CustomFields), nullID(t.TicketFormID),
+		t.Via, ts(t.CreatedAt), ts(t.UpdatedAt))
+}
+
+// UpdateTicket saves every mutable column of t.
+func (q *Queries) UpdateTicket(ctx context.Context, t *model.Ticket) error {
+	return q.exec(ctx, "update ticket", true, `UPDATE tickets SET subject = $1, status = $2, priority = $3, type = $4,
+		requester_id = $5, submitter_id = $6, assignee_id = $7, group_id = $8, tags = $9, external_id = $10,
+		custom_fields = $11, ticket_form_id = $12, updated_at = $13 WHERE id = $14 AND deleted_at IS NULL`,
+		t.Subject, t.Status, t.Priority, t.Type, t.RequesterID, t.SubmitterID, nullID(t.AssigneeID), nullID(t.GroupID),
+		strings.Join(t.Tags, " "), t.ExternalID, encodeFields(t.CustomFields), nullID(t.TicketFormID), ts(t.UpdatedAt), t.ID)
+}
+
+// Ticket loads a ticket that is not deleted.
+func (q *Queries) Ticket(ctx context.Context, id int64) (model.Ticket, error) {
+	t, err := scanTicket(q.q.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1 AND deleted_at IS NULL`, id))
+	if err != nil {
+		return t, q.wrap("get ticket", err)
+	}
+	return t, nil
+}
+
+// TicketFilter narrows a ticket list. Zero values mean "any".
+type TicketFilter struct {
+	ExternalID  string
+	RequesterID int64
+	AssigneeID  int64
+	GroupID     int64
+}
+
+func (f TicketFilter) where(args []any) (string, []any) {
+	var b strings.Builder
+	add := func(col string, v any) {
+		args = append(args, v)
+		fmt.Fprintf(&b, " AND %s = $%d", col, len(args))
+	}
+	if f.ExternalID != "" {
+		add("external_id", f.ExternalID)
+	}
+	if f.RequesterID != 0 {
+		add("requester_id", f.RequesterID)
+	}
+	if f.AssigneeID != 0 {
+		add("assignee_id", f.AssigneeID)
+	}
+	if f.GroupID != 0 {
+		add("group_id", f.GroupID)
+	}
+	return b.String(), args
+}
+
+// ListTickets lists live tickets by id.
+func (q *Queries) ListTickets(ctx context.Context, f TicketFilter, p Page) ([]model.Ticket, error) {
+	filter, args := f.where(nil)
+	where, tail, args := p.clause("id", args)
+	return q.tickets(ctx, `SELECT `+ticketCols+` FROM tickets WHERE deleted_at IS NULL`+filter+where+tail, args...)
+}
+
+// CountTickets counts live tickets matching f.
+func (q *Queries) CountTickets(ctx context.Context, f TicketFilter) (int64, error) {
+	filter, args := f.where(nil)
+	return q.count(ctx, "count tickets", `SELECT COUNT(*) FROM tickets WHERE deleted_at IS NULL`+filter, args...)
+}
+
+// TicketsByIDs loads the live tickets with these ids, ordered by id.
+func (q *Queries) TicketsByIDs(ctx context.Context, ids []int64) ([]model.Ticket, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, args := inList(ids, nil)
+	return q.tickets(ctx, `SELECT `+ticketCols+` FROM tickets WHERE deleted_at IS NULL AND id IN (`+in+`) ORDER BY id`, args...)
+}
+
+// SoftDeleteTicket marks a ticket deleted; it can be restored.
+func (q *Queries) SoftDeleteTicket(ctx context.Context, id, actorID int64, at time.Time) error {
+	return q.exec(ctx, "delete ticket", true, `UPDATE tickets SET deleted_at = $1, deleted_by = $2 WHERE id = $3 AND deleted_at IS NULL`,
+		ts(at), actorID, id)
+}
+
+// AddComment appends a comment and returns its id.
+func (q *Queries) AddComment(ctx context.Context, c *model.Comment) (int64, error) {
+	return q.insertID(ctx, "add comment", `INSERT INTO comments (ticket_id, author_id, audit_id, body, public, via, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		c.TicketID, c.AuthorID, c.AuditID, c.Body, c.Public, c.Via, ts(c.CreatedAt))
+}
+
+// Comments lists a ticket's comments, oldest first.
+func (q *Queries) Comments(ctx context.Context, ticketID int64, p Page) ([]model.Comment, error) {
+	where, tail, args := p.clause("id", []any{ticketID})
+	rows, err := q.q.QueryContext(ctx, `SELECT id, ticket_id, author_id, audit_id, body, public, via, created_at
+		FROM comments WHERE ticket_id = $1`+where+tail, args...)
+	if err != nil {
+		return nil, q.wrap("list comments", err)
+	}
+	defer rows.Close()
+	var out []model.Comment
+	for rows.Next() {
+		var c model.Comment
+		var at int64
+		if err := rows.Scan(&c.ID, &c.TicketID, &c.AuthorID, &c.AuditID, &c.Body, &c.Public, &c.Via, &at); err != nil {
+			return nil, q.wrap("scan comment", err)
+		}
+		c.CreatedAt = fromTS(at)
+		out = append(out, c)
+	}
+	return out, q.wrapIf("list comments", rows.Err())
+}
+
+// CountComments counts a ticket's comments.
+func (q *Queries) CountComments(ctx context.Context, ticketID int64) (int64, error) {
+	return q.count(ctx, "count comments", `SELECT COUNT(*) FROM comments WHERE ticket_id = $1`, ticketID)
+}
+
+// AddAudit appends an audit and returns its id. Event ids are assigned from the
+// audit id so they are unique without a table of their own.
+func (q *Queries) AddAudit(ctx context.Context, a *model.Audit) (int64, error) {
+	events, err := json.Marshal(a.Events)
+	if err != nil {
+		return 0, fmt.Errorf("store: encode audit events: %w", err)
+	}
+	return q.insertID(ctx, "add audit", `INSERT INTO audits (ticket_id, author_id, via, events, created_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, a.TicketID, a.AuthorID, a.Via, string(events), ts(a.CreatedAt))
+}
+
+// SetAuditEvents rewrites an audit's events (used when triggers add events after the
+// audit row exists).
+func (q *Queries) SetAuditEvents(ctx context.Context, id int64, events []model.AuditEvent) error {
+	b, err := json.Marshal(events)
+	if err != nil {
+		return fmt.Errorf("store: encode audit events: %w", err)
+	}
+	return q.exec(ctx, "set audit events", true, `UPDATE audits SET events = $1 WHERE id = $2`, string(b), id)
+}
+
+// Audits lists a ticket's audits, oldest first.
+func (q *Queries) Audits(ctx context.Context, ticketID int64, p Page) ([]model.Audit, error) {
+	where, tail, args := p.clause("id", []any{ticketID})
+	rows, err := q.q.QueryContext(ctx, `SELECT id, ticket_id, author_id, via, events, created_at
+		FROM audits WHERE ticket_id = $1`+where+tail, args...)
+	if err != nil {
+		return nil, q.wrap("list audits", err)
+	}
+	defer rows.Close()
+	var out []model.Audit
+	for rows.Next() {
+		var a model.Audit
+		var events string
+		var at int64
+		if err := rows.Scan(&a.ID, &a.TicketID, &a.AuthorID, &a.Via, &events, &at); err != nil {
+			return nil, q.wrap("scan audit", err)
+		}
+		if err := json.Unmarshal([]byte(events), &a.Events); err != nil {
+			return nil, fmt.Errorf("store: decode audit %d: %w", a.ID, err)
+		}
+		a.CreatedAt = fromTS(at)
+		out = append(out, a)
+	}
+	return out, q.wrapIf("list audits", rows.Err())
+}
+
+// IdempotentTicket returns the ticket id created earlier by user with key, if that
+// happened after since; model.ErrNotFound otherwise.
+func (q *Queries) IdempotentTicket(ctx context.Context, userID int64, key string, since time.Time) (int64, error) {
+	var id int64
+	err := q.q.QueryRowContext(ctx, `SELECT ticket_id FROM idempotency_keys WHERE key = $1 AND user_id = $2 AND created_at > $3`,
+		key, userID, ts(since)).Scan(&id)
+	if err != nil {
+		return 0, q.wrap("idempotency key", err)
+	}
+	return id, nil
+}
+
+// SaveIdempotencyKey remembers which ticket a key created, replacing an expired entry.
+func (q *Queries) SaveIdempotencyKey(ctx context.Context, userID int64, key string, ticketID int64, at time.Time) error {
+	return q.exec(ctx, "save idempotency key", false, `INSERT INTO idempotency_keys (key, user_id, ticket_id, created_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, key) DO UPDATE SET ticket_id = $3, created_at = $4`,
+		key, userID, ticketID, ts(at))
+}
