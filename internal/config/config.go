@@ -88,4 +88,3 @@ func (c *Serve) Validate() error {
 	}
 	return nil
 }
-
