@@ -162,4 +162,7 @@ func TestTagActionsDoNotAliasBefore(t *testing.T) {
 	require.Equal(t, "cat_a", before.Field(fDropdown))
 	require.Equal(t, []string{"beta", "x", "cat_b"}, after.Tags)
 	require.Equal(t, []string{"beta", "cat_a"}, res.Events[0].Value, "earlier events keep their value")
+	after.Tags[0] = "edited"
+	require.Equal(t, []string{"beta", "x", "cat_b"}, res.Events[len(res.Events)-1].Value,
+		"events do not share the ticket's tags")
 }

@@ -143,12 +143,11 @@ func removeTags(tags, words []string) []string {
 	return slices.Clip(out)
 }
 
-// tagList makes an empty tag list encode as [] rather than null in an event.
+// tagList copies a tag list for an event, so that later edits of the ticket's
+// tags (a sort before storing, say) cannot rewrite the audit. An empty list
+// encodes as [] rather than null.
 func tagList(tags []string) []string {
-	if tags == nil {
-		return []string{}
-	}
-	return tags
+	return append(make([]string, 0, len(tags)), tags...)
 }
 
 // sameTags compares tag lists as sets, so reordering is not a change.

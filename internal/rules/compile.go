@@ -23,7 +23,7 @@ type cond struct {
 	words   []string // tags or comment phrases of a space-separated list
 }
 
-// compileCond decodes c. A condition Validate would reject compiles to one that
+// cond decodes c. A condition Validate would reject compiles to one that
 // never holds, so a bad trigger stored before validation existed cannot misfire.
 func (cp *compiler) cond(c model.Condition) cond {
 	kind, fieldID := parseCondField(c.Field)
@@ -35,7 +35,7 @@ func (cp *compiler) cond(c model.Condition) cond {
 	case fGroup, fAssignee, fRequester, fForm:
 		out.ref, out.id, _ = parseRef(c.Value, true)
 	case fStatus:
-		out.rank = model.Status(c.Value).Rank()
+		out.rank = statusRank(model.Status(c.Value))
 	case fPriority:
 		out.rank = priorityRank(c.Value)
 	case fCustom:
@@ -111,6 +111,7 @@ type act struct {
 	words   []string // tags of a tag action
 }
 
+// act decodes a; a malformed action compiles to one that is skipped.
 func (cp *compiler) act(a model.Action) act {
 	kind, fieldID := parseActField(a.Field)
 	out := act{kind: kind, fieldID: fieldID}
@@ -161,9 +162,10 @@ func Compile(triggers []model.Trigger) *Set {
 	return &Set{triggers: out}
 }
 
-// compiler holds one backing array each for conditions, actions and split words,
+// compiler fills one backing array each for conditions, actions and split words,
 // which keeps Compile at a handful of allocations however many triggers there are.
-// Each trigger takes a capped sub-slice, so later appends never write into it.
+// Each trigger takes a capped sub-slice, so later appends never write into it (and
+// if the words array has to grow, earlier sub-slices keep the old one).
 type compiler struct {
 	active int
 	conds  []cond

@@ -157,7 +157,7 @@ func (c *cond) order(x *evalCtx, cur val) bool {
 	var d int
 	switch c.kind {
 	case fStatus:
-		r := model.Status(cur.s).Rank()
+		r := statusRank(model.Status(cur.s))
 		if r < 0 {
 			return false
 		}
