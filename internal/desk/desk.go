@@ -9,15 +9,20 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/twindesk/twindesk/internal/liquid"
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/store"
 )
 
 // Service runs the use cases against one instance's database.
 type Service struct {
-	db  *store.DB
-	log *slog.Logger
-	now func() time.Time
+	db      *store.DB
+	log     *slog.Logger
+	now     func() time.Time
+	queue   DeliveryQueue
+	baseURL string
+	render  *liquid.Renderer
+	rules   ruleCache
 }
 
 // Option configures a Service.
@@ -28,7 +33,7 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 
 // New returns a Service over db.
 func New(db *store.DB, log *slog.Logger, opts ...Option) *Service {
-	s := &Service{db: db, log: log, now: time.Now}
+	s := &Service{db: db, log: log, now: time.Now, render: liquid.NewRenderer()}
 	for _, o := range opts {
 		o(s)
 	}

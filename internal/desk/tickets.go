@@ -175,12 +175,14 @@ func (s *Service) canSee(_ context.Context, _ *store.Tx, actor model.User, t *mo
 // commitChange runs triggers on the change, then writes the ticket, the audit
 // with every event, and the comment, all in tx.
 func (s *Service) commitChange(ctx context.Context, tx *store.Tx, actor model.User, before, t *model.Ticket, c *model.Comment) (TicketResult, error) {
+	// Events of the request itself are taken before triggers run; trigger changes
+	// come back from the loop as their own events, marked with the trigger id.
+	events := fieldEvents(before, t)
 	ch := &model.Change{Before: before, After: t, Comment: c, Actor: actor}
 	fired, err := s.runTriggers(ctx, tx, ch)
 	if err != nil {
 		return TicketResult{}, err
 	}
-	events := fieldEvents(before, t)
 	events = append(events, fired.Events...)
 	if c != nil {
 		pub := c.Public

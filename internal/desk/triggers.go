@@ -2,10 +2,37 @@ package desk
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"sync"
 
+	"github.com/oklog/ulid/v2"
+
+	"github.com/twindesk/twindesk/internal/liquid"
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/rules"
 	"github.com/twindesk/twindesk/internal/store"
 )
+
+// DeliveryQueue enqueues a delivery's job inside the write transaction.
+type DeliveryQueue interface {
+	Enqueue(ctx context.Context, tx *store.Tx, d *model.Delivery) error
+}
+
+// WithQueue sets where trigger notifications are enqueued.
+func WithQueue(q DeliveryQueue) Option { return func(s *Service) { s.queue = q } }
+
+// WithBaseURL sets the instance's public URL, used by ticket.url and ticket.link.
+func WithBaseURL(u string) Option { return func(s *Service) { s.baseURL = u } }
+
+// ruleCache keeps the compiled active triggers and field definitions, reloaded only
+// when the rules version in the database moves (any node may have changed them).
+type ruleCache struct {
+	mu      sync.Mutex
+	version int64
+	set     *rules.Set
+	fields  map[int64]*model.TicketField
+}
 
 // firing is what the trigger loop did to one change.
 type firing struct {
@@ -13,12 +40,177 @@ type firing struct {
 	Notifications []model.Notification
 }
 
-// runTriggers runs the active triggers over ch (in place) inside tx.
-func (s *Service) runTriggers(ctx context.Context, tx *store.Tx, ch *model.Change) (firing, error) {
-	return firing{}, nil
+func (s *Service) rulesFor(ctx context.Context, tx *store.Tx) (*rules.Set, map[int64]*model.TicketField, error) {
+	v, err := tx.RulesVersion(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &s.rules
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.set != nil && c.version == v {
+		return c.set, c.fields, nil
+	}
+	trigs, err := tx.ListTriggers(ctx, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	fields, err := tx.ListFields(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := make(map[int64]*model.TicketField, len(fields))
+	for i := range fields {
+		byID[fields[i].ID] = &fields[i]
+	}
+	c.set, c.fields, c.version = rules.Compile(trigs), byID, v
+	return c.set, c.fields, nil
 }
 
-// notify enqueues the deliveries of the notifications fired by a change.
+// invalidateRules forces a reload on the next write; field changes call it since
+// they don't move the triggers version by themselves.
+func (s *Service) invalidateRules() {
+	s.rules.mu.Lock()
+	s.rules.set = nil
+	s.rules.mu.Unlock()
+}
+
+// runTriggers runs the active triggers over ch (in place) inside tx.
+func (s *Service) runTriggers(ctx context.Context, tx *store.Tx, ch *model.Change) (firing, error) {
+	set, fields, err := s.rulesFor(ctx, tx)
+	if err != nil {
+		return firing{}, err
+	}
+	if set.Len() == 0 {
+		return firing{}, nil
+	}
+	res := set.Run(ch, rules.Env{Fields: fields})
+	return firing{Events: res.Events, Notifications: res.Notifications}, nil
+}
+
+// notify renders the notifications fired by a change from the ticket's final state
+// and records one delivery per notification. The notifications of one trigger form
+// a chain: only the first step is enqueued now; each later step is enqueued by the
+// worker once the step before it succeeded.
 func (s *Service) notify(ctx context.Context, tx *store.Tx, ch *model.Change, f firing) error {
+	if len(f.Notifications) == 0 {
+		return nil
+	}
+	data, err := s.ticketData(ctx, tx, ch.After)
+	if err != nil {
+		return err
+	}
+	chainOf := map[int64]string{}
+	stepOf := map[string]int{}
+	for _, n := range f.Notifications {
+		chain, ok := chainOf[n.TriggerID]
+		if !ok {
+			chain = ulid.Make().String()
+			chainOf[n.TriggerID] = chain
+		}
+		d, err := s.delivery(ctx, tx, n, data, ch.Actor)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			continue // inactive or deleted endpoint
+		}
+		d.ChainID, d.Step = chain, stepOf[chain]
+		stepOf[chain]++
+		if err := s.enqueueDelivery(ctx, tx, d); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func (s *Service) enqueueDelivery(ctx context.Context, tx *store.Tx, d *model.Delivery) error {
+	d.State = model.DeliveryWaiting
+	if d.Step == 0 {
+		d.State = model.DeliveryPending
+		if s.queue == nil {
+			return fmt.Errorf("desk: no delivery queue configured")
+		}
+		if err := s.queue.Enqueue(ctx, tx, d); err != nil {
+			return err
+		}
+	}
+	return tx.AddDelivery(ctx, d)
+}
+
+// delivery renders one notification into a delivery; nil when its endpoint is
+// missing or inactive.
+func (s *Service) delivery(ctx context.Context, tx *store.Tx, n model.Notification, data *liquid.TicketData, actor model.User) (*model.Delivery, error) {
+	now := s.clock()
+	d := &model.Delivery{ID: ulid.Make().String(), TicketID: data.Ticket.ID, TriggerID: n.TriggerID, Kind: n.Kind,
+		EndpointRef: n.TargetID, CreatedAt: now, UpdatedAt: now}
+	var urlTmpl string
+	jsonBody := true
+	if n.Kind == "target" {
+		id, err := strconv.ParseInt(n.TargetID, 10, 64)
+		if err != nil {
+			return nil, nil
+		}
+		t, err := tx.Target(ctx, id)
+		if isNotFound(err) || (err == nil && !t.Active) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		urlTmpl, d.Method, jsonBody = t.TargetURL, t.Method, t.ContentType == "application/json"
+	} else {
+		w, err := tx.Webhook(ctx, n.TargetID)
+		if isNotFound(err) || (err == nil && w.Status != "active") {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		urlTmpl, d.Method, jsonBody = w.Endpoint, w.HTTPMethod, w.RequestFormat == "json"
+	}
+	var err error
+	if d.URL, err = s.render.Render(urlTmpl, data, actor, false); err != nil {
+		return nil, fmt.Errorf("desk: render endpoint of trigger %d: %w", n.TriggerID, err)
+	}
+	if d.Body, err = s.render.Render(n.Body, data, actor, jsonBody); err != nil {
+		return nil, fmt.Errorf("desk: render body of trigger %d: %w", n.TriggerID, err)
+	}
+	return d, nil
+}
+
+// ticketData loads what Liquid placeholders can show about t.
+func (s *Service) ticketData(ctx context.Context, tx *store.Tx, t *model.Ticket) (*liquid.TicketData, error) {
+	comments, err := tx.Comments(ctx, t.ID, store.Page{Limit: 100000})
+	if err != nil {
+		return nil, err
+	}
+	ids := []int64{t.RequesterID, t.SubmitterID}
+	if t.AssigneeID != 0 {
+		ids = append(ids, t.AssigneeID)
+	}
+	for _, c := range comments {
+		ids = append(ids, c.AuthorID)
+	}
+	users, err := tx.UsersByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	data := &liquid.TicketData{Ticket: *t, Comments: comments, Users: map[int64]model.User{}, BaseURL: s.baseURL}
+	for _, u := range users {
+		data.Users[u.ID] = u
+	}
+	if t.GroupID != 0 {
+		g, err := tx.Group(ctx, t.GroupID)
+		if err != nil && !isNotFound(err) {
+			return nil, err
+		}
+		if err == nil {
+			data.Group = &g
+		}
+	}
+	if data.Fields, err = tx.ListFields(ctx); err != nil {
+		return nil, err
+	}
+	return data, nil
 }

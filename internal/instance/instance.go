@@ -16,9 +16,11 @@ import (
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/httpx"
+	"github.com/twindesk/twindesk/internal/jobs"
 	"github.com/twindesk/twindesk/internal/store"
 	"github.com/twindesk/twindesk/internal/store/postgres"
 	"github.com/twindesk/twindesk/internal/store/sqlite"
+	"github.com/twindesk/twindesk/internal/webhook"
 )
 
 // OpenStore opens the database the configuration names: PostgreSQL when a URL is
@@ -37,6 +39,8 @@ type Instance struct {
 	DB   *store.DB
 	Desk *desk.Service
 	API  *api.Server
+	// Queue delivers webhooks; Serve starts and stops it.
+	Queue *jobs.Queue
 }
 
 // Open opens the store and builds the services; it starts nothing.
@@ -48,13 +52,19 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 	if err != nil {
 		return nil, err
 	}
-	d := desk.New(db, log)
+	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, Sender: webhook.NewSender(nil)})
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	d := desk.New(db, log, desk.WithQueue(queue), desk.WithBaseURL(cfg.BaseURL))
 	return &Instance{
-		cfg:  cfg,
-		log:  log,
-		DB:   db,
-		Desk: d,
-		API:  api.New(d, log, api.Config{BaseURL: cfg.BaseURL, RatePerMinute: cfg.RatePerMinute}),
+		cfg:   cfg,
+		log:   log,
+		DB:    db,
+		Desk:  d,
+		Queue: queue,
+		API:   api.New(d, log, api.Config{BaseURL: cfg.BaseURL, RatePerMinute: cfg.RatePerMinute}),
 	}, nil
 }
 
@@ -84,6 +94,16 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	if err := in.Queue.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), in.cfg.ShutdownTimeout)
+		defer cancel()
+		if err := in.Queue.Stop(stopCtx); err != nil {
+			in.log.Warn("stop job queue", "err", err)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

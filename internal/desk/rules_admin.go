@@ -1,0 +1,257 @@
+package desk
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/rules"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+// SaveTrigger validates and stores a trigger (ID 0 creates). Besides the rule
+// itself, every notification is dry-run: its endpoint must exist and its body must
+// render, with a sample ticket, to valid JSON when the endpoint takes JSON, so a
+// broken body is refused now rather than failing at 3 a.m.
+func (s *Service) SaveTrigger(ctx context.Context, actor model.User, t model.Trigger) (model.Trigger, error) {
+	if err := requireAdmin(actor); err != nil {
+		return t, err
+	}
+	if err := rules.Validate(&t); err != nil {
+		return t, err
+	}
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		if err := s.checkNotifications(ctx, tx, &t); err != nil {
+			return err
+		}
+		now := s.clock()
+		if t.ID != 0 {
+			old, err := tx.Trigger(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			t.CreatedAt = old.CreatedAt
+		} else {
+			t.CreatedAt = now
+			if t.Position == 0 {
+				all, err := tx.ListTriggers(ctx, false)
+				if err != nil {
+					return err
+				}
+				t.Position = int64(len(all)) + 1
+			}
+		}
+		t.UpdatedAt = now
+		var err error
+		t.ID, err = tx.SaveTrigger(ctx, &t)
+		return err
+	})
+	return t, err
+}
+
+func (s *Service) checkNotifications(ctx context.Context, tx *store.Tx, t *model.Trigger) error {
+	v := &model.ValidationError{}
+	for i, a := range t.Actions {
+		if a.Field != "notification_webhook" && a.Field != "notification_target" || len(a.Value) != 2 {
+			continue
+		}
+		field := fmt.Sprintf("actions[%d]", i)
+		jsonBody, err := s.endpointTakesJSON(ctx, tx, a.Field, a.Value[0])
+		if isNotFound(err) {
+			v.Add(field, "InvalidValue", "%s: %s %s does not exist", field, strings.TrimPrefix(a.Field, "notification_"), a.Value[0])
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		check := s.render.Check
+		if jsonBody {
+			check = s.render.CheckJSONBody
+		}
+		if err := check(a.Value[1]); err != nil {
+			v.Add(field, "InvalidValue", "%s (%s) body: %v", field, a.Field, err)
+		}
+	}
+	return v.OrNil()
+}
+
+func (s *Service) endpointTakesJSON(ctx context.Context, tx *store.Tx, kind, ref string) (bool, error) {
+	if kind == "notification_target" {
+		id, err := strconv.ParseInt(ref, 10, 64)
+		if err != nil {
+			return false, model.ErrNotFound
+		}
+		t, err := tx.Target(ctx, id)
+		return t.ContentType == "application/json", err
+	}
+	w, err := tx.Webhook(ctx, ref)
+	return w.RequestFormat == "json", err
+}
+
+// DeleteTrigger removes a trigger.
+func (s *Service) DeleteTrigger(ctx context.Context, actor model.User, id int64) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	return s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.DeleteTrigger(ctx, id) })
+}
+
+// ReorderTriggers sets positions 1..n in the order of ids.
+func (s *Service) ReorderTriggers(ctx context.Context, actor model.User, ids []int64) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	return s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		for i, id := range ids {
+			if err := tx.SetTriggerPosition(ctx, id, int64(i+1)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+var webhookMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+// SaveWebhook validates and stores a webhook; create gives it a ULID and a signing
+// secret.
+func (s *Service) SaveWebhook(ctx context.Context, actor model.User, w model.Webhook, create bool) (model.Webhook, error) {
+	if err := requireAdmin(actor); err != nil {
+		return w, err
+	}
+	if err := s.validateWebhook(&w); err != nil {
+		return w, err
+	}
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		now := s.clock()
+		if create {
+			w.ID, w.CreatedAt, w.SigningSecret = ulid.Make().String(), now, newSecret()
+		} else {
+			old, err := tx.Webhook(ctx, w.ID)
+			if err != nil {
+				return err
+			}
+			w.CreatedAt, w.SigningSecret = old.CreatedAt, old.SigningSecret
+		}
+		w.UpdatedAt = now
+		return tx.SaveWebhook(ctx, &w, create)
+	})
+	return w, err
+}
+
+func (s *Service) validateWebhook(w *model.Webhook) error {
+	v := &model.ValidationError{}
+	w.HTTPMethod = strings.ToUpper(w.HTTPMethod)
+	if w.Name == "" {
+		v.Add("name", "BlankValue", "Name: cannot be blank")
+	}
+	if !slices.Contains(webhookMethods, w.HTTPMethod) {
+		v.Add("http_method", "InvalidValue", "HTTP method: must be one of GET, POST, PUT, PATCH, DELETE")
+	}
+	if w.RequestFormat == "" {
+		w.RequestFormat = "json"
+	}
+	if w.RequestFormat != "json" {
+		v.Add("request_format", "InvalidValue", "Request format: only json is supported")
+	}
+	if w.Status == "" {
+		w.Status = "active"
+	}
+	if w.Status != "active" && w.Status != "inactive" {
+		v.Add("status", "InvalidValue", "Status: must be active or inactive")
+	}
+	if err := s.render.Check(w.Endpoint); err != nil {
+		v.Add("endpoint", "InvalidValue", "Endpoint: %v", err)
+	} else if u, err := url.Parse(strings.SplitN(w.Endpoint, "{{", 2)[0]); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.Add("endpoint", "InvalidValue", "Endpoint: must be an http or https URL")
+	}
+	switch w.AuthType {
+	case "", "basic_auth", "bearer_token", "api_key":
+	default:
+		v.Add("authentication", "InvalidValue", "Authentication: type must be basic_auth, bearer_token or api_key")
+	}
+	return v.OrNil()
+}
+
+// ResetWebhookSecret issues a new signing secret.
+func (s *Service) ResetWebhookSecret(ctx context.Context, actor model.User, id string) (model.Webhook, error) {
+	var w model.Webhook
+	if err := requireAdmin(actor); err != nil {
+		return w, err
+	}
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if w, err = tx.Webhook(ctx, id); err != nil {
+			return err
+		}
+		w.SigningSecret, w.UpdatedAt = newSecret(), s.clock()
+		return tx.SaveWebhook(ctx, &w, false)
+	})
+	return w, err
+}
+
+// DeleteWebhook removes a webhook.
+func (s *Service) DeleteWebhook(ctx context.Context, actor model.User, id string) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	return s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.DeleteWebhook(ctx, id) })
+}
+
+// SaveTarget validates and stores an HTTP target (ID 0 creates).
+func (s *Service) SaveTarget(ctx context.Context, actor model.User, t model.Target) (model.Target, error) {
+	if err := requireAdmin(actor); err != nil {
+		return t, err
+	}
+	v := &model.ValidationError{}
+	t.Method = strings.ToLower(t.Method)
+	if t.Title == "" {
+		v.Add("title", "BlankValue", "Title: cannot be blank")
+	}
+	if t.Type == "" {
+		t.Type = "http_target"
+	}
+	if t.Type != "http_target" {
+		v.Add("type", "InvalidValue", "Type: only http_target is supported")
+	}
+	if !slices.Contains(webhookMethods, strings.ToUpper(t.Method)) {
+		v.Add("method", "InvalidValue", "Method: must be get, post, put, patch or delete")
+	}
+	if err := s.render.Check(t.TargetURL); err != nil {
+		v.Add("target_url", "InvalidValue", "Target URL: %v", err)
+	}
+	if err := v.OrNil(); err != nil {
+		return t, err
+	}
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		if t.ID == 0 {
+			t.CreatedAt = s.clock()
+		}
+		var err error
+		t.ID, err = tx.SaveTarget(ctx, &t)
+		return err
+	})
+	return t, err
+}
+
+// DeleteTarget removes a target.
+func (s *Service) DeleteTarget(ctx context.Context, actor model.User, id int64) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	return s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.DeleteTarget(ctx, id) })
+}
+
+func newSecret() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b)
+}

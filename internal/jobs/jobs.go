@@ -1,0 +1,165 @@
+// Package jobs runs twindesk's durable background work on River, over the same
+// database as the instance: deliveries are enqueued in the transaction that made
+// them, so a committed change always gets its deliveries and a rolled-back one never
+// does.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/store"
+	"github.com/twindesk/twindesk/internal/webhook"
+)
+
+const (
+	deliveryQueue = "deliveries"
+	// maxAttempts spans about 24 hours with backoff capped at maxBackoff.
+	maxAttempts = 300
+	maxBackoff  = 5 * time.Minute
+)
+
+// DeliveryArgs is a delivery job. It carries only the delivery id: the rendered
+// body stays in the deliveries table, where it is dropped once delivered.
+type DeliveryArgs struct {
+	DeliveryID string `json:"delivery_id"`
+}
+
+// Kind names the job type.
+func (DeliveryArgs) Kind() string { return "delivery" }
+
+// InsertOpts puts deliveries on their queue with a 24-hour retry budget.
+func (DeliveryArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: deliveryQueue, MaxAttempts: maxAttempts}
+}
+
+// Config tunes the queue.
+type Config struct {
+	// Workers is the number of concurrent deliveries per node.
+	Workers int
+	// PollInterval is how often idle nodes look for new jobs (SQLite has no
+	// LISTEN/NOTIFY, so this bounds delivery latency there).
+	PollInterval time.Duration
+	// Sender makes the HTTP requests.
+	Sender *webhook.Sender
+}
+
+// Queue owns the River client and the delivery worker.
+type Queue struct {
+	client   *river.Client[*sql.Tx]
+	db       *store.DB
+	log      *slog.Logger
+	sender   *webhook.Sender
+	complete func(ctx context.Context, tx *sql.Tx, job *river.Job[DeliveryArgs]) error
+}
+
+// Open migrates River's tables and builds the client; call Start to work jobs.
+func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Queue, error) {
+	q := &Queue{db: db, log: log, sender: cfg.Sender}
+	var driver riverdriver.Driver[*sql.Tx]
+	if db.Dialect().Name == "sqlite" {
+		driver = riversqlite.New(db.WriteDB())
+		q.complete = completeWith[*riversqlite.Driver]
+	} else {
+		driver = riverdatabasesql.New(db.WriteDB())
+		q.complete = completeWith[*riverdatabasesql.Driver]
+	}
+	if err := migrate(ctx, driver); err != nil {
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &deliveryWorker{q: q})
+	client, err := river.NewClient(driver, &river.Config{
+		Queues:            map[string]river.QueueConfig{deliveryQueue: {MaxWorkers: max(1, cfg.Workers)}},
+		Workers:           workers,
+		RetryPolicy:       backoff{},
+		JobTimeout:        2 * webhook.Timeout,
+		FetchCooldown:     5 * time.Millisecond,
+		FetchPollInterval: cmpOr(cfg.PollInterval, 20*time.Millisecond),
+		Logger:            log.With("component", "river"),
+		MaxAttempts:       maxAttempts,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: river client: %w", err)
+	}
+	q.client = client
+	return q, nil
+}
+
+func cmpOr(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+func completeWith[D riverdriver.Driver[*sql.Tx]](ctx context.Context, tx *sql.Tx, job *river.Job[DeliveryArgs]) error {
+	_, err := river.JobCompleteTx[D](ctx, tx, job)
+	return err
+}
+
+func migrate(ctx context.Context, driver riverdriver.Driver[*sql.Tx]) error {
+	m, err := rivermigrate.New(driver, nil)
+	if err != nil {
+		return fmt.Errorf("jobs: migrator: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("jobs: migrate river tables: %w", err)
+	}
+	return nil
+}
+
+// Start begins working jobs until Stop.
+func (q *Queue) Start(ctx context.Context) error {
+	if err := q.client.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	return nil
+}
+
+// Stop waits for running jobs to finish (bounded by ctx).
+func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
+
+// Enqueue inserts the job for delivery d inside tx and records its id on d.
+func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, d *model.Delivery) error {
+	res, err := q.client.InsertTx(ctx, tx.SQL, DeliveryArgs{DeliveryID: d.ID}, nil)
+	if err != nil {
+		return fmt.Errorf("jobs: enqueue delivery %s: %w", d.ID, err)
+	}
+	d.JobID = res.Job.ID
+	return nil
+}
+
+// RetryNow makes a waiting job run at once (the "retry" button of the delivery log).
+func (q *Queue) RetryNow(ctx context.Context, jobID int64) error {
+	if _, err := q.client.JobRetry(ctx, jobID); err != nil {
+		return fmt.Errorf("jobs: retry %d: %w", jobID, err)
+	}
+	return nil
+}
+
+// backoff retries after 1 s, 2 s, 4 s ... capped at five minutes, with ±20% jitter
+// so a recovering endpoint isn't hit by every waiting delivery in the same instant.
+type backoff struct{}
+
+func (backoff) NextRetry(job *rivertype.JobRow) time.Time {
+	n := max(len(job.Errors), 1)
+	d := maxBackoff
+	if n <= 9 {
+		d = min(time.Second<<(n-1), maxBackoff)
+	}
+	jitter := 0.8 + 0.4*rand.Float64()
+	return time.Now().Add(time.Duration(float64(d) * jitter))
+}

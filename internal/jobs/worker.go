@@ -1,0 +1,154 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/store"
+	"github.com/twindesk/twindesk/internal/webhook"
+)
+
+// deliveryWorker makes one attempt of a delivery and moves its chain along.
+type deliveryWorker struct {
+	river.WorkerDefaults[DeliveryArgs]
+	q *Queue
+}
+
+// Work delivers; a returned error makes River retry with the backoff policy.
+func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs]) error {
+	q := w.q
+	d, err := q.db.Read().Delivery(ctx, job.Args.DeliveryID)
+	if err != nil {
+		return fmt.Errorf("jobs: load delivery: %w", err)
+	}
+	if d.State == model.DeliveryDelivered || d.State == model.DeliveryFailed {
+		return nil // already settled by an earlier run of this job
+	}
+	req, err := q.request(ctx, &d)
+	if err != nil {
+		return q.fail(ctx, &d, err)
+	}
+	out := q.sender.Send(ctx, req)
+	d.Attempts++
+	d.StatusCode, d.LatencyMS, d.UpdatedAt = out.StatusCode, out.Latency.Milliseconds(), time.Now()
+	if out.Delivered() {
+		return q.succeed(ctx, job, &d)
+	}
+	d.LastError = out.Err.Error()
+	if !out.Retryable || job.Attempt >= job.MaxAttempts {
+		return q.fail(ctx, &d, out.Err)
+	}
+	d.State = model.DeliveryRetrying
+	if err := q.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.RecordAttempt(ctx, &d) }); err != nil {
+		return err
+	}
+	q.log.Warn("delivery will be retried", "delivery_id", d.ID, "ticket_id", d.TicketID, "attempt", job.Attempt, "status", out.StatusCode, "err", out.Err)
+	if out.RetryAfter > 0 {
+		return river.JobSnooze(min(out.RetryAfter, maxBackoff))
+	}
+	return out.Err
+}
+
+// Timeout bounds one attempt, request plus bookkeeping.
+func (w *deliveryWorker) Timeout(*river.Job[DeliveryArgs]) time.Duration { return 2 * webhook.Timeout }
+
+// request resolves the endpoint a delivery goes to.
+func (q *Queue) request(ctx context.Context, d *model.Delivery) (webhook.Request, error) {
+	if d.Kind == "target" {
+		var id int64
+		if _, err := fmt.Sscan(d.EndpointRef, &id); err != nil {
+			return webhook.Request{}, fmt.Errorf("jobs: bad target ref %q", d.EndpointRef)
+		}
+		t, err := q.db.Read().Target(ctx, id)
+		if err != nil {
+			return webhook.Request{}, fmt.Errorf("jobs: target %s: %w", d.EndpointRef, err)
+		}
+		return webhook.FromTarget(&t, d), nil
+	}
+	wh, err := q.db.Read().Webhook(ctx, d.EndpointRef)
+	if err != nil {
+		return webhook.Request{}, fmt.Errorf("jobs: webhook %s: %w", d.EndpointRef, err)
+	}
+	return webhook.FromWebhook(&wh, d), nil
+}
+
+// succeed records the delivery, completes the job and enqueues the chain's next
+// step in one transaction, so a crash can neither skip nor repeat a step.
+func (q *Queue) succeed(ctx context.Context, job *river.Job[DeliveryArgs], d *model.Delivery) error {
+	d.State, d.LastError = model.DeliveryDelivered, ""
+	err := q.db.WriteTx(ctx, func(tx *store.Tx) error {
+		if err := tx.RecordAttempt(ctx, d); err != nil {
+			return err
+		}
+		if err := q.complete(ctx, tx.SQL, job); err != nil {
+			return fmt.Errorf("jobs: complete: %w", err)
+		}
+		next, err := tx.NextInChain(ctx, d.ChainID, d.Step)
+		if errors.Is(err, model.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := q.Enqueue(ctx, tx, &next); err != nil {
+			return err
+		}
+		next.State, next.UpdatedAt = model.DeliveryPending, time.Now()
+		return tx.RecordAttempt(ctx, &next)
+	})
+	if err != nil {
+		return err
+	}
+	q.log.Info("delivered", "delivery_id", d.ID, "ticket_id", d.TicketID, "status", d.StatusCode, "latency_ms", d.LatencyMS)
+	q.kickWaiting(ctx, d.EndpointRef)
+	return nil
+}
+
+// kickWaiting retries at once the deliveries that were waiting for an endpoint
+// that has just answered, so a backlog drains in seconds after an outage.
+func (q *Queue) kickWaiting(ctx context.Context, endpointRef string) {
+	ids, err := q.db.Read().RetryingJobs(ctx, endpointRef)
+	if err != nil {
+		q.log.Warn("list waiting deliveries", "endpoint", endpointRef, "err", err)
+		return
+	}
+	for _, id := range ids {
+		if err := q.RetryNow(ctx, id); err != nil {
+			q.log.Debug("retry waiting delivery", "job_id", id, "err", err)
+		}
+	}
+}
+
+// fail settles a delivery as failed, with every later step of its chain, and
+// cancels the job.
+func (q *Queue) fail(ctx context.Context, d *model.Delivery, cause error) error {
+	d.State, d.LastError, d.UpdatedAt = model.DeliveryFailed, cause.Error(), time.Now()
+	err := q.db.WriteTx(ctx, func(tx *store.Tx) error {
+		if err := tx.RecordAttempt(ctx, d); err != nil {
+			return err
+		}
+		for step := d.Step; ; step++ {
+			next, err := tx.NextInChain(ctx, d.ChainID, step)
+			if errors.Is(err, model.ErrNotFound) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			next.State, next.LastError, next.UpdatedAt = model.DeliveryFailed, "an earlier step of this chain failed", time.Now()
+			if err := tx.RecordAttempt(ctx, &next); err != nil {
+				return err
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	q.log.Error("delivery failed", "delivery_id", d.ID, "ticket_id", d.TicketID, "status", d.StatusCode, "err", cause)
+	return river.JobCancel(cause)
+}
