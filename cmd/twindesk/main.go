@@ -18,6 +18,8 @@ const usage = `twindesk: a Zendesk-compatible helpdesk
 Usage:
   twindesk serve  [flags]                   run one instance
   twindesk admin  create-user|create-token|set-password [flags]
+  twindesk demo   [flags]                   run a standard and a secure instance with escalation set up
+  twindesk escalation setup [flags]         provision the escalation recipe on two instances
   twindesk migrate [flags]                  apply database migrations and exit
 
 Run "twindesk <command> --help" for the flags of a command. Every flag also reads
@@ -45,6 +47,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, args[1:], stderr)
 	case "admin":
 		return admin(ctx, args[1:], stdin, stdout, stderr)
+	case "escalation":
+		return escalationCmd(ctx, args[1:], stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], stderr)
 	case "help", "-h", "--help":

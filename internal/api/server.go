@@ -90,6 +90,9 @@ func (s *Server) Routes() http.Handler {
 	handle("PUT", "/targets/{id}", s.saveTarget)
 	handle("DELETE", "/targets/{id}", s.deleteTarget)
 
+	handle("GET", "/twindesk/reports/escalations", s.escalationReport)
+	handle("GET", "/twindesk/reports/escalations.csv", s.escalationReportCSV)
+
 	mux.Handle("/api/v2/", s.authenticated(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	return trimJSONSuffix(mux)
 }

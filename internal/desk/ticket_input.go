@@ -236,14 +236,18 @@ func statusRules(before *model.Ticket, t *model.Ticket, actor model.User, v *mod
 		t.Status = model.StatusOpen
 	}
 	solving := t.Status == model.StatusSolved || t.Status == model.StatusClosed
-	if solving && t.AssigneeID == 0 {
-		if actor.Role.IsStaff() {
-			t.AssigneeID = actor.ID // Zendesk assigns the solving agent
-			if t.GroupID == 0 {
-				t.GroupID = actor.DefaultGroupID
-			}
-		} else {
-			v.Add("assignee", "BlankValue", "Assignee: is required to solve a ticket")
+	if !solving || t.AssigneeID != 0 {
+		return
+	}
+	switch {
+	case !actor.Role.IsStaff():
+		v.Add("assignee", "BlankValue", "Assignee: is required to solve a ticket")
+	case t.GroupID == 0 || t.GroupID == actor.DefaultGroupID:
+		// Zendesk assigns the solving agent. An agent outside the ticket's group (an
+		// integration closing a stub, say) solves it without taking it over.
+		t.AssigneeID = actor.ID
+		if t.GroupID == 0 {
+			t.GroupID = actor.DefaultGroupID
 		}
 	}
 }

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+
+	"github.com/twindesk/twindesk/internal/config"
+	"github.com/twindesk/twindesk/internal/demo"
+)
+
+func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg demo.Config
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DataDir, "data", "./demo-data", "directory for both instances' data (env TWINDESK_DATA)")
+	fs.StringVar(&cfg.StandardAddr, "standard-addr", "127.0.0.1:8080", "standard instance address (env TWINDESK_STANDARD_ADDR)")
+	fs.StringVar(&cfg.SecureAddr, "secure-addr", "127.0.0.1:8081", "secure instance address (env TWINDESK_SECURE_ADDR)")
+	fs.StringVar(&cfg.LogLevel, "log-level", "warn", "log level of both instances (env TWINDESK_LOG_LEVEL)")
+	if err := config.Parse(fs, args); err != nil {
+		return err
+	}
+	return demo.Run(ctx, cfg, stdout, newLogger(stderr, cfg.LogLevel))
+}

@@ -1,0 +1,100 @@
+package api
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/escalation"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+// reportRange reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (to exclusive); the default is
+// the last twelve months.
+func reportRange(r *http.Request) (time.Time, time.Time, error) {
+	to := time.Now().UTC().AddDate(0, 0, 1).Truncate(24 * time.Hour)
+	from := to.AddDate(-1, 0, 0)
+	for name, dst := range map[string]*time.Time{"from": &from, "to": &to} {
+		if v := r.URL.Query().Get(name); v != "" {
+			t, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				return from, to, badRequest(name + " must be a date, e.g. 2026-01-31")
+			}
+			*dst = t
+		}
+	}
+	if !from.Before(to) {
+		return from, to, badRequest("from must be before to")
+	}
+	return from, to, nil
+}
+
+// EscalationReport builds the report for [from, to); the web UI uses it too.
+func EscalationReport(r *http.Request, q *store.Queries, from, to time.Time) (escalation.EscalationReport, error) {
+	ctx := r.Context()
+	stubs, err := q.TicketsWithTag(ctx, escalation.TagEscalatedToSecure, from, to)
+	if err != nil {
+		return escalation.EscalationReport{}, err
+	}
+	fields, err := q.ListFields(ctx)
+	if err != nil {
+		return escalation.EscalationReport{}, err
+	}
+	groups, err := q.ListGroups(ctx, store.Page{Limit: 10000})
+	if err != nil {
+		return escalation.EscalationReport{}, err
+	}
+	return escalation.BuildReport(stubs, fields, groups, from, to), nil
+}
+
+func (s *Server) escalationReport(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireStaffAPI(r); err != nil {
+		return err
+	}
+	from, to, err := reportRange(r)
+	if err != nil {
+		return err
+	}
+	rep, err := EscalationReport(r, s.desk.DB().Read(), from, to)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"report": rep})
+	return nil
+}
+
+// escalationReportCSV writes one row per (breakdown, key).
+func (s *Server) escalationReportCSV(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireStaffAPI(r); err != nil {
+		return err
+	}
+	from, to, err := reportRange(r)
+	if err != nil {
+		return err
+	}
+	rep, err := EscalationReport(r, s.desk.DB().Read(), from, to)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="escalations-%s-%s.csv"`, from.Format(time.DateOnly), to.Format(time.DateOnly)))
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"breakdown", "key", "count"})
+	for _, b := range []struct {
+		name string
+		rows []escalation.Count
+	}{{"category", rep.ByCategory}, {"month", rep.ByMonth}, {"pseudo_group", rep.ByGroup}, {"escalated_by", rep.ByEscalator}} {
+		for _, c := range b.rows {
+			_ = cw.Write([]string{b.name, c.Key, strconv.Itoa(c.Count)})
+		}
+	}
+	_ = cw.Write([]string{"status", "open", strconv.Itoa(rep.Open)})
+	_ = cw.Write([]string{"status", "closed", strconv.Itoa(rep.Closed)})
+	if rep.MedianHoursToClose != nil {
+		_ = cw.Write([]string{"median_hours_to_close", "", strconv.FormatFloat(*rep.MedianHoursToClose, 'f', 2, 64)})
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,144 @@
+// Package demo runs a standard and a secure instance on loopback with the
+// escalation recipe provisioned, sample agents and sample tickets: the fastest way
+// to see twindesk work.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/config"
+	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/escalation"
+	"github.com/twindesk/twindesk/internal/instance"
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+// Config says where the demo keeps its data and listens.
+type Config struct {
+	DataDir      string
+	StandardAddr string
+	SecureAddr   string
+	LogLevel     string
+}
+
+// Password is the demo agents' web UI password, printed with the logins.
+const Password = "twindesk-demo-password"
+
+// Node is one started instance of the demo.
+type Node struct {
+	Name     string
+	URL      string
+	DataDir  string
+	Instance *instance.Instance
+	Admin    model.User
+	Token    string
+}
+
+// Start opens and serves one instance in the background until ctx ends; done is
+// closed when it has stopped.
+func Start(ctx context.Context, name, addr, dataDir string, confidential bool, log *slog.Logger, wg *sync.WaitGroup) (*Node, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("demo: listen for %s on %s: %w", name, addr, err)
+	}
+	url := "http://" + ln.Addr().String()
+	cfg := config.Serve{Store: config.Store{DataDir: dataDir}, Addr: ln.Addr().String(), BaseURL: url,
+		LogLevel: "info", ShutdownTimeout: 5 * time.Second, Confidential: confidential}
+	in, err := instance.Open(ctx, cfg, log.With("instance", name))
+	if err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer in.Close()
+		if err := in.Serve(ctx, ln); err != nil {
+			log.Error("instance stopped", "instance", name, "err", err)
+		}
+	}()
+	return &Node{Name: name, URL: url, DataDir: dataDir, Instance: in}, nil
+}
+
+// Bootstrap makes sure the node has an admin and gives it a fresh API token.
+func (n *Node) Bootstrap(ctx context.Context, email string) error {
+	d := n.Instance.Desk
+	u, err := ensureUser(ctx, d, model.User{Role: model.RoleAdmin}, "Demo admin", email, model.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	n.Admin = u
+	n.Token, err = d.CreateToken(ctx, email)
+	return err
+}
+
+func ensureUser(ctx context.Context, d *desk.Service, actor model.User, name, email string, role model.Role) (model.User, error) {
+	u, err := d.DB().Read().UserByEmail(ctx, email)
+	if err == nil {
+		return u, nil
+	}
+	if !errors.Is(err, model.ErrNotFound) {
+		return u, err
+	}
+	r := string(role)
+	return d.CreateUser(ctx, actor, desk.UserInput{Name: &name, Email: &email, Role: &r})
+}
+
+// Run starts both instances, provisions the recipe and sample data, prints how to
+// use them, and serves until ctx is cancelled.
+func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	std, err := Start(ctx, "standard", cfg.StandardAddr, filepath.Join(cfg.DataDir, "standard"), false, log, &wg)
+	if err != nil {
+		return err
+	}
+	sec, err := Start(ctx, "secure", cfg.SecureAddr, filepath.Join(cfg.DataDir, "secure"), true, log, &wg)
+	if err != nil {
+		cancel()
+		return err
+	}
+	if err := provision(ctx, std, sec, out); err != nil {
+		cancel()
+		return err
+	}
+	fmt.Fprintln(out, "\nBoth instances are running. Press Ctrl-C to stop them.")
+	<-ctx.Done()
+	fmt.Fprintln(out, "stopping...")
+	return nil
+}
+
+func provision(ctx context.Context, std, sec *Node, out io.Writer) error {
+	if err := std.Bootstrap(ctx, "admin@standard.example"); err != nil {
+		return fmt.Errorf("demo: standard admin: %w", err)
+	}
+	if err := sec.Bootstrap(ctx, "admin@secure.example"); err != nil {
+		return fmt.Errorf("demo: secure admin: %w", err)
+	}
+	m, _ := escalation.ParseMap("Payroll (secure)=Payroll,HR (secure)=HR") // a constant that parses
+	rep, err := escalation.Setup(ctx, escalation.Config{
+		Standard: escalation.Side{URL: std.URL, Email: std.Admin.Email, Token: std.Token},
+		Secure:   escalation.Side{URL: sec.URL, Email: sec.Admin.Email, Token: sec.Token},
+		Map:      m,
+	})
+	if err != nil {
+		return fmt.Errorf("demo: escalation setup: %w", err)
+	}
+	fmt.Fprintf(out, "escalation recipe: %d created, %d updated, %d already in place\n", len(rep.Created), len(rep.Updated), len(rep.Unchanged))
+	logins, err := sampleData(ctx, std, sec)
+	if err != nil {
+		return err
+	}
+	printLogins(out, std, sec, logins)
+	return nil
+}

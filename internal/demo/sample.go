@@ -1,0 +1,109 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+type login struct {
+	node, role, email, token string
+}
+
+type agentSpec struct {
+	name, email, group string
+}
+
+// sampleData creates the demo agents (with web passwords and API tokens) and, on
+// the first run only, a few standard tickets.
+func sampleData(ctx context.Context, std, sec *Node) ([]login, error) {
+	var logins []login
+	for _, side := range []struct {
+		n      *Node
+		agents []agentSpec
+	}{
+		{std, []agentSpec{{"Ivy IT", "it.agent@standard.example", "IT Support"}, {"Pat Phone", "phone@standard.example", "Phone Support"}}},
+		{sec, []agentSpec{{"Hana HR", "hr.agent@secure.example", "HR"}, {"Paul Payroll", "payroll.agent@secure.example", "Payroll"}}},
+	} {
+		for _, a := range side.agents {
+			tok, err := ensureAgent(ctx, side.n, a)
+			if err != nil {
+				return nil, fmt.Errorf("demo: agent %s: %w", a.email, err)
+			}
+			logins = append(logins, login{side.n.Name, a.name, a.email, tok})
+		}
+		if err := side.n.Instance.Desk.SetPassword(ctx, side.n.Admin.Email, Password); err != nil {
+			return nil, err
+		}
+		logins = append(logins, login{side.n.Name, "Admin", side.n.Admin.Email, side.n.Token})
+	}
+	return logins, sampleTickets(ctx, std)
+}
+
+func ensureAgent(ctx context.Context, n *Node, a agentSpec) (string, error) {
+	d := n.Instance.Desk
+	u, err := ensureUser(ctx, d, n.Admin, a.name, a.email, model.RoleAgent)
+	if err != nil {
+		return "", err
+	}
+	g, err := ensureGroup(ctx, d, n.Admin, a.group)
+	if err != nil {
+		return "", err
+	}
+	_, err = d.AddMembership(ctx, n.Admin, model.GroupMembership{UserID: u.ID, GroupID: g.ID, Default: true})
+	var ve *model.ValidationError
+	if err != nil && !errors.As(err, &ve) { // already a member on a second run
+		return "", err
+	}
+	if err := d.SetPassword(ctx, a.email, Password); err != nil {
+		return "", err
+	}
+	return d.CreateToken(ctx, a.email)
+}
+
+func ensureGroup(ctx context.Context, d *desk.Service, admin model.User, name string) (model.Group, error) {
+	g, err := d.DB().Read().GroupByName(ctx, name)
+	if err == nil || !errors.Is(err, model.ErrNotFound) {
+		return g, err
+	}
+	return d.SaveGroup(ctx, admin, 0, desk.GroupInput{Name: &name})
+}
+
+func sampleTickets(ctx context.Context, std *Node) error {
+	d := std.Instance.Desk
+	n, err := d.DB().Read().CountTickets(ctx, store.TicketFilter{})
+	if err != nil || n > 0 {
+		return err
+	}
+	for _, t := range []struct{ subject, body, name, email string }{
+		{"Printer on floor 3 jams", "The printer near the kitchen jams on every job.", "Jo Doe", "jo.doe@example.com"},
+		{"VPN drops every hour", "My VPN disconnects every hour since Monday.", "Sam Lee", "sam.lee@example.com"},
+		{"Question about my last payslip", "My payslip shows 4,250.00 but my contract says 4,500.00. Can someone check?", "Alex Kim", "alex.kim@example.com"},
+		{"Parental leave starting in March", "I'd like to start parental leave on 1 March; my personal situation is attached.", "Robin Park", "robin.park@example.com"},
+	} {
+		subject, body := t.subject, t.body
+		in := desk.TicketInput{Subject: &subject, Comment: &desk.CommentInput{Body: body},
+			Requester: &desk.RequesterInput{Name: t.name, Email: t.email}, Via: "web"}
+		if _, err := d.CreateTicket(ctx, std.Admin, in, ""); err != nil {
+			return fmt.Errorf("demo: sample ticket: %w", err)
+		}
+	}
+	return nil
+}
+
+func printLogins(w io.Writer, std, sec *Node, logins []login) {
+	fmt.Fprintf(w, "\nstandard (IT):        %s   data: %s\n", std.URL, std.DataDir)
+	fmt.Fprintf(w, "secure (HR/Payroll):  %s   data: %s\n", sec.URL, sec.DataDir)
+	fmt.Fprintf(w, "\nWeb UI password for every login below: %s\n\n", Password)
+	fmt.Fprintf(w, "%-9s %-14s %-30s %s\n", "instance", "who", "email", "API token (Basic email/token:TOKEN)")
+	for _, l := range logins {
+		fmt.Fprintf(w, "%-9s %-14s %-30s %s\n", l.node, l.role, l.email, l.token)
+	}
+	fmt.Fprintf(w, "\nTry it: log in to %s as it.agent@standard.example, open \"Question about my last payslip\"\n", std.URL)
+	fmt.Fprintf(w, "and set its group to \"Payroll (secure)\". Within a second it moves to %s and a stub stays behind.\n", sec.URL)
+}

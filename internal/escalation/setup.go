@@ -1,0 +1,373 @@
+package escalation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Side is one instance and the admin credentials used to provision it. The same
+// credentials are stored in the webhooks that call that instance.
+type Side struct {
+	URL   string
+	Email string
+	Token string
+}
+
+// Config is what `twindesk escalation setup` needs.
+type Config struct {
+	Standard   Side
+	Secure     Side
+	Map        []Mapping
+	Unassigned string
+	Categories []Category
+}
+
+// Report lists what a setup run changed; a second run reports only Unchanged.
+type Report struct {
+	Created   []string
+	Updated   []string
+	Unchanged []string
+}
+
+// Changed reports whether the run changed anything.
+func (r *Report) Changed() bool { return len(r.Created)+len(r.Updated) > 0 }
+
+func (r *Report) note(kind, what string) {
+	switch kind {
+	case "created":
+		r.Created = append(r.Created, what)
+	case "updated":
+		r.Updated = append(r.Updated, what)
+	default:
+		r.Unchanged = append(r.Unchanged, what)
+	}
+}
+
+type setup struct {
+	cfg Config
+	std *Client
+	sec *Client
+	x   ids
+	rep Report
+}
+
+// Setup provisions both instances idempotently: it finds each resource by name or
+// title, creates what is missing and updates what differs from the recipe.
+func Setup(ctx context.Context, cfg Config) (Report, error) {
+	if cfg.Unassigned == "" {
+		cfg.Unassigned = DefaultUnassignedGroup
+	}
+	if len(cfg.Categories) == 0 {
+		cfg.Categories = DefaultCategories
+	}
+	s := &setup{cfg: cfg, std: NewClient(cfg.Standard.URL, cfg.Standard.Email, cfg.Standard.Token),
+		sec: NewClient(cfg.Secure.URL, cfg.Secure.Email, cfg.Secure.Token)}
+	s.x.pseudo, s.x.secureGroup = map[string]int64{}, map[string]int64{}
+	steps := []func(context.Context) error{s.checkAdmins, s.groups, s.fields, s.form, s.webhooks, s.triggers}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return s.rep, err
+		}
+	}
+	return s.rep, nil
+}
+
+func (s *setup) checkAdmins(ctx context.Context) error {
+	for name, c := range map[string]*Client{"standard": s.std, "secure": s.sec} {
+		role, err := c.me(ctx)
+		if err != nil {
+			return fmt.Errorf("escalation: %s credentials: %w", name, err)
+		}
+		if role != "admin" {
+			return fmt.Errorf("escalation: the %s credentials belong to a %s; an admin's API token is needed", name, role)
+		}
+	}
+	return nil
+}
+
+func ensureGroup(ctx context.Context, c *Client, existing []group, name, where string, rep *Report) (int64, error) {
+	for _, g := range existing {
+		if g.Name == name {
+			rep.note("unchanged", where+" group "+name)
+			return g.ID, nil
+		}
+	}
+	g, err := c.createGroup(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	rep.note("created", where+" group "+name)
+	return g.ID, nil
+}
+
+func (s *setup) groups(ctx context.Context) error {
+	stdGroups, err := s.std.groups(ctx)
+	if err != nil {
+		return err
+	}
+	secGroups, err := s.sec.groups(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range s.cfg.Map {
+		if s.x.pseudo[m.Pseudo], err = ensureGroup(ctx, s.std, stdGroups, m.Pseudo, "standard", &s.rep); err != nil {
+			return err
+		}
+		if s.x.secureGroup[m.Secure], err = ensureGroup(ctx, s.sec, secGroups, m.Secure, "secure", &s.rep); err != nil {
+			return err
+		}
+	}
+	s.x.unassigned, err = ensureGroup(ctx, s.std, stdGroups, s.cfg.Unassigned, "standard", &s.rep)
+	return err
+}
+
+func (s *setup) categoryField(title string) ticketField {
+	f := ticketField{Type: "tagger", Title: title}
+	for _, c := range s.cfg.Categories {
+		f.Options = append(f.Options, fieldOption{Name: c.Name, Value: c.Tag})
+	}
+	return f
+}
+
+func ensureField(ctx context.Context, c *Client, existing []ticketField, want ticketField, where string, rep *Report) (int64, error) {
+	for _, f := range existing {
+		if f.Title != want.Title {
+			continue
+		}
+		if f.Type != want.Type {
+			return 0, fmt.Errorf("escalation: %s field %q exists with type %s, the recipe needs %s; rename or delete it", where, f.Title, f.Type, want.Type)
+		}
+		if sameOptions(f.Options, want.Options) {
+			rep.note("unchanged", where+" field "+want.Title)
+			return f.ID, nil
+		}
+		want.ID = f.ID
+		if _, err := c.saveField(ctx, want); err != nil {
+			return 0, err
+		}
+		rep.note("updated", where+" field "+want.Title)
+		return f.ID, nil
+	}
+	f, err := c.saveField(ctx, want)
+	if err != nil {
+		return 0, err
+	}
+	rep.note("created", where+" field "+want.Title)
+	return f.ID, nil
+}
+
+func sameOptions(a, b []fieldOption) bool {
+	return slices.EqualFunc(a, b, func(x, y fieldOption) bool { return x.Name == y.Name && x.Value == y.Value })
+}
+
+func (s *setup) fields(ctx context.Context) error {
+	stdFields, err := s.std.fields(ctx)
+	if err != nil {
+		return err
+	}
+	secFields, err := s.sec.fields(ctx)
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		dst  *int64
+		want ticketField
+	}{
+		{&s.x.stdCategory, s.categoryField(FieldSecureCategory)},
+		{&s.x.stdAssignee, ticketField{Type: "text", Title: FieldSecureAssignee}},
+		{&s.x.stdGroup, ticketField{Type: "text", Title: FieldSecureGroup}},
+		{&s.x.stdStatus, ticketField{Type: "text", Title: FieldSecureStatus}},
+		{&s.x.stdEscalBy, ticketField{Type: "text", Title: FieldEscalatedBy}},
+	} {
+		if *f.dst, err = ensureField(ctx, s.std, stdFields, f.want, "standard", &s.rep); err != nil {
+			return err
+		}
+	}
+	if s.x.secCategory, err = ensureField(ctx, s.sec, secFields, s.categoryField(FieldCategory), "secure", &s.rep); err != nil {
+		return err
+	}
+	s.x.secEscalBy, err = ensureField(ctx, s.sec, secFields, ticketField{Type: "text", Title: FieldEscalatedBy}, "secure", &s.rep)
+	return err
+}
+
+func (s *setup) form(ctx context.Context) error {
+	forms, err := s.std.forms(ctx)
+	if err != nil {
+		return err
+	}
+	want := ticketForm{Name: FormStub, DisplayName: FormStub, Active: true,
+		TicketFieldIDs: []int64{s.x.stdCategory, s.x.stdStatus, s.x.stdAssignee, s.x.stdGroup, s.x.stdEscalBy}}
+	for _, f := range forms {
+		if f.Name != FormStub {
+			continue
+		}
+		s.x.stubForm = f.ID
+		if slices.Equal(f.TicketFieldIDs, want.TicketFieldIDs) {
+			s.rep.note("unchanged", "standard form "+FormStub)
+			return nil
+		}
+		want.ID = f.ID
+		_, err := s.std.saveForm(ctx, want)
+		s.rep.note("updated", "standard form "+FormStub)
+		return err
+	}
+	f, err := s.std.saveForm(ctx, want)
+	s.x.stubForm = f.ID
+	s.rep.note("created", "standard form "+FormStub)
+	return err
+}
+
+func auth(side Side) *webhookAuth {
+	return &webhookAuth{Type: "basic_auth", AddPosition: "header",
+		Data: map[string]string{"username": side.Email + "/token", "password": side.Token}}
+}
+
+func (s *setup) webhooks(ctx context.Context) error {
+	std, sec := s.cfg.Standard, s.cfg.Secure
+	stdURL, secURL := strings.TrimRight(std.URL, "/"), strings.TrimRight(sec.URL, "/")
+	stdHooks := []struct {
+		dst  *string
+		hook webhook
+	}{
+		{&s.x.whCreateSec, webhook{Name: "Escalation: create secure ticket", Endpoint: secURL + "/api/v2/tickets.json", HTTPMethod: "POST", Authentication: auth(sec)}},
+		{&s.x.whDeleteStd, webhook{Name: "Escalation: delete standard ticket", Endpoint: stdURL + "/api/v2/tickets/{{ticket.id}}.json", HTTPMethod: "DELETE", Authentication: auth(std)}},
+		{&s.x.whPurgeStd, webhook{Name: "Escalation: purge standard ticket", Endpoint: stdURL + "/api/v2/deleted_tickets/{{ticket.id}}.json", HTTPMethod: "DELETE", Authentication: auth(std)}},
+		{&s.x.whUpdateSec, webhook{Name: "Escalation: update secure ticket", Endpoint: secURL + "/api/v2/tickets/update_many.json?ids={{ticket.external_id}}", HTTPMethod: "PUT", Authentication: auth(sec)}},
+	}
+	secHooks := []struct {
+		dst  *string
+		hook webhook
+	}{
+		{&s.x.whCreateStub, webhook{Name: "Escalation: create standard stub", Endpoint: stdURL + "/api/v2/tickets.json", HTTPMethod: "POST", Authentication: auth(std)}},
+		{&s.x.whUpdateStub, webhook{Name: "Escalation: update standard stub", Endpoint: stdURL + "/api/v2/tickets/update_many.json?ids={{ticket.external_id}}", HTTPMethod: "PUT", Authentication: auth(std)}},
+	}
+	for _, side := range []struct {
+		c     *Client
+		where string
+		hooks []struct {
+			dst  *string
+			hook webhook
+		}
+	}{{s.std, "standard", stdHooks}, {s.sec, "secure", secHooks}} {
+		existing, err := side.c.webhooks(ctx)
+		if err != nil {
+			return err
+		}
+		for _, h := range side.hooks {
+			if *h.dst, err = s.ensureWebhook(ctx, side.c, existing, h.hook, side.where); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *setup) ensureWebhook(ctx context.Context, c *Client, existing []webhook, want webhook, where string) (string, error) {
+	want.RequestFormat, want.Status, want.Subscriptions = "json", "active", []string{"conditional_ticket_events"}
+	for _, w := range existing {
+		if w.Name != want.Name {
+			continue
+		}
+		sameAuth := w.Authentication != nil && w.Authentication.Data["username"] == want.Authentication.Data["username"]
+		if w.Endpoint == want.Endpoint && w.HTTPMethod == want.HTTPMethod && w.Status == "active" && sameAuth {
+			s.rep.note("unchanged", where+" webhook "+want.Name)
+			return w.ID, nil
+		}
+		want.ID = w.ID
+		_, err := c.saveWebhook(ctx, want)
+		s.rep.note("updated", where+" webhook "+want.Name)
+		return w.ID, err
+	}
+	w, err := c.saveWebhook(ctx, want)
+	if err != nil {
+		return "", err
+	}
+	s.rep.note("created", where+" webhook "+want.Name)
+	return w.ID, nil
+}
+
+func (s *setup) triggers(ctx context.Context) error {
+	std, sec := s.standardTriggers(), s.secureTriggers()
+	for _, side := range []struct {
+		c     *Client
+		where string
+		want  []trigger
+	}{{s.std, "standard", std}, {s.sec, "secure", sec}} {
+		existing, err := side.c.triggers(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range side.want {
+			if err := s.ensureTrigger(ctx, side.c, existing, t, side.where); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *setup) ensureTrigger(ctx context.Context, c *Client, existing []trigger, want trigger, where string) error {
+	want.Active = true
+	for _, t := range existing {
+		if t.Title != want.Title {
+			continue
+		}
+		if t.Active && canonical(t) == canonical(want) {
+			s.rep.note("unchanged", where+" trigger "+want.Title)
+			return nil
+		}
+		want.ID = t.ID
+		_, err := c.saveTrigger(ctx, want)
+		s.rep.note("updated", where+" trigger "+want.Title)
+		return wrapTrigger(want.Title, err)
+	}
+	_, err := c.saveTrigger(ctx, want)
+	if err == nil {
+		s.rep.note("created", where+" trigger "+want.Title)
+	}
+	return wrapTrigger(want.Title, err)
+}
+
+func wrapTrigger(title string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return fmt.Errorf("escalation: trigger %q was refused: %w", title, err)
+	}
+	return err
+}
+
+// canonical renders a trigger's rule as comparable text: action values as lists,
+// empty condition lists as empty, whatever shape the server answered with.
+func canonical(t trigger) string {
+	acts := make([][]any, len(t.Actions))
+	for i, a := range t.Actions {
+		v := a.Value
+		if s, ok := v.(string); ok {
+			v = []any{s}
+		}
+		if l, ok := v.([]string); ok {
+			anyList := make([]any, len(l))
+			for j := range l {
+				anyList[j] = l[j]
+			}
+			v = anyList
+		}
+		acts[i] = []any{a.Field, v}
+	}
+	all, anyConds := t.Conditions.All, t.Conditions.Any
+	if all == nil {
+		all = []condition{}
+	}
+	if anyConds == nil {
+		anyConds = []condition{}
+	}
+	b, _ := json.Marshal([]any{all, anyConds, acts}) // plain data always marshals
+	return string(b)
+}

@@ -1,0 +1,96 @@
+package escalation
+
+import "fmt"
+
+func cond(field, op, value string) condition {
+	return condition{Field: field, Operator: op, Value: value}
+}
+
+func hook(id, body string) action {
+	return action{Field: "notification_webhook", Value: []string{id, body}}
+}
+
+// Trigger titles, stable so a second setup run finds them.
+const (
+	TriggerForward    = "Escalation: forward and delete"
+	TriggerSendStubID = "Escalation: send stub id"
+	TriggerSendNote   = "Escalation: send comment"
+	TriggerCreateStub = "Escalation: create stub"
+	TriggerReassigned = "Escalation: stub reassigned"
+	TriggerClosed     = "Escalation: stub closed"
+)
+
+func (s *setup) standardTriggers() []trigger {
+	var forward trigger
+	forward.Title = TriggerForward
+	// The in-flight tag stops a second update from forwarding the ticket again while
+	// its create/delete chain is still being delivered.
+	forward.Conditions.All = []condition{
+		cond("current_tags", "not_includes", TagEscalatedToSecure+" "+TagEscalationInFlight),
+	}
+	for _, m := range s.cfg.Map {
+		forward.Conditions.Any = append(forward.Conditions.Any, cond("group_id", "is", fmt.Sprint(s.x.pseudo[m.Pseudo])))
+	}
+	forward.Conditions.Any = append(forward.Conditions.Any, cond("group_id", "is", fmt.Sprint(s.x.unassigned)))
+	forward.Actions = []action{
+		{Field: "current_tags", Value: TagEscalationInFlight},
+		hook(s.x.whCreateSec, forwardBody(&s.x, s.cfg.Map)),
+		hook(s.x.whDeleteStd, ""),
+		hook(s.x.whPurgeStd, ""),
+	}
+
+	var stubID trigger
+	stubID.Title = TriggerSendStubID
+	stubID.Conditions.All = []condition{
+		cond("update_type", "is", "Create"),
+		cond("current_tags", "includes", TagHasSecureID),
+		cond("current_tags", "includes", TagEscalatedToSecure),
+	}
+	stubID.Actions = []action{hook(s.x.whUpdateSec, sendStubIDBody)}
+
+	var note trigger
+	note.Title = TriggerSendNote
+	note.Conditions.All = []condition{
+		cond("update_type", "is", "Change"),
+		cond("comment_is_public", "is", "not_relevant"),
+		cond("current_tags", "includes", TagHasSecureID),
+		cond("current_tags", "includes", TagEscalatedToSecure),
+	}
+	note.Actions = []action{hook(s.x.whUpdateSec, sendCommentBody)}
+	return []trigger{forward, stubID, note}
+}
+
+func (s *setup) secureTriggers() []trigger {
+	var stub trigger
+	stub.Title = TriggerCreateStub
+	stub.Conditions.All = []condition{
+		cond("update_type", "is", "Create"),
+		cond("current_tags", "includes", TagEscalatedFromStd),
+		cond("current_tags", "includes", TagStubRequired),
+		cond("current_tags", "not_includes", TagHasStandardID),
+	}
+	stub.Actions = []action{hook(s.x.whCreateStub, stubBody(&s.x, s.cfg.Map))}
+
+	var moved trigger
+	moved.Title = TriggerReassigned
+	moved.Conditions.All = []condition{
+		cond("update_type", "is", "Change"),
+		cond("current_tags", "includes", TagHasStandardID),
+		cond("status", "less_than", "closed"),
+	}
+	moved.Conditions.Any = []condition{
+		cond("assignee_id", "changed", ""),
+		cond("group_id", "changed", ""),
+		cond("status", "changed", ""),
+	}
+	moved.Actions = []action{hook(s.x.whUpdateStub, reassignedBody(&s.x))}
+
+	var closed trigger
+	closed.Title = TriggerClosed
+	closed.Conditions.All = []condition{
+		cond("status", "value", "closed"),
+		cond("current_tags", "includes", TagHasStandardID),
+	}
+	closed.Actions = []action{hook(s.x.whUpdateStub, closedBody(&s.x))}
+	return []trigger{stub, moved, closed}
+}
