@@ -19,8 +19,8 @@ type escalated struct {
 // escalate runs DESIGN section 9 steps 1-3 for one ticket whose body carries c.
 func (tw *twin) escalate(t *testing.T, it api, itID int64, c string) escalated {
 	out := it.must("POST", "/tickets.json", map[string]any{"ticket": map[string]any{
-		"subject": "Payslip question",
-		"comment": map[string]any{"body": "My salary is wrong: " + c + "\n\"quoted\" \\ tab\t"},
+		"subject":   "Payslip question",
+		"comment":   map[string]any{"body": "My salary is wrong: " + c + "\n\"quoted\" \\ tab\t"},
 		"requester": map[string]any{"name": "Jo Doe", "email": "jo.doe@example.com"},
 	}})
 	orig := ticketID(out)

@@ -229,4 +229,3 @@ func (q *Queries) RetryingJobs(ctx context.Context, endpointRef string) ([]int64
 func (q *Queries) PurgeDeliveryBodies(ctx context.Context, ticketID int64) error {
 	return q.exec(ctx, "purge delivery bodies", false, `UPDATE deliveries SET body = '', last_error = '' WHERE ticket_id = $1`, ticketID)
 }
-
