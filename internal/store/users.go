@@ -123,12 +123,13 @@ func (q *Queries) ListUsers(ctx context.Context, role model.Role, p Page) ([]mod
 	return q.users(ctx, `SELECT `+userCols+` FROM users WHERE ($1 = '' OR role = $1)`+where+tail, args...)
 }
 
-// SearchUsers finds users whose name or email contains text (case-insensitive).
+// SearchUsers finds users whose name or email contains text (case-insensitive), or
+// whose external id is exactly text.
 func (q *Queries) SearchUsers(ctx context.Context, text string, p Page) ([]model.User, error) {
 	like := "%" + escapeLike(strings.ToLower(text)) + "%"
-	where, tail, args := p.clause("id", []any{like})
+	where, tail, args := p.clause("id", []any{like, text})
 	return q.users(ctx, `SELECT `+userCols+` FROM users
-		WHERE (LOWER(name) LIKE $1 ESCAPE '\' OR email LIKE $1 ESCAPE '\' OR external_id = $1)`+where+tail, args...)
+		WHERE (LOWER(name) LIKE $1 ESCAPE '\' OR email LIKE $1 ESCAPE '\' OR external_id = $2)`+where+tail, args...)
 }
 
 // CountUsers counts users of a role ("" for all).
