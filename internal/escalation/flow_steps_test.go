@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -16,8 +17,9 @@ type escalated struct {
 	originalID, secureID, stubID int64
 }
 
-// escalate runs DESIGN section 9 steps 1-3 for one ticket whose body carries c.
-func (tw *twin) escalate(t *testing.T, it api, itID int64, c string) escalated {
+// createOriginal is step 1 (plus an internal note): a ticket whose body and note
+// carry c.
+func createOriginal(t *testing.T, it api, c string) int64 {
 	out := it.must("POST", "/tickets.json", map[string]any{"ticket": map[string]any{
 		"subject":   "Payslip question",
 		"comment":   map[string]any{"body": "My salary is wrong: " + c + "\n\"quoted\" \\ tab\t"},
@@ -27,21 +29,24 @@ func (tw *twin) escalate(t *testing.T, it api, itID int64, c string) escalated {
 	it.must("PUT", fmt.Sprintf("/tickets/%d.json", orig), map[string]any{"ticket": map[string]any{
 		"comment": map[string]any{"body": "Internal: forwarding to payroll " + c, "public": false},
 	}})
+	return orig
+}
+
+// moveToPseudo is step 2: an IT agent puts the ticket in the Payroll pseudo group.
+func (tw *twin) moveToPseudo(t *testing.T, it api, orig int64) {
 	pseudo := groupID(t, tw.stdAdmin, "Payroll (secure)")
 	it.must("PUT", fmt.Sprintf("/tickets/%d.json", orig), map[string]any{"ticket": map[string]any{"group_id": pseudo}})
+}
 
-	var e escalated
-	e.originalID = orig
-	eventually(t, "secure ticket, stub and both external ids", func() bool {
-		stubs := ticketsByExternalID(tw.stdAdmin, "")
-		_ = stubs
-		code, _ := tw.stdAdmin.call("GET", fmt.Sprintf("/tickets/%d.json", orig), nil)
-		if code != http.StatusNotFound {
+// waitLinked is step 3: the original is gone, the secure ticket holds c and both
+// external ids point at each other.
+func (tw *twin) waitLinked(t *testing.T, orig int64, c string, limit time.Duration) escalated {
+	e := escalated{originalID: orig}
+	eventuallyWithin(t, limit, "secure ticket, stub and both external ids", func() bool {
+		if code, _ := tw.stdAdmin.call("GET", fmt.Sprintf("/tickets/%d.json", orig), nil); code != http.StatusNotFound {
 			return false
 		}
-		_, res := tw.secAdmin.call("GET", "/tickets.json", nil)
-		for _, x := range res["tickets"].([]any) {
-			tk := x.(map[string]any)
+		for _, tk := range tagged(tw.secAdmin, escalation.TagEscalatedFromStd) {
 			ext, _ := tk["external_id"].(string)
 			if ext == "" || !strings.Contains(comments(tw.secAdmin, int64(tk["id"].(float64))), c) {
 				continue
@@ -57,12 +62,38 @@ func (tw *twin) escalate(t *testing.T, it api, itID int64, c string) escalated {
 	return e
 }
 
+// tagged lists the tickets of an instance that carry tag.
+func tagged(a api, tag string) []map[string]any {
+	var res []map[string]any
+	_, out := a.call("GET", "/tickets.json?per_page=100", nil)
+	if out == nil {
+		return nil
+	}
+	list, _ := out["tickets"].([]any)
+	for _, x := range list {
+		tk := x.(map[string]any)
+		for _, tg := range tk["tags"].([]any) {
+			if tg == tag {
+				res = append(res, tk)
+			}
+		}
+	}
+	return res
+}
+
+// escalate runs DESIGN section 9 steps 1-3 for one ticket whose body carries c.
+func (tw *twin) escalate(t *testing.T, it api, c string) escalated {
+	orig := createOriginal(t, it, c)
+	tw.moveToPseudo(t, it, orig)
+	return tw.waitLinked(t, orig, c, 15*time.Second)
+}
+
 func TestEscalationFlow(t *testing.T) {
 	tw := newTwin(t)
-	it, itID := tw.agent(tw.std, "Ivy IT", "it.agent@standard.example", "IT Support")
+	it, _ := tw.agent(tw.std, "Ivy IT", "it.agent@standard.example", "IT Support")
 	payroll, payrollID := tw.agent(tw.sec, "Paul Payroll", "payroll.agent@secure.example", "Payroll")
 	c1 := canary(t, "CANARY")
-	e := tw.escalate(t, it, itID, c1)
+	e := tw.escalate(t, it, c1)
 
 	stdFields, secFields := fieldIDs(t, tw.stdAdmin), fieldIDs(t, tw.secAdmin)
 	sec := tw.secAdmin.must("GET", fmt.Sprintf("/tickets/%d.json", e.secureID), nil)["ticket"].(map[string]any)
@@ -130,9 +161,49 @@ func TestEscalationFlow(t *testing.T) {
 // stopStandardAndScan stops the standard instance and scans every byte of its data
 // directory for the canaries.
 func (tw *twin) stopStandardAndScan(t *testing.T, canaries ...string) {
-	tw.cancel()
-	tw.wg.Wait()
+	tw.std.stop()
 	for _, c := range canaries {
 		require.Empty(t, grepDir(t, tw.std.DataDir, c), "canary %s found in the standard data dir", c)
 	}
+}
+
+// requireExactlyOnce checks that one escalation produced one secure ticket and one
+// stub, and left no original.
+func (tw *twin) requireExactlyOnce(t *testing.T, e escalated) {
+	require.Len(t, tagged(tw.secAdmin, escalation.TagEscalatedFromStd), 1, "secure tickets")
+	require.Len(t, tagged(tw.stdAdmin, escalation.TagEscalatedToSecure), 1, "stubs")
+	code, _ := tw.stdAdmin.call("GET", fmt.Sprintf("/tickets/%d.json", e.originalID), nil)
+	require.Equal(t, http.StatusNotFound, code)
+}
+
+func TestEscalationSurvivesSecureOutage(t *testing.T) {
+	t.Parallel()
+	tw := newTwin(t)
+	it, _ := tw.agent(tw.std, "Ivy IT", "it.agent@standard.example", "IT Support")
+	c := canary(t, "CANARY")
+	orig := createOriginal(t, it, c)
+	tw.sec.stop()
+	tw.moveToPseudo(t, it, orig)
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(500 * time.Millisecond) {
+		code, _ := tw.stdAdmin.call("GET", fmt.Sprintf("/tickets/%d.json", orig), nil)
+		require.Equal(t, http.StatusOK, code, "the original must stay while secure is down")
+	}
+	tw.sec.start(t)
+	e := tw.waitLinked(t, orig, c, 90*time.Second)
+	tw.requireExactlyOnce(t, e)
+}
+
+func TestEscalationSurvivesStandardOutageDuringStub(t *testing.T) {
+	t.Parallel()
+	tw := newTwin(t)
+	it, _ := tw.agent(tw.std, "Ivy IT", "it.agent@standard.example", "IT Support")
+	c := canary(t, "CANARY")
+	orig := createOriginal(t, it, c)
+	tw.moveToPseudo(t, it, orig)
+	eventually(t, "the secure ticket", func() bool { return len(tagged(tw.secAdmin, escalation.TagEscalatedFromStd)) > 0 })
+	tw.std.stop() // the stub creation, stub id and delete are all in flight now
+	time.Sleep(10 * time.Second)
+	tw.std.start(t)
+	e := tw.waitLinked(t, orig, c, 90*time.Second)
+	tw.requireExactlyOnce(t, e)
 }

@@ -22,7 +22,6 @@ import (
 
 	"github.com/twindesk/twindesk/internal/demo"
 	"github.com/twindesk/twindesk/internal/escalation"
-	"github.com/twindesk/twindesk/internal/model"
 )
 
 // api is a tiny JSON client for one user of one instance.
@@ -63,32 +62,57 @@ func (a api) must(method, path string, in any) map[string]any {
 	return out
 }
 
+// node is one instance of a twin that can be stopped and started again on the
+// same address and data directory.
+type node struct {
+	*demo.Node
+	name   string
+	addr   string
+	dir    string
+	cancel context.CancelFunc
+	wg     *sync.WaitGroup
+}
+
+func (n *node) start(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	n.cancel, n.wg = cancel, &sync.WaitGroup{}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var err error
+	for i := 0; i < 50; i++ { // the old listener may take a moment to release the port
+		if n.Node, err = demo.Start(ctx, n.name, n.addr, n.dir, n.name == "secure", log, n.wg); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	require.NoError(t, err)
+	n.addr = strings.TrimPrefix(n.URL, "http://")
+}
+
+func (n *node) stop() {
+	n.cancel()
+	n.wg.Wait()
+}
+
 // twin is a standard and a secure instance with the recipe provisioned.
 type twin struct {
 	t        *testing.T
 	ctx      context.Context
-	std, sec *demo.Node
+	std, sec *node
 	stdAdmin api
 	secAdmin api
-	wg       *sync.WaitGroup
-	cancel   context.CancelFunc
-	dir      string
-}
-
-func startNode(t *testing.T, ctx context.Context, wg *sync.WaitGroup, name, addr, dir string) *demo.Node {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	n, err := demo.Start(ctx, name, addr, filepath.Join(dir, name), name == "secure", log, wg)
-	require.NoError(t, err)
-	require.NoError(t, n.Bootstrap(ctx, "admin@"+name+".example"))
-	return n
 }
 
 func newTwin(t *testing.T) *twin {
-	ctx, cancel := context.WithCancel(context.Background())
-	tw := &twin{t: t, ctx: ctx, cancel: cancel, wg: &sync.WaitGroup{}, dir: t.TempDir()}
-	tw.std = startNode(t, ctx, tw.wg, "standard", "127.0.0.1:0", tw.dir)
-	tw.sec = startNode(t, ctx, tw.wg, "secure", "127.0.0.1:0", tw.dir)
-	t.Cleanup(func() { tw.cancel(); tw.wg.Wait() })
+	dir := t.TempDir()
+	tw := &twin{t: t, ctx: context.Background()}
+	tw.std = &node{name: "standard", addr: "127.0.0.1:0", dir: filepath.Join(dir, "standard")}
+	tw.sec = &node{name: "secure", addr: "127.0.0.1:0", dir: filepath.Join(dir, "secure")}
+	for _, n := range []*node{tw.std, tw.sec} {
+		n.start(t)
+		require.NoError(t, n.Bootstrap(tw.ctx, "admin@"+n.name+".example"))
+		t.Cleanup(n.stop)
+	}
 	tw.stdAdmin = api{t, tw.std.URL, tw.std.Admin.Email, tw.std.Token}
 	tw.secAdmin = api{t, tw.sec.URL, tw.sec.Admin.Email, tw.sec.Token}
 	m, err := escalation.ParseMap("Payroll (secure)=Payroll,HR (secure)=HR")
@@ -98,17 +122,17 @@ func newTwin(t *testing.T) *twin {
 		Secure:   escalation.Side{URL: tw.sec.URL, Email: tw.sec.Admin.Email, Token: tw.sec.Token},
 		Map:      m,
 	}
-	rep, err := escalation.Setup(ctx, cfg)
+	rep, err := escalation.Setup(tw.ctx, cfg)
 	require.NoError(t, err)
 	require.True(t, rep.Changed())
-	again, err := escalation.Setup(ctx, cfg)
+	again, err := escalation.Setup(tw.ctx, cfg)
 	require.NoError(t, err)
 	require.False(t, again.Changed(), "a second setup run must change nothing: %+v", again)
 	return tw
 }
 
 // agent creates an agent in group on node and returns its API handle.
-func (tw *twin) agent(n *demo.Node, name, email, groupName string) (api, int64) {
+func (tw *twin) agent(n *node, name, email, groupName string) (api, int64) {
 	admin := api{tw.t, n.URL, n.Admin.Email, n.Token}
 	u := admin.must("POST", "/users.json", map[string]any{"user": map[string]any{"name": name, "email": email, "role": "agent"}})
 	uid := int64(u["user"].(map[string]any)["id"].(float64))
@@ -144,7 +168,12 @@ func canary(t *testing.T, label string) string {
 // eventually polls cond until it holds or 15 s pass.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	eventuallyWithin(t, 15*time.Second, what, cond)
+}
+
+func eventuallyWithin(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
 		if cond() {
 			return
@@ -213,6 +242,3 @@ func grepDir(t *testing.T, dir, needle string) []string {
 	require.NoError(t, err)
 	return hits
 }
-
-var _ = strings.Contains
-var _ = model.StatusClosed
