@@ -26,6 +26,8 @@ type Dialect struct {
 	// AfterPurge runs after a permanent delete has committed, so freed pages holding
 	// confidential text are scrubbed (WAL checkpoint on SQLite, VACUUM on PostgreSQL).
 	AfterPurge func(ctx context.Context, db *sql.DB) error
+	// FullText is the backend's full-text index of tickets (search.go).
+	FullText FullText
 }
 
 // DB is an open twindesk database: a writer pool, a reader pool and a dialect.

@@ -60,9 +60,10 @@ func Dialect() store.Dialect {
 	return store.Dialect{
 		Name:              "postgres",
 		IsUniqueViolation: isUniqueViolation,
+		FullText:          fullText,
 		AfterPurge: func(ctx context.Context, db *sql.DB) error {
 			// Deleted tuples keep their bytes until VACUUM reclaims them.
-			if _, err := db.ExecContext(ctx, `VACUUM tickets, comments, audits`); err != nil {
+			if _, err := db.ExecContext(ctx, `VACUUM tickets, comments, audits, ticket_search, idempotency_keys, deliveries`); err != nil {
 				return fmt.Errorf("postgres: vacuum: %w", err)
 			}
 			return nil

@@ -78,6 +78,7 @@ func Dialect() store.Dialect {
 	return store.Dialect{
 		Name:              "sqlite",
 		IsUniqueViolation: isUniqueViolation,
+		FullText:          fullText,
 		AfterPurge: func(ctx context.Context, db *sql.DB) error {
 			// secure_delete zeroes freed pages in the database, but old page images can
 			// still sit in the WAL until it is checkpointed and truncated.

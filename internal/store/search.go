@@ -1,0 +1,368 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/search"
+)
+
+// ErrUnsupportedSearch marks a query the parser accepted but the store can't run
+// (a keyword twindesk has no data for). The API answers it with a 400.
+var ErrUnsupportedSearch = errors.New("unsupported search")
+
+// SearchParams is a parsed query and the page of results wanted.
+type SearchParams struct {
+	Query *search.Query
+	// ActorID is who "me" means.
+	ActorID int64
+	// Now anchors relative dates such as created>3days.
+	Now time.Time
+	// SortBy (created_at, updated_at, priority, status, ticket_type) and SortOrder
+	// (asc, desc) come from the request; order_by: and sort: in the query win.
+	SortBy    string
+	SortOrder string
+	// Limit and Offset page the results. With Cursor, rows come in id order
+	// after AfterID instead (the export's cursor pagination).
+	Limit   int
+	Offset  int
+	Cursor  bool
+	AfterID int64
+}
+
+// sqlWhere collects conditions and their arguments as $n placeholders.
+type sqlWhere struct {
+	conds []string
+	args  []any
+}
+
+// arg appends v and returns its placeholder.
+func (w *sqlWhere) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
+func (w *sqlWhere) add(cond string) { w.conds = append(w.conds, cond) }
+
+func (w *sqlWhere) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " AND " + strings.Join(w.conds, " AND ")
+}
+
+// errNoMatch is returned internally when a query names a keyword that the record
+// type doesn't have (status: for users), so that type can't match at all.
+var errNoMatch = errors.New("no match for this type")
+
+// condSQL renders one condition for a record type; negated conditions are wrapped
+// so that NULL columns count as "not matching" rather than unknown.
+type condSQL func(w *sqlWhere, c search.Cond, p SearchParams) (string, error)
+
+// addConds renders the query's conditions. Repeated positive ':' conditions on the
+// same field are OR-ed (status:open status:pending finds both); everything else is
+// AND-ed.
+func addConds(w *sqlWhere, p SearchParams, render condSQL) error {
+	groups := map[string][]string{}
+	var order []string
+	for _, c := range p.Query.Conds {
+		s, err := render(w, c, p)
+		if err != nil {
+			return err
+		}
+		if c.Negate {
+			w.add("NOT COALESCE((" + s + "), FALSE)")
+			continue
+		}
+		if c.Op != search.OpEq {
+			w.add("(" + s + ")")
+			continue
+		}
+		if _, ok := groups[c.Field]; !ok {
+			order = append(order, c.Field)
+		}
+		groups[c.Field] = append(groups[c.Field], "("+s+")")
+	}
+	for _, f := range order {
+		w.add("(" + strings.Join(groups[f], " OR ") + ")")
+	}
+	return nil
+}
+
+// TicketSearch returns the live tickets matching p, ordered and paged as asked.
+// errNoMatch-type queries return no rows.
+func (q *Queries) TicketSearch(ctx context.Context, p SearchParams) ([]model.Ticket, error) {
+	w, err := q.ticketWhere(p)
+	if errors.Is(err, errNoMatch) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	query := `SELECT ` + ticketCols + ` FROM tickets WHERE deleted_at IS NULL` + w.sql() + pageSQL(w, p, ticketSort(p))
+	return q.tickets(ctx, query, w.args...)
+}
+
+// TicketSearchCount counts the live tickets matching p.
+func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64, error) {
+	w, err := q.ticketWhere(p)
+	if errors.Is(err, errNoMatch) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return q.count(ctx, "count search", `SELECT COUNT(*) FROM tickets WHERE deleted_at IS NULL`+w.sql(), w.args...)
+}
+
+// pageSQL renders ORDER BY and LIMIT: by id after a cursor, or sorted with OFFSET.
+func pageSQL(w *sqlWhere, p SearchParams, sort string) string {
+	if p.Cursor {
+		return fmt.Sprintf(" AND id > %s ORDER BY id LIMIT %s", w.arg(p.AfterID), w.arg(p.Limit))
+	}
+	return fmt.Sprintf(" ORDER BY %s LIMIT %s OFFSET %s", sort, w.arg(p.Limit), w.arg(p.Offset))
+}
+
+// sortKeys returns the order field and direction, query keywords first.
+func sortKeys(p SearchParams) (string, string) {
+	by, dir := p.SortBy, p.SortOrder
+	if p.Query.OrderBy != "" {
+		by = p.Query.OrderBy
+	}
+	if p.Query.SortOrder != "" {
+		dir = p.Query.SortOrder
+	}
+	if dir != "asc" {
+		dir = "desc"
+	}
+	return by, dir
+}
+
+// ticketSort is the ORDER BY of a ticket search. The default, without relevance
+// ranking, is the most recently updated first.
+func ticketSort(p SearchParams) string {
+	by, dir := sortKeys(p)
+	col := "updated_at"
+	switch by {
+	case "created_at":
+		col = "created_at"
+	case "priority":
+		col = rankCase("priority", []string{"low", "normal", "high", "urgent"})
+	case "status":
+		col = rankCase("status", []string{"new", "open", "pending", "hold", "solved", "closed"})
+	case "ticket_type":
+		col = "type"
+	}
+	return col + " " + dir + ", id " + dir
+}
+
+// rankCase orders an enumerated column by rank; unknown or empty values rank 0.
+func rankCase(col string, values []string) string {
+	var b strings.Builder
+	b.WriteString("CASE " + col)
+	for i, v := range values {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", v, i+1)
+	}
+	b.WriteString(" ELSE 0 END")
+	return b.String()
+}
+
+// ticketWhere renders the free text, ids and conditions of a ticket search.
+func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
+	w := &sqlWhere{}
+	ft := q.d.FullText
+	match := func(terms []Term) string {
+		return "id IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr(terms))) + ")"
+	}
+	var terms []Term
+	for _, word := range p.Query.Words {
+		if t, ok := ParseTerm(word); ok {
+			terms = append(terms, t)
+		}
+	}
+	if len(terms) > 0 {
+		w.add(match(terms))
+	}
+	for _, word := range p.Query.NotWords {
+		if t, ok := ParseTerm(word); ok {
+			w.add("NOT " + match([]Term{t}))
+		}
+	}
+	if len(p.Query.IDs) > 0 {
+		// A number finds the ticket with that id, the tickets with that external id,
+		// and the tickets that mention it.
+		alts := []string{"id IN (" + placeholders(w, p.Query.IDs) + ")"}
+		for _, id := range p.Query.IDs {
+			n := strconv.FormatInt(id, 10)
+			alts = append(alts, "external_id = "+w.arg(n), match([]Term{{Tokens: []string{n}}}))
+		}
+		w.add("(" + strings.Join(alts, " OR ") + ")")
+	}
+	if err := addConds(w, p, ticketCond); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// placeholders appends ids to w and returns their placeholders.
+func placeholders(w *sqlWhere, ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = w.arg(id)
+	}
+	return strings.Join(parts, ",")
+}
+
+// ticketCond renders one keyword condition over the tickets table.
+func ticketCond(w *sqlWhere, c search.Cond, p SearchParams) (string, error) {
+	lv := strings.ToLower(c.Value)
+	switch c.Field {
+	case "status", "priority":
+		return enumCond(w, c)
+	case "ticket_type":
+		return "type = " + w.arg(noneAsEmpty(lv)), nil
+	case "group":
+		return groupCond(w, c.Value), nil
+	case "assignee", "requester", "submitter":
+		return personCond(w, c.Field+"_id", c.Value, p.ActorID), nil
+	case "tags":
+		if lv == "none" {
+			return "tags = ''", nil
+		}
+		return "(' ' || tags || ' ') LIKE " + w.arg("% "+escapeLike(lv)+" %") + ` ESCAPE '\'`, nil
+	case "external_id":
+		return "external_id = " + w.arg(noneAsEmpty(c.Value)), nil
+	case "created", "updated":
+		return dateCond(w, c.Field+"_at", c, p.Now)
+	case "subject", "description":
+		return "LOWER(" + c.Field + ") LIKE " + w.arg("%"+escapeLike(lv)+"%") + ` ESCAPE '\'`, nil
+	case "via":
+		return "via = " + w.arg(lv), nil
+	case "id":
+		return idCond(w, "id", c)
+	}
+	if id, ok := strings.CutPrefix(c.Field, "custom_field_"); ok {
+		return customFieldCond(w, id, c.Value), nil
+	}
+	if c.Field == "solved" {
+		return "", fmt.Errorf("store: %w: solved: twindesk does not record when a ticket was solved; use status:solved with updated", ErrUnsupportedSearch)
+	}
+	return "", errNoMatch
+}
+
+func noneAsEmpty(v string) string {
+	if v == "none" {
+		return ""
+	}
+	return v
+}
+
+// enumCond renders status or priority with any operator (status<solved).
+func enumCond(w *sqlWhere, c search.Cond) (string, error) {
+	if c.Value == "none" {
+		return c.Field + " = ''", nil
+	}
+	vals := c.EnumValues()
+	if len(vals) == 0 {
+		return "1 = 0", nil
+	}
+	ph := make([]string, len(vals))
+	for i, v := range vals {
+		ph[i] = w.arg(v)
+	}
+	return c.Field + " IN (" + strings.Join(ph, ",") + ")", nil
+}
+
+// groupCond matches a group by name (case-insensitive) or id; none is no group.
+func groupCond(w *sqlWhere, v string) string {
+	if strings.EqualFold(v, "none") {
+		return "group_id IS NULL"
+	}
+	s := "group_id IN (SELECT id FROM groups WHERE LOWER(name) = " + w.arg(strings.ToLower(v)) + ")"
+	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+		s = "group_id = " + w.arg(id) + " OR " + s
+	}
+	return s
+}
+
+// personCond matches a user column by "me", "none", id, email or name.
+func personCond(w *sqlWhere, col, v string, actorID int64) string {
+	switch v {
+	case "me":
+		return col + " = " + w.arg(actorID)
+	case "none":
+		return col + " IS NULL"
+	}
+	lv := strings.ToLower(v)
+	s := "SELECT id FROM users WHERE email = " + w.arg(lv) + " OR LOWER(name) = " + w.arg(lv)
+	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+		s += " OR id = " + w.arg(id)
+	}
+	return col + " IN (" + s + ")"
+}
+
+// customFieldCond matches a custom field value in the stored JSON list.
+func customFieldCond(w *sqlWhere, id, v string) string {
+	if strings.EqualFold(v, "none") {
+		return "custom_fields NOT LIKE " + w.arg(`%{"id":`+id+`,"value":%`)
+	}
+	want := encodeFields([]model.FieldValue{{ID: mustInt(id), Value: strings.ToLower(v)}})
+	want = strings.TrimSuffix(strings.TrimPrefix(want, "["), "]")
+	return "LOWER(custom_fields) LIKE " + w.arg("%"+escapeLike(want)+"%") + ` ESCAPE '\'`
+}
+
+func mustInt(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64) // the parser only passes digits
+	return n
+}
+
+// idCond compares an id column.
+func idCond(w *sqlWhere, col string, c search.Cond) (string, error) {
+	n, err := strconv.ParseInt(c.Value, 10, 64)
+	if err != nil {
+		return "", fmt.Errorf("store: %w: id %q", ErrUnsupportedSearch, c.Value)
+	}
+	op := string(c.Op)
+	if c.Op == search.OpEq {
+		op = "="
+	}
+	return col + " " + op + " " + w.arg(n), nil
+}
+
+// dateCond compares a timestamp column. A bare date (2026-01-01) stands for the
+// whole day: created:2026-01-01 is that day, created>2026-01-01 starts the next.
+func dateCond(w *sqlWhere, col string, c search.Cond, now time.Time) (string, error) {
+	t, err := c.Time(now)
+	if err != nil {
+		return "", fmt.Errorf("store: %w: %w", ErrUnsupportedSearch, err)
+	}
+	var from, to time.Time // [from, to) of the value
+	from = t
+	switch {
+	case len(c.Value) == len(time.DateOnly) && strings.Count(c.Value, "-") == 2:
+		to = t.AddDate(0, 0, 1)
+	case strings.ContainsAny(c.Value, "T :"):
+		to = t.Add(time.Second)
+	default: // relative: created:3days means "in the last three days", like >
+		if c.Op == search.OpEq {
+			return col + " >= " + w.arg(ts(t)), nil
+		}
+		to = t
+	}
+	switch c.Op {
+	case search.OpLT:
+		return col + " < " + w.arg(ts(from)), nil
+	case search.OpLE:
+		return col + " < " + w.arg(ts(to)), nil
+	case search.OpGT:
+		return col + " >= " + w.arg(ts(to)), nil
+	case search.OpGE:
+		return col + " >= " + w.arg(ts(from)), nil
+	}
+	return col + " >= " + w.arg(ts(from)) + " AND " + col + " < " + w.arg(ts(to)), nil
+}

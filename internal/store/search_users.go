@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/search"
+)
+
+// UserSearch returns the users matching p: free text over name and email, bare
+// numbers as user ids, and the user keywords (email, name, role, external_id,
+// created, updated, id). A query with a ticket keyword matches no user.
+func (q *Queries) UserSearch(ctx context.Context, p SearchParams) ([]model.User, error) {
+	w, err := userWhere(p)
+	if errors.Is(err, errNoMatch) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	by, dir := sortKeys(p)
+	col := "updated_at"
+	if by == "created_at" {
+		col = "created_at"
+	}
+	query := `SELECT ` + userCols + ` FROM users WHERE 1 = 1` + w.sql() + pageSQL(w, p, col+" "+dir+", id "+dir)
+	return q.users(ctx, query, w.args...)
+}
+
+// UserSearchCount counts the users matching p.
+func (q *Queries) UserSearchCount(ctx context.Context, p SearchParams) (int64, error) {
+	w, err := userWhere(p)
+	if errors.Is(err, errNoMatch) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return q.count(ctx, "count user search", `SELECT COUNT(*) FROM users WHERE 1 = 1`+w.sql(), w.args...)
+}
+
+func userWhere(p SearchParams) (*sqlWhere, error) {
+	w := &sqlWhere{}
+	text := func(word string) string {
+		like := w.arg("%" + escapeLike(strings.TrimRight(word, "*")) + "%")
+		return "(LOWER(name) LIKE " + like + ` ESCAPE '\' OR email LIKE ` + like + ` ESCAPE '\')`
+	}
+	for _, word := range p.Query.Words {
+		w.add(text(word))
+	}
+	for _, word := range p.Query.NotWords {
+		w.add("NOT " + text(word))
+	}
+	if len(p.Query.IDs) > 0 {
+		w.add("id IN (" + placeholders(w, p.Query.IDs) + ")")
+	}
+	if err := addConds(w, p, userCond); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// userCond renders one keyword condition over the users table.
+func userCond(w *sqlWhere, c search.Cond, p SearchParams) (string, error) {
+	lv := strings.ToLower(c.Value)
+	switch c.Field {
+	case "email":
+		return "email = " + w.arg(noneAsEmpty(lv)), nil
+	case "name":
+		return "LOWER(name) LIKE " + w.arg("%"+escapeLike(lv)+"%") + ` ESCAPE '\'`, nil
+	case "role":
+		return "role = " + w.arg(lv), nil
+	case "external_id":
+		return "external_id = " + w.arg(noneAsEmpty(c.Value)), nil
+	case "created", "updated":
+		return dateCond(w, c.Field+"_at", c, p.Now)
+	case "id":
+		return idCond(w, "id", c)
+	}
+	return "", errNoMatch
+}
