@@ -204,6 +204,9 @@ func (s *Service) commitChange(ctx context.Context, tx *store.Tx, actor model.Us
 			return TicketResult{}, err
 		}
 	}
+	if err := s.indexChange(ctx, tx, before, t, c); err != nil {
+		return TicketResult{}, err
+	}
 	if err := s.notify(ctx, tx, ch, fired); err != nil {
 		return TicketResult{}, err
 	}

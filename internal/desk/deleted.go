@@ -1,0 +1,89 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+// RestoreTicket brings back a soft-deleted ticket. Agents only.
+func (s *Service) RestoreTicket(ctx context.Context, actor model.User, id int64) error {
+	if err := requireStaff(actor); err != nil {
+		return err
+	}
+	return s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.RestoreTicket(ctx, id, s.clock()) })
+}
+
+// RestoreMany restores soft-deleted tickets; any id that isn't one fails them all.
+func (s *Service) RestoreMany(ctx context.Context, actor model.User, ids []int64) error {
+	if err := requireStaff(actor); err != nil {
+		return err
+	}
+	return s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		for _, id := range ids {
+			if err := tx.RestoreTicket(ctx, id, s.clock()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// PurgeTicket deletes a ticket permanently in one go, whether live or
+// soft-deleted: row, comments, audits, search entries, idempotency keys and
+// webhook delivery bodies. Then the database's freed pages are scrubbed, so none
+// of its text stays in the data files. The escalation flow calls this once the
+// secure copy exists.
+func (s *Service) PurgeTicket(ctx context.Context, actor model.User, id int64) error {
+	if err := requireStaff(actor); err != nil {
+		return err
+	}
+	if err := s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.PurgeTicket(ctx, id) }); err != nil {
+		return err
+	}
+	s.scrub(ctx)
+	return nil
+}
+
+// PurgeMany permanently deletes tickets, each in its own transaction, and scrubs
+// once at the end. With onlyDeleted, live tickets are refused (Zendesk's
+// deleted_tickets endpoints only delete what was soft-deleted first).
+func (s *Service) PurgeMany(ctx context.Context, actor model.User, ids []int64, onlyDeleted bool) (model.JobStatus, error) {
+	if err := requireStaff(actor); err != nil {
+		return model.JobStatus{}, err
+	}
+	results := make([]model.JobResult, 0, len(ids))
+	purged := false
+	for _, id := range ids {
+		r := model.JobResult{ID: id, Action: "delete"}
+		err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+			deleted, err := tx.TicketDeleted(ctx, id)
+			if err != nil {
+				return err
+			}
+			if onlyDeleted && !deleted {
+				return fmt.Errorf("desk: ticket %d is not deleted: %w", id, model.ErrNotFound)
+			}
+			return tx.PurgeTicket(ctx, id)
+		})
+		purged = purged || err == nil
+		if err := jobError(&r, err, "Deleted"); err != nil {
+			return model.JobStatus{}, err
+		}
+		results = append(results, r)
+	}
+	if purged {
+		s.scrub(ctx)
+	}
+	return s.finishJob(ctx, actor, "bulk_permanent_delete", results)
+}
+
+// scrub runs the backend's after-purge step. The purge has committed by then, so a
+// failure is logged rather than returned: the caller's request did succeed.
+func (s *Service) scrub(ctx context.Context) {
+	if err := s.db.Scrub(ctx); err != nil {
+		s.log.ErrorContext(ctx, "scrub after purge failed; freed pages may still hold purged text", "err", err)
+	}
+}

@@ -1,0 +1,172 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/search"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+// MaxSearchResults is how far offset pagination reaches, as in Zendesk; the
+// export endpoint pages further with a cursor.
+const MaxSearchResults = 1000
+
+// SearchRequest is one search call.
+type SearchRequest struct {
+	Query     string
+	SortBy    string
+	SortOrder string
+	// Page (from 1) and PerPage page the results with offsets.
+	Page    int
+	PerPage int
+	// Export switches to cursor pagination over one type (Type), in id order,
+	// after AfterID, with no cap and no count.
+	Export  bool
+	Type    string
+	AfterID int64
+}
+
+// SearchPage is a page of results: tickets first, then users.
+type SearchPage struct {
+	Tickets []model.Ticket
+	Users   []model.User
+	// Count is the number of matches (-1 on export); More says whether another
+	// page can be fetched.
+	Count int64
+	More  bool
+}
+
+// ErrSearchTooDeep is returned for an offset page past MaxSearchResults.
+var ErrSearchTooDeep = fmt.Errorf("search results are limited to %d; use the export endpoint for more", MaxSearchResults)
+
+// Search runs a Zendesk search query for an agent. A malformed query returns the
+// parser's *search.ParseError (which says where), and a keyword twindesk can't
+// search store.ErrUnsupportedSearch; both are the caller's mistake.
+func (s *Service) Search(ctx context.Context, actor model.User, req SearchRequest) (SearchPage, error) {
+	if err := requireStaff(actor); err != nil {
+		return SearchPage{}, err
+	}
+	p, err := s.searchParams(actor, req)
+	if err != nil {
+		return SearchPage{}, err
+	}
+	if req.Export {
+		return s.exportPage(ctx, p, req.Type)
+	}
+	if p.Offset >= MaxSearchResults {
+		return SearchPage{}, ErrSearchTooDeep
+	}
+	p.Limit = min(p.Limit, MaxSearchResults-p.Offset)
+	return s.offsetPage(ctx, p)
+}
+
+// SearchCount counts the matches of a query.
+func (s *Service) SearchCount(ctx context.Context, actor model.User, query string) (int64, error) {
+	if err := requireStaff(actor); err != nil {
+		return 0, err
+	}
+	p, err := s.searchParams(actor, SearchRequest{Query: query})
+	if err != nil {
+		return 0, err
+	}
+	db := s.db.Read()
+	var n int64
+	if p.Query.Type != "user" {
+		if n, err = db.TicketSearchCount(ctx, p); err != nil {
+			return 0, err
+		}
+	}
+	if p.Query.Type != "ticket" {
+		u, err := db.UserSearchCount(ctx, p)
+		if err != nil {
+			return 0, err
+		}
+		n += u
+	}
+	return n, nil
+}
+
+func (s *Service) searchParams(actor model.User, req SearchRequest) (store.SearchParams, error) {
+	q, err := search.Parse(req.Query)
+	if err != nil {
+		return store.SearchParams{}, err
+	}
+	if len(q.Words)+len(q.NotWords)+len(q.Conds)+len(q.IDs) == 0 && q.Type == "" && !req.Export {
+		return store.SearchParams{}, &search.ParseError{Pos: 0, Msg: "the query is empty; give words or keywords such as status:open"}
+	}
+	if req.Export {
+		if q.Type != "" && q.Type != req.Type {
+			return store.SearchParams{}, &search.ParseError{Pos: 0, Msg: fmt.Sprintf("type:%s in the query conflicts with filter[type]=%s", q.Type, req.Type)}
+		}
+		q.Type = req.Type
+	}
+	page := max(req.Page, 1)
+	return store.SearchParams{Query: q, ActorID: actor.ID, Now: s.clock(), SortBy: req.SortBy, SortOrder: req.SortOrder,
+		Limit: req.PerPage, Offset: (page - 1) * req.PerPage, Cursor: req.Export, AfterID: req.AfterID}, nil
+}
+
+// offsetPage fetches one page across tickets then users.
+func (s *Service) offsetPage(ctx context.Context, p store.SearchParams) (SearchPage, error) {
+	db := s.db.Read()
+	var out SearchPage
+	var nTickets, nUsers int64
+	var err error
+	if p.Query.Type != "user" {
+		if nTickets, err = db.TicketSearchCount(ctx, p); err != nil {
+			return out, err
+		}
+	}
+	if p.Query.Type != "ticket" {
+		if nUsers, err = db.UserSearchCount(ctx, p); err != nil {
+			return out, err
+		}
+	}
+	out.Count = nTickets + nUsers
+	if int64(p.Offset) < nTickets {
+		if out.Tickets, err = db.TicketSearch(ctx, p); err != nil {
+			return out, err
+		}
+	}
+	if left := p.Limit - len(out.Tickets); left > 0 && nUsers > 0 {
+		up := p
+		up.Limit, up.Offset = left, max(0, p.Offset-int(nTickets))
+		if out.Users, err = db.UserSearch(ctx, up); err != nil {
+			return out, err
+		}
+	}
+	end := int64(p.Offset + p.Limit)
+	out.More = end < out.Count && end < MaxSearchResults
+	return out, nil
+}
+
+// exportPage fetches one cursor page of one type; it asks for one row more than
+// it returns to learn whether another page exists.
+func (s *Service) exportPage(ctx context.Context, p store.SearchParams, typ string) (SearchPage, error) {
+	out := SearchPage{Count: -1}
+	want := p.Limit
+	p.Limit++
+	var err error
+	if typ == "user" {
+		out.Users, err = s.db.Read().UserSearch(ctx, p)
+		if len(out.Users) > want {
+			out.Users, out.More = out.Users[:want], true
+		}
+	} else {
+		out.Tickets, err = s.db.Read().TicketSearch(ctx, p)
+		if len(out.Tickets) > want {
+			out.Tickets, out.More = out.Tickets[:want], true
+		}
+	}
+	return out, err
+}
+
+// indexChange keeps the full-text index in step with a ticket change, in the same
+// transaction: on create, on a new comment, and when the subject changed.
+func (s *Service) indexChange(ctx context.Context, tx *store.Tx, before, t *model.Ticket, c *model.Comment) error {
+	if before != nil && c == nil && before.Subject == t.Subject {
+		return nil
+	}
+	return tx.IndexTicket(ctx, t.ID)
+}
