@@ -20,6 +20,7 @@ import (
 	"github.com/twindesk/twindesk/internal/store"
 	"github.com/twindesk/twindesk/internal/store/postgres"
 	"github.com/twindesk/twindesk/internal/store/sqlite"
+	"github.com/twindesk/twindesk/internal/web"
 	"github.com/twindesk/twindesk/internal/webhook"
 )
 
@@ -39,6 +40,8 @@ type Instance struct {
 	DB   *store.DB
 	Desk *desk.Service
 	API  *api.Server
+	// Web is the agent UI, mounted at "/".
+	Web *web.Server
 	// Queue delivers webhooks; Serve starts and stops it.
 	Queue *jobs.Queue
 }
@@ -65,6 +68,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		Desk:  d,
 		Queue: queue,
 		API:   api.New(d, log, api.Config{BaseURL: cfg.BaseURL, RatePerMinute: cfg.RatePerMinute}),
+		Web:   web.New(d, log, web.Config{BaseURL: cfg.BaseURL}),
 	}, nil
 }
 
@@ -72,6 +76,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 func (in *Instance) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/v2/", in.API.Routes())
+	mux.Handle("/", in.Web.Routes())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := in.DB.WriteDB().PingContext(r.Context()); err != nil {
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)

@@ -1,0 +1,247 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+// agentRow is one agent of the admin list.
+type agentRow struct {
+	User   model.User
+	Groups []string
+}
+
+// agentsData is the agents page: the list and the invite form.
+type agentsData struct {
+	Agents []agentRow
+	Groups []model.Group
+	Form   agentForm
+	Errors []string
+}
+
+// agentForm is the invite or edit form's values.
+type agentForm struct {
+	ID       int64
+	Name     string
+	Email    string
+	Role     string
+	GroupIDs map[int64]bool
+}
+
+func (s *Server) adminHome(w http.ResponseWriter, r *http.Request, rq *request) error {
+	s.render(w, r, rq, http.StatusOK, "admin.html", "Admin", nil)
+	return nil
+}
+
+func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.renderAgents(w, r, rq, http.StatusOK, &agentsData{Form: agentForm{Role: "agent"}})
+}
+
+func (s *Server) renderAgents(w http.ResponseWriter, r *http.Request, rq *request, status int, d *agentsData) error {
+	ctx := r.Context()
+	read := s.desk.DB().Read()
+	staff, err := read.ListStaff(ctx)
+	if err != nil {
+		return err
+	}
+	if d.Groups, err = read.ListAllGroups(ctx); err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, g := range d.Groups {
+		names[g.ID] = g.Name
+	}
+	for _, u := range staff {
+		ids, err := read.GroupIDsOf(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		row := agentRow{User: u}
+		for _, id := range ids {
+			row.Groups = append(row.Groups, names[id])
+		}
+		d.Agents = append(d.Agents, row)
+	}
+	s.render(w, r, rq, status, "agents.html", "Agents", d)
+	return nil
+}
+
+// agentInput reads the invite/edit form.
+func agentInput(form url.Values) (desk.AgentInput, agentForm, error) {
+	in := desk.AgentInput{Name: form.Get("name"), Email: strings.TrimSpace(form.Get("email")), Role: form.Get("role"), Password: form.Get("password")}
+	af := agentForm{Name: in.Name, Email: in.Email, Role: in.Role, GroupIDs: map[int64]bool{}}
+	for _, raw := range form["group_ids"] {
+		id, err := parseOptionalID(raw)
+		if err != nil || id == 0 {
+			return in, af, &httpError{http.StatusBadRequest, "A group choice is not valid."}
+		}
+		in.GroupIDs = append(in.GroupIDs, id)
+		af.GroupIDs[id] = true
+	}
+	return in, af, nil
+}
+
+func (s *Server) inviteAgent(w http.ResponseWriter, r *http.Request, rq *request) error {
+	in, af, err := agentInput(r.PostForm)
+	if err != nil {
+		return err
+	}
+	_, err = s.desk.InviteAgent(r.Context(), rq.user, in)
+	var ve *model.ValidationError
+	if errors.As(err, &ve) {
+		return s.renderAgents(w, r, rq, http.StatusUnprocessableEntity, &agentsData{Form: af, Errors: validationMessages(ve)})
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/agents?flash=invited", http.StatusSeeOther)
+	return nil
+}
+
+// agentData is one agent's edit page.
+type agentData struct {
+	Form   agentForm
+	Groups []model.Group
+	Errors []string
+}
+
+func (s *Server) agentPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	u, err := s.desk.User(r.Context(), rq.user, id)
+	if err != nil {
+		return err
+	}
+	if !u.Role.IsStaff() {
+		return errNotFound
+	}
+	ids, err := s.desk.DB().Read().GroupIDsOf(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	af := agentForm{ID: u.ID, Name: u.Name, Email: u.Email, Role: string(u.Role), GroupIDs: map[int64]bool{}}
+	for _, g := range ids {
+		af.GroupIDs[g] = true
+	}
+	return s.renderAgent(w, r, rq, http.StatusOK, &agentData{Form: af})
+}
+
+func (s *Server) renderAgent(w http.ResponseWriter, r *http.Request, rq *request, status int, d *agentData) error {
+	var err error
+	if d.Groups, err = s.desk.DB().Read().ListAllGroups(r.Context()); err != nil {
+		return err
+	}
+	s.render(w, r, rq, status, "agent.html", "Agent "+d.Form.Name, d)
+	return nil
+}
+
+func (s *Server) updateAgent(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	in, af, err := agentInput(r.PostForm)
+	if err != nil {
+		return err
+	}
+	u, err := s.desk.SetAgentAccess(r.Context(), rq.user, id, in)
+	var ve *model.ValidationError
+	if errors.As(err, &ve) {
+		af.ID, af.Name, af.Email = id, u.Name, u.Email
+		return s.renderAgent(w, r, rq, http.StatusUnprocessableEntity, &agentData{Form: af, Errors: validationMessages(ve)})
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/agents?flash=saved", http.StatusSeeOther)
+	return nil
+}
+
+// groupsData is the groups page.
+type groupsData struct {
+	Groups      []model.Group
+	Name        string
+	Description string
+	Errors      []string
+}
+
+func (s *Server) groupsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.renderGroups(w, r, rq, http.StatusOK, &groupsData{})
+}
+
+func (s *Server) renderGroups(w http.ResponseWriter, r *http.Request, rq *request, status int, d *groupsData) error {
+	var err error
+	if d.Groups, err = s.desk.DB().Read().ListAllGroups(r.Context()); err != nil {
+		return err
+	}
+	s.render(w, r, rq, status, "groups.html", "Groups", d)
+	return nil
+}
+
+func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, rq *request) error {
+	d := &groupsData{Name: r.PostFormValue("name"), Description: r.PostFormValue("description")}
+	_, err := s.desk.SaveGroup(r.Context(), rq.user, 0, desk.GroupInput{Name: &d.Name, Description: &d.Description})
+	var ve *model.ValidationError
+	if errors.As(err, &ve) {
+		d.Errors = validationMessages(ve)
+		return s.renderGroups(w, r, rq, http.StatusUnprocessableEntity, d)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/groups?flash=saved", http.StatusSeeOther)
+	return nil
+}
+
+// fieldsData is the ticket fields and forms pages.
+type fieldsData struct {
+	Fields []model.TicketField
+	Forms  []formRow
+}
+
+// formRow is a ticket form with its fields' titles.
+type formRow struct {
+	Form   model.TicketForm
+	Fields []string
+}
+
+func (s *Server) fieldsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	fields, err := s.desk.DB().Read().ListFields(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, rq, http.StatusOK, "fields.html", "Ticket fields", fieldsData{Fields: fields})
+	return nil
+}
+
+func (s *Server) formsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	n := &names{groups: map[int64]string{}, fields: map[int64]*model.TicketField{}}
+	if err := s.loadCatalog(r.Context(), n); err != nil {
+		return err
+	}
+	d := fieldsData{Fields: n.fieldList}
+	for _, f := range n.forms {
+		row := formRow{Form: f}
+		for _, id := range f.TicketFieldIDs {
+			row.Fields = append(row.Fields, n.fieldLabel(itoa(id)))
+		}
+		d.Forms = append(d.Forms, row)
+	}
+	s.render(w, r, rq, http.StatusOK, "forms.html", "Ticket forms", d)
+	return nil
+}
+
+// placeholderPage stands in for an admin page whose use cases have not landed.
+func (s *Server) placeholderPage(title string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		s.render(w, r, rq, http.StatusOK, "placeholder.html", title, title)
+		return nil
+	}
+}

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+const (
+	// sessionCookie holds the random session id; the database keeps its digest.
+	sessionCookie = "twindesk_session"
+	// loginCookie holds the anti-forgery token of the login form, which is posted
+	// before any session exists (double-submit: cookie and form field must match).
+	loginCookie = "twindesk_login"
+	// maxFormBytes bounds every posted form.
+	maxFormBytes = 1 << 20
+)
+
+// request is what an authenticated handler knows about its caller.
+type request struct {
+	user  model.User
+	csrf  string
+	token string
+}
+
+// handlerFunc is a web handler that returns its error instead of writing it, so
+// every error goes through fail.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, rq *request) error
+
+// secure reports whether cookies must carry the Secure flag.
+func (s *Server) secure(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(s.cfg.BaseURL, "https://")
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value, path string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge,
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+// sameToken compares two tokens in constant time; empty never matches.
+func sameToken(a, b string) bool {
+	return a != "" && b != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// session resolves the request's session cookie, or fails with model.ErrNotFound.
+func (s *Server) session(r *http.Request) (*request, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, model.ErrNotFound
+	}
+	sess, err := s.desk.Session(r.Context(), c.Value)
+	if err != nil {
+		return nil, err
+	}
+	return &request{user: sess.User, csrf: sess.CSRF, token: c.Value}, nil
+}
+
+// authed requires a valid session. GETs without one are sent to the login page;
+// POSTs must also carry the session's CSRF token.
+func (s *Server) authed(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rq, err := s.session(r)
+		if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrForbidden) {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.fail(w, r, nil, &httpError{http.StatusUnauthorized, "Your session has ended. Log in again, then repeat the change."})
+			return
+		}
+		if err != nil {
+			s.fail(w, r, nil, err)
+			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := r.ParseForm(); err != nil {
+				s.fail(w, r, rq, &httpError{http.StatusBadRequest, "The form could not be read (too large or malformed)."})
+				return
+			}
+			if !sameToken(r.PostFormValue("csrf"), rq.csrf) {
+				s.fail(w, r, rq, errCSRF)
+				return
+			}
+		}
+		if err := h(w, r, rq); err != nil {
+			s.fail(w, r, rq, err)
+		}
+	})
+}
+
+// admin is authed plus the admin role.
+func (s *Server) admin(h handlerFunc) http.Handler {
+	return s.authed(func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		if rq.user.Role != model.RoleAdmin {
+			return &httpError{http.StatusForbidden, "Only admins can open the admin pages."}
+		}
+		return h(w, r, rq)
+	})
+}
+
+// loginData is what the login page shows.
+type loginData struct {
+	Email string
+	Next  string
+	Error string
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.session(r); err == nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	s.renderLogin(w, r, http.StatusOK, loginData{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+// renderLogin shows the login form with a fresh anti-forgery token.
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
+	token := newToken()
+	s.setCookie(w, r, loginCookie, token, "/login", 3600)
+	s.render(w, r, &request{csrf: token}, status, "login.html", "Log in", d)
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, nil, &httpError{http.StatusBadRequest, "The form could not be read."})
+		return
+	}
+	d := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"))}
+	c, err := r.Cookie(loginCookie)
+	if err != nil || !sameToken(c.Value, r.PostFormValue("csrf")) {
+		d.Error = "The login form expired or was not sent from this site. Please try again."
+		s.renderLogin(w, r, http.StatusForbidden, d)
+		return
+	}
+	sess, err := s.desk.Login(r.Context(), d.Email, r.PostFormValue("password"))
+	if errors.Is(err, model.ErrForbidden) {
+		d.Error = "Wrong email or password, or this account can't use the agent interface."
+		s.renderLogin(w, r, http.StatusUnauthorized, d)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, nil, err)
+		return
+	}
+	s.setCookie(w, r, loginCookie, "", "/login", -1)
+	// A browser-session cookie: the server-side expiry (desk.SessionTTL, sliding)
+	// decides how long it is honoured.
+	s.setCookie(w, r, sessionCookie, sess.Token, "/", 0)
+	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := s.desk.Logout(r.Context(), rq.token); err != nil {
+		return err
+	}
+	s.setCookie(w, r, sessionCookie, "", "/", -1)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// safeNext keeps a post-login redirect on this site: a local absolute path only,
+// never "//host" or "/\host", which browsers treat as another origin.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/"
+	}
+	return next
+}
+
+// newToken returns 32 random bytes, URL-safe base64.
+func newToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,167 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+// everything is the page size used to load a ticket's whole thread and history.
+const everything = 100000
+
+// ticketData is what the ticket page shows.
+type ticketData struct {
+	T          model.Ticket
+	Stamp      string
+	Requester  model.User
+	Stub       *stubInfo
+	Thread     []commentView
+	History    []auditView
+	Statuses   []string
+	Priorities []string
+	Types      []string
+	Groups     []model.Group
+	Agents     []model.User
+	Fields     []fieldView
+	FormName   string
+	Tags       string
+	Errors     []string
+	Draft      draft
+}
+
+// draft keeps what the agent typed when a submit is refused.
+type draft struct {
+	Body     string
+	Internal bool
+}
+
+// commentView is one message of the thread.
+type commentView struct {
+	Author   string
+	AuthorID int64
+	Body     string
+	Public   bool
+	At       time.Time
+}
+
+// fieldView is one custom field input.
+type fieldView struct {
+	ID       int64
+	Title    string
+	Type     string
+	Value    string
+	Required bool
+	Options  []model.FieldOption
+}
+
+var allStatuses = []string{"new", "open", "pending", "hold", "solved", "closed"}
+
+func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	t, err := s.desk.Ticket(r.Context(), rq.user, id)
+	if err != nil {
+		return err
+	}
+	d, err := s.loadTicket(r.Context(), &t)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, rq, http.StatusOK, "ticket.html", "#"+itoa(t.ID)+" "+t.Subject, d)
+	return nil
+}
+
+// loadTicket gathers everything the ticket page shows about t.
+func (s *Server) loadTicket(ctx context.Context, t *model.Ticket) (*ticketData, error) {
+	read := s.desk.DB().Read()
+	comments, err := read.Comments(ctx, t.ID, store.Page{Limit: everything})
+	if err != nil {
+		return nil, err
+	}
+	audits, err := read.Audits(ctx, t.ID, store.Page{Limit: everything})
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.loadNames(ctx, t, comments, audits)
+	if err != nil {
+		return nil, err
+	}
+	d := &ticketData{T: *t, Stamp: t.UpdatedAt.Format(time.RFC3339Nano), Requester: names.users[t.RequesterID],
+		Statuses: allStatuses, Priorities: model.Priorities, Types: model.TicketTypes, Groups: names.groupList,
+		Tags: strings.Join(t.Tags, " "), Draft: draft{Internal: isStub(t)}}
+	if d.Requester.ID == 0 {
+		d.Requester = model.User{ID: t.RequesterID, Name: "user " + itoa(t.RequesterID)}
+	}
+	for _, c := range comments {
+		d.Thread = append(d.Thread, commentView{Author: names.user(c.AuthorID), AuthorID: c.AuthorID, Body: c.Body, Public: c.Public, At: c.CreatedAt})
+	}
+	for i := len(audits) - 1; i >= 0; i-- {
+		d.History = append(d.History, names.audit(&audits[i]))
+	}
+	if isStub(t) {
+		d.Stub = newStubInfo(t, names.fieldList)
+		return d, nil
+	}
+	for _, u := range names.staff {
+		if u.Active {
+			d.Agents = append(d.Agents, u)
+		}
+	}
+	shown, formName := formFields(t, names.fieldList, names.forms)
+	d.FormName = formName
+	for _, f := range shown {
+		d.Fields = append(d.Fields, fieldView{ID: f.ID, Title: f.Title, Type: f.Type, Value: t.Field(f.ID), Required: f.Required, Options: f.Options})
+	}
+	return d, nil
+}
+
+// formFields returns the custom fields to show for t: those of its form, else of
+// the default form, else every active field; plus any field holding a value the
+// form doesn't list, so no value is hidden.
+func formFields(t *model.Ticket, fields []model.TicketField, forms []model.TicketForm) ([]model.TicketField, string) {
+	byID := make(map[int64]model.TicketField, len(fields))
+	for _, f := range fields {
+		byID[f.ID] = f
+	}
+	var form *model.TicketForm
+	for i := range forms {
+		if (t.TicketFormID != 0 && forms[i].ID == t.TicketFormID) || (t.TicketFormID == 0 && forms[i].Default && form == nil) {
+			form = &forms[i]
+		}
+	}
+	var out []model.TicketField
+	seen := map[int64]bool{}
+	add := func(f model.TicketField) {
+		if !seen[f.ID] {
+			seen[f.ID] = true
+			out = append(out, f)
+		}
+	}
+	name := ""
+	if form != nil {
+		name = form.Name
+		for _, id := range form.TicketFieldIDs {
+			if f, ok := byID[id]; ok {
+				add(f)
+			}
+		}
+	} else {
+		for _, f := range fields {
+			if f.Active {
+				add(f)
+			}
+		}
+	}
+	for _, fv := range t.CustomFields {
+		if f, ok := byID[fv.ID]; ok {
+			add(f)
+		}
+	}
+	return out, name
+}

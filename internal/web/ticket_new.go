@@ -1,0 +1,120 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+// newTicketData is the "new ticket on behalf of a requester" form.
+type newTicketData struct {
+	RequesterEmail string
+	RequesterName  string
+	Subject        string
+	Body           string
+	Internal       bool
+	Priority       string
+	Type           string
+	GroupID        int64
+	AssigneeID     int64
+	Tags           string
+	// Idem is the form's idempotency key: a double submit creates one ticket.
+	Idem       string
+	Priorities []string
+	Types      []string
+	Groups     []model.Group
+	Agents     []model.User
+	Errors     []string
+}
+
+func (s *Server) newTicketForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	d := &newTicketData{RequesterEmail: r.URL.Query().Get("requester"), Idem: newToken()}
+	return s.renderNewTicket(w, r, rq, http.StatusOK, d)
+}
+
+func (s *Server) renderNewTicket(w http.ResponseWriter, r *http.Request, rq *request, status int, d *newTicketData) error {
+	if err := s.loadPickers(r.Context(), &d.Groups, &d.Agents); err != nil {
+		return err
+	}
+	d.Priorities, d.Types = model.Priorities, model.TicketTypes
+	s.render(w, r, rq, status, "ticket_new.html", "New ticket", d)
+	return nil
+}
+
+// loadPickers fills the group and active-agent choices of a form.
+func (s *Server) loadPickers(ctx context.Context, groups *[]model.Group, agents *[]model.User) error {
+	read := s.desk.DB().Read()
+	var err error
+	if *groups, err = read.ListAllGroups(ctx); err != nil {
+		return err
+	}
+	staff, err := read.ListStaff(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range staff {
+		if u.Active {
+			*agents = append(*agents, u)
+		}
+	}
+	return nil
+}
+
+// createTicket creates a ticket for a requester given by email (created as an end
+// user when unknown) through desk.CreateTicket.
+func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, rq *request) error {
+	f := r.PostForm
+	d := &newTicketData{RequesterEmail: strings.TrimSpace(f.Get("requester_email")), RequesterName: strings.TrimSpace(f.Get("requester_name")),
+		Subject: f.Get("subject"), Body: f.Get("body"), Internal: f.Get("visibility") == "internal", Priority: f.Get("priority"),
+		Type: f.Get("type"), Tags: f.Get("tags"), Idem: f.Get("idem")}
+	var err error
+	if d.GroupID, err = parseOptionalID(f.Get("group_id")); err != nil {
+		return &httpError{http.StatusBadRequest, "The group is not a valid choice."}
+	}
+	if d.AssigneeID, err = parseOptionalID(f.Get("assignee_id")); err != nil {
+		return &httpError{http.StatusBadRequest, "The assignee is not a valid choice."}
+	}
+	var res desk.TicketResult
+	if strings.TrimSpace(d.Subject) == "" {
+		err = model.Invalid("subject", "BlankValue", "Subject: cannot be blank")
+	} else {
+		res, err = s.desk.CreateTicket(r.Context(), rq.user, d.input(), d.Idem)
+	}
+	var ve *model.ValidationError
+	if errors.As(err, &ve) {
+		d.Errors = validationMessages(ve)
+		return s.renderNewTicket(w, r, rq, http.StatusUnprocessableEntity, d)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/tickets/"+itoa(res.Ticket.ID)+"?flash=created", http.StatusSeeOther)
+	return nil
+}
+
+// input turns the form into a desk create.
+func (d *newTicketData) input() desk.TicketInput {
+	public := !d.Internal
+	in := desk.TicketInput{Subject: &d.Subject, Requester: &desk.RequesterInput{Email: d.RequesterEmail, Name: d.RequesterName},
+		Comment: &desk.CommentInput{Body: d.Body, Public: &public}, Via: "web"}
+	if d.Priority != "" {
+		in.Priority = &d.Priority
+	}
+	if d.Type != "" {
+		in.Type = &d.Type
+	}
+	if d.GroupID != 0 {
+		in.GroupID = &d.GroupID
+	}
+	if d.AssigneeID != 0 {
+		in.AssigneeID = &d.AssigneeID
+	}
+	if tags := desk.NormalizeTags([]string{d.Tags}); len(tags) > 0 {
+		in.Tags = &tags
+	}
+	return in
+}

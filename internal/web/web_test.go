@@ -1,0 +1,189 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/twindesk/twindesk/internal/apitest"
+	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+func TestLogin(t *testing.T) {
+	t.Parallel()
+	for _, backend := range apitest.Backends {
+		t.Run(string(backend), func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, backend)
+
+			c := b.client(t)
+			status, loc, _ := c.do("GET", "/views/mine", nil)
+			if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?next=") {
+				t.Fatalf("anonymous view: status %d location %q, want a redirect to login", status, loc)
+			}
+
+			c.get("/login")
+			status, _, body := c.post("/login", url.Values{"email": {apitest.AdminEmail}, "password": {"wrong password!"}})
+			if status != http.StatusUnauthorized || !strings.Contains(body, "Wrong email or password") {
+				t.Fatalf("wrong password: status %d, want 401 with a message", status)
+			}
+			if status, _ := c.get("/views/mine"); status != http.StatusSeeOther {
+				t.Fatalf("after a wrong password the views answer %d, want a redirect to login", status)
+			}
+
+			c.get("/login")
+			status, _, _ = c.post("/login", url.Values{"email": {apitest.AdminEmail}, "password": {password}, "csrf": {""}})
+			if status != http.StatusForbidden {
+				t.Fatalf("login without CSRF token: status %d, want 403", status)
+			}
+
+			c.login(apitest.AdminEmail)
+			status, loc, _ = c.post("/logout", url.Values{})
+			if status != http.StatusSeeOther || loc != "/login" {
+				t.Fatalf("logout: status %d location %q", status, loc)
+			}
+			if status, _ := c.get("/views/mine"); status != http.StatusSeeOther {
+				t.Fatalf("after logout the views answer %d, want a redirect to login", status)
+			}
+		})
+	}
+}
+
+func TestEndUserCantLogIn(t *testing.T) {
+	t.Parallel()
+	b := setup(t, apitest.SQLite)
+	b.env.CreateEndUser(t, "Erin", "erin@example.com")
+	if err := b.env.Instance.Desk.SetPassword(context.Background(), "erin@example.com", password); err != nil {
+		t.Fatal(err)
+	}
+	c := b.client(t)
+	c.get("/login")
+	status, _, _ := c.post("/login", url.Values{"email": {"erin@example.com"}, "password": {password}})
+	if status != http.StatusUnauthorized {
+		t.Fatalf("end user login: status %d, want 401", status)
+	}
+}
+
+func TestPostsNeedCSRFToken(t *testing.T) {
+	t.Parallel()
+	b := setup(t, apitest.SQLite)
+	tk := b.ticket(t, "Printer", "It is on fire", "req@example.com", false)
+	c := b.client(t)
+	c.login(apitest.AdminEmail)
+	path := fmt.Sprintf("/tickets/%d", tk.ID)
+	for name, token := range map[string]string{"missing": "", "wrong": "x" + c.csrf} {
+		form := url.Values{"csrf": {token}, "status": {"pending"}, "body": {"forged"}}
+		if token == "" {
+			form.Del("csrf")
+			form.Set("csrf", "")
+		}
+		status, _, _ := c.do("POST", path, form)
+		if status != http.StatusForbidden {
+			t.Errorf("%s CSRF token: status %d, want 403", name, status)
+		}
+	}
+	got, err := b.env.Instance.Desk.Ticket(context.Background(), b.admin, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != model.StatusNew {
+		t.Fatalf("a forged post changed the ticket: status %s", got.Status)
+	}
+}
+
+func TestSecurityHeadersAndCookies(t *testing.T) {
+	t.Parallel()
+	b := setup(t, apitest.SQLite)
+	res, err := http.Get(b.env.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	csp := res.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self'", "object-src 'none'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP allows inline code: %q", csp)
+	}
+	c := b.client(t)
+	c.get("/login")
+	form := url.Values{"email": {apitest.AdminEmail}, "password": {password}, "csrf": {c.csrf}}
+	req, _ := http.NewRequest("POST", b.env.URL+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	u, _ := url.Parse(b.env.URL)
+	for _, ck := range c.http.Jar.Cookies(u) {
+		req.AddCookie(ck)
+	}
+	res, err = c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	var session *http.Cookie
+	for _, ck := range res.Cookies() {
+		if ck.Name == "twindesk_session" {
+			session = ck
+		}
+	}
+	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode || session.Secure {
+		t.Fatalf("session cookie %+v: want HttpOnly, SameSite=Lax, not Secure over plain HTTP", session)
+	}
+	if len(session.Value) < 40 {
+		t.Fatalf("session id %q is too short to be 32 random bytes", session.Value)
+	}
+}
+
+func TestStubIsReadOnly(t *testing.T) {
+	t.Parallel()
+	b := setup(t, apitest.SQLite)
+	ctx := context.Background()
+	subject, ext := "Payroll question", "4242"
+	tags := []string{"stub_requires_sync", "has_secure_id", "escalated_to_secure"}
+	hold := "hold"
+	res, err := b.env.Instance.Desk.CreateTicket(ctx, b.admin, desk.TicketInput{Subject: &subject, ExternalID: &ext, Tags: &tags,
+		Status: &hold, Comment: &desk.CommentInput{Body: "Secure ticket 4242"}, Requester: &desk.RequesterInput{Email: "p@example.com"}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := b.client(t)
+	c.login(apitest.AdminEmail)
+	path := fmt.Sprintf("/tickets/%d", res.Ticket.ID)
+	_, page := c.get(path)
+	if !strings.Contains(page, "Escalated to the secure instance as #4242") {
+		t.Fatal("stub page lacks its banner")
+	}
+	if strings.Contains(page, `name="status"`) || strings.Contains(page, `value="public"`) {
+		t.Fatal("stub page offers edits or public replies")
+	}
+	for name, form := range map[string]url.Values{
+		"status change": {"status": {"solved"}, "body": {"x"}},
+		"public reply":  {"visibility": {"public"}, "body": {"hello requester"}},
+		"subject":       {"subject": {"renamed"}},
+	} {
+		if status, _, _ := c.post(path, form); status != http.StatusForbidden {
+			t.Errorf("%s on a stub: status %d, want 403", name, status)
+		}
+	}
+	status, _, _ := c.post(path, url.Values{"visibility": {"internal"}, "body": {"Called the employee back"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("internal note on a stub: status %d, want 303", status)
+	}
+	comments, err := b.env.Instance.DB.Read().Comments(ctx, res.Ticket.ID, storePageAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(comments) != 2 || comments[1].Public || comments[1].Body != "Called the employee back" {
+		t.Fatalf("comments after the note: %+v", comments)
+	}
+	got, _ := b.env.Instance.Desk.Ticket(ctx, b.admin, res.Ticket.ID)
+	if got.Status != model.StatusHold || got.Subject != subject {
+		t.Fatalf("stub changed: %+v", got)
+	}
+}
