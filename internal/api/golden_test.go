@@ -49,7 +49,7 @@ func TestGolden(t *testing.T) {
 				t.Parallel() // when updating, SQLite writes the files before PostgreSQL reads them
 			}
 			env := apitest.New(t, b)
-			env.CreateAgent(t, "Ada Agent", "ada@example.com")                 // user 2
+			env.CreateAgent(t, "Ada Agent", "ada@example.com")                // user 2
 			_, endToken := env.CreateEndUser(t, "Eve End", "eve@example.com") // user 3
 			for _, s := range goldenSteps(endToken) {
 				res := env.Do(t, s.method, s.path, s.body, s.opts...)
