@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -35,12 +36,9 @@ func decode(r *http.Request, v any) error {
 func decodeBytes(body []byte, v any) error {
 	err := json.Unmarshal(body, v)
 	var ute *json.UnmarshalTypeError
-	var fe *fieldTypeError
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &fe):
-		return recordInvalid(model.Invalid(fe.field, "InvalidValue", "%s", fe.msg))
 	case errors.As(err, &ute):
 		field := ute.Field
 		if i := strings.LastIndexByte(field, '.'); i >= 0 {
@@ -64,10 +62,24 @@ func jsonTypeName(kind string) string {
 	return kind
 }
 
-// fieldTypeError is returned by the lenient field types below.
-type fieldTypeError struct{ field, msg string }
-
-func (e *fieldTypeError) Error() string { return e.msg }
+// typeError is what the lenient field types below return for a value of the wrong
+// JSON type. It is a *json.UnmarshalTypeError so that encoding/json adds the path
+// of the field ("ticket.status"), which the 422 then names.
+func typeError(raw []byte, want reflect.Type) error {
+	b := strings.TrimSpace(string(raw))
+	kind := "number " + b // a negative or fractional id
+	switch {
+	case strings.HasPrefix(b, `"`):
+		kind = "string"
+	case strings.HasPrefix(b, "{"):
+		kind = "object"
+	case strings.HasPrefix(b, "["):
+		kind = "array"
+	case b == "true" || b == "false":
+		kind = "bool"
+	}
+	return &json.UnmarshalTypeError{Value: kind, Type: want}
+}
 
 // optID is an id field that may be absent, null, a number, a numeric string, or ""
 // (which, like null, means "none"). Zendesk clients and Liquid bodies send all of these.
@@ -84,7 +96,7 @@ func (o *optID) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 {
-		return &fieldTypeError{"id", fmt.Sprintf("%s is not a valid id", string(b))}
+		return typeError(b, reflect.TypeFor[int64]())
 	}
 	o.Val = n
 	return nil
@@ -109,7 +121,7 @@ func (o *optString) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if err := json.Unmarshal(b, &o.Val); err != nil {
-		return &fieldTypeError{"value", fmt.Sprintf("%s is not a string", string(b))}
+		return typeError(b, reflect.TypeFor[string]())
 	}
 	return nil
 }

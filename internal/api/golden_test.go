@@ -87,6 +87,7 @@ func goldenSteps(endToken string) []goldenStep {
 		{name: "error_403_end_user", method: "GET", path: "/api/v2/tickets.json", opts: []apitest.RequestOption{apitest.As("eve@example.com", endToken)}},
 		{name: "error_404_ticket", method: "GET", path: "/api/v2/tickets/999.json"},
 		{name: "error_413_body_too_large", method: "POST", path: "/api/v2/tickets.json", body: oversizedTicket()},
+		{name: "error_422_wrong_type", method: "PUT", path: "/api/v2/tickets/1.json", body: `{"ticket": {"status": 5, "group_id": "abc"}}`},
 		{name: "error_422_no_comment", method: "POST", path: "/api/v2/tickets.json", body: `{"ticket": {"subject": "No description"}}`},
 		{name: "ticket_close", method: "PUT", path: "/api/v2/tickets/2.json", body: `{"ticket": {"status": "closed"}}`},
 		{name: "error_422_closed_ticket", method: "PUT", path: "/api/v2/tickets/2.json", body: `{"ticket": {"subject": "x"}}`},
@@ -147,7 +148,7 @@ func TestGoldenStatuses(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "error_*.golden"))
 	require.NoError(t, err)
-	require.Len(t, files, 7)
+	require.Len(t, files, 8)
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		require.NoError(t, err)
