@@ -200,44 +200,6 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, rq *request
 	return nil
 }
 
-// fieldsData is the ticket fields and forms pages.
-type fieldsData struct {
-	Fields []model.TicketField
-	Forms  []formRow
-}
-
-// formRow is a ticket form with its fields' titles.
-type formRow struct {
-	Form   model.TicketForm
-	Fields []string
-}
-
-func (s *Server) fieldsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	fields, err := s.desk.DB().Read().ListFields(r.Context())
-	if err != nil {
-		return err
-	}
-	s.render(w, r, rq, http.StatusOK, "fields.html", "Ticket fields", fieldsData{Fields: fields})
-	return nil
-}
-
-func (s *Server) formsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	n := &names{groups: map[int64]string{}, fields: map[int64]*model.TicketField{}}
-	if err := s.loadCatalog(r.Context(), n); err != nil {
-		return err
-	}
-	d := fieldsData{Fields: n.fieldList}
-	for _, f := range n.forms {
-		row := formRow{Form: f}
-		for _, id := range f.TicketFieldIDs {
-			row.Fields = append(row.Fields, n.fieldLabel(itoa(id)))
-		}
-		d.Forms = append(d.Forms, row)
-	}
-	s.render(w, r, rq, http.StatusOK, "forms.html", "Ticket forms", d)
-	return nil
-}
-
 // placeholderPage stands in for an admin page whose use cases have not landed.
 func (s *Server) placeholderPage(title string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, rq *request) error {

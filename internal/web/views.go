@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
@@ -73,6 +72,9 @@ type listData struct {
 	PrevURL   string
 	NextURL   string
 	Empty     string
+	// Users and Error are for search results.
+	Users []model.User
+	Error string
 }
 
 // listQuery is the sort and page a list request asks for.
@@ -178,8 +180,7 @@ func (s *Server) requesterPage(w http.ResponseWriter, r *http.Request, rq *reque
 // fillList loads one page of tickets of f (d.Total already counted) with the names
 // of their requesters, assignees and groups, plus the sort and page links.
 func (s *Server) fillList(ctx context.Context, d *listData, f store.ViewFilter, lq listQuery) error {
-	d.Pages = max(1, int((d.Total+perPage-1)/perPage))
-	d.PageNum = min(lq.page, d.Pages)
+	d.PageNum = min(lq.page, pageCount(d.Total))
 	tickets, err := s.desk.DB().Read().ViewTickets(ctx, f, lq.sort, perPage, (d.PageNum-1)*perPage)
 	if err != nil {
 		return err
@@ -187,23 +188,38 @@ func (s *Server) fillList(ctx context.Context, d *listData, f store.ViewFilter, 
 	if d.Rows, err = s.ticketRows(ctx, tickets); err != nil {
 		return err
 	}
+	d.pager(lq, d.Total)
+	d.Columns = sortColumns(lq, viewSortKeys)
+	return nil
+}
+
+func pageCount(total int64) int { return max(1, int((total+perPage-1)/perPage)) }
+
+// pager sets the page count and the previous/next links for total rows.
+func (d *listData) pager(lq listQuery, total int64) {
+	d.Pages = pageCount(total)
 	if d.PageNum > 1 {
 		d.PrevURL = lq.url(map[string]string{"page": strconv.Itoa(d.PageNum - 1)})
 	}
 	if d.PageNum < d.Pages {
 		d.NextURL = lq.url(map[string]string{"page": strconv.Itoa(d.PageNum + 1)})
 	}
-	d.Columns = sortColumns(lq)
-	return nil
 }
 
-// sortColumns builds the header links: clicking the active column flips its
-// direction, clicking another sorts by it (dates newest first, text A to Z).
-func sortColumns(lq listQuery) map[string]sortColumn {
+// viewSortKeys are the columns a view sorts by.
+var viewSortKeys = []string{"id", "subject", "status", "priority", "updated", "created"}
+
+// sortColumns builds the header links of the sortable keys: clicking the active
+// column flips its direction, clicking another sorts by it (dates newest first,
+// text A to Z). Other columns are plain labels.
+func sortColumns(lq listQuery, keys []string) map[string]sortColumn {
 	labels := map[string]string{"id": "ID", "subject": "Subject", "status": "Status", "priority": "Priority", "updated": "Updated", "created": "Created"}
 	out := map[string]sortColumn{}
 	for key, label := range labels {
-		c := sortColumn{Label: label, AriaSort: "none"}
+		out[key] = sortColumn{Label: label}
+	}
+	for _, key := range keys {
+		c := sortColumn{Label: labels[key], AriaSort: "none"}
 		dir := "desc"
 		if key == "subject" {
 			dir = "asc"
@@ -290,31 +306,4 @@ func pathID(r *http.Request) (int64, error) {
 		return 0, errNotFound
 	}
 	return id, nil
-}
-
-// searchPage jumps to a ticket when the query is its id ("123" or "#123") and
-// lists matching tickets otherwise.
-//
-// TODO(search): switch to the store's full-text search (Zendesk query syntax) once
-// internal/store/search.go lands; this matches subject, requester email and name.
-func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	if id, err := strconv.ParseInt(strings.TrimPrefix(q, "#"), 10, 64); err == nil && id > 0 {
-		http.Redirect(w, r, "/tickets/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-		return nil
-	}
-	d := listData{Heading: "Search", Empty: "Type words from a subject, or a requester's email or name."}
-	if q != "" {
-		f := store.ViewFilter{Text: q}
-		var err error
-		if d.Total, err = s.desk.DB().Read().CountViewTickets(r.Context(), f); err != nil {
-			return err
-		}
-		d.Heading, d.Empty = "Search results", "No tickets match."
-		if err := s.fillList(r.Context(), &d, f, parseListQuery(r)); err != nil {
-			return err
-		}
-	}
-	s.render(w, r, rq, http.StatusOK, "list.html", d.Heading, d)
-	return nil
 }

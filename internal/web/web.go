@@ -59,6 +59,8 @@ func (s *Server) Routes() http.Handler {
 	mux.Handle("POST /tickets", s.authed(s.createTicket))
 	mux.Handle("GET /tickets/{id}", s.authed(s.ticketPage))
 	mux.Handle("POST /tickets/{id}", s.authed(s.updateTicket))
+	mux.Handle("GET /reports/escalations", s.authed(s.reportPage))
+	mux.Handle("GET /reports/escalations.csv", s.authed(s.reportCSV))
 
 	mux.Handle("GET /admin/{$}", s.admin(s.adminHome))
 	mux.Handle("GET /admin/agents", s.admin(s.agentsPage))
@@ -68,7 +70,9 @@ func (s *Server) Routes() http.Handler {
 	mux.Handle("GET /admin/groups", s.admin(s.groupsPage))
 	mux.Handle("POST /admin/groups", s.admin(s.createGroup))
 	mux.Handle("GET /admin/fields", s.admin(s.fieldsPage))
+	mux.Handle("POST /admin/fields", s.admin(s.createField))
 	mux.Handle("GET /admin/forms", s.admin(s.formsPage))
+	mux.Handle("POST /admin/forms", s.admin(s.createForm))
 	mux.Handle("GET /admin/triggers", s.admin(s.placeholderPage("Triggers")))
 	mux.Handle("GET /admin/webhooks", s.admin(s.placeholderPage("Webhooks")))
 

@@ -1,0 +1,170 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/escalation"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+// reportData is the escalation report page.
+type reportData struct {
+	From, To string
+	Report   escalation.EscalationReport
+	Median   string
+	Chart    chart
+	Table    reportTable
+	CSVURL   string
+	Error    string
+}
+
+// reportTable is escalations by month (rows) and category (columns).
+type reportTable struct {
+	Categories []string
+	Rows       []reportRow
+}
+
+type reportRow struct {
+	Month  string
+	Counts []int
+	Total  int
+}
+
+// reportRange reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (to exclusive); the default is
+// the last twelve months, as the API's report.
+func reportRange(r *http.Request) (time.Time, time.Time, error) {
+	to := time.Now().UTC().AddDate(0, 0, 1).Truncate(24 * time.Hour)
+	from := to.AddDate(-1, 0, 0)
+	for name, dst := range map[string]*time.Time{"from": &from, "to": &to} {
+		if v := r.URL.Query().Get(name); v != "" {
+			t, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				return from, to, fmt.Errorf("%s must be a date such as 2026-01-31", name)
+			}
+			*dst = t
+		}
+	}
+	if !from.Before(to) {
+		return from, to, fmt.Errorf("from must be before to")
+	}
+	return from, to, nil
+}
+
+// loadReport builds the escalation report of [from, to) from the stubs.
+func (s *Server) loadReport(ctx context.Context, from, to time.Time) (escalation.EscalationReport, error) {
+	read := s.desk.DB().Read()
+	stubs, err := read.TicketsWithTag(ctx, escalation.TagEscalatedToSecure, from, to)
+	if err != nil {
+		return escalation.EscalationReport{}, err
+	}
+	fields, err := read.ListFields(ctx)
+	if err != nil {
+		return escalation.EscalationReport{}, err
+	}
+	groups, err := read.ListGroups(ctx, store.Page{Limit: 10000})
+	if err != nil {
+		return escalation.EscalationReport{}, err
+	}
+	return escalation.BuildReport(stubs, fields, groups, from, to), nil
+}
+
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	from, to, err := reportRange(r)
+	d := reportData{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly)}
+	if err != nil {
+		d.Error = err.Error()
+		s.render(w, r, rq, http.StatusBadRequest, "report.html", "Escalation report", d)
+		return nil
+	}
+	if d.Report, err = s.loadReport(r.Context(), from, to); err != nil {
+		return err
+	}
+	if m := d.Report.MedianHoursToClose; m != nil {
+		d.Median = strconv.FormatFloat(*m, 'f', 1, 64)
+	}
+	months := reportMonths(from, to, d.Report)
+	d.Table = newReportTable(months, d.Report)
+	d.Chart = newChart(d.Table)
+	d.CSVURL = "/reports/escalations.csv?from=" + d.From + "&to=" + d.To
+	s.render(w, r, rq, http.StatusOK, "report.html", "Escalation report", d)
+	return nil
+}
+
+// reportMonths lists every month of [from, to) when there are at most three
+// years of them, so quiet months show as gaps; otherwise only months with data.
+func reportMonths(from, to time.Time, rep escalation.EscalationReport) []string {
+	var out []string
+	m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for ; m.Before(to) && len(out) <= 36; m = m.AddDate(0, 1, 0) {
+		out = append(out, m.Format("2006-01"))
+	}
+	if len(out) > 36 {
+		out = out[:0]
+		for _, c := range rep.ByMonth {
+			out = append(out, c.Key)
+		}
+	}
+	return out
+}
+
+func newReportTable(months []string, rep escalation.EscalationReport) reportTable {
+	t := reportTable{}
+	for _, c := range rep.ByCategory {
+		t.Categories = append(t.Categories, c.Key)
+	}
+	for _, m := range months {
+		row := reportRow{Month: m}
+		for _, cat := range t.Categories {
+			n := rep.ByCategoryMonth[m][cat]
+			row.Counts = append(row.Counts, n)
+			row.Total += n
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// reportCSV downloads the report's month-by-category table.
+func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request, rq *request) error {
+	from, to, err := reportRange(r)
+	if err != nil {
+		return &httpError{http.StatusBadRequest, err.Error()}
+	}
+	rep, err := s.loadReport(r.Context(), from, to)
+	if err != nil {
+		return err
+	}
+	t := newReportTable(reportMonths(from, to, rep), rep)
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="escalations-%s-%s.csv"`,
+		from.Format(time.DateOnly), to.Format(time.DateOnly)))
+	cw := csv.NewWriter(w)
+	_ = cw.Write(append(append([]string{"month"}, csvSafe(t.Categories)...), "total"))
+	for _, row := range t.Rows {
+		rec := []string{row.Month}
+		for _, n := range row.Counts {
+			rec = append(rec, strconv.Itoa(n))
+		}
+		_ = cw.Write(append(rec, strconv.Itoa(row.Total)))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvSafe defuses cells a spreadsheet would run as a formula (category names are
+// admin-entered text).
+func csvSafe(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		if c != "" && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@') {
+			c = "'" + c
+		}
+		out[i] = c
+	}
+	return out
+}

@@ -1,0 +1,59 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/search"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+// searchSortKeys maps the list's sort keys to the search's; a search has no sort
+// by id or subject (its default order is relevance).
+var searchSortKeys = map[string]string{"status": "status", "priority": "priority", "updated": "updated_at", "created": "created_at"}
+
+// searchPage jumps to a ticket when the query is its id ("123" or "#123") and
+// otherwise runs the query, in the API's Zendesk syntax, through desk.Search.
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if id, err := strconv.ParseInt(strings.TrimPrefix(q, "#"), 10, 64); err == nil && id > 0 {
+		http.Redirect(w, r, "/tickets/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return nil
+	}
+	d := listData{Heading: "Search", Empty: "Search subjects and comments, or use keywords such as status:open, assignee:me, tags:vip or requester:ann@example.com."}
+	if q == "" {
+		s.render(w, r, rq, http.StatusOK, "list.html", d.Heading, d)
+		return nil
+	}
+	lq := parseListQuery(r)
+	req := desk.SearchRequest{Query: q, Page: lq.page, PerPage: perPage}
+	if by, ok := searchSortKeys[r.URL.Query().Get("sort")]; ok {
+		req.SortBy, req.SortOrder = by, "asc"
+		if lq.sort.Desc {
+			req.SortOrder = "desc"
+		}
+	} else {
+		lq.sort.By = "" // relevance: no column is marked sorted
+	}
+	res, err := s.desk.Search(r.Context(), rq.user, req)
+	var pe *search.ParseError
+	if errors.As(err, &pe) || errors.Is(err, store.ErrUnsupportedSearch) || errors.Is(err, desk.ErrSearchTooDeep) {
+		d.Error = err.Error()
+		s.render(w, r, rq, http.StatusBadRequest, "list.html", d.Heading, d)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d.Heading, d.Empty, d.Total, d.Users, d.PageNum = "Search results", "Nothing matches.", res.Count, res.Users, lq.page
+	if d.Rows, err = s.ticketRows(r.Context(), res.Tickets); err != nil {
+		return err
+	}
+	d.pager(lq, min(res.Count, desk.MaxSearchResults))
+	d.Columns = sortColumns(lq, []string{"status", "priority", "updated", "created"})
+	s.render(w, r, rq, http.StatusOK, "list.html", d.Heading, d)
+	return nil
+}
