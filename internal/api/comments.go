@@ -82,13 +82,15 @@ func (s *Server) auditOut(a *model.Audit) auditJSON {
 		case "Comment":
 			ev["body"], ev["html_body"], ev["plain_body"] = e.Body, htmlBody(e.Body), e.Body
 			ev["public"], ev["author_id"], ev["attachments"] = e.Public != nil && *e.Public, e.AuthorID, []any{}
+			ev["audit_id"] = a.ID
 		case "Notification":
 			ev["subject"], ev["body"], ev["recipients"] = e.Subject, e.Body, e.Recipients
-			ev["via"] = map[string]any{"channel": "rule", "source": map[string]any{"from": map[string]any{"id": e.ViaTriggerID}}}
+			ev["via"] = map[string]any{"channel": "rule", "source": map[string]any{"from": map[string]any{"id": e.ViaTriggerID}, "rel": "trigger"}}
 		default:
-			ev["field_name"], ev["value"] = e.FieldName, e.Value
+			// An empty value is null in Zendesk's audits ("no assignee", "no priority").
+			ev["field_name"], ev["value"] = e.FieldName, nullIfBlank(e.Value)
 			if e.Type == "Change" {
-				ev["previous_value"] = e.PreviousValue
+				ev["previous_value"] = nullIfBlank(e.PreviousValue)
 			}
 			if e.ViaTriggerID != 0 {
 				ev["via"] = map[string]any{"channel": "rule", "source": map[string]any{"from": map[string]any{"id": e.ViaTriggerID}, "rel": "trigger"}}
@@ -124,7 +126,21 @@ func (s *Server) listAudits(w http.ResponseWriter, r *http.Request) error {
 	for i := range rows {
 		out[i] = s.auditOut(&rows[i])
 	}
+	count := int64(-1)
+	if !p.cursor {
+		if count, err = s.desk.DB().Read().CountAudits(r.Context(), id); err != nil {
+			return err
+		}
+	}
 	aid := func(a model.Audit) int64 { return a.ID }
-	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"audits": out}, more, firstID(rows, aid), lastID(rows, aid), -1))
+	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"audits": out}, more, firstID(rows, aid), lastID(rows, aid), count))
 	return nil
+}
+
+// nullIfBlank maps an empty string (or a missing value) to nil, so it is written as null.
+func nullIfBlank(v any) any {
+	if s, ok := v.(string); ok && s == "" {
+		return nil
+	}
+	return v
 }

@@ -1,0 +1,108 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+type deletedTicketJSON struct {
+	ID            int64          `json:"id"`
+	Subject       string         `json:"subject"`
+	Description   string         `json:"description"`
+	Actor         map[string]any `json:"actor"`
+	DeletedAt     string         `json:"deleted_at"`
+	PreviousState string         `json:"previous_state"`
+}
+
+func deletedOut(d *model.DeletedTicket) deletedTicketJSON {
+	return deletedTicketJSON{ID: d.ID, Subject: d.Subject, Description: d.Description,
+		Actor: map[string]any{"id": d.ActorID, "name": d.ActorName}, DeletedAt: zt(d.DeletedAt), PreviousState: string(d.PreviousState)}
+}
+
+// listDeleted is GET /deleted_tickets: soft-deleted tickets, not yet purged.
+func (s *Server) listDeleted(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireStaffAPI(r); err != nil {
+		return err
+	}
+	p, err := parsePager(r)
+	if err != nil {
+		return err
+	}
+	rows, err := s.desk.DB().Read().DeletedTickets(r.Context(), p.storePage())
+	if err != nil {
+		return err
+	}
+	rows, more := trim(p, rows)
+	count := int64(-1)
+	if !p.cursor {
+		if count, err = s.desk.DB().Read().CountDeletedTickets(r.Context()); err != nil {
+			return err
+		}
+	}
+	out := make([]deletedTicketJSON, len(rows))
+	for i := range rows {
+		out[i] = deletedOut(&rows[i])
+	}
+	did := func(d model.DeletedTicket) int64 { return d.ID }
+	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"deleted_tickets": out}, more, firstID(rows, did), lastID(rows, did), count))
+	return nil
+}
+
+// restoreTicket is PUT /deleted_tickets/{id}/restore: 200 with an empty body.
+func (s *Server) restoreTicket(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.desk.RestoreTicket(r.Context(), currentUser(r.Context()), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// restoreMany is PUT /deleted_tickets/restore_many?ids=.
+func (s *Server) restoreMany(w http.ResponseWriter, r *http.Request) error {
+	ids, err := idsParam(r)
+	if err != nil {
+		return err
+	}
+	if err := s.desk.RestoreMany(r.Context(), currentUser(r.Context()), ids); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// purgeTicket is DELETE /deleted_tickets/{id}: a permanent delete of a ticket that
+// was soft-deleted first; 404 when it wasn't.
+func (s *Server) purgeTicket(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	j, err := s.desk.PurgeMany(r.Context(), currentUser(r.Context()), []int64{id}, true)
+	if err != nil {
+		return err
+	}
+	if len(j.Results) == 1 && j.Results[0].Error == "RecordNotFound" {
+		return errNotFound
+	}
+	s.writeJob(w, &j)
+	return nil
+}
+
+// purgeMany is DELETE /deleted_tickets/destroy_many?ids=.
+func (s *Server) purgeMany(w http.ResponseWriter, r *http.Request) error {
+	ids, err := idsParam(r)
+	if err != nil {
+		return err
+	}
+	j, err := s.desk.PurgeMany(r.Context(), currentUser(r.Context()), ids, true)
+	if err != nil {
+		return err
+	}
+	s.writeJob(w, &j)
+	return nil
+}
