@@ -90,10 +90,17 @@ func (s *Service) endpointTakesJSON(ctx context.Context, tx *store.Tx, kind, ref
 			return false, model.ErrNotFound
 		}
 		t, err := tx.Target(ctx, id)
-		return t.ContentType == "application/json", err
+		return t.ContentType == "application/json" && sendsBody(t.Method), err
 	}
 	w, err := tx.Webhook(ctx, ref)
-	return w.RequestFormat == "json", err
+	return w.RequestFormat == "json" && sendsBody(w.HTTPMethod), err
+}
+
+// sendsBody reports whether requests with method carry a body; GET and DELETE
+// deliveries send none, as Zendesk's, so their "body" isn't checked as JSON.
+func sendsBody(method string) bool {
+	m := strings.ToUpper(method)
+	return m != "GET" && m != "DELETE"
 }
 
 // DeleteTrigger removes a trigger.

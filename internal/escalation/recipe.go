@@ -34,6 +34,10 @@ const (
 	FieldSecureStatus   = "Secure status"
 	FieldEscalatedBy    = "Escalated by"
 	FieldCategory       = "Category"
+	// FieldOriginalTicket (standard) and FieldStandardTicket (secure) carry the id of
+	// the purged standard ticket, so phone support can answer a caller who quotes it.
+	FieldOriginalTicket = "Original ticket"
+	FieldStandardTicket = "Standard ticket"
 	FormStub            = "Escalation stub"
 )
 
@@ -118,6 +122,8 @@ type ids struct {
 	stdGroup     int64
 	stdStatus    int64
 	stdEscalBy   int64
+	stdOriginal  int64 // standard "Original ticket"
+	secStdTicket int64 // secure "Standard ticket"
 	stubForm     int64
 	secCategory  int64 // secure "Category"
 	secEscalBy   int64 // secure "Escalated by"
@@ -141,7 +147,10 @@ func forwardBody(x *ids, m []Mapping) string {
   "comment": {"body": "{{ticket.comments_formatted}}", "public": false},
   "requester": {"name": "{{ticket.requester.name}}", "email": "{{ticket.requester.email}}"},
   "tags": ["` + TagEscalatedFromStd + `", "` + TagStubRequired + `"],
-  "custom_fields": [{"id": ` + fmt.Sprint(x.secEscalBy) + `, "value": "{{current_user.email}}"}]
+  "custom_fields": [
+    {"id": ` + fmt.Sprint(x.secEscalBy) + `, "value": "{{current_user.email}}"},
+    {"id": ` + fmt.Sprint(x.secStdTicket) + `, "value": "{{ticket.id}}"}
+  ]
 }}`
 }
 
@@ -164,7 +173,8 @@ func stubBody(x *ids, m []Mapping) string {
     {"id": ` + fmt.Sprint(x.stdGroup) + `, "value": "{{ticket.group.name}}"},
     {"id": ` + fmt.Sprint(x.stdAssignee) + `, "value": "{{ticket.assignee.email}}"},
     {"id": ` + fmt.Sprint(x.stdStatus) + `, "value": "{{ticket.status}}"},
-    {"id": ` + fmt.Sprint(x.stdEscalBy) + `, "value": "{{ticket.ticket_field_` + fmt.Sprint(x.secEscalBy) + `}}"}
+    {"id": ` + fmt.Sprint(x.stdEscalBy) + `, "value": "{{ticket.ticket_field_` + fmt.Sprint(x.secEscalBy) + `}}"},
+    {"id": ` + fmt.Sprint(x.stdOriginal) + `, "value": "{{ticket.ticket_field_` + fmt.Sprint(x.secStdTicket) + `}}"}
   ]
 }}`
 }

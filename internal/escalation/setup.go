@@ -182,6 +182,7 @@ func (s *setup) fields(ctx context.Context) error {
 		{&s.x.stdGroup, ticketField{Type: "text", Title: FieldSecureGroup}},
 		{&s.x.stdStatus, ticketField{Type: "text", Title: FieldSecureStatus}},
 		{&s.x.stdEscalBy, ticketField{Type: "text", Title: FieldEscalatedBy}},
+		{&s.x.stdOriginal, ticketField{Type: "text", Title: FieldOriginalTicket}},
 	} {
 		if *f.dst, err = ensureField(ctx, s.std, stdFields, f.want, "standard", &s.rep); err != nil {
 			return err
@@ -190,7 +191,10 @@ func (s *setup) fields(ctx context.Context) error {
 	if s.x.secCategory, err = ensureField(ctx, s.sec, secFields, s.categoryField(FieldCategory), "secure", &s.rep); err != nil {
 		return err
 	}
-	s.x.secEscalBy, err = ensureField(ctx, s.sec, secFields, ticketField{Type: "text", Title: FieldEscalatedBy}, "secure", &s.rep)
+	if s.x.secEscalBy, err = ensureField(ctx, s.sec, secFields, ticketField{Type: "text", Title: FieldEscalatedBy}, "secure", &s.rep); err != nil {
+		return err
+	}
+	s.x.secStdTicket, err = ensureField(ctx, s.sec, secFields, ticketField{Type: "text", Title: FieldStandardTicket}, "secure", &s.rep)
 	return err
 }
 
@@ -200,7 +204,7 @@ func (s *setup) form(ctx context.Context) error {
 		return err
 	}
 	want := ticketForm{Name: FormStub, DisplayName: FormStub, Active: true,
-		TicketFieldIDs: []int64{s.x.stdCategory, s.x.stdStatus, s.x.stdAssignee, s.x.stdGroup, s.x.stdEscalBy}}
+		TicketFieldIDs: []int64{s.x.stdCategory, s.x.stdStatus, s.x.stdAssignee, s.x.stdGroup, s.x.stdEscalBy, s.x.stdOriginal}}
 	for _, f := range forms {
 		if f.Name != FormStub {
 			continue
