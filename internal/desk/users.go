@@ -195,7 +195,10 @@ func (s *Service) findOrCreateRequester(ctx context.Context, tx *store.Tx, email
 	if name = strings.TrimSpace(name); name == "" {
 		name, _, _ = strings.Cut(email, "@")
 	}
-	return s.insertUser(ctx, tx, model.User{Name: name, Email: email, Role: model.RoleEndUser, Active: true})
+	// Not insertUser: another request may create the same requester concurrently,
+	// and a failed INSERT would abort this transaction on PostgreSQL.
+	now := s.clock()
+	return tx.FindOrCreateUser(ctx, model.User{Name: name, Email: email, Role: model.RoleEndUser, Active: true, CreatedAt: now, UpdatedAt: now})
 }
 
 // TokenDigest is the stored form of an API token: hex SHA-256. Tokens are 32 random

@@ -73,6 +73,22 @@ func (q *Queries) CreateUser(ctx context.Context, u model.User) (int64, error) {
 		u.Name, strings.ToLower(u.Email), u.Role, u.ExternalID, u.Active, ts(u.CreatedAt), ts(u.UpdatedAt))
 }
 
+// FindOrCreateUser returns the user with u's email, inserting u first when there is
+// none. Unlike CreateUser it never fails on a taken email, so it is safe inside a
+// transaction that goes on afterwards, and concurrent calls for one new email all
+// get the same user: on PostgreSQL the later insert waits for the first to commit,
+// then does nothing.
+func (q *Queries) FindOrCreateUser(ctx context.Context, u model.User) (model.User, error) {
+	err := q.exec(ctx, "find or create user", false,
+		`INSERT INTO users (name, email, role, external_id, active, created_at, updated_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (email) DO NOTHING`,
+		u.Name, strings.ToLower(u.Email), u.Role, u.ExternalID, u.Active, ts(u.CreatedAt), ts(u.UpdatedAt))
+	if err != nil {
+		return model.User{}, err
+	}
+	return q.UserByEmail(ctx, u.Email)
+}
+
 // UpdateUser saves name, email, role, external id and active flag.
 func (q *Queries) UpdateUser(ctx context.Context, u model.User) error {
 	return q.exec(ctx, "update user", true,

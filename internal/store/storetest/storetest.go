@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 	}{
 		{"Users", testUsers},
 		{"UserListAndSearch", testUserListAndSearch},
+		{"FindOrCreateUser", testFindOrCreateUser},
 		{"Tokens", testTokens},
 		{"Passwords", testPasswords},
 		{"Groups", testGroups},

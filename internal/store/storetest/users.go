@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -187,4 +188,50 @@ func testPasswords(t *testing.T, db *store.DB) {
 	h, err = db.Read().PasswordHash(c, u.ID)
 	require.NoError(t, err)
 	require.Equal(t, "$argon2id$hash", h)
+}
+
+func testFindOrCreateUser(t *testing.T, db *store.DB) {
+	c := ctx(t)
+	existing := mustUser(t, db, "Ada", "ada@example.com", model.RoleAgent)
+	var got model.User
+	write(t, db, func(tx *store.Tx) error {
+		var err error
+		got, err = tx.FindOrCreateUser(c, model.User{Name: "Other Ada", Email: "ADA@example.com", Role: model.RoleEndUser, Active: true, CreatedAt: at, UpdatedAt: at})
+		return err
+	})
+	require.Equal(t, existing, got, "an existing email returns that user, unchanged")
+
+	// Concurrent transactions asking for one new email all get the same user, and
+	// each transaction stays usable afterwards.
+	const n = 8
+	userIDs := make([]int64, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = writeErr(db, c, func(tx *store.Tx) error {
+				u, err := tx.FindOrCreateUser(c, model.User{Name: "Rita", Email: "rita@example.com", Role: model.RoleEndUser, Active: true, CreatedAt: at, UpdatedAt: at})
+				if err != nil {
+					return err
+				}
+				userIDs[i] = u.ID
+				_, err = tx.CountGroups(c) // the transaction is not aborted
+				return err
+			})
+		}()
+	}
+	wg.Wait()
+	for i, id := range userIDs {
+		require.NoError(t, errs[i])
+		require.Equal(t, userIDs[0], id)
+	}
+	rita, err := db.Read().UserByEmail(c, "rita@example.com")
+	require.NoError(t, err)
+	require.Equal(t, userIDs[0], rita.ID)
+	require.Equal(t, model.User{ID: rita.ID, Name: "Rita", Email: "rita@example.com", Role: model.RoleEndUser, Active: true, CreatedAt: at, UpdatedAt: at}, rita)
+	total, err := db.Read().CountUsers(c, "")
+	require.NoError(t, err)
+	require.EqualValues(t, 2, total)
 }
