@@ -29,6 +29,10 @@ var (
 	admins  = map[string]*sql.DB{} // one pool per server URL, kept for the process
 )
 
+// Configured reports whether TWINDESK_PG_URL is set, for callers that must decide
+// before they have a test to skip (a benchmark sharing one database across runs).
+func Configured() bool { return os.Getenv(EnvURL) != "" }
+
 // ServerURL returns TWINDESK_PG_URL. When it is unset the test is skipped with a
 // message saying how to run it, or fails when the CI variable is set, so CI never
 // silently skips the PostgreSQL suite.
