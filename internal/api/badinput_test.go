@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/base64"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ type badCase struct {
 	name         string
 	method, path string
 	body         any
-	as           string // "admin" (default), "agent", "end-user", or "none"
+	as           string // "admin" (default) or a key of the identities in TestBadInput
 	opts         []apitest.RequestOption
 	status       int
 	err          string
@@ -86,8 +87,11 @@ func badInputCases() []badCase {
 		{name: "no credentials", method: "POST", path: create, body: `{"ticket": {"comment": {"body": "b"}}}`, as: "none", status: 401, err: "Couldn't authenticate you"},
 		{name: "wrong token", method: "POST", path: create, body: `{"ticket": {"comment": {"body": "b"}}}`, as: "none",
 			opts: []apitest.RequestOption{apitest.As(apitest.AdminEmail, "not-the-token")}, status: 401, err: "Couldn't authenticate you"},
-		{name: "token of another user", method: "GET", path: create, as: "agent",
+		{name: "empty token", method: "GET", path: create, as: "none",
 			opts: []apitest.RequestOption{apitest.As(apitest.AdminEmail, "")}, status: 401, err: "Couldn't authenticate you"},
+		{name: "token of another user", method: "GET", path: create, as: "agent token, admin email", status: 401, err: "Couldn't authenticate you"},
+		{name: "Basic auth with the password", method: "GET", path: create, as: "admin password", status: 401, err: "Couldn't authenticate you"},
+		{name: "password sent as a token", method: "GET", path: create, as: "admin password as token", status: 401, err: "Couldn't authenticate you"},
 		{name: "wrong bearer token", method: "GET", path: create, as: "none",
 			opts: []apitest.RequestOption{apitest.Header("Authorization", "Bearer not-the-token")}, status: 401, err: "Couldn't authenticate you"},
 		{name: "unknown scheme", method: "GET", path: create, as: "none",
@@ -132,17 +136,28 @@ func TestBadInput(t *testing.T) {
 		mustStatus(t, env.Do(t, "POST", "/api/v2/tickets.json", `{"ticket": {"subject": "Closed", "comment": {"body": "b"}}}`), http.StatusCreated)
 		mustStatus(t, env.Do(t, "PUT", "/api/v2/tickets/2.json", `{"ticket": {"status": "closed"}}`), http.StatusOK)
 
+		// The admin has a (web UI) password; the API must still refuse it.
+		const password = "correct horse battery staple"
+		require.NoError(t, env.Instance.Desk.SetPassword(t.Context(), apitest.AdminEmail, password))
+		basic := func(user, pass string) apitest.RequestOption {
+			return apitest.Header("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+pass)))
+		}
 		auth := map[string]apitest.RequestOption{
-			"agent":    apitest.As("ada@example.com", agentToken),
-			"end-user": apitest.As("eve@example.com", endToken),
-			"none":     apitest.NoAuth(),
+			"agent":                    apitest.As("ada@example.com", agentToken),
+			"end-user":                 apitest.As("eve@example.com", endToken),
+			"none":                     apitest.NoAuth(),
+			"agent token, admin email": apitest.As(apitest.AdminEmail, agentToken),
+			"admin password":           basic(apitest.AdminEmail, password),
+			"admin password as token":  apitest.As(apitest.AdminEmail, password),
 		}
 		before := env.Counts(t)
 		ticketBefore := env.Do(t, "GET", "/api/v2/tickets/1.json", nil)
 		for _, c := range badInputCases() {
 			opts := c.opts
 			if c.as != "" && c.as != "admin" {
-				opts = append([]apitest.RequestOption{auth[c.as]}, opts...)
+				o, ok := auth[c.as]
+				require.Truef(t, ok, "%s: unknown identity %q", c.name, c.as)
+				opts = append([]apitest.RequestOption{o}, opts...)
 			}
 			res := env.Do(t, c.method, c.path, c.body, opts...)
 			require.Equalf(t, c.status, res.Status, "%s: %s", c.name, res.Body)
