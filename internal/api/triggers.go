@@ -111,18 +111,32 @@ func (in *triggerIn) apply(t *model.Trigger) error {
 	if in.Actions != nil {
 		t.Actions = nil
 		for i, a := range *in.Actions {
-			var list []string
-			if err := json.Unmarshal(a.Value, &list); err != nil {
-				v, err := fieldValue(a.Value)
-				if err != nil {
-					return recordInvalid(model.Invalid(fmt.Sprintf("actions[%d]", i), "InvalidValue", "actions[%d]: value must be a string or a list of strings", i))
-				}
-				list = []string{v}
+			list, err := actionValue(a.Value)
+			if err != nil {
+				return recordInvalid(model.Invalid(fmt.Sprintf("actions[%d]", i), "InvalidValue", "actions[%d]: value must be a string or a list of strings", i))
 			}
 			t.Actions = append(t.Actions, model.Action{Field: a.Field, Value: list})
 		}
 	}
 	return nil
+}
+
+// actionValue reads an action's value: a scalar or a list whose items may be
+// strings or numbers (clients send notification_target ids as numbers).
+func actionValue(raw json.RawMessage) ([]string, error) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		v, err := fieldValue(raw)
+		return []string{v}, err
+	}
+	list := make([]string, len(items))
+	for i, item := range items {
+		var err error
+		if list[i], err = fieldValue(item); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
 }
 
 func decodeTrigger(r *http.Request) (*triggerIn, error) {

@@ -29,10 +29,24 @@ type TicketResult struct {
 // and the same user created a ticket with it in the last two hours, that ticket is
 // returned and nothing is written.
 func (s *Service) CreateTicket(ctx context.Context, actor model.User, in TicketInput, idemKey string) (TicketResult, error) {
+	res, err := s.createIdempotent(ctx, actor, in, idemKey)
+	if errors.Is(err, errKeyTaken) {
+		// A concurrent request with the same key committed first (PostgreSQL runs
+		// writers concurrently): run again, which now finds and replays its ticket.
+		res, err = s.createIdempotent(ctx, actor, in, idemKey)
+	}
+	return res, err
+}
+
+// errKeyTaken reports that another transaction saved the Idempotency-Key first.
+var errKeyTaken = errors.New("idempotency key taken by a concurrent request")
+
+func (s *Service) createIdempotent(ctx context.Context, actor model.User, in TicketInput, idemKey string) (TicketResult, error) {
 	var res TicketResult
 	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		since := s.clock().Add(-idempotencyWindow)
 		if idemKey != "" {
-			id, err := tx.IdempotentTicket(ctx, actor.ID, idemKey, s.clock().Add(-idempotencyWindow))
+			id, err := tx.IdempotentTicket(ctx, actor.ID, idemKey, since)
 			if err == nil {
 				res.Replayed = true
 				res.Ticket, err = tx.Ticket(ctx, id)
@@ -46,10 +60,14 @@ func (s *Service) CreateTicket(ctx context.Context, actor model.User, in TicketI
 		if res, err = s.createTicket(ctx, tx, actor, in); err != nil {
 			return err
 		}
-		if idemKey != "" {
-			return tx.SaveIdempotencyKey(ctx, actor.ID, idemKey, res.Ticket.ID, s.clock())
+		if idemKey == "" {
+			return nil
 		}
-		return nil
+		err = tx.SaveIdempotencyKey(ctx, actor.ID, idemKey, res.Ticket.ID, s.clock(), since)
+		if errors.Is(err, model.ErrConflict) {
+			return fmt.Errorf("desk: create ticket: %w", errKeyTaken)
+		}
+		return err
 	})
 	return res, err
 }

@@ -99,7 +99,10 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	if err := in.Queue.Start(ctx); err != nil {
+	// Cancelling the context River starts with is its abrupt stop, which would cut
+	// off deliveries in flight (the receiver may have acted on them: they'd be sent
+	// again). The queue is stopped gracefully below instead.
+	if err := in.Queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
 	defer func() {

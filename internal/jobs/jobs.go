@@ -7,6 +7,7 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -63,6 +64,8 @@ type Queue struct {
 	log      *slog.Logger
 	sender   *webhook.Sender
 	complete func(ctx context.Context, tx *sql.Tx, job *river.Job[DeliveryArgs]) error
+	// stopProbe ends the goroutine that watches endpoints waiting for a retry.
+	stopProbe context.CancelFunc
 }
 
 // Open migrates River's tables and builds the client; call Start to work jobs.
@@ -126,11 +129,27 @@ func (q *Queue) Start(ctx context.Context) error {
 	if err := q.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
+	probeCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	q.stopProbe = cancel
+	go q.probe(probeCtx)
 	return nil
 }
 
-// Stop waits for running jobs to finish (bounded by ctx).
-func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
+// Stop waits for running jobs to finish. When ctx ends first, running jobs are
+// cancelled (they'll be retried after a restart) and Stop waits for them to
+// record that, so the database can be closed after it returns.
+func (q *Queue) Stop(ctx context.Context) error {
+	if q.stopProbe != nil {
+		q.stopProbe()
+	}
+	err := q.client.Stop(ctx)
+	if err == nil {
+		return nil
+	}
+	cancelCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	return errors.Join(err, q.client.StopAndCancel(cancelCtx))
+}
 
 // Enqueue inserts the job for delivery d inside tx and records its id on d.
 func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, d *model.Delivery) error {
@@ -155,7 +174,8 @@ func (q *Queue) RetryNow(ctx context.Context, jobID int64) error {
 type backoff struct{}
 
 func (backoff) NextRetry(job *rivertype.JobRow) time.Time {
-	n := max(len(job.Errors), 1)
+	// River calls this before the current attempt's error is added to Errors.
+	n := len(job.Errors) + 1
 	d := maxBackoff
 	if n <= 9 {
 		d = min(time.Second<<(n-1), maxBackoff)

@@ -34,6 +34,9 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		return q.fail(ctx, &d, err)
 	}
 	out := q.sender.Send(ctx, req)
+	// The attempt happened: record it even if the job is being cancelled (shutdown,
+	// timeout), or a delivered request would be sent again after a restart.
+	ctx = context.WithoutCancel(ctx)
 	d.Attempts++
 	d.StatusCode, d.LatencyMS, d.UpdatedAt = out.StatusCode, out.Latency.Milliseconds(), time.Now()
 	if out.Delivered() {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -256,9 +257,18 @@ func (q *Queries) IdempotentTicket(ctx context.Context, userID int64, key string
 	return id, nil
 }
 
-// SaveIdempotencyKey remembers which ticket a key created, replacing an expired entry.
-func (q *Queries) SaveIdempotencyKey(ctx context.Context, userID int64, key string, ticketID int64, at time.Time) error {
-	return q.exec(ctx, "save idempotency key", false, `INSERT INTO idempotency_keys (key, user_id, ticket_id, created_at)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, key) DO UPDATE SET ticket_id = $3, created_at = $4`,
-		key, userID, ticketID, ts(at))
+// SaveIdempotencyKey remembers which ticket a key created. An entry saved at or
+// before since (expired) is replaced; a newer one means another request holds the
+// key, and model.ErrConflict is returned. On PostgreSQL a concurrent insert of the
+// same key waits for the first to commit, then sees it here, so two requests racing
+// with one key can't both create a ticket.
+func (q *Queries) SaveIdempotencyKey(ctx context.Context, userID int64, key string, ticketID int64, at, since time.Time) error {
+	err := q.exec(ctx, "save idempotency key", true, `INSERT INTO idempotency_keys (key, user_id, ticket_id, created_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, key) DO UPDATE SET ticket_id = $3, created_at = $4
+		WHERE idempotency_keys.created_at <= $5`,
+		key, userID, ticketID, ts(at), ts(since))
+	if errors.Is(err, model.ErrNotFound) {
+		return fmt.Errorf("store: save idempotency key: %w", model.ErrConflict)
+	}
+	return err
 }

@@ -280,7 +280,9 @@ func testIdempotencyKeys(t *testing.T, db *store.DB) {
 	t1 := mustTicket(t, db, model.Ticket{Description: "d", RequesterID: ada.ID, SubmitterID: ada.ID})
 	t2 := mustTicket(t, db, model.Ticket{Description: "d", RequesterID: ada.ID, SubmitterID: ada.ID})
 
-	write(t, db, func(tx *store.Tx) error { return tx.SaveIdempotencyKey(c, ada.ID, "key-1", t1.ID, at) })
+	write(t, db, func(tx *store.Tx) error {
+		return tx.SaveIdempotencyKey(c, ada.ID, "key-1", t1.ID, at, at.Add(-2*time.Hour))
+	})
 	id, err := r.IdempotentTicket(c, ada.ID, "key-1", at.Add(-time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, t1.ID, id)
@@ -291,13 +293,27 @@ func testIdempotencyKeys(t *testing.T, db *store.DB) {
 	_, err = r.IdempotentTicket(c, ada.ID, "key-2", at.Add(-time.Hour))
 	requireNotFound(t, err, "unknown key")
 
+	// While the entry is live, saving the key again is a conflict (a concurrent
+	// request got there first) and leaves the entry alone.
+	err = db.WriteTx(c, func(tx *store.Tx) error {
+		return tx.SaveIdempotencyKey(c, ada.ID, "key-1", t2.ID, at.Add(time.Minute), at.Add(-2*time.Hour))
+	})
+	require.ErrorIs(t, err, model.ErrConflict, "a live key can't be saved again")
+	id, err = r.IdempotentTicket(c, ada.ID, "key-1", at.Add(-time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, t1.ID, id)
+
 	// Saving the same key again replaces the entry (after it expired).
 	later := at.Add(3 * time.Hour)
-	write(t, db, func(tx *store.Tx) error { return tx.SaveIdempotencyKey(c, ada.ID, "key-1", t2.ID, later) })
+	write(t, db, func(tx *store.Tx) error {
+		return tx.SaveIdempotencyKey(c, ada.ID, "key-1", t2.ID, later, later.Add(-2*time.Hour))
+	})
 	id, err = r.IdempotentTicket(c, ada.ID, "key-1", later.Add(-time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, t2.ID, id)
-	write(t, db, func(tx *store.Tx) error { return tx.SaveIdempotencyKey(c, bob.ID, "key-1", t1.ID, later) })
+	write(t, db, func(tx *store.Tx) error {
+		return tx.SaveIdempotencyKey(c, bob.ID, "key-1", t1.ID, later, later.Add(-2*time.Hour))
+	})
 	id, err = r.IdempotentTicket(c, bob.ID, "key-1", later.Add(-time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, t1.ID, id, "another user's equal key is its own entry")
