@@ -120,9 +120,14 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.renderLogin(w, r, http.StatusOK, loginData{Next: safeNext(r.URL.Query().Get("next"))})
 }
 
-// renderLogin shows the login form with a fresh anti-forgery token.
+// renderLogin shows the login form with its anti-forgery token. A token the
+// browser already holds is kept, so a second tab (or a stray request that lands
+// on the login page) doesn't invalidate the form of the first.
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
 	token := newToken()
+	if c, err := r.Cookie(loginCookie); err == nil && len(c.Value) == len(token) {
+		token = c.Value
+	}
 	s.setCookie(w, r, loginCookie, token, "/login", 3600)
 	s.render(w, r, &request{csrf: token}, status, "login.html", "Log in", d)
 }
