@@ -229,3 +229,28 @@ func (q *Queries) RetryingJobs(ctx context.Context, endpointRef string) ([]int64
 func (q *Queries) PurgeDeliveryBodies(ctx context.Context, ticketID int64) error {
 	return q.exec(ctx, "purge delivery bodies", false, `UPDATE deliveries SET body = '', last_error = '' WHERE ticket_id = $1`, ticketID)
 }
+
+// RetryingURL is a delivery waiting to retry: its job and the URL it goes to.
+type RetryingURL struct {
+	JobID int64
+	URL   string
+}
+
+// RetryingDeliveries lists up to limit deliveries waiting to retry, oldest first.
+func (q *Queries) RetryingDeliveries(ctx context.Context, limit int) ([]RetryingURL, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT job_id, url FROM deliveries WHERE state = $1 AND job_id > 0
+		ORDER BY updated_at LIMIT $2`, model.DeliveryRetrying, limit)
+	if err != nil {
+		return nil, q.wrap("retrying deliveries", err)
+	}
+	defer rows.Close()
+	var out []RetryingURL
+	for rows.Next() {
+		var r RetryingURL
+		if err := rows.Scan(&r.JobID, &r.URL); err != nil {
+			return nil, q.wrap("scan retrying delivery", err)
+		}
+		out = append(out, r)
+	}
+	return out, q.wrapIf("retrying deliveries", rows.Err())
+}

@@ -1,0 +1,60 @@
+package jobs
+
+import (
+	"context"
+	"net"
+	"net/url"
+	"time"
+)
+
+// probeInterval is how often hosts with deliveries waiting to retry are checked.
+const probeInterval = 2 * time.Second
+
+// probe watches the hosts that deliveries are waiting for. As soon as one accepts
+// connections again, its waiting deliveries are retried at once instead of at their
+// next backoff step, so a backlog drains within seconds of an outage ending. A
+// successful delivery does the same for its webhook (kickWaiting); the probe covers
+// the case where nothing new is sent to the recovered endpoint.
+func (q *Queue) probe(ctx context.Context) {
+	t := time.NewTicker(probeInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			q.probeOnce(ctx)
+		}
+	}
+}
+
+func (q *Queue) probeOnce(ctx context.Context) {
+	waiting, err := q.db.Read().RetryingDeliveries(ctx, 1000)
+	if err != nil || len(waiting) == 0 {
+		return
+	}
+	byHost := map[string][]int64{}
+	for _, w := range waiting {
+		u, err := url.Parse(w.URL)
+		if err != nil || u.Host == "" {
+			continue
+		}
+		host := u.Host
+		if u.Port() == "" {
+			host = net.JoinHostPort(u.Hostname(), map[string]string{"https": "443"}[u.Scheme]+map[string]string{"http": "80"}[u.Scheme])
+		}
+		byHost[host] = append(byHost[host], w.JobID)
+	}
+	for host, jobs := range byHost {
+		conn, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", host)
+		if err != nil {
+			continue
+		}
+		_ = conn.Close()
+		for _, id := range jobs {
+			if err := q.RetryNow(ctx, id); err != nil {
+				q.log.Debug("retry waiting delivery", "job_id", id, "err", err)
+			}
+		}
+	}
+}
