@@ -38,7 +38,8 @@ func (s *Server) authenticated(h handlerFunc) http.Handler {
 			writeJSON(w, http.StatusTooManyRequests, errorBody{Error: "TooManyRequests", Description: "Rate limit exceeded; retry after the number of seconds in Retry-After"})
 			return
 		}
-		r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
+		ctx := context.WithValue(r.Context(), userKey{}, u)
+		r = r.WithContext(context.WithValue(ctx, baseURLKey{}, s.cfg.BaseURL))
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
 		}

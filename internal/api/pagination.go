@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/twindesk/twindesk/internal/store"
 )
@@ -122,10 +123,21 @@ func (p *pager) link(set url.Values) string {
 	}
 	u := *p.r.URL
 	u.RawQuery = q.Encode()
+	if !strings.HasSuffix(u.Path, ".json") {
+		u.Path += ".json" // routing trimmed it; Zendesk's links carry it
+	}
 	return absoluteURL(p.r, u.RequestURI())
 }
 
+type baseURLKey struct{}
+
+// absoluteURL makes path absolute on the instance's public URL (Config.BaseURL, put
+// in the context by authenticated), so links work behind a TLS-terminating proxy;
+// the request's own host is only a fallback.
 func absoluteURL(r *http.Request, path string) string {
+	if base, _ := r.Context().Value(baseURLKey{}).(string); base != "" {
+		return base + path
+	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
