@@ -105,20 +105,24 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
 	if err := in.Queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
-	defer func() {
+	stopQueue := func() {
 		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), in.cfg.ShutdownTimeout)
 		defer cancel()
 		if err := in.Queue.Stop(stopCtx); err != nil {
 			in.log.Warn("stop job queue", "err", err)
 		}
-	}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		stopQueue()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
+	// The queue stops first, while the API still answers: a delivery in flight may be
+	// calling this very instance (the escalation deletes its own ticket that way).
+	stopQueue()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), in.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -85,14 +85,17 @@ func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Que
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliveryWorker{q: q})
 	client, err := river.NewClient(driver, &river.Config{
-		Queues:            map[string]river.QueueConfig{deliveryQueue: {MaxWorkers: max(1, cfg.Workers)}},
-		Workers:           workers,
-		RetryPolicy:       backoff{},
-		JobTimeout:        2 * webhook.Timeout,
-		FetchCooldown:     5 * time.Millisecond,
-		FetchPollInterval: cmpOr(cfg.PollInterval, 20*time.Millisecond),
-		Logger:            log.With("component", "river"),
-		MaxAttempts:       maxAttempts,
+		Queues:      map[string]river.QueueConfig{deliveryQueue: {MaxWorkers: max(1, cfg.Workers)}},
+		Workers:     workers,
+		RetryPolicy: backoff{},
+		JobTimeout:  2 * webhook.Timeout,
+		// A node killed mid-delivery leaves its job "running"; another node (or the
+		// same one restarted) takes it over after this, instead of River's hour.
+		RescueStuckJobsAfter: time.Minute,
+		FetchCooldown:        5 * time.Millisecond,
+		FetchPollInterval:    cmpOr(cfg.PollInterval, 20*time.Millisecond),
+		Logger:               log.With("component", "river"),
+		MaxAttempts:          maxAttempts,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: river client: %w", err)
