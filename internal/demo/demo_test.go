@@ -1,0 +1,73 @@
+package demo
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer collects the demo's output while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestRunTwice starts the demo, waits until it is ready, stops it, and starts it
+// again on the same data: the second run must find everything in place.
+func TestRunTwice(t *testing.T) {
+	dir := t.TempDir()
+	stdAddr, secAddr := "127.0.0.1:0", "127.0.0.1:0"
+	for run := 0; run < 2; run++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &syncBuffer{}
+		done := make(chan error, 1)
+		go func() {
+			done <- Run(ctx, Config{DataDir: dir, StandardAddr: stdAddr, SecureAddr: secAddr}, out,
+				slog.New(slog.NewTextHandler(io.Discard, nil)))
+		}()
+		require.Eventually(t, func() bool { return strings.Contains(out.String(), "Both instances are running") },
+			30*time.Second, 50*time.Millisecond, "demo output so far: %s", out.String())
+		text := out.String()
+		for _, want := range []string{"it.agent@standard.example", "payroll.agent@secure.example", "hr.agent@secure.example", "phone@standard.example"} {
+			require.Contains(t, text, want)
+		}
+		if run == 1 {
+			require.Contains(t, text, "0 created, 0 updated", "a second demo run on the same data and ports changes nothing")
+		}
+		stdAddr, secAddr = addrAfter(t, text, "standard (IT):"), addrAfter(t, text, "secure (HR/Payroll):")
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(20 * time.Second):
+			t.Fatal("demo did not stop within 20 s of Ctrl-C")
+		}
+	}
+}
+
+// addrAfter finds the host:port printed after label.
+func addrAfter(t *testing.T, text, label string) string {
+	_, rest, ok := strings.Cut(text, label)
+	require.True(t, ok, label)
+	fields := strings.Fields(rest)
+	require.NotEmpty(t, fields)
+	return strings.TrimPrefix(fields[0], "http://")
+}
