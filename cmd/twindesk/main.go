@@ -21,6 +21,7 @@ Usage:
   twindesk demo   [flags]                   run a standard and a secure instance with escalation set up
   twindesk escalation setup [flags]         provision the escalation recipe on two instances
   twindesk migrate [flags]                  apply database migrations and exit
+  twindesk seed   --tickets N [flags]       add realistic sample data straight into the database
 
 Run "twindesk <command> --help" for the flags of a command. Every flag also reads
 a TWINDESK_* environment variable (--database-url -> TWINDESK_DATABASE_URL).
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return demoCmd(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], stderr)
+	case "seed":
+		return seedCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
