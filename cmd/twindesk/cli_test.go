@@ -22,8 +22,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestBootstrapAndServe follows the README: create an admin, start the server,
 // issue a token while it runs (the token is the last line printed), and use it.
@@ -44,7 +48,9 @@ func TestBootstrapAndServe(t *testing.T) {
 			serveCtx, stop := context.WithCancel(ctx)
 			logs := &syncBuffer{}
 			done := make(chan error, 1)
-			go func() { done <- run(serveCtx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "info"}, store...), nil, io.Discard, logs) }()
+			go func() {
+				done <- run(serveCtx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "info"}, store...), nil, io.Discard, logs)
+			}()
 			t.Cleanup(func() {
 				stop()
 				require.NoError(t, <-done, "serve stops cleanly on cancel")
