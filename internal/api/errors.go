@@ -16,6 +16,13 @@ type errorBody struct {
 	Error       string                 `json:"error"`
 	Description string                 `json:"description,omitempty"`
 	Details     map[string][]errDetail `json:"details,omitempty"`
+	// Escalated is twindesk's addition to a 404 for a ticket purged by escalation.
+	Escalated *escalatedJSON `json:"escalated,omitempty"`
+}
+
+type escalatedJSON struct {
+	StubID   any    `json:"stub_id"`
+	PurgedAt string `json:"purged_at"`
 }
 
 type errDetail struct {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -74,11 +75,32 @@ func (s *Server) showTicket(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, err := s.desk.Ticket(r.Context(), currentUser(r.Context()), id)
+	if errors.Is(err, model.ErrNotFound) {
+		return s.tombstoneOr404(r, id)
+	}
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketOut(&t)})
 	return nil
+}
+
+// tombstoneOr404 answers for a ticket that doesn't exist. When it was purged by an
+// escalation, the 404 keeps Zendesk's shape but also names its stub, so phone
+// support can answer a caller who quotes the old number.
+func (s *Server) tombstoneOr404(r *http.Request, id int64) error {
+	tomb, err := s.desk.FindTombstone(r.Context(), currentUser(r.Context()), id)
+	if err != nil {
+		return errNotFound
+	}
+	desc := fmt.Sprintf("Ticket %d was escalated to the secure instance and deleted here", id)
+	var stub any
+	if tomb.StubID != 0 {
+		desc += fmt.Sprintf("; its stub is ticket %d", tomb.StubID)
+		stub = tomb.StubID
+	}
+	return &apiError{http.StatusNotFound, errorBody{Error: "RecordNotFound", Description: desc,
+		Escalated: &escalatedJSON{StubID: stub, PurgedAt: zt(tomb.PurgedAt)}}}
 }
 
 func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request) error {

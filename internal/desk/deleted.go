@@ -40,7 +40,7 @@ func (s *Service) PurgeTicket(ctx context.Context, actor model.User, id int64) e
 	if err := requireStaff(actor); err != nil {
 		return err
 	}
-	if err := s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.PurgeTicket(ctx, id) }); err != nil {
+	if err := s.db.WriteTx(ctx, func(tx *store.Tx) error { return s.purge(ctx, tx, id) }); err != nil {
 		return err
 	}
 	s.scrub(ctx)
@@ -66,7 +66,7 @@ func (s *Service) PurgeMany(ctx context.Context, actor model.User, ids []int64, 
 			if onlyDeleted && !deleted {
 				return fmt.Errorf("desk: ticket %d is not deleted: %w", id, model.ErrNotFound)
 			}
-			return tx.PurgeTicket(ctx, id)
+			return s.purge(ctx, tx, id)
 		})
 		purged = purged || err == nil
 		if err := jobError(&r, err, "Deleted"); err != nil {

@@ -114,6 +114,14 @@ func TestEscalationFlow(t *testing.T) {
 	require.Equal(t, "it.agent@standard.example", fieldValue(stub, stdFields[escalation.FieldEscalatedBy]))
 	require.NotContains(t, comments(tw.stdAdmin, e.stubID), c1)
 
+	// Phone support: the old number leads to the stub, by id and by search.
+	code, gone := tw.stdAdmin.call("GET", fmt.Sprintf("/tickets/%d.json", e.originalID), nil)
+	require.Equal(t, http.StatusNotFound, code)
+	require.Equal(t, "RecordNotFound", gone["error"])
+	require.EqualValues(t, e.stubID, gone["escalated"].(map[string]any)["stub_id"])
+	found := tw.stdAdmin.must("GET", fmt.Sprintf("/search.json?query=%d", e.originalID), nil)
+	require.Contains(t, fmt.Sprint(found["results"]), fmt.Sprintf("id:%d ", e.stubID))
+
 	// Step 4: Payroll assigns; the stub shows assignee and group.
 	payroll.must("PUT", fmt.Sprintf("/tickets/%d.json", e.secureID), map[string]any{"ticket": map[string]any{"assignee_id": payrollID, "status": "open"}})
 	eventually(t, "stub shows the secure assignee", func() bool {
@@ -154,7 +162,9 @@ func TestEscalationFlow(t *testing.T) {
 	require.Equal(t, []any{map[string]any{"key": cat.Name, "count": float64(1)}}, rep["by_category"])
 	require.Equal(t, []any{map[string]any{"key": "it.agent@standard.example", "count": float64(1)}}, rep["by_escalated_by"])
 
-	// Confidentiality: nothing of either canary is left anywhere in standard's data.
+	// Confidentiality: no standard API response shows either canary...
+	tw.requireNoCanaryInAPI(t, e, c1, c2)
+	// ...and nothing of either is left anywhere in standard's data.
 	tw.stopStandardAndScan(t, c1, c2)
 }
 
@@ -206,4 +216,27 @@ func TestEscalationSurvivesStandardOutageDuringStub(t *testing.T) {
 	tw.std.start(t)
 	e := tw.waitLinked(t, orig, c, 90*time.Second)
 	tw.requireExactlyOnce(t, e)
+}
+
+// requireNoCanaryInAPI reads every standard endpoint that could echo ticket text.
+func (tw *twin) requireNoCanaryInAPI(t *testing.T, e escalated, canaries ...string) {
+	paths := []string{
+		"/tickets.json", fmt.Sprintf("/tickets/%d.json", e.stubID), fmt.Sprintf("/tickets/%d/comments.json", e.stubID),
+		fmt.Sprintf("/tickets/%d/audits.json", e.stubID), fmt.Sprintf("/tickets/%d.json", e.originalID),
+		"/deleted_tickets.json", "/twindesk/reports/escalations.json", "/triggers.json", "/webhooks",
+	}
+	for _, c := range canaries {
+		paths = append(paths, "/search.json?query="+c, "/search/export.json?query="+c+"&filter[type]=ticket")
+	}
+	_, hooks := tw.stdAdmin.call("GET", "/webhooks", nil)
+	for _, h := range hooks["webhooks"].([]any) {
+		paths = append(paths, "/webhooks/"+h.(map[string]any)["id"].(string)+"/invocations")
+	}
+	for _, p := range paths {
+		_, out := tw.stdAdmin.call("GET", p, nil)
+		body := fmt.Sprint(out)
+		for _, c := range canaries {
+			require.NotContains(t, body, c, "GET %s", p)
+		}
+	}
 }

@@ -165,7 +165,7 @@ func stubBody(x *ids, m []Mapping) string {
   "group_id": "{{group}}",
   "ticket_form_id": ` + fmt.Sprint(x.stubForm) + `,
   "status": "hold",
-  "comment": {"body": "This is a ticket stub for a ticket escalated to secure, the secure ticket ID is {{ticket.id}}\nDo not edit this ticket.", "public": false},
+  "comment": {"body": "This is a ticket stub for a ticket escalated to secure, the secure ticket ID is {{ticket.id}}\nIt replaces standard ticket ` + "{{ticket.ticket_field_" + fmt.Sprint(x.secStdTicket) + "}}" + `, which was deleted.\nDo not edit this ticket.", "public": false},
   "requester": {"name": "{{ticket.requester.name}}", "email": "{{ticket.requester.email}}"},
   "external_id": "{{ticket.id}}",
   "tags": ["` + TagStubRequiresSync + `", "` + TagHasSecureID + `", "` + TagEscalatedToSecure + `"],
