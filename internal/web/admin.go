@@ -199,11 +199,3 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, rq *request
 	http.Redirect(w, r, "/admin/groups?flash=saved", http.StatusSeeOther)
 	return nil
 }
-
-// placeholderPage stands in for an admin page whose use cases have not landed.
-func (s *Server) placeholderPage(title string) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, rq *request) error {
-		s.render(w, r, rq, http.StatusOK, "placeholder.html", title, title)
-		return nil
-	}
-}

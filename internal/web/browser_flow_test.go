@@ -247,7 +247,9 @@ func browserPages(t *testing.T, br *browser) {
 	br.checkPage("views at 390px")
 	br.screenshot("views-mine-390")
 	br.viewport(1280, 900)
-	br.open("/admin/agents")
-	br.checkPage("agents")
-	br.screenshot("admin-agents")
+	for _, p := range []string{"agents", "triggers/new", "fields"} {
+		br.open("/admin/" + p)
+		br.checkPage(p)
+		br.screenshot("admin-" + strings.ReplaceAll(p, "/", "-"))
+	}
 }

@@ -37,6 +37,7 @@ var flashes = map[string]string{
 	"updated": "Ticket updated.",
 	"invited": "Agent invited.",
 	"saved":   "Saved.",
+	"retried": "Delivery queued to run now.",
 }
 
 var funcs = template.FuncMap{
