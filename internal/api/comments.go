@@ -40,20 +40,24 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.desk.DB().Read().Comments(r.Context(), id, p.storePage())
+	// End users never see internal notes, nor learn from counts or page sizes
+	// that there are any.
+	list, countAll := s.desk.DB().Read().Comments, s.desk.DB().Read().CountComments
+	if !actor.Role.IsStaff() {
+		list, countAll = s.desk.DB().Read().PublicComments, s.desk.DB().Read().CountPublicComments
+	}
+	rows, err := list(r.Context(), id, p.storePage())
 	if err != nil {
 		return err
 	}
 	rows, more := trim(p, rows)
 	out := make([]commentJSON, 0, len(rows))
 	for i := range rows {
-		if rows[i].Public || actor.Role.IsStaff() { // end users never see internal notes
-			out = append(out, commentOut(&rows[i]))
-		}
+		out = append(out, commentOut(&rows[i]))
 	}
 	count := int64(-1)
 	if !p.cursor {
-		if count, err = s.desk.DB().Read().CountComments(r.Context(), id); err != nil {
+		if count, err = countAll(r.Context(), id); err != nil {
 			return err
 		}
 	}

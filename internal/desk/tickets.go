@@ -127,7 +127,7 @@ func (s *Service) newComment(actor model.User, in *CommentInput, via string, now
 		return nil
 	}
 	c := &model.Comment{AuthorID: actor.ID, Body: in.Body, Public: true, Via: via, CreatedAt: now}
-	if in.Public != nil {
+	if in.Public != nil && actor.Role.IsStaff() { // end users only write public replies
 		c.Public = *in.Public
 	}
 	if in.AuthorID != 0 && actor.Role.IsStaff() {

@@ -173,9 +173,19 @@ func (q *Queries) AddComment(ctx context.Context, c *model.Comment) (int64, erro
 
 // Comments lists a ticket's comments, oldest first.
 func (q *Queries) Comments(ctx context.Context, ticketID int64, p Page) ([]model.Comment, error) {
-	where, tail, args := p.clause("id", []any{ticketID})
+	return q.comments(ctx, ticketID, false, p)
+}
+
+// PublicComments lists a ticket's public comments, oldest first: all an end user
+// may read.
+func (q *Queries) PublicComments(ctx context.Context, ticketID int64, p Page) ([]model.Comment, error) {
+	return q.comments(ctx, ticketID, true, p)
+}
+
+func (q *Queries) comments(ctx context.Context, ticketID int64, publicOnly bool, p Page) ([]model.Comment, error) {
+	where, tail, args := p.clause("id", []any{ticketID, publicOnly})
 	rows, err := q.q.QueryContext(ctx, `SELECT id, ticket_id, author_id, audit_id, body, public, via, created_at
-		FROM comments WHERE ticket_id = $1`+where+tail, args...)
+		FROM comments WHERE ticket_id = $1 AND (public OR NOT $2)`+where+tail, args...)
 	if err != nil {
 		return nil, q.wrap("list comments", err)
 	}
@@ -196,6 +206,11 @@ func (q *Queries) Comments(ctx context.Context, ticketID int64, p Page) ([]model
 // CountComments counts a ticket's comments.
 func (q *Queries) CountComments(ctx context.Context, ticketID int64) (int64, error) {
 	return q.count(ctx, "count comments", `SELECT COUNT(*) FROM comments WHERE ticket_id = $1`, ticketID)
+}
+
+// CountPublicComments counts a ticket's public comments.
+func (q *Queries) CountPublicComments(ctx context.Context, ticketID int64) (int64, error) {
+	return q.count(ctx, "count public comments", `SELECT COUNT(*) FROM comments WHERE ticket_id = $1 AND public`, ticketID)
 }
 
 // AddAudit appends an audit and returns its id. Event ids are assigned from the

@@ -225,6 +225,21 @@ func testComments(t *testing.T, db *store.DB) {
 	n, err = r.CountComments(c, 424242)
 	require.NoError(t, err)
 	require.Zero(t, n)
+
+	// What an end user may read: the public ones, paged and counted alone.
+	public := []model.Comment{want[0], want[2], want[3]}
+	got, err = r.PublicComments(c, t1.ID, store.Page{Limit: 100})
+	require.NoError(t, err)
+	require.Equal(t, public, got)
+	got, err = r.PublicComments(c, t1.ID, store.Page{Limit: 1, Offset: 1})
+	require.NoError(t, err)
+	require.Equal(t, public[1:2], got, "offset pages count public comments only")
+	got, err = r.PublicComments(c, t1.ID, store.Page{Limit: 1, AfterID: want[0].ID})
+	require.NoError(t, err)
+	require.Equal(t, public[1:2], got, "cursor pages skip internal notes")
+	n, err = r.CountPublicComments(c, t1.ID)
+	require.NoError(t, err)
+	require.EqualValues(t, 3, n)
 }
 
 func testAudits(t *testing.T, db *store.DB) {
