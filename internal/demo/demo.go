@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,14 +45,15 @@ type Node struct {
 
 // Start opens and serves one instance in the background until ctx ends; done is
 // closed when it has stopped.
-func Start(ctx context.Context, name, addr, dataDir string, confidential bool, log *slog.Logger, wg *sync.WaitGroup) (*Node, error) {
+// A confidential node may only call webhookHosts (comma-separated host:port).
+func Start(ctx context.Context, name, addr, dataDir string, confidential bool, webhookHosts string, log *slog.Logger, wg *sync.WaitGroup) (*Node, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("demo: listen for %s on %s: %w", name, addr, err)
 	}
 	url := "http://" + ln.Addr().String()
 	cfg := config.Serve{Store: config.Store{DataDir: dataDir}, Addr: ln.Addr().String(), BaseURL: url,
-		LogLevel: "info", ShutdownTimeout: 5 * time.Second, Confidential: confidential}
+		LogLevel: "info", ShutdownTimeout: 5 * time.Second, Confidential: confidential, WebhookHosts: webhookHosts}
 	in, err := instance.Open(ctx, cfg, log.With("instance", name))
 	if err != nil {
 		_ = ln.Close()
@@ -99,11 +101,11 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) error
 	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	std, err := Start(ctx, "standard", cfg.StandardAddr, filepath.Join(cfg.DataDir, "standard"), false, log, &wg)
+	std, err := Start(ctx, "standard", cfg.StandardAddr, filepath.Join(cfg.DataDir, "standard"), false, "", log, &wg)
 	if err != nil {
 		return err
 	}
-	sec, err := Start(ctx, "secure", cfg.SecureAddr, filepath.Join(cfg.DataDir, "secure"), true, log, &wg)
+	sec, err := Start(ctx, "secure", cfg.SecureAddr, filepath.Join(cfg.DataDir, "secure"), true, strings.TrimPrefix(std.URL, "http://"), log, &wg)
 	if err != nil {
 		cancel()
 		return err

@@ -23,6 +23,9 @@ type Service struct {
 	baseURL string
 	render  *liquid.Renderer
 	rules   ruleCache
+
+	confidential bool
+	allowedHosts []string
 }
 
 // Option configures a Service.

@@ -79,6 +79,9 @@ func (s *Service) checkNotifications(ctx context.Context, tx *store.Tx, t *model
 		if err := check(a.Value[1]); err != nil {
 			v.Add(field, "InvalidValue", "%s (%s) body: %v", field, a.Field, err)
 		}
+		if msg := s.checkConfidentialBody(a.Value[1]); msg != "" {
+			v.Add(field, "InvalidValue", "%s (%s) body: %s", field, a.Field, msg)
+		}
 	}
 	return v.OrNil()
 }
@@ -180,6 +183,9 @@ func (s *Service) validateWebhook(w *model.Webhook) error {
 	} else if u, err := url.Parse(strings.SplitN(w.Endpoint, "{{", 2)[0]); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		v.Add("endpoint", "InvalidValue", "Endpoint: must be an http or https URL")
 	}
+	if !s.hostAllowed(w.Endpoint) {
+		v.Errors = append(v.Errors, s.hostError("endpoint", w.Endpoint).Errors...)
+	}
 	switch w.AuthType {
 	case "", "basic_auth", "bearer_token", "api_key":
 	default:
@@ -234,6 +240,9 @@ func (s *Service) SaveTarget(ctx context.Context, actor model.User, t model.Targ
 	}
 	if err := s.render.Check(t.TargetURL); err != nil {
 		v.Add("target_url", "InvalidValue", "Target URL: %v", err)
+	}
+	if !s.hostAllowed(t.TargetURL) {
+		v.Errors = append(v.Errors, s.hostError("target_url", t.TargetURL).Errors...)
 	}
 	if err := v.OrNil(); err != nil {
 		return t, err

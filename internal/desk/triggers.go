@@ -169,6 +169,10 @@ func (s *Service) delivery(ctx context.Context, tx *store.Tx, n model.Notificati
 		}
 		urlTmpl, d.Method, jsonBody = w.Endpoint, w.HTTPMethod, w.RequestFormat == "json"
 	}
+	if !s.hostAllowed(urlTmpl) {
+		s.log.Warn("confidential mode: notification to a host off the allowlist dropped", "trigger_id", n.TriggerID, "endpoint", n.TargetID)
+		return nil, nil
+	}
 	var err error
 	if d.URL, err = s.render.Render(urlTmpl, data, actor, false); err != nil {
 		return nil, fmt.Errorf("desk: render endpoint of trigger %d: %w", n.TriggerID, err)
@@ -212,5 +216,6 @@ func (s *Service) ticketData(ctx context.Context, tx *store.Tx, t *model.Ticket)
 	if data.Fields, err = tx.ListFields(ctx); err != nil {
 		return nil, err
 	}
+	s.stripText(data)
 	return data, nil
 }

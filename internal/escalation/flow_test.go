@@ -71,6 +71,8 @@ type node struct {
 	dir    string
 	cancel context.CancelFunc
 	wg     *sync.WaitGroup
+	// allow makes the node confidential, allowed to call only these hosts.
+	allow string
 }
 
 func (n *node) start(t *testing.T) {
@@ -80,7 +82,7 @@ func (n *node) start(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var err error
 	for i := 0; i < 50; i++ { // the old listener may take a moment to release the port
-		if n.Node, err = demo.Start(ctx, n.name, n.addr, n.dir, n.name == "secure", log, n.wg); err == nil {
+		if n.Node, err = demo.Start(ctx, n.name, n.addr, n.dir, n.allow != "", n.allow, log, n.wg); err == nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -109,6 +111,9 @@ func newTwin(t *testing.T) *twin {
 	tw.std = &node{name: "standard", addr: "127.0.0.1:0", dir: filepath.Join(dir, "standard")}
 	tw.sec = &node{name: "secure", addr: "127.0.0.1:0", dir: filepath.Join(dir, "secure")}
 	for _, n := range []*node{tw.std, tw.sec} {
+		if n == tw.sec {
+			n.allow = tw.std.addr // the secure instance may only call standard
+		}
 		n.start(t)
 		require.NoError(t, n.Bootstrap(tw.ctx, "admin@"+n.name+".example"))
 		t.Cleanup(n.stop)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/api"
@@ -60,7 +61,11 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		_ = db.Close()
 		return nil, err
 	}
-	d := desk.New(db, log, desk.WithQueue(queue), desk.WithBaseURL(cfg.BaseURL))
+	opts := []desk.Option{desk.WithQueue(queue), desk.WithBaseURL(cfg.BaseURL)}
+	if cfg.Confidential {
+		opts = append(opts, desk.WithConfidential(splitHosts(cfg.WebhookHosts)))
+	}
+	d := desk.New(db, log, opts...)
 	return &Instance{
 		cfg:   cfg,
 		log:   log,
@@ -136,3 +141,13 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close releases the database.
 func (in *Instance) Close() error { return in.DB.Close() }
+
+func splitHosts(s string) []string {
+	var out []string
+	for _, h := range strings.Split(s, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}

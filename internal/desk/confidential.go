@@ -1,0 +1,71 @@
+package desk
+
+import (
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/twindesk/twindesk/internal/liquid"
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+// WithConfidential puts the instance in confidential mode (the secure instance):
+// notification bodies may not use comment or description placeholders, and
+// webhooks and targets may only call the listed hosts ("host" or "host:port").
+func WithConfidential(allowedHosts []string) Option {
+	return func(s *Service) {
+		s.confidential = true
+		s.allowedHosts = allowedHosts
+	}
+}
+
+// textPlaceholder matches the placeholders that expose ticket text. Matching the
+// template source gives the user a clear error on save; the render data is also
+// stripped of that text (stripText), so an aliasing trick can't get it out either.
+var textPlaceholder = regexp.MustCompile(`\b(ticket\.(description|comments\w*|latest_comment\w*|latest_public_comment\w*|public_comments\w*)|comment\.(value|body|plain_body))\b`)
+
+// checkConfidentialBody returns why a notification body is refused, or "".
+func (s *Service) checkConfidentialBody(body string) string {
+	if !s.confidential {
+		return ""
+	}
+	if m := textPlaceholder.FindString(body); m != "" {
+		return "confidential mode: the body may not use " + m + " (comment and description text never leaves this instance)"
+	}
+	return ""
+}
+
+// hostAllowed reports whether a webhook or target URL template may be called.
+// Only the part before any placeholder is parsed, so the host can't be computed.
+func (s *Service) hostAllowed(rawURL string) bool {
+	if !s.confidential {
+		return true
+	}
+	prefix, _, _ := strings.Cut(rawURL, "{")
+	u, err := url.Parse(prefix)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
+	}
+	return slices.Contains(s.allowedHosts, u.Hostname()) || slices.Contains(s.allowedHosts, host) || slices.Contains(s.allowedHosts, u.Host)
+}
+
+func (s *Service) hostError(field, rawURL string) *model.ValidationError {
+	return model.Invalid(field, "InvalidValue", "%s: confidential mode: %q is not on the webhook host allowlist (--webhook-hosts %s)",
+		field, rawURL, strings.Join(s.allowedHosts, ","))
+}
+
+// stripText removes comment and description text from render data in confidential
+// mode, whatever the template does.
+func (s *Service) stripText(d *liquid.TicketData) {
+	if !s.confidential {
+		return
+	}
+	d.Comments = nil
+	d.Ticket.Description = ""
+}
