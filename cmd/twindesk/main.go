@@ -22,6 +22,7 @@ Usage:
   twindesk escalation setup [flags]         provision the escalation recipe on two instances
   twindesk migrate [flags]                  apply database migrations and exit
   twindesk seed   --tickets N [flags]       add realistic sample data straight into the database
+  twindesk bench  create|mix|escalation     drive live instances; print throughput and p50/p90/p99
 
 Run "twindesk <command> --help" for the flags of a command. Every flag also reads
 a TWINDESK_* environment variable (--database-url -> TWINDESK_DATABASE_URL).
@@ -31,9 +32,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "twindesk:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			return // --help printed the flags; asking for help is not a failure
 		}
+		fmt.Fprintln(os.Stderr, "twindesk:", err)
 		os.Exit(1)
 	}
 }
@@ -56,6 +58,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return migrate(ctx, args[1:], stderr)
 	case "seed":
 		return seedCmd(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
