@@ -13,7 +13,8 @@ import (
 // minPasswordLen is the shortest password accepted for the web UI.
 const minPasswordLen = 10
 
-// SetPassword sets the web UI password of the user with email.
+// SetPassword sets the web UI password of the user with email and ends their web
+// sessions, so a password reset locks out whoever held the old one.
 func (s *Service) SetPassword(ctx context.Context, email, password string) error {
 	if len(password) < minPasswordLen {
 		return model.Invalid("password", "TooShort", "Password: must be at least %d characters", minPasswordLen)
@@ -25,6 +26,9 @@ func (s *Service) SetPassword(ctx context.Context, email, password string) error
 	return s.db.WriteTx(ctx, func(tx *store.Tx) error {
 		u, err := tx.UserByEmail(ctx, email)
 		if err != nil {
+			return err
+		}
+		if err := tx.DeleteUserWebSessions(ctx, u.ID); err != nil {
 			return err
 		}
 		return tx.SetPassword(ctx, u.ID, string(hash))

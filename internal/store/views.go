@@ -19,9 +19,6 @@ type ViewFilter struct {
 	// list then matches nothing (an agent in no group has no group tickets).
 	InGroups bool
 	GroupIDs []int64
-	// Text keeps tickets whose subject, requester email or requester name contains it
-	// (case-insensitive).
-	Text string
 }
 
 // ViewSort orders a view: By is one of the keys of viewSortCols.
@@ -71,11 +68,6 @@ func (f ViewFilter) where() (string, []any) {
 			args = a
 			b.WriteString(" AND group_id IN (" + in + ")")
 		}
-	}
-	if f.Text != "" {
-		like := arg("%" + escapeLike(strings.ToLower(f.Text)) + "%")
-		b.WriteString(" AND (LOWER(subject) LIKE " + like + ` ESCAPE '\' OR requester_id IN (SELECT id FROM users
-			WHERE email LIKE ` + like + ` ESCAPE '\' OR LOWER(name) LIKE ` + like + ` ESCAPE '\'))`)
 	}
 	return b.String(), args
 }
