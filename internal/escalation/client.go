@@ -73,6 +73,52 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	return nil
 }
 
+// list fetches every page of a list endpoint into out (a pointer to a slice),
+// following Zendesk's offset (next_page) and cursor (meta.has_more, links.next)
+// pagination, so accounts with more than a page of triggers or fields are covered.
+func list[T any](ctx context.Context, c *Client, path, key string) ([]T, error) {
+	var all []T
+	next := path
+	for pages := 0; next != "" && pages < 1000; pages++ {
+		var page map[string]json.RawMessage
+		if err := c.do(ctx, http.MethodGet, next, nil, &page); err != nil {
+			return nil, err
+		}
+		var items []T
+		if raw, ok := page[key]; ok {
+			if err := json.Unmarshal(raw, &items); err != nil {
+				return nil, fmt.Errorf("escalation: decode %s: %w", key, err)
+			}
+		}
+		all = append(all, items...)
+		next = c.nextPage(page)
+	}
+	return all, nil
+}
+
+// nextPage returns the API path of the next page, or "".
+func (c *Client) nextPage(page map[string]json.RawMessage) string {
+	var next string
+	_ = json.Unmarshal(page["next_page"], &next)
+	if next == "" {
+		var meta struct {
+			HasMore bool `json:"has_more"`
+		}
+		var links struct {
+			Next string `json:"next"`
+		}
+		_ = json.Unmarshal(page["meta"], &meta)
+		_ = json.Unmarshal(page["links"], &links)
+		if meta.HasMore {
+			next = links.Next
+		}
+	}
+	if i := strings.Index(next, "/api/v2"); i >= 0 {
+		return next[i+len("/api/v2"):]
+	}
+	return ""
+}
+
 // Ref is the subset of any resource the recipe compares: id and name/title.
 type Ref struct {
 	ID    json.Number `json:"id"`
@@ -156,11 +202,7 @@ func (c *Client) me(ctx context.Context) (string, error) {
 }
 
 func (c *Client) groups(ctx context.Context) ([]group, error) {
-	var out struct {
-		Groups []group `json:"groups"`
-	}
-	err := c.do(ctx, http.MethodGet, "/groups.json?per_page=100", nil, &out)
-	return out.Groups, err
+	return list[group](ctx, c, "/groups.json?per_page=100", "groups")
 }
 
 func (c *Client) createGroup(ctx context.Context, name string) (group, error) {
@@ -172,11 +214,7 @@ func (c *Client) createGroup(ctx context.Context, name string) (group, error) {
 }
 
 func (c *Client) fields(ctx context.Context) ([]ticketField, error) {
-	var out struct {
-		Fields []ticketField `json:"ticket_fields"`
-	}
-	err := c.do(ctx, http.MethodGet, "/ticket_fields.json", nil, &out)
-	return out.Fields, err
+	return list[ticketField](ctx, c, "/ticket_fields.json", "ticket_fields")
 }
 
 func (c *Client) saveField(ctx context.Context, f ticketField) (ticketField, error) {
@@ -192,11 +230,7 @@ func (c *Client) saveField(ctx context.Context, f ticketField) (ticketField, err
 }
 
 func (c *Client) forms(ctx context.Context) ([]ticketForm, error) {
-	var out struct {
-		Forms []ticketForm `json:"ticket_forms"`
-	}
-	err := c.do(ctx, http.MethodGet, "/ticket_forms.json", nil, &out)
-	return out.Forms, err
+	return list[ticketForm](ctx, c, "/ticket_forms.json", "ticket_forms")
 }
 
 func (c *Client) saveForm(ctx context.Context, f ticketForm) (ticketForm, error) {
@@ -212,11 +246,7 @@ func (c *Client) saveForm(ctx context.Context, f ticketForm) (ticketForm, error)
 }
 
 func (c *Client) webhooks(ctx context.Context) ([]webhook, error) {
-	var out struct {
-		Webhooks []webhook `json:"webhooks"`
-	}
-	err := c.do(ctx, http.MethodGet, "/webhooks", nil, &out)
-	return out.Webhooks, err
+	return list[webhook](ctx, c, "/webhooks", "webhooks")
 }
 
 func (c *Client) saveWebhook(ctx context.Context, w webhook) (webhook, error) {
@@ -235,11 +265,7 @@ func (c *Client) saveWebhook(ctx context.Context, w webhook) (webhook, error) {
 }
 
 func (c *Client) triggers(ctx context.Context) ([]trigger, error) {
-	var out struct {
-		Triggers []trigger `json:"triggers"`
-	}
-	err := c.do(ctx, http.MethodGet, "/triggers.json", nil, &out)
-	return out.Triggers, err
+	return list[trigger](ctx, c, "/triggers.json", "triggers")
 }
 
 func (c *Client) saveTrigger(ctx context.Context, t trigger) (trigger, error) {

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/twindesk/twindesk/internal/escalation"
 )
 
 // The trigger bodies of ../shared/seed-two-instance-escalation.txt, verbatim except
@@ -99,4 +101,33 @@ func TestSeedForwardElseBranch(t *testing.T) {
 	}})
 	require.Equal(t, 422, code, "%v", out)
 	require.Contains(t, fmt.Sprint(out["details"]), "JSON")
+}
+
+// TestSetupFollowsPagination: with more groups than fit on a page, setup still finds
+// the pseudo group that sits on the second page instead of failing to create a
+// duplicate.
+func TestSetupFollowsPagination(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	std := &node{name: "standard", addr: "127.0.0.1:0", dir: dir + "/standard"}
+	sec := &node{name: "secure", addr: "127.0.0.1:0", dir: dir + "/secure"}
+	for _, n := range []*node{std, sec} {
+		n.start(t)
+		t.Cleanup(n.stop)
+		require.NoError(t, n.Bootstrap(t.Context(), "admin@"+n.name+".example"))
+	}
+	admin := api{t, std.URL, std.Admin.Email, std.Token}
+	for i := 0; i < 105; i++ {
+		admin.must("POST", "/groups.json", map[string]any{"group": map[string]any{"name": fmt.Sprintf("Team %03d", i)}})
+	}
+	admin.must("POST", "/groups.json", map[string]any{"group": map[string]any{"name": "Payroll (secure)"}})
+	m, err := escalation.ParseMap("Payroll (secure)=Payroll")
+	require.NoError(t, err)
+	rep, err := escalation.Setup(t.Context(), escalation.Config{
+		Standard: escalation.Side{URL: std.URL, Email: std.Admin.Email, Token: std.Token},
+		Secure:   escalation.Side{URL: sec.URL, Email: sec.Admin.Email, Token: sec.Token},
+		Map:      m,
+	})
+	require.NoError(t, err)
+	require.Contains(t, rep.Unchanged, "standard group Payroll (secure)")
 }
