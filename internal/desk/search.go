@@ -9,6 +9,10 @@ import (
 	"github.com/twindesk/twindesk/internal/store"
 )
 
+// broadMatches is the match count above which a search page is read by walking
+// the sort order rather than sorting every match (store.SearchParams.Broad).
+const broadMatches = 2000
+
 // MaxSearchResults is how far offset pagination reaches, as in Zendesk; the
 // export endpoint pages further with a cursor.
 const MaxSearchResults = 1000
@@ -124,6 +128,7 @@ func (s *Service) offsetPage(ctx context.Context, p store.SearchParams) (SearchP
 		}
 	}
 	out.Count = nTickets + nUsers
+	p.Broad = nTickets > broadMatches
 	if int64(p.Offset) < nTickets {
 		if out.Tickets, err = db.TicketSearch(ctx, p); err != nil {
 			return out, err

@@ -33,6 +33,10 @@ type SearchParams struct {
 	Offset  int
 	Cursor  bool
 	AfterID int64
+	// Broad says the caller knows the query matches many tickets (it counted
+	// them): the backend may then walk the sort order and filter, instead of
+	// fetching every match and sorting (FullText.Broad).
+	Broad bool
 }
 
 // sqlWhere collects conditions and their arguments as $n placeholders.
@@ -176,8 +180,12 @@ func rankCase(col string, values []string) string {
 func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
 	w := &sqlWhere{}
 	ft := q.d.FullText
+	col := "id"
+	if p.Broad {
+		col = ft.Broad + "id"
+	}
 	match := func(terms []Term) string {
-		return "id IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr(terms))) + ")"
+		return col + " IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr(terms))) + ")"
 	}
 	var terms []Term
 	for _, word := range p.Query.Words {
@@ -196,12 +204,16 @@ func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
 	if len(p.Query.IDs) > 0 {
 		// A number finds the ticket with that id, the tickets with that external id,
 		// and the tickets that mention it.
-		alts := []string{"id IN (" + placeholders(w, p.Query.IDs) + ")"}
+		// One IN over a UNION, so each part uses its index (an OR of three IN
+		// conditions is a full scan on SQLite); "external_id <> ''" lets the
+		// partial index on external_id serve.
+		var alts []string
 		for _, id := range p.Query.IDs {
 			n := strconv.FormatInt(id, 10)
-			alts = append(alts, "external_id = "+w.arg(n), match([]Term{{Tokens: []string{n}}}))
+			alts = append(alts, "SELECT "+w.arg(id), "SELECT id FROM tickets WHERE external_id <> '' AND external_id = "+w.arg(n),
+				fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{{Tokens: []string{n}}}))))
 		}
-		w.add("(" + strings.Join(alts, " OR ") + ")")
+		w.add("id IN (" + strings.Join(alts, " UNION ") + ")")
 	}
 	if err := addConds(w, p, ticketCond); err != nil {
 		return nil, err

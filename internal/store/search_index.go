@@ -24,6 +24,11 @@ type FullText struct {
 	Match string
 	// Expr renders terms, all of which must match, as that expression.
 	Expr func(terms []Term) string
+	// Broad is put before the id column of the match condition when the query
+	// matches many tickets. SQLite's "+" keeps the planner from driving the query
+	// from the full-text matches (thousands of lookups, then a sort) so it walks
+	// the sort index and stops after a page; PostgreSQL plans that itself.
+	Broad string
 }
 
 // Term is one normalised free-text word or phrase: its tokens must appear in this

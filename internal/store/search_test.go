@@ -194,6 +194,10 @@ func TestTicketSearch(t *testing.T) {
 				}
 				slices.Sort(gotIDs)
 				require.Equal(t, tc.want, gotIDs, "query %q", tc.query)
+				p.Broad = true // the plan for many matches must find the same tickets
+				broad, err := db.Read().TicketSearch(t.Context(), p)
+				require.NoError(t, err, tc.query)
+				require.Equal(t, got, broad, "broad plan of %q", tc.query)
 				n, err := db.Read().TicketSearchCount(t.Context(), p)
 				require.NoError(t, err, tc.query)
 				require.EqualValues(t, len(tc.want), n, "count of %q", tc.query)

@@ -12,6 +12,7 @@ var fullText = store.FullText{
 	Insert: `INSERT INTO ticket_fts (rowid, doc) VALUES ($1, $2)`,
 	Match:  `SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH %s`,
 	Expr:   ftsExpr,
+	Broad:  "+",
 }
 
 // ftsExpr renders terms as an FTS5 query: each term a quoted phrase ("a b"),
