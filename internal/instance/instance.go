@@ -131,7 +131,12 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), in.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// Connections still open after the timeout (including ones a client opened
+		// but never sent a request on, which Shutdown waits 5 s for) are cut.
+		in.log.Warn("shutdown timeout: closing remaining connections", "err", err)
+		if err := srv.Close(); err != nil {
+			return fmt.Errorf("shutdown: %w", err)
+		}
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
