@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
 )
@@ -145,8 +146,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusForbidden, d)
 		return
 	}
+	key, now := throttleKey(r, d.Email), time.Now()
+	if s.throttle.blocked(key, now) {
+		d.Error = "Too many wrong passwords. Wait 15 minutes, or ask an admin to set a new password."
+		s.renderLogin(w, r, http.StatusTooManyRequests, d)
+		return
+	}
 	sess, err := s.desk.Login(r.Context(), d.Email, r.PostFormValue("password"))
 	if errors.Is(err, model.ErrForbidden) {
+		s.throttle.fail(key, now)
 		d.Error = "Wrong email or password, or this account can't use the agent interface."
 		s.renderLogin(w, r, http.StatusUnauthorized, d)
 		return
@@ -155,6 +163,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, err)
 		return
 	}
+	s.throttle.reset(key)
 	s.setCookie(w, r, loginCookie, "", "/login", -1)
 	// A browser-session cookie: the server-side expiry (desk.SessionTTL, sliding)
 	// decides how long it is honoured.

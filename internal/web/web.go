@@ -29,16 +29,17 @@ type Config struct {
 
 // Server holds what the web handlers need.
 type Server struct {
-	desk  *desk.Service
-	log   *slog.Logger
-	cfg   Config
-	pages map[string]pageTemplate
+	desk     *desk.Service
+	log      *slog.Logger
+	cfg      Config
+	pages    map[string]pageTemplate
+	throttle *loginThrottle
 }
 
 // New parses the templates once and returns the web server. It panics on a
 // template error, which is a bug caught by any test.
 func New(d *desk.Service, log *slog.Logger, cfg Config) *Server {
-	return &Server{desk: d, log: log, cfg: cfg, pages: mustParsePages()}
+	return &Server{desk: d, log: log, cfg: cfg, pages: mustParsePages(), throttle: newLoginThrottle()}
 }
 
 // Routes returns every web route; mount it at "/".

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/twindesk/twindesk/internal/apitest"
+	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/model"
 )
@@ -140,6 +141,20 @@ func TestSecurityHeadersAndCookies(t *testing.T) {
 	}
 }
 
+func TestCookiesAreSecureBehindHTTPS(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.SQLite, apitest.WithConfig(func(c *config.Serve) { c.BaseURL = "https://desk.example" }))
+	res, err := http.Get(env.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	cookies := res.Cookies()
+	if len(cookies) != 1 || !cookies[0].Secure || !cookies[0].HttpOnly {
+		t.Fatalf("login form cookies %+v: want one Secure, HttpOnly cookie when the public URL is https", cookies)
+	}
+}
+
 func TestStubIsReadOnly(t *testing.T) {
 	t.Parallel()
 	b := setup(t, apitest.SQLite)
@@ -186,4 +201,25 @@ func TestStubIsReadOnly(t *testing.T) {
 	if got.Status != model.StatusHold || got.Subject != subject {
 		t.Fatalf("stub changed: %+v", got)
 	}
+}
+
+func TestLoginThrottle(t *testing.T) {
+	t.Parallel()
+	b := setup(t, apitest.SQLite)
+	c := b.client(t)
+	c.get("/login")
+	for i := range 10 {
+		if status, _, _ := c.post("/login", url.Values{"email": {apitest.AdminEmail}, "password": {fmt.Sprint("guess ", i)}}); status != http.StatusUnauthorized {
+			t.Fatalf("guess %d: status %d, want 401", i, status)
+		}
+	}
+	status, _, body := c.post("/login", url.Values{"email": {apitest.AdminEmail}, "password": {password}})
+	if status != http.StatusTooManyRequests || !strings.Contains(body, "Too many wrong passwords") {
+		t.Fatalf("after 10 wrong passwords, the right one: status %d, want 429", status)
+	}
+	b.env.CreateAgent(t, "Ada", "ada@example.com")
+	if err := b.env.Instance.Desk.SetPassword(context.Background(), "ada@example.com", password); err != nil {
+		t.Fatal(err)
+	}
+	b.client(t).login("ada@example.com") // another account from the same address is not blocked
 }
