@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -66,6 +67,9 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	t, err := s.desk.Ticket(r.Context(), rq.user, id)
+	if errors.Is(err, model.ErrNotFound) {
+		return s.tombstoneOr404(w, r, rq, id)
+	}
 	if err != nil {
 		return err
 	}
@@ -74,6 +78,18 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	s.render(w, r, rq, http.StatusOK, "ticket.html", "#"+itoa(t.ID)+" "+t.Subject, d)
+	return nil
+}
+
+// tombstoneOr404 answers for a ticket that doesn't exist. One purged by an
+// escalation points to its stub, so phone support can help a caller who quotes
+// the old number.
+func (s *Server) tombstoneOr404(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
+	tomb, err := s.desk.FindTombstone(r.Context(), rq.user, id)
+	if err != nil {
+		return errNotFound
+	}
+	s.render(w, r, rq, http.StatusNotFound, "tombstone.html", "Ticket #"+itoa(id)+" was escalated", tomb)
 	return nil
 }
 

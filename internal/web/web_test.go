@@ -7,11 +7,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twindesk/twindesk/internal/apitest"
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/store"
 )
 
 func TestLogin(t *testing.T) {
@@ -222,4 +224,33 @@ func TestLoginThrottle(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.client(t).login("ada@example.com") // another account from the same address is not blocked
+}
+
+func TestEscalatedTicketPointsToStub(t *testing.T) {
+	t.Parallel()
+	b := setup(t, apitest.SQLite)
+	ctx := context.Background()
+	title, typ := "Original ticket", "text"
+	f, err := b.env.Instance.Desk.SaveField(ctx, b.admin, 0, desk.FieldInput{Title: &title, Type: &typ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := "Stub"
+	res, err := b.env.Instance.Desk.CreateTicket(ctx, b.admin, desk.TicketInput{Subject: &subject, Comment: &desk.CommentInput{Body: "stub"},
+		CustomFields: []model.FieldValue{{ID: f.ID, Value: "999"}}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.env.Instance.DB.WriteTx(ctx, func(tx *store.Tx) error { return tx.AddTombstone(ctx, 999, time.Now()) }); err != nil {
+		t.Fatal(err)
+	}
+	c := b.client(t)
+	c.login(apitest.AdminEmail)
+	status, page := c.get("/tickets/999")
+	if status != http.StatusNotFound || !strings.Contains(page, fmt.Sprintf(`<a href="/tickets/%d">`, res.Ticket.ID)) {
+		t.Fatalf("purged escalated ticket: status %d, no link to stub %d", status, res.Ticket.ID)
+	}
+	if status, _ := c.get("/tickets/998"); status != http.StatusNotFound {
+		t.Fatalf("unknown ticket: status %d", status)
+	}
 }
