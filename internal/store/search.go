@@ -121,7 +121,19 @@ func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64,
 	if err != nil {
 		return 0, err
 	}
+	if onlyWords(p.Query) && len(w.args) == 1 {
+		// Words alone: count the index's matches and take off the soft-deleted
+		// tickets among them, rather than looking up every match in tickets.
+		match := fmt.Sprintf(q.d.FullText.Match, "$1")
+		return q.count(ctx, "count search", `SELECT (SELECT COUNT(*) FROM (`+match+`) m)
+			- (SELECT COUNT(*) FROM tickets WHERE deleted_at IS NOT NULL AND id IN (`+match+`))`, w.args...)
+	}
 	return q.count(ctx, "count search", `SELECT COUNT(*) FROM tickets WHERE deleted_at IS NULL`+w.sql(), w.args...)
+}
+
+// onlyWords reports whether q is free text alone: no negated words, ids or keywords.
+func onlyWords(q *search.Query) bool {
+	return len(q.Words) > 0 && len(q.NotWords) == 0 && len(q.IDs) == 0 && len(q.Conds) == 0
 }
 
 // pageSQL renders ORDER BY and LIMIT: by id after a cursor, or sorted with OFFSET.

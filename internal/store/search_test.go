@@ -202,6 +202,15 @@ func TestTicketSearch(t *testing.T) {
 				require.NoError(t, err, tc.query)
 				require.EqualValues(t, len(tc.want), n, "count of %q", tc.query)
 			}
+			// Soft-deleted tickets leave the results and the counts.
+			require.NoError(t, db.WriteTx(t.Context(), func(tx *store.Tx) error { return tx.SoftDeleteTicket(t.Context(), ids[0], agent.ID, t0) }))
+			for query, want := range map[string]int64{"printer": 0, "print*": 1, "fire": 0, "status:new": 0} {
+				q, err := search.Parse(query)
+				require.NoError(t, err)
+				n, err := db.Read().TicketSearchCount(t.Context(), store.SearchParams{Query: q, Now: t0})
+				require.NoError(t, err)
+				require.Equal(t, want, n, query)
+			}
 		})
 	}
 }
