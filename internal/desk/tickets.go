@@ -94,15 +94,7 @@ func (s *Service) createTicket(ctx context.Context, tx *store.Tx, actor model.Us
 		return TicketResult{}, err
 	}
 	t.Description = in.Comment.Body
-	comment := s.newComment(actor, in.Comment, t.Via, now)
-	// The ticket row is inserted before triggers run so that rendered notifications
-	// and audit events can name its id; triggers then update it in place.
-	id, err := tx.CreateTicket(ctx, &t)
-	if err != nil {
-		return TicketResult{}, err
-	}
-	t.ID = id
-	return s.commitChange(ctx, tx, actor, nil, &t, comment)
+	return s.commitChange(ctx, tx, actor, nil, &t, s.newComment(actor, in.Comment, t.Via, now))
 }
 
 // endUserCreate keeps only what an end user may set on their own request.
@@ -209,7 +201,9 @@ func (s *Service) commitChange(ctx context.Context, tx *store.Tx, actor model.Us
 	if before != nil && len(events) == 0 {
 		return TicketResult{Ticket: *before}, nil // nothing changed: no audit, as Zendesk
 	}
-	if err := tx.UpdateTicket(ctx, t); err != nil {
+	// A new ticket is inserted only now, after the triggers shaped it: one write
+	// instead of an insert and an update. Nothing before this point needs its id.
+	if err := s.saveTicket(ctx, tx, before, t); err != nil {
 		return TicketResult{}, err
 	}
 	audit := model.Audit{TicketID: t.ID, AuthorID: actor.ID, Via: t.Via, CreatedAt: t.UpdatedAt, Events: events}
@@ -248,4 +242,13 @@ func (s *Service) Ticket(ctx context.Context, actor model.User, id int64) (model
 		return t, err
 	}
 	return t, s.canSee(ctx, nil, actor, &t)
+}
+
+func (s *Service) saveTicket(ctx context.Context, tx *store.Tx, before, t *model.Ticket) error {
+	if before != nil {
+		return tx.UpdateTicket(ctx, t)
+	}
+	id, err := tx.CreateTicket(ctx, t)
+	t.ID = id
+	return err
 }
