@@ -10,7 +10,7 @@ import (
 // probeInterval is how often hosts with deliveries waiting to retry are checked.
 const probeInterval = 2 * time.Second
 
-// probe watches the hosts that deliveries are waiting for. As soon as one accepts
+// probe watches the hosts that deliveries could not reach. As soon as one accepts
 // connections again, its waiting deliveries are retried at once instead of at their
 // next backoff step, so a backlog drains within seconds of an outage ending. A
 // successful delivery does the same for its webhook (kickWaiting); the probe covers
@@ -29,7 +29,7 @@ func (q *Queue) probe(ctx context.Context) {
 }
 
 func (q *Queue) probeOnce(ctx context.Context) {
-	waiting, err := q.db.Read().RetryingDeliveries(ctx, 1000)
+	waiting, err := q.db.Read().UnreachableDeliveries(ctx, 1000)
 	if err != nil || len(waiting) == 0 {
 		return
 	}

@@ -236,10 +236,12 @@ type RetryingURL struct {
 	URL   string
 }
 
-// RetryingDeliveries lists up to limit deliveries waiting to retry, oldest first.
-func (q *Queries) RetryingDeliveries(ctx context.Context, limit int) ([]RetryingURL, error) {
+// UnreachableDeliveries lists up to limit deliveries waiting to retry because their
+// endpoint could not be reached at all (no HTTP status), oldest first. An endpoint
+// that answered with an error status is up, and its deliveries keep their backoff.
+func (q *Queries) UnreachableDeliveries(ctx context.Context, limit int) ([]RetryingURL, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT job_id, url FROM deliveries WHERE state = $1 AND job_id > 0
-		ORDER BY updated_at LIMIT $2`, model.DeliveryRetrying, limit)
+		AND status_code = 0 ORDER BY updated_at LIMIT $2`, model.DeliveryRetrying, limit)
 	if err != nil {
 		return nil, q.wrap("retrying deliveries", err)
 	}
