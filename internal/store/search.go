@@ -124,9 +124,9 @@ func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64,
 	if onlyWords(p.Query) && len(w.args) == 1 {
 		// Words alone: count the index's matches and take off the soft-deleted
 		// tickets among them, rather than looking up every match in tickets.
-		match := fmt.Sprintf(q.d.FullText.Match, "$1")
-		return q.count(ctx, "count search", `SELECT (SELECT COUNT(*) FROM (`+match+`) m)
-			- (SELECT COUNT(*) FROM tickets WHERE deleted_at IS NOT NULL AND id IN (`+match+`))`, w.args...)
+		ft := q.d.FullText
+		return q.count(ctx, "count search", `SELECT (`+fmt.Sprintf(ft.Count, "$1")+`) - (SELECT COUNT(*) FROM tickets
+			WHERE deleted_at IS NOT NULL AND `+ft.Broad+`id IN (`+fmt.Sprintf(ft.Match, "$1")+`))`, w.args...)
 	}
 	return q.count(ctx, "count search", `SELECT COUNT(*) FROM tickets WHERE deleted_at IS NULL`+w.sql(), w.args...)
 }

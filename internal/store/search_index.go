@@ -22,6 +22,8 @@ type FullText struct {
 	// Match is a SELECT of the ticket ids whose document matches the expression
 	// in the placeholder %s (a format verb, filled with "$n").
 	Match string
+	// Count is a SELECT COUNT(*) of the documents matching %s, as Match.
+	Count string
 	// Expr renders terms, all of which must match, as that expression.
 	Expr func(terms []Term) string
 	// Broad is put before the id column of the match condition when the query

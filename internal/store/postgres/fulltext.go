@@ -11,6 +11,7 @@ var fullText = store.FullText{
 	Delete: `DELETE FROM ticket_search WHERE ticket_id = $1`,
 	Insert: `INSERT INTO ticket_search (ticket_id, doc) VALUES ($1, to_tsvector('simple', $2))`,
 	Match:  `SELECT ticket_id FROM ticket_search WHERE doc @@ to_tsquery('simple', %s)`,
+	Count:  `SELECT COUNT(*) FROM ticket_search WHERE doc @@ to_tsquery('simple', %s)`,
 	Expr:   tsqueryExpr,
 }
 

@@ -11,6 +11,7 @@ var fullText = store.FullText{
 	Delete: `DELETE FROM ticket_fts WHERE rowid = $1`,
 	Insert: `INSERT INTO ticket_fts (rowid, doc) VALUES ($1, $2)`,
 	Match:  `SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH %s`,
+	Count:  `SELECT COUNT(*) FROM ticket_fts WHERE ticket_fts MATCH %s`,
 	Expr:   ftsExpr,
 	Broad:  "+",
 }
