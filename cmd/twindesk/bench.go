@@ -114,6 +114,7 @@ func benchMix(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&cfg.Prepare, "prepare", 100, "tickets created first for the updates (env TWINDESK_PREPARE)")
 	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", 512, "concurrent requests at most; more wait, and the wait counts (env TWINDESK_MAX_IN_FLIGHT)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "varies the generated requests (env TWINDESK_SEED)")
+	fs.BoolVar(&cfg.ByQuery, "by-query", false, "report each search query on its own line (env TWINDESK_BY_QUERY)")
 	fs.StringVar(&sweep, "sweep", "", "run at each of these rates instead of --rate: 100,200,500 or 100-1000/100 (env TWINDESK_SWEEP)")
 	fs.DurationVar(&pause, "pause", 5*time.Second, "idle time between the rates of a sweep (env TWINDESK_PAUSE)")
 	fs.StringVar(&jsonOut, "json", "", "write the sweep's results to this file, for bench chart (env TWINDESK_JSON)")

@@ -179,3 +179,22 @@ func TestFailuresAreCounted(t *testing.T) {
 	require.Equal(t, o.Count, o.Failed)
 	require.Equal(t, o.Count, o.Codes[401])
 }
+
+func TestMixByQuery(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.SQLite)
+	_, err := seed.Run(t.Context(), env.Instance.DB, seed.Config{Tickets: 100, Agents: 3}, nil)
+	require.NoError(t, err)
+	c, err := loadgen.NewClient([]string{env.URL}, apitest.AdminEmail, env.AdminToken, 8)
+	require.NoError(t, err)
+	cfg := loadgen.MixConfig{Rate: 80, Duration: 500 * time.Millisecond, Search: 1, Prepare: 1, ByQuery: true}
+	tg, err := loadgen.PrepareMix(t.Context(), c, cfg)
+	require.NoError(t, err)
+	res, err := loadgen.RunMix(t.Context(), c, cfg, tg)
+	require.NoError(t, err)
+	require.Greater(t, len(res.Ops), 3, "one line per query, then all")
+	for _, o := range res.Ops[:len(res.Ops)-1] {
+		require.True(t, strings.HasPrefix(o.Op, "search: "), o.Op)
+		require.Zero(t, o.Failed, "%s: %v", o.Op, o.Codes)
+	}
+}

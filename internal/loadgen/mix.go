@@ -26,6 +26,8 @@ type MixConfig struct {
 	Prepare int
 	// Seed varies the generated requests.
 	Seed uint64
+	// ByQuery reports each search query as its own operation ("search: <query>").
+	ByQuery bool
 }
 
 func (cfg *MixConfig) defaults() error {
@@ -133,5 +135,10 @@ func (tg *MixTargets) job(rng *rand.Rand, cfg *MixConfig, k int) mixJob {
 		id := tg.UpdateIDs[k%len(tg.UpdateIDs)]
 		return mixJob{op: "update", method: "PUT", path: fmt.Sprintf("/api/v2/tickets/%d.json", id), body: tg.updates[k%len(tg.updates)]}
 	}
-	return mixJob{op: "search", method: "GET", path: tg.searches[rng.IntN(len(tg.searches))]}
+	i := rng.IntN(len(tg.searches))
+	op := "search"
+	if cfg.ByQuery {
+		op = "search: " + searchQueries[i%len(searchQueries)]
+	}
+	return mixJob{op: op, method: "GET", path: tg.searches[i]}
 }

@@ -140,9 +140,13 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 // Print writes res as a table.
 func (res Result) Print(w io.Writer) {
 	fmt.Fprintf(w, "%s: %s, measured %s\n", res.Name, res.Params, res.Elapsed.Round(time.Millisecond))
-	fmt.Fprintf(w, "  %-10s %9s %9s %9s %9s %9s %9s %9s  %s\n", "op", "requests", "failed", "req/s", "p50", "p90", "p99", "max", "answers")
+	width := 10
 	for _, o := range res.Ops {
-		fmt.Fprintf(w, "  %-10s %9d %9d %9.1f %9s %9s %9s %9s  %s\n", o.Op, o.Count, o.Failed, o.Rate,
+		width = max(width, len(o.Op))
+	}
+	fmt.Fprintf(w, "  %-*s %9s %9s %9s %9s %9s %9s %9s  %s\n", width, "op", "requests", "failed", "req/s", "p50", "p90", "p99", "max", "answers")
+	for _, o := range res.Ops {
+		fmt.Fprintf(w, "  %-*s %9d %9d %9.1f %9s %9s %9s %9s  %s\n", width, o.Op, o.Count, o.Failed, o.Rate,
 			ms(o.P50), ms(o.P90), ms(o.P99), ms(o.Max), codes(o.Codes))
 	}
 }
