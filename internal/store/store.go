@@ -28,6 +28,9 @@ type Dialect struct {
 	AfterPurge func(ctx context.Context, db *sql.DB) error
 	// FullText is the backend's full-text index of tickets (search.go).
 	FullText FullText
+	// CacheStatements prepares each statement once per connection and reuses it
+	// (SQLite; pgx already caches prepared statements itself).
+	CacheStatements bool
 }
 
 // DB is an open twindesk database: a writer pool, a reader pool and a dialect.
@@ -36,11 +39,19 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	dialect Dialect
+	// readStmts is nil unless the dialect caches statements. Writes are not cached:
+	// preparing needs a free connection, and SQLite's single writer connection is
+	// held by the transaction that would prepare.
+	readStmts *stmtCache
 }
 
 // New wraps already-opened pools. read may equal write.
 func New(write, read *sql.DB, d Dialect) *DB {
-	return &DB{write: write, read: read, dialect: d}
+	db := &DB{write: write, read: read, dialect: d}
+	if d.CacheStatements {
+		db.readStmts = newStmtCache(read)
+	}
+	return db
 }
 
 // Dialect returns the backend's dialect.
@@ -51,6 +62,9 @@ func (db *DB) WriteDB() *sql.DB { return db.write }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.readStmts != nil {
+		db.readStmts.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -59,7 +73,12 @@ func (db *DB) Close() error {
 }
 
 // Read returns queries over the reader pool.
-func (db *DB) Read() *Queries { return &Queries{q: db.read, d: &db.dialect} }
+func (db *DB) Read() *Queries {
+	if db.readStmts != nil {
+		return &Queries{q: cachedPool{db.read, db.readStmts}, d: &db.dialect}
+	}
+	return &Queries{q: db.read, d: &db.dialect}
+}
 
 // Tx is a write transaction: all queries plus the underlying *sql.Tx, which the job
 // queue uses to insert jobs in the same commit.

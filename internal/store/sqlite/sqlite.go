@@ -77,6 +77,7 @@ func openPool(path string, conns int, txlock string) (*sql.DB, error) {
 func Dialect() store.Dialect {
 	return store.Dialect{
 		Name:              "sqlite",
+		CacheStatements:   true,
 		IsUniqueViolation: isUniqueViolation,
 		FullText:          fullText,
 		AfterPurge: func(ctx context.Context, db *sql.DB) error {
