@@ -5,7 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
+	"time"
 
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/instance"
@@ -32,6 +36,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	if cfg.DebugAddr != "" {
+		go serveDebug(cfg.DebugAddr, log)
+	}
 	log.Info("twindesk serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "backend", in.DB.Dialect().Name)
 	err = in.Serve(ctx, ln)
 	log.Info("twindesk stopped")
@@ -51,4 +58,17 @@ func migrate(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	return db.Close()
+}
+
+// serveDebug exposes net/http/pprof on its own listener, never on the API's.
+func serveDebug(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("pprof serving", "addr", addr)
+	if err := srv.ListenAndServe(); err != nil {
+		log.Warn("pprof server stopped", "err", err)
+	}
 }

@@ -27,6 +27,7 @@ type Serve struct {
 	ShutdownTimeout time.Duration
 	Confidential    bool
 	WebhookHosts    string
+	DebugAddr       string
 }
 
 // envName turns a flag name into its variable: database-url -> TWINDESK_DATABASE_URL.
@@ -49,6 +50,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.IntVar(&c.RatePerMinute, "rate-limit", 60000, "API requests per minute per user, 0 for none (env TWINDESK_RATE_LIMIT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain requests on SIGTERM (env TWINDESK_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.Confidential, "confidential", false, "secure-instance mode: restrict webhooks (env TWINDESK_CONFIDENTIAL)")
+	fs.StringVar(&c.DebugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback), e.g. 127.0.0.1:6060 (env TWINDESK_DEBUG_ADDR)")
 	fs.StringVar(&c.WebhookHosts, "webhook-hosts", "", "comma-separated hosts webhooks may call in confidential mode (env TWINDESK_WEBHOOK_HOSTS)")
 }
 
