@@ -79,11 +79,3 @@ func (s *Service) PurgeMany(ctx context.Context, actor model.User, ids []int64, 
 	}
 	return s.finishJob(ctx, actor, "bulk_permanent_delete", results)
 }
-
-// scrub runs the backend's after-purge step. The purge has committed by then, so a
-// failure is logged rather than returned: the caller's request did succeed.
-func (s *Service) scrub(ctx context.Context) {
-	if err := s.db.Scrub(ctx); err != nil {
-		s.log.ErrorContext(ctx, "scrub after purge failed; freed pages may still hold purged text", "err", err)
-	}
-}

@@ -26,6 +26,8 @@ type Service struct {
 
 	confidential bool
 	allowedHosts []string
+
+	scrubber scrubber
 }
 
 // Option configures a Service.

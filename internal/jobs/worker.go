@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -42,6 +44,10 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	if out.Delivered() {
 		return q.succeed(ctx, job, &d)
 	}
+	if alreadyGone(req, out, job.Attempt) {
+		q.log.Info("delete found nothing to delete on a retry: done by an earlier attempt", "delivery_id", d.ID, "ticket_id", d.TicketID, "attempt", job.Attempt)
+		return q.succeed(ctx, job, &d)
+	}
 	d.LastError = out.Err.Error()
 	if !out.Retryable || job.Attempt >= job.MaxAttempts {
 		return q.fail(ctx, &d, out.Err)
@@ -55,6 +61,16 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		return river.JobSnooze(min(out.RetryAfter, maxBackoff))
 	}
 	return out.Err
+}
+
+// alreadyGone reports a DELETE answered 404 or 410 on a retry. An earlier attempt
+// whose answer was lost (its node was killed after the receiver acted, or the
+// request timed out) may have deleted the resource: it is gone, which is what the
+// step asked for, so the chain goes on. Failing here instead failed the rest of
+// the chain, and an escalated ticket could stay soft-deleted, never purged.
+func alreadyGone(req webhook.Request, out webhook.Outcome, attempt int) bool {
+	return attempt > 1 && strings.EqualFold(req.Method, http.MethodDelete) &&
+		(out.StatusCode == http.StatusNotFound || out.StatusCode == http.StatusGone)
 }
 
 // Timeout bounds one attempt, request plus bookkeeping.

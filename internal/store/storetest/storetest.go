@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 		{"TicketRoundTrip", testTicketRoundTrip},
 		{"TicketList", testTicketList},
 		{"TicketSoftDelete", testTicketSoftDelete},
+		{"TicketIDsNeverReused", testTicketIDsNeverReused},
 		{"Comments", testComments},
 		{"Audits", testAudits},
 		{"IdempotencyKeys", testIdempotencyKeys},

@@ -190,6 +190,19 @@ func testTicketSoftDelete(t *testing.T, db *store.DB) {
 	requireNotFound(t, writeErr(db, c, func(tx *store.Tx) error { return tx.UpdateTicket(c, &gone) }), "updating a deleted ticket")
 }
 
+// testTicketIDsNeverReused: purging the newest ticket (the escalation flow does)
+// must not hand its id to the next ticket, or the next one answers for the purged
+// one's tombstone. The kill test found SQLite doing that.
+func testTicketIDsNeverReused(t *testing.T, db *store.DB) {
+	c := ctx(t)
+	u := mustUser(t, db, "Rita", "rita@example.com", model.RoleAgent)
+	mustTicket(t, db, model.Ticket{Description: "d", RequesterID: u.ID, SubmitterID: u.ID})
+	newest := mustTicket(t, db, model.Ticket{Description: "d", RequesterID: u.ID, SubmitterID: u.ID})
+	write(t, db, func(tx *store.Tx) error { return tx.PurgeTicket(c, newest.ID) })
+	next := mustTicket(t, db, model.Ticket{Description: "d", RequesterID: u.ID, SubmitterID: u.ID})
+	require.Greater(t, next.ID, newest.ID, "a purged ticket's id is never given out again")
+}
+
 func testComments(t *testing.T, db *store.DB) {
 	c := ctx(t)
 	r := db.Read()
