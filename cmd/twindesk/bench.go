@@ -111,7 +111,7 @@ func benchMix(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&cfg.Duration, "duration", 30*time.Second, "how long to measure, per rate (env TWINDESK_DURATION)")
 	fs.DurationVar(&cfg.Warmup, "warmup", 5*time.Second, "load sent before measuring starts, per rate (env TWINDESK_WARMUP)")
 	fs.StringVar(&mix, "mix", "60/20/20", "read/update/search weights (env TWINDESK_MIX)")
-	fs.IntVar(&cfg.Prepare, "prepare", 100, "tickets created first for the updates (env TWINDESK_PREPARE)")
+	fs.IntVar(&cfg.Prepare, "prepare", 500, "tickets created first for the updates (env TWINDESK_PREPARE)")
 	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", 512, "concurrent requests at most; more wait, and the wait counts (env TWINDESK_MAX_IN_FLIGHT)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "varies the generated requests (env TWINDESK_SEED)")
 	fs.BoolVar(&cfg.ByQuery, "by-query", false, "report each search query on its own line (env TWINDESK_BY_QUERY)")

@@ -22,7 +22,9 @@ type MixConfig struct {
 	// and that wait counts in their latency.
 	MaxInFlight int
 	// Prepare is the number of tickets created before the run for the updates to
-	// work on (seeded tickets may be closed, which refuses updates).
+	// work on (seeded tickets may be closed, which refuses updates). Enough of them
+	// keep conversations realistic: at 100 updates/s over 500 tickets, a ticket
+	// gets a comment every ten seconds.
 	Prepare int
 	// Seed varies the generated requests.
 	Seed uint64
@@ -41,7 +43,7 @@ func (cfg *MixConfig) defaults() error {
 		cfg.MaxInFlight = 512
 	}
 	if cfg.Prepare <= 0 {
-		cfg.Prepare = 100
+		cfg.Prepare = 500
 	}
 	return nil
 }

@@ -39,22 +39,30 @@ func createBodies(n int, seed uint64) [][]byte {
 	return out
 }
 
-// updateBodies returns n ticket-update bodies: a public reply or an internal
-// note, sometimes with a priority or status change (never to solved or closed,
-// so the same tickets can be updated again and again).
+// updateBodies returns n ticket-update bodies, like an agent's work: half add a
+// public reply or an internal note, the others only change fields (priority,
+// status, type, tags). Status never goes to solved or closed, so the same
+// tickets can be updated again and again.
 func updateBodies(n int, seed uint64) [][]byte {
 	rng := rand.New(rand.NewPCG(seed, 2))
 	out := make([][]byte, n)
 	for i := range out {
-		t := map[string]any{"comment": map[string]any{
-			"body":   fmt.Sprintf("Update %d: we are looking into the %s; please try again and tell us.", i, pick(rng, benchProducts)),
-			"public": rng.IntN(2) == 0,
-		}}
+		t := map[string]any{}
+		if rng.IntN(2) == 0 {
+			t["comment"] = map[string]any{
+				"body":   fmt.Sprintf("Update %d: we are looking into the %s; please try again and tell us.", i, pick(rng, benchProducts)),
+				"public": rng.IntN(2) == 0,
+			}
+		}
 		switch rng.IntN(4) {
 		case 0:
 			t["priority"] = pick(rng, benchPrio)
 		case 1:
-			t["status"] = pick(rng, []string{"open", "pending"})
+			t["status"] = pick(rng, []string{"open", "pending", "hold"})
+		case 2:
+			t["type"] = pick(rng, []string{"question", "incident", "problem", "task"})
+		default:
+			t["additional_tags"] = []string{pick(rng, benchTags)}
 		}
 		out[i] = mustJSON(map[string]any{"ticket": t})
 	}
