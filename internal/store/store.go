@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
@@ -28,6 +29,8 @@ type Dialect struct {
 	AfterPurge func(ctx context.Context, db *sql.DB) error
 	// FullText is the backend's full-text index of tickets (search.go).
 	FullText FullText
+	// BatchWrites gives the single writer group commit (SQLite).
+	BatchWrites bool
 	// CacheStatements prepares each statement once per connection and reuses it
 	// (SQLite; pgx already caches prepared statements itself).
 	CacheStatements bool
@@ -43,11 +46,22 @@ type DB struct {
 	// preparing needs a free connection, and SQLite's single writer connection is
 	// held by the transaction that would prepare.
 	readStmts *stmtCache
+	// batch, closed and batcherDone run group commit when the dialect asks for it.
+	batch       chan *writeReq
+	closed      chan struct{}
+	batcherDone chan struct{}
+	closeOnce   sync.Once
 }
 
 // New wraps already-opened pools. read may equal write.
 func New(write, read *sql.DB, d Dialect) *DB {
 	db := &DB{write: write, read: read, dialect: d}
+	if d.BatchWrites {
+		// Unbuffered: a send succeeds only when the batcher takes it, so no request
+		// can be stranded in a buffer after Close.
+		db.batch, db.closed, db.batcherDone = make(chan *writeReq), make(chan struct{}), make(chan struct{})
+		go db.batcher()
+	}
 	if d.CacheStatements {
 		db.readStmts = newStmtCache(read)
 	}
@@ -62,6 +76,10 @@ func (db *DB) WriteDB() *sql.DB { return db.write }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.batch != nil {
+		db.closeOnce.Do(func() { close(db.closed) })
+		<-db.batcherDone
+	}
 	if db.readStmts != nil {
 		db.readStmts.close()
 	}
@@ -88,13 +106,35 @@ type Tx struct {
 }
 
 // WriteTx runs fn in one write transaction, committing when fn returns nil and
-// rolling back otherwise.
+// rolling back otherwise. On SQLite, transactions submitted concurrently share
+// commits (see batcher); each still commits or rolls back as a whole.
 func (db *DB) WriteTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.batch == nil {
+		return db.writeTx(ctx, fn)
+	}
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.batch <- req:
+	case <-db.closed:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-req.done
+}
+
+func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	tx := &Tx{Queries: Queries{q: sqlTx, d: &db.dialect}, SQL: sqlTx}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback() // free the connection, then let the panic go on
+			panic(p)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err

@@ -78,6 +78,7 @@ func Dialect() store.Dialect {
 	return store.Dialect{
 		Name:              "sqlite",
 		CacheStatements:   true,
+		BatchWrites:       true,
 		IsUniqueViolation: isUniqueViolation,
 		FullText:          fullText,
 		AfterPurge: func(ctx context.Context, db *sql.DB) error {
