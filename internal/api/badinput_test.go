@@ -152,7 +152,7 @@ func TestBadInput(t *testing.T) {
 		}
 		before := env.Counts(t)
 		ticketBefore := env.Do(t, "GET", "/api/v2/tickets/1.json", nil)
-		for _, c := range badInputCases() {
+		for _, c := range append(badInputCases(), laterEndpointCases()...) {
 			opts := c.opts
 			if c.as != "" && c.as != "admin" {
 				o, ok := auth[c.as]
@@ -181,4 +181,33 @@ func TestBadInput(t *testing.T) {
 func mustStatus(t *testing.T, res *apitest.Response, want int) {
 	t.Helper()
 	require.Equalf(t, want, res.Status, "%s", res.Body)
+}
+
+// laterEndpointCases extends the table to the endpoints added after the ticket,
+// user and group API: triggers, webhooks, targets, fields, forms, bulk updates,
+// deleted tickets, search and reports.
+func laterEndpointCases() []badCase {
+	const trig = "/api/v2/triggers.json"
+	create := `{"all": [{"field": "update_type", "operator": "is", "value": "Create"}]}`
+	return []badCase{
+		{name: "trigger: malformed JSON", method: "POST", path: trig, body: `{"trigger": {`, status: 400, err: "InvalidRequest"},
+		{name: "trigger: no title", method: "POST", path: trig, body: `{"trigger": {"conditions": ` + create + `, "actions": [{"field": "status", "value": "open"}]}}`, status: 422, err: "RecordInvalid", field: "title"},
+		{name: "trigger: unknown condition field", method: "POST", path: trig, body: `{"trigger": {"title": "t", "conditions": {"all": [{"field": "moon_phase", "operator": "is", "value": "full"}]}, "actions": [{"field": "status", "value": "open"}]}}`, status: 422, err: "RecordInvalid", field: "conditions.all[0]"},
+		{name: "trigger: unknown webhook", method: "POST", path: trig, body: `{"trigger": {"title": "t", "conditions": ` + create + `, "actions": [{"field": "notification_webhook", "value": ["01NOPE", "{}"]}]}}`, status: 422, err: "RecordInvalid", field: "actions[0]"},
+		{name: "trigger: unknown id", method: "PUT", path: "/api/v2/triggers/999.json", body: `{"trigger": {"title": "t"}}`, status: 404, err: "RecordNotFound"},
+		{name: "trigger: agent creates one", method: "POST", path: trig, body: `{"trigger": {"title": "t", "conditions": ` + create + `, "actions": [{"field": "status", "value": "open"}]}}`, as: "agent", status: 403, err: "Forbidden"},
+		{name: "webhook: not an http URL", method: "POST", path: "/api/v2/webhooks", body: `{"webhook": {"name": "w", "endpoint": "ftp://example.com/x", "http_method": "POST", "request_format": "json"}}`, status: 422, err: "RecordInvalid", field: "endpoint"},
+		{name: "webhook: unknown method", method: "POST", path: "/api/v2/webhooks", body: `{"webhook": {"name": "w", "endpoint": "http://example.com/x", "http_method": "TRACE", "request_format": "json"}}`, status: 422, err: "RecordInvalid", field: "http_method"},
+		{name: "webhook: unknown id", method: "GET", path: "/api/v2/webhooks/01NOPE", status: 404, err: "RecordNotFound"},
+		{name: "webhook: end user lists them", method: "GET", path: "/api/v2/webhooks", as: "end-user", status: 403, err: "Forbidden"},
+		{name: "target: unsupported type", method: "POST", path: "/api/v2/targets.json", body: `{"target": {"type": "email_target", "title": "t", "target_url": "http://example.com"}}`, status: 422, err: "RecordInvalid", field: "type"},
+		{name: "field: unknown type", method: "POST", path: "/api/v2/ticket_fields.json", body: `{"ticket_field": {"type": "bogus", "title": "x"}}`, status: 422, err: "RecordInvalid", field: "type"},
+		{name: "field: unknown id", method: "DELETE", path: "/api/v2/ticket_fields/999.json", status: 404, err: "RecordNotFound"},
+		{name: "form: unknown field", method: "POST", path: "/api/v2/ticket_forms.json", body: `{"ticket_form": {"name": "f", "ticket_field_ids": [999]}}`, status: 422, err: "RecordInvalid", field: "ticket_field_ids"},
+		{name: "update_many: ids not numbers", method: "PUT", path: "/api/v2/tickets/update_many.json?ids=abc", body: `{"ticket": {"status": "open"}}`, status: 400, err: "InvalidRequest"},
+		{name: "deleted ticket: unknown id", method: "PUT", path: "/api/v2/deleted_tickets/999/restore.json", status: 404, err: "RecordNotFound"},
+		{name: "search: unterminated quote", method: "GET", path: "/api/v2/search.json?query=%22printer", status: 400, err: "invalid"},
+		{name: "report: bad date", method: "GET", path: "/api/v2/twindesk/reports/escalations.json?from=yesterday", status: 400, err: "InvalidRequest"},
+		{name: "report: end user", method: "GET", path: "/api/v2/twindesk/reports/escalations.json", as: "end-user", status: 403, err: "Forbidden"},
+	}
 }
