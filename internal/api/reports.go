@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/twindesk/twindesk/internal/escalation"
-	"github.com/twindesk/twindesk/internal/store"
 )
 
 // reportRange reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (to exclusive); the default is
@@ -31,24 +30,6 @@ func reportRange(r *http.Request) (time.Time, time.Time, error) {
 	return from, to, nil
 }
 
-// EscalationReport builds the report for [from, to); the web UI uses it too.
-func EscalationReport(r *http.Request, q *store.Queries, from, to time.Time) (escalation.EscalationReport, error) {
-	ctx := r.Context()
-	stubs, err := q.TicketsWithTag(ctx, escalation.TagEscalatedToSecure, from, to)
-	if err != nil {
-		return escalation.EscalationReport{}, err
-	}
-	fields, err := q.ListFields(ctx)
-	if err != nil {
-		return escalation.EscalationReport{}, err
-	}
-	groups, err := q.ListGroups(ctx, store.Page{Limit: 10000})
-	if err != nil {
-		return escalation.EscalationReport{}, err
-	}
-	return escalation.BuildReport(stubs, fields, groups, from, to), nil
-}
-
 func (s *Server) escalationReport(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
@@ -57,7 +38,7 @@ func (s *Server) escalationReport(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	rep, err := EscalationReport(r, s.desk.DB().Read(), from, to)
+	rep, err := s.desk.EscalationReport(r.Context(), currentUser(r.Context()), from, to)
 	if err != nil {
 		return err
 	}
@@ -74,7 +55,7 @@ func (s *Server) escalationReportCSV(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	rep, err := EscalationReport(r, s.desk.DB().Read(), from, to)
+	rep, err := s.desk.EscalationReport(r.Context(), currentUser(r.Context()), from, to)
 	if err != nil {
 		return err
 	}

@@ -5,21 +5,16 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/twindesk/twindesk/internal/escalation"
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/store"
-)
-
-// Names the escalation recipe gives its tag and field (see internal/escalation).
-const (
-	tagEscalationInFlight = "escalation_in_progress"
-	fieldOriginalTicket   = "Original ticket"
 )
 
 // purge deletes ticket id permanently inside tx. A ticket purged by the escalation
 // flow leaves a tombstone (id and time only) so its old number still leads to its
 // stub.
 func (s *Service) purge(ctx context.Context, tx *store.Tx, id int64) error {
-	escalated, err := tx.TicketHasTag(ctx, id, tagEscalationInFlight)
+	escalated, err := tx.TicketHasTag(ctx, id, escalation.TagEscalationInFlight)
 	if err != nil {
 		return err
 	}
@@ -56,7 +51,7 @@ func (s *Service) FindTombstone(ctx context.Context, actor model.User, id int64)
 		return t, err
 	}
 	for _, f := range fields {
-		if f.Title != fieldOriginalTicket {
+		if f.Title != escalation.FieldOriginalTicket {
 			continue
 		}
 		ids, err := q.TicketIDsByFieldValue(ctx, f.ID, fmt.Sprint(id))

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"github.com/twindesk/twindesk/internal/escalation"
-	"github.com/twindesk/twindesk/internal/store"
 )
 
 // reportData is the escalation report page.
@@ -55,24 +53,6 @@ func reportRange(r *http.Request) (time.Time, time.Time, error) {
 	return from, to, nil
 }
 
-// loadReport builds the escalation report of [from, to) from the stubs.
-func (s *Server) loadReport(ctx context.Context, from, to time.Time) (escalation.EscalationReport, error) {
-	read := s.desk.DB().Read()
-	stubs, err := read.TicketsWithTag(ctx, escalation.TagEscalatedToSecure, from, to)
-	if err != nil {
-		return escalation.EscalationReport{}, err
-	}
-	fields, err := read.ListFields(ctx)
-	if err != nil {
-		return escalation.EscalationReport{}, err
-	}
-	groups, err := read.ListGroups(ctx, store.Page{Limit: 10000})
-	if err != nil {
-		return escalation.EscalationReport{}, err
-	}
-	return escalation.BuildReport(stubs, fields, groups, from, to), nil
-}
-
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, rq *request) error {
 	from, to, err := reportRange(r)
 	d := reportData{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly)}
@@ -81,7 +61,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, rq *request)
 		s.render(w, r, rq, http.StatusBadRequest, "report.html", "Escalation report", d)
 		return nil
 	}
-	if d.Report, err = s.loadReport(r.Context(), from, to); err != nil {
+	if d.Report, err = s.desk.EscalationReport(r.Context(), rq.user, from, to); err != nil {
 		return err
 	}
 	if m := d.Report.MedianHoursToClose; m != nil {
@@ -135,7 +115,7 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err != nil {
 		return &httpError{http.StatusBadRequest, err.Error()}
 	}
-	rep, err := s.loadReport(r.Context(), from, to)
+	rep, err := s.desk.EscalationReport(r.Context(), rq.user, from, to)
 	if err != nil {
 		return err
 	}
