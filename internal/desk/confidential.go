@@ -1,7 +1,6 @@
 package desk
 
 import (
-	"net"
 	"net/url"
 	"regexp"
 	"slices"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/twindesk/twindesk/internal/liquid"
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/webhook"
 )
 
 // WithConfidential puts the instance in confidential mode (the secure instance):
@@ -48,10 +48,7 @@ func (s *Service) hostAllowed(rawURL string) bool {
 	if err != nil || u.Host == "" {
 		return false
 	}
-	host := u.Host
-	if u.Port() == "" {
-		host = net.JoinHostPort(u.Hostname(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
-	}
+	host := webhook.HostPort(u)
 	return slices.Contains(s.allowedHosts, u.Hostname()) || slices.Contains(s.allowedHosts, host) || slices.Contains(s.allowedHosts, u.Host)
 }
 

@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/url"
 	"time"
+
+	"github.com/twindesk/twindesk/internal/webhook"
 )
 
 // probeInterval is how often hosts with deliveries waiting to retry are checked.
@@ -39,10 +41,7 @@ func (q *Queue) probeOnce(ctx context.Context) {
 		if err != nil || u.Host == "" {
 			continue
 		}
-		host := u.Host
-		if u.Port() == "" {
-			host = net.JoinHostPort(u.Hostname(), map[string]string{"https": "443"}[u.Scheme]+map[string]string{"http": "80"}[u.Scheme])
-		}
+		host := webhook.HostPort(u)
 		byHost[host] = append(byHost[host], w.JobID)
 	}
 	for host, jobs := range byHost {

@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -183,4 +185,17 @@ func FromTarget(t *model.Target, d *model.Delivery) Request {
 		r.AuthType, r.AuthData = "basic_auth", map[string]string{"username": t.Username, "password": t.Password}
 	}
 	return r
+}
+
+// HostPort is u's host with its port, filling in the scheme's default (80 for
+// http, 443 for https) when the URL names none.
+func HostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	port := "80"
+	if u.Scheme == "https" {
+		port = "443"
+	}
+	return net.JoinHostPort(u.Hostname(), port)
 }
