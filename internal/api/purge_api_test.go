@@ -85,7 +85,7 @@ func requireNoRows(t *testing.T, env *apitest.Env, ids ...int64) {
 	db := env.Instance.DB.WriteDB()
 	index := `SELECT COUNT(*) FROM ticket_search WHERE ticket_id = $1`
 	if env.Instance.DB.Dialect().Name == "sqlite" {
-		index = `SELECT COUNT(*) FROM ticket_fts WHERE rowid = $1`
+		index = `SELECT COUNT(*) FROM ticket_text WHERE rowid BETWEEN ($1 << 20) AND ($1 << 20) + 1048575`
 	}
 	for _, id := range ids {
 		for _, q := range []string{`SELECT COUNT(*) FROM tickets WHERE id = $1`, `SELECT COUNT(*) FROM comments WHERE ticket_id = $1`,

@@ -116,13 +116,16 @@ func benchTickets(t *testing.T, env *apitest.Env, n int) []int64 {
 				if err != nil {
 					return err
 				}
+				if err := tx.IndexSubject(ctx, id, tk.Subject); err != nil {
+					return err
+				}
 				for _, body := range []string{tk.Description, benchText(r, 20+r.IntN(20))} {
 					if _, err := tx.AddComment(ctx, &model.Comment{TicketID: id, AuthorID: env.AdminID, Body: body, Public: true, Via: "api", CreatedAt: at}); err != nil {
 						return err
 					}
-				}
-				if err := tx.IndexTicket(ctx, id); err != nil {
-					return err
+					if err := tx.IndexComment(ctx, id, body); err != nil {
+						return err
+					}
 				}
 				ids = append(ids, id)
 			}

@@ -168,10 +168,15 @@ func (s *Service) exportPage(ctx context.Context, p store.SearchParams, typ stri
 }
 
 // indexChange keeps the full-text index in step with a ticket change, in the same
-// transaction: on create, on a new comment, and when the subject changed.
+// transaction: the subject on create and when it changed, and a new comment.
 func (s *Service) indexChange(ctx context.Context, tx *store.Tx, before, t *model.Ticket, c *model.Comment) error {
-	if before != nil && c == nil && before.Subject == t.Subject {
+	if before == nil || before.Subject != t.Subject {
+		if err := tx.IndexSubject(ctx, t.ID, t.Subject); err != nil {
+			return err
+		}
+	}
+	if c == nil {
 		return nil
 	}
-	return tx.IndexTicket(ctx, t.ID)
+	return tx.IndexComment(ctx, t.ID, c.Body)
 }

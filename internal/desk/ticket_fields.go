@@ -27,19 +27,15 @@ func (s *Service) applyFields(ctx context.Context, tx *store.Tx, in *TicketInput
 	if len(in.CustomFields) == 0 && !tagsEdited {
 		return nil
 	}
-	fields, err := tx.ListFields(ctx)
+	snap, err := s.rulesFor(ctx, tx)
 	if err != nil {
 		return err
 	}
 	if tagsEdited {
-		model.SyncFieldsFromTags(t, fields)
-	}
-	byID := make(map[int64]*model.TicketField, len(fields))
-	for i := range fields {
-		byID[fields[i].ID] = &fields[i]
+		model.SyncFieldsFromTags(t, snap.fields)
 	}
 	for _, fv := range in.CustomFields {
-		f, ok := byID[fv.ID]
+		f, ok := snap.byID[fv.ID]
 		if !ok {
 			v.Add("custom_fields", "InvalidValue", "Custom field %d does not exist", fv.ID)
 			continue

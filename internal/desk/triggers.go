@@ -25,13 +25,21 @@ func WithQueue(q DeliveryQueue) Option { return func(s *Service) { s.queue = q }
 // WithBaseURL sets the instance's public URL, used by ticket.url and ticket.link.
 func WithBaseURL(u string) Option { return func(s *Service) { s.baseURL = u } }
 
-// ruleCache keeps the compiled active triggers and field definitions, reloaded only
-// when the rules version in the database moves (any node may have changed them).
+// ruleCache keeps the compiled active triggers and the field definitions,
+// reloaded only when the rules version in the database moves (any node may have
+// changed them; field and form changes move it too). Every ticket write reads
+// both, so this saves two list queries on the single writer per write.
 type ruleCache struct {
 	mu      sync.Mutex
 	version int64
-	set     *rules.Set
-	fields  map[int64]*model.TicketField
+	snap    *ruleSnapshot
+}
+
+// ruleSnapshot is one loaded version. It is shared by concurrent writes: read only.
+type ruleSnapshot struct {
+	set    *rules.Set
+	fields []model.TicketField
+	byID   map[int64]*model.TicketField
 }
 
 // firing is what the trigger loop did to one change.
@@ -40,51 +48,43 @@ type firing struct {
 	Notifications []model.Notification
 }
 
-func (s *Service) rulesFor(ctx context.Context, tx *store.Tx) (*rules.Set, map[int64]*model.TicketField, error) {
+func (s *Service) rulesFor(ctx context.Context, tx *store.Tx) (*ruleSnapshot, error) {
 	v, err := tx.RulesVersion(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	c := &s.rules
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.set != nil && c.version == v {
-		return c.set, c.fields, nil
+	if c.snap != nil && c.version == v {
+		return c.snap, nil
 	}
 	trigs, err := tx.ListTriggers(ctx, true)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	fields, err := tx.ListFields(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	byID := make(map[int64]*model.TicketField, len(fields))
 	for i := range fields {
 		byID[fields[i].ID] = &fields[i]
 	}
-	c.set, c.fields, c.version = rules.Compile(trigs), byID, v
-	return c.set, c.fields, nil
-}
-
-// invalidateRules forces a reload on the next write; field changes call it since
-// they don't move the triggers version by themselves.
-func (s *Service) invalidateRules() {
-	s.rules.mu.Lock()
-	s.rules.set = nil
-	s.rules.mu.Unlock()
+	c.snap, c.version = &ruleSnapshot{set: rules.Compile(trigs), fields: fields, byID: byID}, v
+	return c.snap, nil
 }
 
 // runTriggers runs the active triggers over ch (in place) inside tx.
 func (s *Service) runTriggers(ctx context.Context, tx *store.Tx, ch *model.Change) (firing, error) {
-	set, fields, err := s.rulesFor(ctx, tx)
+	snap, err := s.rulesFor(ctx, tx)
 	if err != nil {
 		return firing{}, err
 	}
-	if set.Len() == 0 {
+	if snap.set.Len() == 0 {
 		return firing{}, nil
 	}
-	res := set.Run(ch, rules.Env{Fields: fields})
+	res := snap.set.Run(ch, rules.Env{Fields: snap.byID})
 	return firing{Events: res.Events, Notifications: res.Notifications}, nil
 }
 
@@ -213,9 +213,11 @@ func (s *Service) ticketData(ctx context.Context, tx *store.Tx, t *model.Ticket)
 			data.Group = &g
 		}
 	}
-	if data.Fields, err = tx.ListFields(ctx); err != nil {
+	snap, err := s.rulesFor(ctx, tx)
+	if err != nil {
 		return nil, err
 	}
+	data.Fields = snap.fields
 	s.stripText(data)
 	return data, nil
 }

@@ -44,6 +44,7 @@ func (db *DB) batcher() {
 				}
 			}
 			db.runBatch(reqs)
+			db.writeStmts.preparePending(context.Background())
 		}
 	}
 }
@@ -62,7 +63,7 @@ func (db *DB) runBatch(reqs []*writeReq) {
 		}
 		return
 	}
-	tx := &Tx{Queries: Queries{q: &txStmts{tx: sqlTx, m: map[string]*sql.Stmt{}}, d: &db.dialect}, SQL: sqlTx}
+	tx := db.newTx(sqlTx)
 	results := make([]error, len(reqs))
 	for i, r := range reqs {
 		if results[i] = r.ctx.Err(); results[i] != nil {
@@ -75,6 +76,13 @@ func (db *DB) runBatch(reqs []*writeReq) {
 			}
 			return
 		}
+	}
+	if err := tx.flushIndex(context.Background()); err != nil {
+		_ = sqlTx.Rollback()
+		for _, r := range reqs {
+			r.done <- err
+		}
+		return
 	}
 	commitErr := sqlTx.Commit()
 	for i, r := range reqs {
@@ -109,11 +117,13 @@ func (db *DB) runSaved(tx *Tx, fn func(tx *Tx) error) (err error) {
 	if _, err := tx.SQL.ExecContext(ctx, `SAVEPOINT w`); err != nil {
 		return fmt.Errorf("%w: savepoint: %w", errBatchBroken, err)
 	}
+	queued := len(tx.index.ops)
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("store: write transaction panicked: %v", p)
 		}
 		if err != nil {
+			tx.index.ops = tx.index.ops[:queued]
 			if _, rbErr := tx.SQL.ExecContext(ctx, `ROLLBACK TO w`); rbErr != nil {
 				err = fmt.Errorf("%w: rollback to savepoint: %w", errBatchBroken, rbErr)
 				return
@@ -130,13 +140,21 @@ func (db *DB) runSaved(tx *Tx, fn func(tx *Tx) error) (err error) {
 // Prepared on the transaction's own connection, so nothing waits for another one;
 // in a batch of many callers, SQLite compiles each statement once per commit
 // instead of once per caller.
+// With shared set, statements the writer prepared in earlier transactions are
+// reused instead (writeStmts).
 type txStmts struct {
-	tx *sql.Tx
-	m  map[string]*sql.Stmt
+	tx     *sql.Tx
+	m      map[string]*sql.Stmt
+	shared *writeStmts
 }
 
 func (t *txStmts) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := t.m[query]; ok {
+		return st, nil
+	}
+	if st := t.shared.lookup(query); st != nil {
+		st = t.tx.StmtContext(ctx, st)
+		t.m[query] = st
 		return st, nil
 	}
 	st, err := t.tx.PrepareContext(ctx, query)

@@ -34,7 +34,7 @@ var bulkParams = 256
 func rowsPer(cols int) int { return max(1, bulkParams/cols) }
 
 // BulkInsertTickets inserts tickets with their audits and comments, and writes
-// each ticket's full-text document exactly as IndexTicket builds it, so search
+// each ticket's full-text parts exactly as IndexSubject and IndexComment write them, so search
 // finds bulk-loaded tickets. Call it inside WriteTx: the rows of one call then
 // commit together. Ids are assigned by the database and written back into bts
 // (tickets, audits, comments' ticket and audit ids).

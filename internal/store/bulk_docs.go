@@ -6,45 +6,61 @@ import (
 	"strings"
 )
 
-// bulkDoc builds a ticket's full-text document the way IndexTicket does: the
-// normalised subject, then each comment body in id order, space-separated, cut
-// to maxDocBytes. TestBulkDocMatchesIndexTicket keeps the two in step.
-func bulkDoc(t *BulkTicket) string {
-	var b strings.Builder
-	b.WriteString(NormalizeText(t.Ticket.Subject))
-	for _, e := range t.Entries {
-		if e.Comment == nil {
-			continue
-		}
-		b.WriteByte(' ')
-		b.WriteString(NormalizeText(e.Comment.Body))
-	}
-	return truncateDoc(b.String())
+// docRow is one part of a ticket's full-text index (FullText).
+type docRow struct {
+	ticketID int64
+	part     int64
+	doc      string
 }
 
-// bulkDocs writes the full-text documents of freshly inserted tickets (which have
-// none yet), several per statement when the dialect's insert allows it.
+// bulkDocRows lists the parts of freshly inserted tickets as IndexSubject and
+// IndexComment write them: the subject, then each comment in order.
+func bulkDocRows(bts []BulkTicket) []docRow {
+	var rows []docRow
+	for i := range bts {
+		t := &bts[i]
+		rows = append(rows, docRow{t.Ticket.ID, 0, truncateDoc(NormalizeText(t.Ticket.Subject))})
+		part := int64(0)
+		for _, e := range t.Entries {
+			if e.Comment == nil {
+				continue
+			}
+			if part++; part >= MaxParts {
+				break
+			}
+			rows = append(rows, docRow{t.Ticket.ID, part, truncateDoc(NormalizeText(e.Comment.Body))})
+		}
+	}
+	return rows
+}
+
+// bulkDocs indexes freshly inserted tickets (which have no parts yet), several
+// rows per statement when the dialect's insert allows it.
 func (q *Queries) bulkDocs(ctx context.Context, bts []BulkTicket) error {
+	rows := bulkDocRows(bts)
 	head, tuple, ok := splitValues(q.d.FullText.Insert)
-	for start := 0; start < len(bts); start += rowsPer(2) {
-		chunk := bts[start:min(start+rowsPer(2), len(bts))]
+	per := rowsPer(3)
+	if !ok {
+		per = 1
+	}
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
 		if !ok {
-			for i := range chunk {
-				if err := q.exec(ctx, "bulk index ticket", false, q.d.FullText.Insert, chunk[i].Ticket.ID, bulkDoc(&chunk[i])); err != nil {
-					return err
-				}
+			r := chunk[0]
+			if err := q.exec(ctx, "bulk index ticket", false, q.d.FullText.Insert, r.ticketID, r.part, r.doc); err != nil {
+				return err
 			}
 			continue
 		}
 		var b strings.Builder
 		b.WriteString(head)
-		args := make([]any, 0, 2*len(chunk))
-		for i := range chunk {
+		args := make([]any, 0, 3*len(chunk))
+		for i, r := range chunk {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			fmt.Fprintf(&b, tuple, 2*i+1, 2*i+2)
-			args = append(args, chunk[i].Ticket.ID, bulkDoc(&chunk[i]))
+			fmt.Fprintf(&b, tuple, 3*i+1, 3*i+2, 3*i+3)
+			args = append(args, r.ticketID, r.part, r.doc)
 		}
 		if err := q.exec(ctx, "bulk index tickets", false, b.String(), args...); err != nil {
 			return err
@@ -53,20 +69,24 @@ func (q *Queries) bulkDocs(ctx context.Context, bts []BulkTicket) error {
 	return nil
 }
 
-// splitValues turns the dialect's one-row insert, "INSERT ... VALUES ($1, f($2))",
-// into its head ("INSERT ... VALUES ") and a tuple format with the two
-// placeholders as verbs ("($%[1]d, f($%[2]d))"), so rows can be repeated. ok is
-// false when the statement doesn't have that shape; callers then insert one row
-// per statement.
+// splitValues turns the dialect's one-row insert, "INSERT ... VALUES ($1, $2, f($3))",
+// into its head ("INSERT ... VALUES ") and a tuple format with the three
+// placeholders as verbs ("($%[1]d, $%[2]d, f($%[3]d))"), so rows can be repeated.
+// ok is false when the statement doesn't have that shape; callers then insert one
+// row per statement.
 func splitValues(insert string) (head, tuple string, ok bool) {
 	i := strings.LastIndex(strings.ToUpper(insert), "VALUES")
 	if i < 0 {
 		return "", "", false
 	}
 	head, tuple = insert[:i+len("VALUES")]+" ", strings.TrimSpace(insert[i+len("VALUES"):])
-	if strings.Count(tuple, "$1") != 1 || strings.Count(tuple, "$2") != 1 || strings.Contains(tuple, "$3") ||
-		strings.Contains(tuple, "%") || !strings.HasPrefix(tuple, "(") || !strings.HasSuffix(tuple, ")") {
+	for _, p := range []string{"$1", "$2", "$3"} {
+		if strings.Count(tuple, p) != 1 {
+			return "", "", false
+		}
+	}
+	if strings.Contains(tuple, "$4") || strings.Contains(tuple, "%") || !strings.HasPrefix(tuple, "(") || !strings.HasSuffix(tuple, ")") {
 		return "", "", false
 	}
-	return head, strings.NewReplacer("$1", "$%[1]d", "$2", "$%[2]d").Replace(tuple), true
+	return head, strings.NewReplacer("$1", "$%[1]d", "$2", "$%[2]d", "$3", "$%[3]d").Replace(tuple), true
 }

@@ -124,9 +124,10 @@ func checkBulkTicket(t *testing.T, db *store.DB, bt *store.BulkTicket, i int) {
 	require.False(t, cs[2].Public)
 }
 
-// TestBulkDocMatchesIndexTicket checks that a bulk-written full-text document is
-// byte for byte the one IndexTicket writes for the same ticket.
-func TestBulkDocMatchesIndexTicket(t *testing.T) {
+// TestBulkDocsMatchIndexing checks that the full-text rows bulk-written for a
+// ticket are byte for byte the ones the normal write path (IndexSubject, then
+// IndexComment per comment) writes for a ticket with the same text.
+func TestBulkDocsMatchIndexing(t *testing.T) {
 	t.Parallel()
 	for name, open := range bulkBackends(t) {
 		t.Run(name, func(t *testing.T) {
@@ -143,19 +144,70 @@ func TestBulkDocMatchesIndexTicket(t *testing.T) {
 				tickets[1].Entries[1].Comment.Body = "Ünïcode, punctuation!!! and   spaces -- ÉTÉ"
 				return tx.BulkInsertTickets(ctx, tickets)
 			}))
-			docQuery := `SELECT doc FROM ticket_fts WHERE rowid = $1`
-			if db.Dialect().Name == "postgres" {
-				docQuery = `SELECT doc::text FROM ticket_search WHERE ticket_id = $1`
-			}
 			for _, bt := range tickets {
-				var bulk, indexed string
-				require.NoError(t, db.WriteDB().QueryRowContext(ctx, docQuery, bt.Ticket.ID).Scan(&bulk))
-				require.NoError(t, db.WriteTx(ctx, func(tx *store.Tx) error { return tx.IndexTicket(ctx, bt.Ticket.ID) }))
-				require.NoError(t, db.WriteDB().QueryRowContext(ctx, docQuery, bt.Ticket.ID).Scan(&indexed))
+				var twin int64
+				require.NoError(t, db.WriteTx(ctx, func(tx *store.Tx) error {
+					tk := bt.Ticket
+					id, err := tx.CreateTicket(ctx, &tk)
+					if err != nil {
+						return err
+					}
+					twin = id
+					if err := tx.IndexSubject(ctx, id, tk.Subject); err != nil {
+						return err
+					}
+					for _, e := range bt.Entries {
+						if e.Comment == nil {
+							continue
+						}
+						c := *e.Comment
+						c.TicketID = id
+						if _, err := tx.AddComment(ctx, &c); err != nil {
+							return err
+						}
+						if err := tx.IndexComment(ctx, id, c.Body); err != nil {
+							return err
+						}
+					}
+					return nil
+				}))
+				bulk, indexed := docParts(t, db, bt.Ticket.ID), docParts(t, db, twin)
+				require.Len(t, bulk, 1+countComments(bt))
 				require.Equal(t, indexed, bulk)
 			}
 		})
 	}
+}
+
+// docParts returns a ticket's full-text rows as "part: doc" lines in part order.
+func docParts(t *testing.T, db *store.DB, id int64) []string {
+	t.Helper()
+	q := `SELECT rowid & 1048575, doc FROM ticket_text WHERE rowid BETWEEN ($1 << 20) AND ($1 << 20) + 1048575 ORDER BY rowid`
+	if db.Dialect().Name == "postgres" {
+		q = `SELECT part, doc::text FROM ticket_search WHERE ticket_id = $1 ORDER BY part`
+	}
+	rows, err := db.WriteDB().QueryContext(t.Context(), q, id)
+	require.NoError(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var part int64
+		var doc string
+		require.NoError(t, rows.Scan(&part, &doc))
+		out = append(out, fmt.Sprintf("%d: %s", part, doc))
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
+func countComments(bt store.BulkTicket) int {
+	n := 0
+	for _, e := range bt.Entries {
+		if e.Comment != nil {
+			n++
+		}
+	}
+	return n
 }
 
 func TestBulkInsertUsersConflict(t *testing.T) {

@@ -205,8 +205,9 @@ func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
 			terms = append(terms, t)
 		}
 	}
-	if len(terms) > 0 {
-		w.add(match(terms))
+	// Each term on its own: the words of a query may be in different comments.
+	for _, t := range terms {
+		w.add(match([]Term{t}))
 	}
 	for _, word := range p.Query.NotWords {
 		if t, ok := ParseTerm(word); ok {

@@ -108,10 +108,13 @@ func fixture(t *testing.T, db *store.DB) (agent model.User, ids []int64) {
 			if err != nil {
 				return err
 			}
+			if err := tx.IndexSubject(ctx, id, tk.Subject); err != nil {
+				return err
+			}
 			if _, err := tx.AddComment(ctx, &model.Comment{TicketID: id, AuthorID: end.ID, Body: x.body, Public: true, Via: "api", CreatedAt: at}); err != nil {
 				return err
 			}
-			if err := tx.IndexTicket(ctx, id); err != nil {
+			if err := tx.IndexComment(ctx, id, x.body); err != nil {
 				return err
 			}
 			ids = append(ids, id)
@@ -145,7 +148,8 @@ func TestTicketSearch(t *testing.T) {
 				{`"on fire"`, pick(0)},
 				{`"fire on"`, nil},
 				{"printer -fire", nil},
-				{"printing vpn", pick(2)},
+				{"printing vpn", pick(2)}, // words from the subject and a comment
+				{`"broken cannot"`, nil},  // a phrase doesn't run on from the subject into a comment
 				{"room 4 printer", pick(0)},
 				{"jo@example.com", pick(1)},
 				{"example", pick(1)},

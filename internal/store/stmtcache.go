@@ -75,3 +75,59 @@ func (p cachedPool) QueryRowContext(ctx context.Context, query string, args ...a
 	}
 	return p.db.QueryRowContext(ctx, query, args...)
 }
+
+// writeStmts keeps the writer's prepared statements across transactions. SQLite
+// has one writer connection and a transaction holds it, so a statement first seen
+// inside a transaction is prepared on that transaction only, and its text is
+// noted; the batcher prepares the noted texts on the pool once the transaction
+// has ended and the connection is free again. Later transactions bind the pool's
+// statement to themselves (Tx.StmtContext), which database/sql serves from the
+// statement already prepared on the connection: no SQL is parsed again.
+// Only the batcher goroutine touches it, so it needs no lock.
+type writeStmts struct {
+	db      *sql.DB
+	m       map[string]*sql.Stmt
+	pending map[string]bool
+}
+
+func newWriteStmts(db *sql.DB) *writeStmts {
+	return &writeStmts{db: db, m: map[string]*sql.Stmt{}, pending: map[string]bool{}}
+}
+
+// lookup returns the pool statement for query, or nil after noting it for prepare.
+func (w *writeStmts) lookup(query string) *sql.Stmt {
+	if w == nil {
+		return nil
+	}
+	if st, ok := w.m[query]; ok {
+		return st
+	}
+	if len(w.m)+len(w.pending) < maxCachedStatements {
+		w.pending[query] = true
+	}
+	return nil
+}
+
+// preparePending prepares the noted statements. Call it only while no transaction
+// holds the writer connection, or it waits for one forever.
+func (w *writeStmts) preparePending(ctx context.Context) {
+	if w == nil {
+		return
+	}
+	for query := range w.pending {
+		delete(w.pending, query)
+		if st, err := w.db.PrepareContext(ctx, query); err == nil {
+			w.m[query] = st
+		} // on error the statement keeps being prepared per transaction, which reports it
+	}
+}
+
+func (w *writeStmts) close() {
+	if w == nil {
+		return
+	}
+	for _, st := range w.m {
+		_ = st.Close()
+	}
+	w.m = nil
+}

@@ -42,10 +42,11 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	dialect Dialect
-	// readStmts is nil unless the dialect caches statements. Writes are not cached:
-	// preparing needs a free connection, and SQLite's single writer connection is
-	// held by the transaction that would prepare.
+	// readStmts is nil unless the dialect caches statements.
 	readStmts *stmtCache
+	// writeStmts keeps the single writer's statements prepared across
+	// transactions; nil unless the dialect batches writes.
+	writeStmts *writeStmts
 	// batch, closed and batcherDone run group commit when the dialect asks for it.
 	batch       chan *writeReq
 	closed      chan struct{}
@@ -60,6 +61,9 @@ func New(write, read *sql.DB, d Dialect) *DB {
 		// Unbuffered: a send succeeds only when the batcher takes it, so no request
 		// can be stranded in a buffer after Close.
 		db.batch, db.closed, db.batcherDone = make(chan *writeReq), make(chan struct{}), make(chan struct{})
+		if d.CacheStatements {
+			db.writeStmts = newWriteStmts(write)
+		}
 		go db.batcher()
 	}
 	if d.CacheStatements {
@@ -79,6 +83,7 @@ func (db *DB) Close() error {
 	if db.batch != nil {
 		db.closeOnce.Do(func() { close(db.closed) })
 		<-db.batcherDone
+		db.writeStmts.close() // the batcher, its only user, has stopped
 	}
 	if db.readStmts != nil {
 		db.readStmts.close()
@@ -105,6 +110,16 @@ type Tx struct {
 	SQL *sql.Tx
 }
 
+// newTx wraps a write transaction. With group commit, its statements are
+// prepared once and reused (txStmts); otherwise they run directly.
+func (db *DB) newTx(sqlTx *sql.Tx) *Tx {
+	var q querier = sqlTx
+	if db.batch != nil {
+		q = &txStmts{tx: sqlTx, m: map[string]*sql.Stmt{}, shared: db.writeStmts}
+	}
+	return &Tx{Queries: Queries{q: q, d: &db.dialect, index: &indexQueue{}}, SQL: sqlTx}
+}
+
 // WriteTx runs fn in one write transaction, committing when fn returns nil and
 // rolling back otherwise. On SQLite, transactions submitted concurrently share
 // commits (see batcher); each still commits or rolls back as a whole.
@@ -128,7 +143,7 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{Queries: Queries{q: sqlTx, d: &db.dialect}, SQL: sqlTx}
+	tx := db.newTx(sqlTx)
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback() // free the connection, then let the panic go on
@@ -136,6 +151,10 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
 		}
 	}()
 	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := tx.flushIndex(ctx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
@@ -163,6 +182,9 @@ type querier interface {
 type Queries struct {
 	q querier
 	d *Dialect
+	// index holds a write transaction's full-text writes until it ends (nil
+	// outside write transactions): see indexQueue.
+	index *indexQueue
 }
 
 // insertID runs an INSERT ... RETURNING id.

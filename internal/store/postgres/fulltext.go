@@ -6,13 +6,14 @@ import (
 	"github.com/twindesk/twindesk/internal/store"
 )
 
-// fullText is the tsvector index of migration 004.
+// fullText is the tsvector index of migration 008: one row per ticket part.
 var fullText = store.FullText{
-	Delete: `DELETE FROM ticket_search WHERE ticket_id = $1`,
-	Insert: `INSERT INTO ticket_search (ticket_id, doc) VALUES ($1, to_tsvector('simple', $2))`,
-	Match:  `SELECT ticket_id FROM ticket_search WHERE doc @@ to_tsquery('simple', %s)`,
-	Count:  `SELECT COUNT(*) FROM ticket_search WHERE doc @@ to_tsquery('simple', %s)`,
-	Expr:   tsqueryExpr,
+	Insert:     `INSERT INTO ticket_search (ticket_id, part, doc) VALUES ($1, $2, to_tsvector('simple', $3))`,
+	DeletePart: `DELETE FROM ticket_search WHERE ticket_id = $1 AND part = $2`,
+	Delete:     `DELETE FROM ticket_search WHERE ticket_id = $1`,
+	Match:      `SELECT ticket_id FROM ticket_search WHERE doc @@ to_tsquery('simple', %s)`,
+	Count:      `SELECT COUNT(DISTINCT ticket_id) FROM ticket_search WHERE doc @@ to_tsquery('simple', %s)`,
+	Expr:       tsqueryExpr,
 }
 
 // tsqueryExpr renders terms as a tsquery: a phrase is "a <-> b", a prefix ends

@@ -66,3 +66,71 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	require.NoError(t, db.Close())
 	require.ErrorIs(t, db.WriteTx(ctx, func(*store.Tx) error { return nil }), store.ErrClosed)
 }
+
+// TestGroupCommitQueuesIndexWrites: full-text writes wait for the end of the
+// batch, yet a failed caller's writes are dropped with its savepoint, and a
+// purge after a create leaves no index row, whether in one transaction or two.
+func TestGroupCommitQueuesIndexWrites(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, t.TempDir())
+	require.NoError(t, err)
+	defer db.Close()
+	now := time.Now()
+	var requester int64
+	require.NoError(t, db.WriteTx(ctx, func(tx *store.Tx) error {
+		requester, err = tx.CreateUser(ctx, model.User{Name: "Jo", Email: "jo@example.com", Role: model.RoleEndUser, Active: true, CreatedAt: now, UpdatedAt: now})
+		return err
+	}))
+	create := func(tx *store.Tx, word string) (int64, error) {
+		tk := model.Ticket{Subject: "subject " + word, Description: "d", Status: model.StatusNew, RequesterID: requester,
+			SubmitterID: requester, Via: "api", CreatedAt: now, UpdatedAt: now}
+		id, err := tx.CreateTicket(ctx, &tk)
+		if err != nil {
+			return 0, err
+		}
+		return id, tx.IndexSubject(ctx, id, tk.Subject)
+	}
+	errBoom := errors.New("boom")
+	var wg sync.WaitGroup
+	ids := make([]int64, 40)
+	for i := range ids {
+		wg.Go(func() {
+			err := db.WriteTx(ctx, func(tx *store.Tx) error {
+				if i%4 == 1 {
+					// No ticket row: a rolled-back ticket's id is handed out again,
+					// which would hide a stray index row behind the next ticket's.
+					if err := tx.IndexSubject(ctx, int64(1_000_000+i), fmt.Sprintf("subject word%d", i)); err != nil {
+						return err
+					}
+					return errBoom
+				}
+				id, err := create(tx, fmt.Sprintf("word%d", i))
+				if err != nil {
+					return err
+				}
+				ids[i] = id
+				if i%4 == 2 {
+					return tx.PurgeTicket(ctx, id)
+				}
+				return nil
+			})
+			if want := i%4 == 1; errors.Is(err, errBoom) != want {
+				t.Errorf("transaction %d: %v", i, err)
+			}
+			if i%4 == 3 {
+				_ = db.WriteTx(ctx, func(tx *store.Tx) error { return tx.PurgeTicket(ctx, ids[i]) })
+			}
+		})
+	}
+	wg.Wait()
+	for i := range ids {
+		var n int
+		require.NoError(t, db.WriteDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM ticket_text WHERE ticket_text MATCH $1`,
+			fmt.Sprintf("word%d", i)).Scan(&n))
+		want := 0
+		if i%4 == 0 {
+			want = 1
+		}
+		require.Equal(t, want, n, "index rows of transaction %d (kind %d)", i, i%4)
+	}
+}

@@ -6,14 +6,17 @@ import (
 	"github.com/twindesk/twindesk/internal/store"
 )
 
-// fullText is the FTS5 index of migration 004 (rowid = ticket id).
+// fullText is the FTS5 index of migration 008: one row per ticket part, rowid =
+// (ticket id << 20) + part, so the ticket id of a match is its rowid shifted
+// right and a ticket's rows are one rowid range.
 var fullText = store.FullText{
-	Delete: `DELETE FROM ticket_fts WHERE rowid = $1`,
-	Insert: `INSERT INTO ticket_fts (rowid, doc) VALUES ($1, $2)`,
-	Match:  `SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH %s`,
-	Count:  `SELECT COUNT(*) FROM ticket_fts WHERE ticket_fts MATCH %s`,
-	Expr:   ftsExpr,
-	Broad:  "+",
+	Insert:     `INSERT INTO ticket_text (rowid, doc) VALUES (($1 << 20) + $2, $3)`,
+	DeletePart: `DELETE FROM ticket_text WHERE rowid = ($1 << 20) + $2`,
+	Delete:     `DELETE FROM ticket_text WHERE rowid BETWEEN ($1 << 20) AND ($1 << 20) + 1048575`,
+	Match:      `SELECT rowid >> 20 FROM ticket_text WHERE ticket_text MATCH %s`,
+	Count:      `SELECT COUNT(DISTINCT rowid >> 20) FROM ticket_text WHERE ticket_text MATCH %s`,
+	Expr:       ftsExpr,
+	Broad:      "+",
 }
 
 // ftsExpr renders terms as an FTS5 query: each term a quoted phrase ("a b"),

@@ -63,6 +63,10 @@ func openPool(path string, conns int, txlock string, extra []string) (*sql.DB, e
 		"foreign_keys(ON)",
 		"secure_delete(ON)", // deleted rows are zeroed, so purged tickets leave no bytes behind
 		"cache_size(-16000)",
+		// Savepoint sub-journals and sort spills stay in memory: no write syscalls
+		// for every page a group-commit savepoint touches, and no temporary files
+		// that could hold ticket text on disk.
+		"temp_store(MEMORY)",
 	} {
 		q.Add("_pragma", p)
 	}
