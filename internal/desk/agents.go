@@ -53,6 +53,7 @@ func (s *Service) InviteAgent(ctx context.Context, actor model.User, in AgentInp
 		}
 		return s.syncGroups(ctx, tx, u.ID, in.GroupIDs)
 	})
+	s.auth.clear()
 	return u, err
 }
 
@@ -85,6 +86,7 @@ func (s *Service) SetAgentAccess(ctx context.Context, actor model.User, id int64
 		}
 		return s.syncGroups(ctx, tx, u.ID, in.GroupIDs)
 	})
+	s.auth.clear()
 	return u, err
 }
 

@@ -23,6 +23,7 @@ type Service struct {
 	baseURL string
 	render  *liquid.Renderer
 	rules   ruleCache
+	auth    authCache
 
 	confidential bool
 	allowedHosts []string

@@ -1,6 +1,8 @@
 package desk
 
 import (
+	"time"
+
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -137,6 +139,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor model.User, id int64, in
 		}
 		return err
 	})
+	s.auth.clear()
 	return u, err
 }
 
@@ -227,13 +230,19 @@ func (s *Service) CreateToken(ctx context.Context, email string) (string, error)
 }
 
 // Authenticate returns the active user owning token.
+// Recently checked tokens are served from memory (authCache).
 func (s *Service) Authenticate(ctx context.Context, token string) (model.User, error) {
-	u, err := s.db.Read().UserByTokenDigest(ctx, TokenDigest(token))
+	digest, now := TokenDigest(token), time.Now()
+	if u, ok := s.auth.get(digest, now); ok {
+		return u, nil
+	}
+	u, err := s.db.Read().UserByTokenDigest(ctx, digest)
 	if err != nil {
 		return u, err
 	}
 	if !u.Active {
 		return u, fmt.Errorf("desk: user %d is suspended: %w", u.ID, model.ErrForbidden)
 	}
+	s.auth.put(digest, u, now)
 	return u, nil
 }
