@@ -170,7 +170,15 @@ func (s *Service) exportPage(ctx context.Context, p store.SearchParams, typ stri
 // indexChange keeps the full-text index in step with a ticket change, in the same
 // transaction: the subject on create and when it changed, and a new comment.
 func (s *Service) indexChange(ctx context.Context, tx *store.Tx, before, t *model.Ticket, c *model.Comment) error {
-	if before == nil || before.Subject != t.Subject {
+	if before == nil {
+		body := ""
+		if c != nil {
+			body = c.Body
+		}
+		tx.IndexNewTicket(ctx, t.ID, t.Subject, body)
+		return nil
+	}
+	if before.Subject != t.Subject {
 		if err := tx.IndexSubject(ctx, t.ID, t.Subject); err != nil {
 			return err
 		}

@@ -105,6 +105,16 @@ func (q *Queries) IndexSubject(ctx context.Context, id int64, subject string) er
 	return nil
 }
 
+// IndexNewTicket indexes a ticket created in this transaction: its subject and,
+// when body is not empty, its first comment. It spares the lookups IndexSubject
+// and IndexComment make for a ticket that may already have parts.
+func (q *Queries) IndexNewTicket(_ context.Context, id int64, subject, body string) {
+	q.index.add("index subject", q.d.FullText.Insert, id, 0, truncateDoc(NormalizeText(subject)))
+	if body != "" {
+		q.index.add("index comment", q.d.FullText.Insert, id, 1, truncateDoc(NormalizeText(body)))
+	}
+}
+
 // IndexComment indexes the newest comment of ticket id, just added with body,
 // as the next part. Call it in the transaction that added the comment.
 func (q *Queries) IndexComment(ctx context.Context, id int64, body string) error {
