@@ -1,0 +1,7 @@
+// Package scaleout holds the scale-out test of issue 8: two `twindesk serve`
+// processes share one PostgreSQL database and its River queue, tickets are created
+// on both, and every webhook a trigger sends must reach the receiver once, also
+// when one node is SIGKILLed while deliveries it claimed are in flight. The package
+// has no code of its own: see scaleout_test.go. The kill phase waits about a
+// minute for River's rescue of the killed node's jobs; -short skips it.
+package scaleout
