@@ -89,7 +89,7 @@ func requireNoRows(t *testing.T, env *apitest.Env, ids ...int64) {
 	}
 	for _, id := range ids {
 		for _, q := range []string{`SELECT COUNT(*) FROM tickets WHERE id = $1`, `SELECT COUNT(*) FROM comments WHERE ticket_id = $1`,
-			`SELECT COUNT(*) FROM audits WHERE ticket_id = $1`, index} {
+			`SELECT COUNT(*) FROM audits WHERE ticket_id = $1`, `SELECT COUNT(*) FROM ticket_tags WHERE ticket_id = $1`, index} {
 			var n int
 			require.NoError(t, db.QueryRowContext(t.Context(), q, id).Scan(&n), q)
 			require.Zero(t, n, strings.Replace(q, "$1", fmt.Sprint(id), 1))

@@ -246,7 +246,7 @@ func (s *Service) Ticket(ctx context.Context, actor model.User, id int64) (model
 
 func (s *Service) saveTicket(ctx context.Context, tx *store.Tx, before, t *model.Ticket) error {
 	if before != nil {
-		return tx.UpdateTicket(ctx, t)
+		return tx.UpdateTicket(ctx, before, t)
 	}
 	id, err := tx.CreateTicket(ctx, t)
 	t.ID = id

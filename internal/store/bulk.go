@@ -53,6 +53,9 @@ func (q *Queries) BulkInsertTickets(ctx context.Context, bts []BulkTicket) error
 	if err := q.bulkComments(ctx, bts); err != nil {
 		return err
 	}
+	if err := q.bulkTags(ctx, bts); err != nil {
+		return err
+	}
 	return q.bulkDocs(ctx, bts)
 }
 

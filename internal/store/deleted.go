@@ -62,6 +62,7 @@ func (q *Queries) PurgeTicket(ctx context.Context, id int64) error {
 	}
 	for _, st := range []struct{ what, sql string }{
 		{"purge comments", `DELETE FROM comments WHERE ticket_id = $1`},
+		{"purge tags", `DELETE FROM ticket_tags WHERE ticket_id = $1`},
 		{"purge audits", `DELETE FROM audits WHERE ticket_id = $1`},
 		{"purge idempotency keys", `DELETE FROM idempotency_keys WHERE ticket_id = $1`},
 	} {

@@ -259,7 +259,7 @@ func ticketCond(w *sqlWhere, c search.Cond, p SearchParams) (string, error) {
 		if lv == "none" {
 			return "tags = ''", nil
 		}
-		return "(' ' || tags || ' ') LIKE " + w.arg("% "+escapeLike(lv)+" %") + ` ESCAPE '\'`, nil
+		return "id IN (SELECT ticket_id FROM ticket_tags WHERE tag = " + w.arg(lv) + ")", nil
 	case "external_id":
 		return "external_id = " + w.arg(noneAsEmpty(c.Value)), nil
 	case "created", "updated":

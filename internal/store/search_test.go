@@ -206,9 +206,20 @@ func TestTicketSearch(t *testing.T) {
 				require.NoError(t, err, tc.query)
 				require.EqualValues(t, len(tc.want), n, "count of %q", tc.query)
 			}
+			// Changed tags move the ticket between tag searches.
+			require.NoError(t, db.WriteTx(t.Context(), func(tx *store.Tx) error {
+				before, err := tx.Ticket(t.Context(), ids[1])
+				if err != nil {
+					return err
+				}
+				after := before.Clone()
+				after.Tags = []string{"account", "Escalated"}
+				return tx.UpdateTicket(t.Context(), &before, &after)
+			}))
 			// Soft-deleted tickets leave the results and the counts.
 			require.NoError(t, db.WriteTx(t.Context(), func(tx *store.Tx) error { return tx.SoftDeleteTicket(t.Context(), ids[0], agent.ID, t0) }))
-			for query, want := range map[string]int64{"printer": 0, "print*": 1, "fire": 0, "status:new": 0} {
+			for query, want := range map[string]int64{"printer": 0, "print*": 1, "fire": 0, "status:new": 0,
+				"tags:vip": 0, "tags:escalated": 1, "tags:account": 1} {
 				q, err := search.Parse(query)
 				require.NoError(t, err)
 				n, err := db.Read().TicketSearchCount(t.Context(), store.SearchParams{Query: q, Now: t0})

@@ -81,21 +81,30 @@ func (q *Queries) tickets(ctx context.Context, query string, args ...any) ([]mod
 
 // CreateTicket inserts t and returns its id.
 func (q *Queries) CreateTicket(ctx context.Context, t *model.Ticket) (int64, error) {
-	return q.insertID(ctx, "create ticket", `INSERT INTO tickets (subject, description, status, priority, type,
+	id, err := q.insertID(ctx, "create ticket", `INSERT INTO tickets (subject, description, status, priority, type,
 		requester_id, submitter_id, assignee_id, group_id, tags, external_id, custom_fields, ticket_form_id, via,
 		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 		t.Subject, t.Description, t.Status, t.Priority, t.Type, t.RequesterID, t.SubmitterID, nullID(t.AssigneeID),
 		nullID(t.GroupID), strings.Join(t.Tags, " "), t.ExternalID, encodeFields(t.CustomFields), nullID(t.TicketFormID),
 		t.Via, ts(t.CreatedAt), ts(t.UpdatedAt))
+	if err != nil {
+		return 0, err
+	}
+	return id, q.syncTags(ctx, id, nil, t.Tags)
 }
 
-// UpdateTicket saves every mutable column of t.
-func (q *Queries) UpdateTicket(ctx context.Context, t *model.Ticket) error {
-	return q.exec(ctx, "update ticket", true, `UPDATE tickets SET subject = $1, status = $2, priority = $3, type = $4,
+// UpdateTicket saves every mutable column of t. before is the ticket as stored,
+// whose tags say which tag rows change.
+func (q *Queries) UpdateTicket(ctx context.Context, before, t *model.Ticket) error {
+	err := q.exec(ctx, "update ticket", true, `UPDATE tickets SET subject = $1, status = $2, priority = $3, type = $4,
 		requester_id = $5, submitter_id = $6, assignee_id = $7, group_id = $8, tags = $9, external_id = $10,
 		custom_fields = $11, ticket_form_id = $12, updated_at = $13 WHERE id = $14 AND deleted_at IS NULL`,
 		t.Subject, t.Status, t.Priority, t.Type, t.RequesterID, t.SubmitterID, nullID(t.AssigneeID), nullID(t.GroupID),
 		strings.Join(t.Tags, " "), t.ExternalID, encodeFields(t.CustomFields), nullID(t.TicketFormID), ts(t.UpdatedAt), t.ID)
+	if err != nil {
+		return err
+	}
+	return q.syncTags(ctx, t.ID, before.Tags, t.Tags)
 }
 
 // Ticket loads a ticket that is not deleted.

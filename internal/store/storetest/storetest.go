@@ -205,7 +205,7 @@ func testNotFound(t *testing.T, db *store.DB) {
 		"DeleteGroup":      func(tx *store.Tx) error { return tx.DeleteGroup(c, 424242) },
 		"DeleteMembership": func(tx *store.Tx) error { return tx.DeleteMembership(c, 424242) },
 		"UpdateTicket": func(tx *store.Tx) error {
-			return tx.UpdateTicket(c, &model.Ticket{ID: 424242, Status: model.StatusOpen})
+			return tx.UpdateTicket(c, &model.Ticket{}, &model.Ticket{ID: 424242, Status: model.StatusOpen})
 		},
 		"SoftDeleteTicket": func(tx *store.Tx) error { return tx.SoftDeleteTicket(c, 424242, 1, at) },
 		"SetAuditEvents":   func(tx *store.Tx) error { return tx.SetAuditEvents(c, 424242, nil) },

@@ -41,7 +41,7 @@ func testTicketRoundTrip(t *testing.T, db *store.DB) {
 	upd.RequesterID, upd.SubmitterID, upd.AssigneeID, upd.GroupID = ag.ID, req.ID, 0, 0
 	upd.Tags, upd.ExternalID, upd.CustomFields, upd.TicketFormID = []string{"done"}, "ext-2", nil, 0
 	upd.UpdatedAt = at.Add(time.Hour)
-	write(t, db, func(tx *store.Tx) error { return tx.UpdateTicket(c, &upd) })
+	write(t, db, func(tx *store.Tx) error { return tx.UpdateTicket(c, &full, &upd) })
 	got, err = db.Read().Ticket(c, full.ID)
 	require.NoError(t, err)
 	require.Equal(t, upd, got)
@@ -187,7 +187,7 @@ func testTicketSoftDelete(t *testing.T, db *store.DB) {
 	require.Equal(t, []int64{keep.ID}, ids(many, ticketID), "show many leaves deleted tickets out")
 
 	requireNotFound(t, writeErr(db, c, func(tx *store.Tx) error { return tx.SoftDeleteTicket(c, gone.ID, u.ID, at) }), "deleting twice")
-	requireNotFound(t, writeErr(db, c, func(tx *store.Tx) error { return tx.UpdateTicket(c, &gone) }), "updating a deleted ticket")
+	requireNotFound(t, writeErr(db, c, func(tx *store.Tx) error { return tx.UpdateTicket(c, &gone, &gone) }), "updating a deleted ticket")
 }
 
 // testTicketIDsNeverReused: purging the newest ticket (the escalation flow does)
