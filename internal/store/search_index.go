@@ -129,6 +129,32 @@ func (q *Queries) IndexComment(ctx context.Context, id int64, body string) error
 	return nil
 }
 
+// reindexTicket indexes every part and tag of live ticket id, which has none in
+// the indexes (a restored ticket).
+func (q *Queries) reindexTicket(ctx context.Context, id int64) error {
+	t, err := q.Ticket(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := q.syncTags(ctx, id, nil, t.Tags); err != nil {
+		return err
+	}
+	q.index.add("index subject", q.d.FullText.Insert, id, 0, truncateDoc(NormalizeText(t.Subject)))
+	rows, err := q.q.QueryContext(ctx, `SELECT body FROM comments WHERE ticket_id = $1 ORDER BY id`, id)
+	if err != nil {
+		return q.wrap("reindex ticket", err)
+	}
+	defer rows.Close()
+	for part := int64(1); rows.Next() && part < MaxParts; part++ {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return q.wrap("reindex ticket", err)
+		}
+		q.index.add("index comment", q.d.FullText.Insert, id, part, truncateDoc(NormalizeText(body)))
+	}
+	return q.wrapIf("reindex ticket", rows.Err())
+}
+
 // UnindexTicket removes every part of ticket id from the index.
 func (q *Queries) UnindexTicket(_ context.Context, id int64) error {
 	q.index.add("unindex ticket", q.d.FullText.Delete, id)

@@ -218,14 +218,22 @@ func TestTicketSearch(t *testing.T) {
 			}))
 			// Soft-deleted tickets leave the results and the counts.
 			require.NoError(t, db.WriteTx(t.Context(), func(tx *store.Tx) error { return tx.SoftDeleteTicket(t.Context(), ids[0], agent.ID, t0) }))
-			for query, want := range map[string]int64{"printer": 0, "print*": 1, "fire": 0, "status:new": 0,
-				"tags:vip": 0, "tags:escalated": 1, "tags:account": 1} {
-				q, err := search.Parse(query)
-				require.NoError(t, err)
-				n, err := db.Read().TicketSearchCount(t.Context(), store.SearchParams{Query: q, Now: t0})
-				require.NoError(t, err)
-				require.Equal(t, want, n, query)
-			}
+			requireCounts(t, db, t0, map[string]int64{"printer": 0, "print*": 1, "fire": 0, "status:new": 0,
+				"tags:vip": 0, "tags:escalated": 1, "tags:account": 1, "tags:hardware": 0})
+			// A restored ticket is found again by its words and tags.
+			require.NoError(t, db.WriteTx(t.Context(), func(tx *store.Tx) error { return tx.RestoreTicket(t.Context(), ids[0], t0) }))
+			requireCounts(t, db, t0, map[string]int64{"printer": 1, "print*": 2, "\"on fire\"": 1, "room": 1, "tags:hardware": 1})
 		})
+	}
+}
+
+func requireCounts(t *testing.T, db *store.DB, now time.Time, want map[string]int64) {
+	t.Helper()
+	for query, n := range want {
+		q, err := search.Parse(query)
+		require.NoError(t, err)
+		got, err := db.Read().TicketSearchCount(t.Context(), store.SearchParams{Query: q, Now: now})
+		require.NoError(t, err)
+		require.Equal(t, n, got, query)
 	}
 }

@@ -167,10 +167,17 @@ func (q *Queries) TicketsByIDs(ctx context.Context, ids []int64) ([]model.Ticket
 	return q.tickets(ctx, `SELECT `+ticketCols+` FROM tickets WHERE deleted_at IS NULL AND id IN (`+in+`) ORDER BY id`, args...)
 }
 
-// SoftDeleteTicket marks a ticket deleted; it can be restored.
+// SoftDeleteTicket marks a ticket deleted; it can be restored. It leaves the
+// full-text and tag indexes, which hold live tickets only.
 func (q *Queries) SoftDeleteTicket(ctx context.Context, id, actorID int64, at time.Time) error {
-	return q.exec(ctx, "delete ticket", true, `UPDATE tickets SET deleted_at = $1, deleted_by = $2 WHERE id = $3 AND deleted_at IS NULL`,
-		ts(at), actorID, id)
+	if err := q.exec(ctx, "delete ticket", true, `UPDATE tickets SET deleted_at = $1, deleted_by = $2 WHERE id = $3 AND deleted_at IS NULL`,
+		ts(at), actorID, id); err != nil {
+		return err
+	}
+	if err := q.exec(ctx, "untag deleted ticket", false, `DELETE FROM ticket_tags WHERE ticket_id = $1`, id); err != nil {
+		return err
+	}
+	return q.UnindexTicket(ctx, id)
 }
 
 // AddComment appends a comment and returns its id.
