@@ -24,6 +24,7 @@ type Service struct {
 	render  *liquid.Renderer
 	rules   ruleCache
 	auth    authCache
+	counts  countCache
 
 	confidential bool
 	allowedHosts []string

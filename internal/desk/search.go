@@ -63,7 +63,7 @@ func (s *Service) Search(ctx context.Context, actor model.User, req SearchReques
 		return SearchPage{}, ErrSearchTooDeep
 	}
 	p.Limit = min(p.Limit, MaxSearchResults-p.Offset)
-	return s.offsetPage(ctx, p)
+	return s.offsetPage(ctx, p, req.Query)
 }
 
 // SearchCount counts the matches of a query.
@@ -78,7 +78,7 @@ func (s *Service) SearchCount(ctx context.Context, actor model.User, query strin
 	db := s.db.Read()
 	var n int64
 	if p.Query.Type != "user" {
-		if n, err = db.TicketSearchCount(ctx, p); err != nil {
+		if n, err = s.ticketCount(ctx, p, query); err != nil {
 			return 0, err
 		}
 	}
@@ -111,14 +111,14 @@ func (s *Service) searchParams(actor model.User, req SearchRequest) (store.Searc
 		Limit: req.PerPage, Offset: (page - 1) * req.PerPage, Cursor: req.Export, AfterID: req.AfterID}, nil
 }
 
-// offsetPage fetches one page across tickets then users.
-func (s *Service) offsetPage(ctx context.Context, p store.SearchParams) (SearchPage, error) {
+// offsetPage fetches one page across tickets then users; raw is the query text.
+func (s *Service) offsetPage(ctx context.Context, p store.SearchParams, raw string) (SearchPage, error) {
 	db := s.db.Read()
 	var out SearchPage
 	var nTickets, nUsers int64
 	var err error
 	if p.Query.Type != "user" {
-		if nTickets, err = db.TicketSearchCount(ctx, p); err != nil {
+		if nTickets, err = s.ticketCount(ctx, p, raw); err != nil {
 			return out, err
 		}
 	}

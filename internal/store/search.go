@@ -121,12 +121,26 @@ func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64,
 	if err != nil {
 		return 0, err
 	}
+	// One word, phrase or tag alone: the full-text and tag indexes hold live
+	// tickets only, so their count is the answer, without looking up every match
+	// in tickets to skip the soft-deleted.
 	if onlyWords(p.Query) && len(w.args) == 1 {
-		// One word or phrase alone: the full-text index holds live tickets only,
-		// so its count is the answer, without looking up every match in tickets.
 		return q.count(ctx, "count search", fmt.Sprintf(q.d.FullText.Count, "$1"), w.args...)
 	}
+	if tag, ok := onlyTag(p.Query); ok {
+		return q.count(ctx, "count search", `SELECT COUNT(*) FROM ticket_tags WHERE tag = $1`, tag)
+	}
 	return q.count(ctx, "count search", `SELECT COUNT(*) FROM tickets WHERE deleted_at IS NULL`+w.sql(), w.args...)
+}
+
+// onlyTag returns the tag of a query that is one tags: condition alone.
+func onlyTag(q *search.Query) (string, bool) {
+	if len(q.Words)+len(q.NotWords)+len(q.IDs) > 0 || len(q.Conds) != 1 {
+		return "", false
+	}
+	c := q.Conds[0]
+	v := strings.ToLower(c.Value)
+	return v, c.Field == "tags" && c.Op == search.OpEq && !c.Negate && v != "none"
 }
 
 // onlyWords reports whether q is free text alone: no negated words, ids or keywords.
