@@ -43,6 +43,9 @@ type SearchParams struct {
 type sqlWhere struct {
 	conds []string
 	args  []any
+	// setCol is the id column as set conditions (full text, tags) test it:
+	// "id", or with FullText.Broad before it for a query with many matches.
+	setCol string
 }
 
 // arg appends v and returns its placeholder.
@@ -204,12 +207,12 @@ func rankCase(col string, values []string) string {
 func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
 	w := &sqlWhere{}
 	ft := q.d.FullText
-	col := "id"
+	w.setCol = "id"
 	if p.Broad {
-		col = ft.Broad + "id"
+		w.setCol = ft.Broad + "id"
 	}
 	match := func(terms []Term) string {
-		return col + " IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr(terms))) + ")"
+		return w.setCol + " IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr(terms))) + ")"
 	}
 	var terms []Term
 	for _, word := range p.Query.Words {
@@ -271,7 +274,8 @@ func ticketCond(w *sqlWhere, c search.Cond, p SearchParams) (string, error) {
 		if lv == "none" {
 			return "tags = ''", nil
 		}
-		return "id IN (SELECT ticket_id FROM ticket_tags WHERE tag = " + w.arg(lv) + ")", nil
+		// Broad as for words: with many tagged tickets, walk the sort order.
+		return w.setCol + " IN (SELECT ticket_id FROM ticket_tags WHERE tag = " + w.arg(lv) + ")", nil
 	case "external_id":
 		return "external_id = " + w.arg(noneAsEmpty(c.Value)), nil
 	case "created", "updated":
