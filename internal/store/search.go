@@ -130,6 +130,12 @@ func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64,
 	if onlyWords(p.Query) && len(w.args) == 1 {
 		return q.count(ctx, "count search", fmt.Sprintf(q.d.FullText.Count, "$1"), w.args...)
 	}
+	if onlyText(p.Query) {
+		cw := &sqlWhere{}
+		if set, ok := q.textSet(cw, p.Query); ok { // several terms: the set is distinct
+			return q.count(ctx, "count search", `SELECT COUNT(*) FROM (`+set+`) AS matches`, cw.args...)
+		}
+	}
 	if tag, ok := onlyTag(p.Query); ok {
 		return q.count(ctx, "count search", `SELECT COUNT(*) FROM ticket_tags WHERE tag = $1`, tag)
 	}
@@ -144,6 +150,11 @@ func onlyTag(q *search.Query) (string, bool) {
 	c := q.Conds[0]
 	v := strings.ToLower(c.Value)
 	return v, c.Field == "tags" && c.Op == search.OpEq && !c.Negate && v != "none"
+}
+
+// onlyText reports whether q is free text alone, words and negated words.
+func onlyText(q *search.Query) bool {
+	return len(q.IDs) == 0 && len(q.Conds) == 0
 }
 
 // onlyWords reports whether q is free text alone: no negated words, ids or keywords.
@@ -204,29 +215,29 @@ func rankCase(col string, values []string) string {
 }
 
 // ticketWhere renders the free text, ids and conditions of a ticket search.
+//
+// Free text becomes one set of ticket ids, the full-text matches of each word
+// intersected, less those of each negated word (textSet). How the planner may use
+// it matters more than anything else at a million tickets: driving the query from
+// a set of 40,000 matches costs a row lookup per match, so the set is only
+// allowed to drive when nothing better can. With an indexed keyword condition
+// (status, group, created...) that index drives and the set is probed; with many
+// matches (Broad) the sort index is walked and the set probed until a page is
+// full. SQLite takes a "+" before the column as "don't use an index for this".
 func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
 	w := &sqlWhere{}
 	ft := q.d.FullText
 	w.setCol = "id"
-	if p.Broad {
+	if p.Broad || hasDrivingCond(p.Query) {
 		w.setCol = ft.Broad + "id"
 	}
-	match := func(terms []Term) string {
-		return w.setCol + " IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr(terms))) + ")"
-	}
-	var terms []Term
-	for _, word := range p.Query.Words {
-		if t, ok := ParseTerm(word); ok {
-			terms = append(terms, t)
-		}
-	}
-	// Each term on its own: the words of a query may be in different comments.
-	for _, t := range terms {
-		w.add(match([]Term{t}))
-	}
-	for _, word := range p.Query.NotWords {
-		if t, ok := ParseTerm(word); ok {
-			w.add("NOT " + match([]Term{t}))
+	if set, ok := q.textSet(w, p.Query); ok {
+		w.add(w.setCol + " IN (" + set + ")")
+	} else {
+		for _, word := range p.Query.NotWords {
+			if t, ok := ParseTerm(word); ok {
+				w.add("NOT " + w.setCol + " IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
+			}
 		}
 	}
 	if len(p.Query.IDs) > 0 {
@@ -247,6 +258,46 @@ func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// textSet renders the free text of query as one SELECT of ticket ids: the
+// matches of each word (each on its own, as the words of a query may be in
+// different comments) intersected, less the matches of each negated word. ok is
+// false without a positive word; negated words are then the caller's.
+func (q *Queries) textSet(w *sqlWhere, query *search.Query) (string, bool) {
+	ft := q.d.FullText
+	var b strings.Builder
+	for _, word := range query.Words {
+		if t, ok := ParseTerm(word); ok {
+			if b.Len() > 0 {
+				b.WriteString(" INTERSECT ")
+			}
+			b.WriteString(fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))))
+		}
+	}
+	if b.Len() == 0 {
+		return "", false
+	}
+	for _, word := range query.NotWords {
+		if t, ok := ParseTerm(word); ok {
+			b.WriteString(" EXCEPT " + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))))
+		}
+	}
+	return b.String(), true
+}
+
+// hasDrivingCond reports whether the query has a keyword condition with an index
+// of its own over live tickets (migration 010), which should drive the query.
+func hasDrivingCond(query *search.Query) bool {
+	for _, c := range query.Conds {
+		switch c.Field {
+		case "status", "priority", "group", "assignee", "requester", "created", "updated":
+			if !c.Negate && c.Value != "none" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // placeholders appends ids to w and returns their placeholders.

@@ -148,6 +148,8 @@ func TestTicketSearch(t *testing.T) {
 				{`"on fire"`, pick(0)},
 				{`"fire on"`, nil},
 				{"printer -fire", nil},
+				{"-fire status<solved", pick(1, 2)},
+				{"printer room -vpn -salary", pick(0)},
 				{"printing vpn", pick(2)}, // words from the subject and a comment
 				{`"broken cannot"`, nil},  // a phrase doesn't run on from the subject into a comment
 				{"room 4 printer", pick(0)},
