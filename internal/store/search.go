@@ -127,14 +127,8 @@ func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64,
 	// One word, phrase or tag alone: the full-text and tag indexes hold live
 	// tickets only, so their count is the answer, without looking up every match
 	// in tickets to skip the soft-deleted.
-	if onlyWords(p.Query) && len(w.args) == 1 {
-		return q.count(ctx, "count search", fmt.Sprintf(q.d.FullText.Count, "$1"), w.args...)
-	}
-	if onlyText(p.Query) {
-		cw := &sqlWhere{}
-		if set, ok := q.textSet(cw, p.Query); ok { // several terms: the set is distinct
-			return q.count(ctx, "count search", `SELECT COUNT(*) FROM (`+set+`) AS matches`, cw.args...)
-		}
+	if pos, neg := textTerms(p.Query); onlyText(p.Query) && len(pos) > 0 {
+		return q.textCount(ctx, pos, neg)
 	}
 	if tag, ok := onlyTag(p.Query); ok {
 		return q.count(ctx, "count search", `SELECT COUNT(*) FROM ticket_tags WHERE tag = $1`, tag)
@@ -155,11 +149,6 @@ func onlyTag(q *search.Query) (string, bool) {
 // onlyText reports whether q is free text alone, words and negated words.
 func onlyText(q *search.Query) bool {
 	return len(q.IDs) == 0 && len(q.Conds) == 0
-}
-
-// onlyWords reports whether q is free text alone: no negated words, ids or keywords.
-func onlyWords(q *search.Query) bool {
-	return len(q.Words) > 0 && len(q.NotWords) == 0 && len(q.IDs) == 0 && len(q.Conds) == 0
 }
 
 // pageSQL renders ORDER BY and LIMIT: by id after a cursor, or sorted with OFFSET.
@@ -216,11 +205,10 @@ func rankCase(col string, values []string) string {
 
 // ticketWhere renders the free text, ids and conditions of a ticket search.
 //
-// Free text becomes one set of ticket ids, the full-text matches of each word
-// intersected, less those of each negated word (textSet). How the planner may use
-// it matters more than anything else at a million tickets: driving the query from
-// a set of 40,000 matches costs a row lookup per match, so the set is only
-// allowed to drive when nothing better can. With an indexed keyword condition
+// Each free-text term is a set of ticket ids, its full-text matches. How the
+// planner may use them matters more than anything else at a million tickets:
+// driving the query from a set of 40,000 matches costs a row lookup per match,
+// so a set is only allowed to drive when nothing better can. With an indexed keyword condition
 // (status, group, created...) that index drives and the set is probed; with many
 // matches (Broad) the sort index is walked and the set probed until a page is
 // full. SQLite takes a "+" before the column as "don't use an index for this".
@@ -231,14 +219,15 @@ func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
 	if p.Broad || hasDrivingCond(p.Query) {
 		w.setCol = ft.Broad + "id"
 	}
-	if set, ok := q.textSet(w, p.Query); ok {
-		w.add(w.setCol + " IN (" + set + ")")
-	} else {
-		for _, word := range p.Query.NotWords {
-			if t, ok := ParseTerm(word); ok {
-				w.add("NOT " + w.setCol + " IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
-			}
-		}
+	// Each term on its own: the words of a query may be in different comments.
+	// One IN per term is cheaper than an INTERSECT of the terms' matches, which
+	// SQLite materializes once more.
+	pos, neg := textTerms(p.Query)
+	for _, t := range pos {
+		w.add(w.setCol + " IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
+	}
+	for _, t := range neg {
+		w.add("NOT " + w.setCol + " IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
 	}
 	if len(p.Query.IDs) > 0 {
 		// A number finds the ticket with that id, the tickets with that external id,
@@ -260,30 +249,37 @@ func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
 	return w, nil
 }
 
-// textSet renders the free text of query as one SELECT of ticket ids: the
-// matches of each word (each on its own, as the words of a query may be in
-// different comments) intersected, less the matches of each negated word. ok is
-// false without a positive word; negated words are then the caller's.
-func (q *Queries) textSet(w *sqlWhere, query *search.Query) (string, bool) {
-	ft := q.d.FullText
-	var b strings.Builder
+// textTerms returns the query's searchable words and negated words as terms.
+func textTerms(query *search.Query) (pos, neg []Term) {
 	for _, word := range query.Words {
 		if t, ok := ParseTerm(word); ok {
-			if b.Len() > 0 {
-				b.WriteString(" INTERSECT ")
-			}
-			b.WriteString(fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))))
+			pos = append(pos, t)
 		}
-	}
-	if b.Len() == 0 {
-		return "", false
 	}
 	for _, word := range query.NotWords {
 		if t, ok := ParseTerm(word); ok {
-			b.WriteString(" EXCEPT " + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))))
+			neg = append(neg, t)
 		}
 	}
-	return b.String(), true
+	return pos, neg
+}
+
+// textCount counts the tickets matching free text alone (at least one positive
+// term) from the full-text index only, which holds live tickets: the matches of
+// the first term, probed against the others'. Looking each match up in tickets
+// instead cost a row read per match.
+func (q *Queries) textCount(ctx context.Context, pos, neg []Term) (int64, error) {
+	ft := q.d.FullText
+	w := &sqlWhere{}
+	var b strings.Builder
+	b.WriteString("WITH m(t) AS (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr(pos[:1]))) + ") SELECT COUNT(DISTINCT t) FROM m WHERE TRUE")
+	for _, t := range pos[1:] {
+		b.WriteString(" AND t IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
+	}
+	for _, t := range neg {
+		b.WriteString(" AND t NOT IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
+	}
+	return q.count(ctx, "count search", b.String(), w.args...)
 }
 
 // hasDrivingCond reports whether the query has a keyword condition with an index

@@ -27,8 +27,6 @@ type FullText struct {
 	// expression in the placeholder %s (a format verb, filled with "$n"). A ticket
 	// may come once per matching part.
 	Match string
-	// Count is a SELECT of the number of distinct tickets that Match finds.
-	Count string
 	// Expr renders terms, all of which must match one part, as that expression.
 	Expr func(terms []Term) string
 	// Broad is put before the id column of the match condition when the query

@@ -12,7 +12,6 @@ var fullText = store.FullText{
 	DeletePart: `DELETE FROM ticket_search WHERE ticket_id = $1 AND part = $2`,
 	Delete:     `DELETE FROM ticket_search WHERE ticket_id = $1`,
 	Match:      `SELECT ticket_id FROM ticket_search WHERE doc @@ to_tsquery('simple', %s)`,
-	Count:      `SELECT COUNT(DISTINCT ticket_id) FROM ticket_search WHERE doc @@ to_tsquery('simple', %s)`,
 	Expr:       tsqueryExpr,
 }
 

@@ -14,7 +14,6 @@ var fullText = store.FullText{
 	DeletePart: `DELETE FROM ticket_text WHERE rowid = ($1 << 20) + $2`,
 	Delete:     `DELETE FROM ticket_text WHERE rowid BETWEEN ($1 << 20) AND ($1 << 20) + 1048575`,
 	Match:      `SELECT rowid >> 20 FROM ticket_text WHERE ticket_text MATCH %s`,
-	Count:      `SELECT COUNT(DISTINCT rowid >> 20) FROM ticket_text WHERE ticket_text MATCH %s`,
 	Expr:       ftsExpr,
 	Broad:      "+",
 }
