@@ -127,8 +127,11 @@ func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64,
 	// One word, phrase or tag alone: the full-text and tag indexes hold live
 	// tickets only, so their count is the answer, without looking up every match
 	// in tickets to skip the soft-deleted.
+	// Free text alone counts from the full-text index, without looking up every
+	// match in tickets.
 	if pos, neg := textTerms(p.Query); onlyText(p.Query) && len(pos) > 0 {
-		return q.textCount(ctx, pos, neg)
+		cw := &sqlWhere{}
+		return q.count(ctx, "count search", q.textSet(cw, pos, neg, "COUNT(DISTINCT t)"), cw.args...)
 	}
 	if tag, ok := onlyTag(p.Query); ok {
 		return q.count(ctx, "count search", `SELECT COUNT(*) FROM ticket_tags WHERE tag = $1`, tag)
@@ -220,9 +223,14 @@ func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
 		w.setCol = ft.Broad + "id"
 	}
 	// Each term on its own: the words of a query may be in different comments.
-	// One IN per term is cheaper than an INTERSECT of the terms' matches, which
-	// SQLite materializes once more.
+	// Free text alone is one set, the first term's matches probed against the
+	// others', so only the tickets matching all of it are looked up. With keyword
+	// conditions, one IN per term: SQLite materializes each once and probes them.
 	pos, neg := textTerms(p.Query)
+	if len(pos) > 0 && onlyText(p.Query) {
+		w.add(w.setCol + " IN (" + q.textSet(w, pos, neg, "t") + ")")
+		pos, neg = nil, nil
+	}
 	for _, t := range pos {
 		w.add(w.setCol + " IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
 	}
@@ -264,22 +272,21 @@ func textTerms(query *search.Query) (pos, neg []Term) {
 	return pos, neg
 }
 
-// textCount counts the tickets matching free text alone (at least one positive
-// term) from the full-text index only, which holds live tickets: the matches of
-// the first term, probed against the others'. Looking each match up in tickets
-// instead cost a row read per match.
-func (q *Queries) textCount(ctx context.Context, pos, neg []Term) (int64, error) {
+// textSet renders the tickets matching free text (at least one positive term)
+// from the full-text index alone, which holds live tickets: the first term's
+// matches probed against the others'. It selects expr over those ticket ids,
+// named t: "t" for the set, "COUNT(DISTINCT t)" for its size.
+func (q *Queries) textSet(w *sqlWhere, pos, neg []Term, expr string) string {
 	ft := q.d.FullText
-	w := &sqlWhere{}
 	var b strings.Builder
-	b.WriteString("WITH m(t) AS (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr(pos[:1]))) + ") SELECT COUNT(DISTINCT t) FROM m WHERE TRUE")
+	b.WriteString("WITH m(t) AS (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr(pos[:1]))) + ") SELECT " + expr + " FROM m WHERE TRUE")
 	for _, t := range pos[1:] {
 		b.WriteString(" AND t IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
 	}
 	for _, t := range neg {
 		b.WriteString(" AND t NOT IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
 	}
-	return q.count(ctx, "count search", b.String(), w.args...)
+	return b.String()
 }
 
 // hasDrivingCond reports whether the query has a keyword condition with an index
