@@ -10,6 +10,18 @@ import (
 type evalCtx struct {
 	ch  *model.Change
 	env Env
+	// words are the comment's words, lower-cased, split on first use: with many
+	// comment_includes_word triggers, splitting the text once per trigger was a
+	// sixth of a ticket create's time in the single writer.
+	words []string
+}
+
+// commentWordList returns the words of cm, splitting it once per run.
+func (x *evalCtx) commentWordList(cm *model.Comment) []string {
+	if x.words == nil {
+		x.words = splitWords(cm.Body)
+	}
+	return x.words
 }
 
 // matches reports whether t's conditions hold: every All one, and at least one Any
@@ -45,7 +57,7 @@ func (c *cond) holds(x *evalCtx) bool {
 	case fCommentPublic:
 		return commentPublicIs(ch.Comment, c.raw) == (c.op == opIs)
 	case fCommentWords:
-		return c.commentWords(ch.Comment)
+		return c.commentWords(x, ch.Comment)
 	case fRole:
 		return roleIs(ch.Actor.Role, model.Role(c.raw)) == (c.op == opIs)
 	case fCustom:
@@ -230,19 +242,20 @@ func commentPublicIs(c *model.Comment, v string) bool {
 
 // commentWords implements comment_includes_word. Every operator is false when the
 // change carries no comment: there is no text to judge.
-func (c *cond) commentWords(cm *model.Comment) bool {
+func (c *cond) commentWords(x *evalCtx, cm *model.Comment) bool {
 	if cm == nil {
 		return false
 	}
+	words := x.commentWordList(cm)
 	switch c.op {
 	case opIncludes:
-		return includesAnyPhrase(cm.Body, c.words)
+		return includesAnyPhrase(words, c.words)
 	case opNotIncludes:
-		return !includesAnyPhrase(cm.Body, c.words)
+		return !includesAnyPhrase(words, c.words)
 	case opIs:
-		return hasPhrase(cm.Body, c.raw)
+		return hasPhrase(words, c.raw)
 	case opIsNot:
-		return !hasPhrase(cm.Body, c.raw)
+		return !hasPhrase(words, c.raw)
 	}
 	return false
 }

@@ -32,7 +32,7 @@ func TestWordScanners(t *testing.T) {
 		{"", "x", false},
 	}
 	for _, tc := range cases {
-		require.Equal(t, tc.want, hasPhrase(tc.text, tc.phrase), "%q in %q", tc.phrase, tc.text)
+		require.Equal(t, tc.want, hasPhrase(splitWords(tc.text), tc.phrase), "%q in %q", tc.phrase, tc.text)
 	}
 	var items []string
 	for f, rest := nextField("  a\tb\n c  "); f != ""; f, rest = nextField(rest) {

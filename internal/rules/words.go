@@ -5,9 +5,9 @@ import (
 	"unicode"
 )
 
-// The scanners below walk a string in place instead of splitting it, so matching
-// comment words during the trigger loop allocates nothing. Lists of tags and words
-// in triggers are split once, by Compile.
+// The scanners below walk a string in place instead of splitting it. A comment
+// is split into words once per trigger run (evalCtx), lists of tags and words in
+// triggers once, by Compile.
 
 // nextField returns the first space-separated item of s and what follows it;
 // item is "" when s holds no more items.
@@ -45,45 +45,52 @@ func nextWord(s string) (word, rest string) {
 	return s[start:], ""
 }
 
-// hasPhrase reports whether the words of phrase appear consecutively in text,
-// compared case-insensitively and as whole words. An empty phrase never matches.
-func hasPhrase(text, phrase string) bool {
+// splitWords returns the words of text (see nextWord), lower-cased. It never
+// returns nil, so callers can tell "split, no words" from "not split yet".
+func splitWords(text string) []string {
+	words := []string{}
 	for {
 		w, rest := nextWord(text)
 		if w == "" {
-			return false
+			return words
 		}
-		if phraseAt(w, rest, phrase) {
-			return true
-		}
+		words = append(words, strings.ToLower(w))
 		text = rest
 	}
 }
 
-// phraseAt reports whether phrase starts at word w, followed by rest of the text.
-func phraseAt(w, rest, phrase string) bool {
+// hasPhrase reports whether phrase occurs in words (lower-cased, see splitWords)
+// as whole consecutive words, ignoring case: "please call" is in "Please, call
+// me" but "call" is not in "recall".
+func hasPhrase(words []string, phrase string) bool {
+	for i := range words {
+		if phraseAt(words[i:], phrase) {
+			return true
+		}
+	}
+	return false
+}
+
+// phraseAt reports whether phrase starts at the first of words.
+func phraseAt(words []string, phrase string) bool {
 	p, prest := nextWord(phrase)
 	if p == "" {
 		return false
 	}
-	for {
-		if !strings.EqualFold(w, p) {
+	for i := 0; p != ""; i++ {
+		if i >= len(words) || !strings.EqualFold(words[i], p) {
 			return false
 		}
-		if p, prest = nextWord(prest); p == "" {
-			return true
-		}
-		if w, rest = nextWord(rest); w == "" {
-			return false
-		}
+		p, prest = nextWord(prest)
 	}
+	return true
 }
 
-// includesAnyPhrase reports whether text contains at least one of items, each
+// includesAnyPhrase reports whether words contain at least one of items, each
 // matched as a phrase (see hasPhrase).
-func includesAnyPhrase(text string, items []string) bool {
+func includesAnyPhrase(words []string, items []string) bool {
 	for _, item := range items {
-		if hasPhrase(text, item) {
+		if hasPhrase(words, item) {
 			return true
 		}
 	}
