@@ -63,27 +63,31 @@ func splitWords(text string) []string {
 // as whole consecutive words, ignoring case: "please call" is in "Please, call
 // me" but "call" is not in "recall".
 func hasPhrase(words []string, phrase string) bool {
-	for i := range words {
-		if phraseAt(words[i:], phrase) {
+	first, rest := nextWord(phrase)
+	if first == "" {
+		return false
+	}
+	for i, w := range words {
+		if strings.EqualFold(w, first) && phraseAt(words[i+1:], rest) {
 			return true
 		}
 	}
 	return false
 }
 
-// phraseAt reports whether phrase starts at the first of words.
+// phraseAt reports whether the words of phrase start words (true when phrase
+// has no words left).
 func phraseAt(words []string, phrase string) bool {
-	p, prest := nextWord(phrase)
-	if p == "" {
-		return false
-	}
-	for i := 0; p != ""; i++ {
+	for i := 0; ; i++ {
+		p, rest := nextWord(phrase)
+		if p == "" {
+			return true
+		}
 		if i >= len(words) || !strings.EqualFold(words[i], p) {
 			return false
 		}
-		p, prest = nextWord(prest)
+		phrase = rest
 	}
-	return true
 }
 
 // includesAnyPhrase reports whether words contain at least one of items, each
