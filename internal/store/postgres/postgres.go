@@ -10,8 +10,9 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/twindesk/twindesk/internal/store"
 )
@@ -21,10 +22,17 @@ var migrations embed.FS
 
 // Open connects to url and applies migrations. Reads and writes share one pool.
 func Open(ctx context.Context, url string) (*store.DB, error) {
-	db, err := sql.Open("pgx", url)
+	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
+	// JIT compilation pays off for long analytic queries; for a search it added
+	// 50-70 ms of compiling to a query that runs in a few (EXPLAIN ANALYZE at
+	// 1,000,000 tickets). A jit setting in the URL's options still wins.
+	if _, set := cfg.RuntimeParams["jit"]; !set {
+		cfg.RuntimeParams["jit"] = "off"
+	}
+	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(20)
 	db.SetMaxIdleConns(20)
 	if err := db.PingContext(ctx); err != nil {
