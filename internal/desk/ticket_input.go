@@ -49,10 +49,6 @@ type TicketInput struct {
 	// UpdatedStamp, when set, makes the update a Zendesk "safe update": it fails with
 	// ErrStale if the ticket changed since this time.
 	UpdatedStamp time.Time
-
-	// requesterFound is the id of Requester's existing user, looked up before the
-	// write transaction (findRequester); 0 when not known.
-	requesterFound int64
 }
 
 // NormalizeTags lower-cases tags, splits on spaces and drops duplicates, as Zendesk
@@ -163,8 +159,6 @@ func (s *Service) resolvePeople(ctx context.Context, tx *store.Tx, in *TicketInp
 
 func (s *Service) resolveRequester(ctx context.Context, tx *store.Tx, in *TicketInput, t *model.Ticket, v *model.ValidationError) error {
 	switch {
-	case in.requesterFound != 0:
-		t.RequesterID = in.requesterFound
 	case in.Requester != nil:
 		u, err := s.findOrCreateRequester(ctx, tx, in.Requester.Email, in.Requester.Name)
 		if fe, ok := err.(*model.ValidationError); ok {

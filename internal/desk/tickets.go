@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
@@ -30,7 +29,6 @@ type TicketResult struct {
 // and the same user created a ticket with it in the last two hours, that ticket is
 // returned and nothing is written.
 func (s *Service) CreateTicket(ctx context.Context, actor model.User, in TicketInput, idemKey string) (TicketResult, error) {
-	s.findRequester(ctx, &in)
 	res, err := s.createIdempotent(ctx, actor, in, idemKey)
 	if errors.Is(err, errKeyTaken) {
 		// A concurrent request with the same key committed first (PostgreSQL runs
@@ -38,21 +36,6 @@ func (s *Service) CreateTicket(ctx context.Context, actor model.User, in TicketI
 		res, err = s.createIdempotent(ctx, actor, in, idemKey)
 	}
 	return res, err
-}
-
-// findRequester looks a requester given by email up on a reader before the write
-// transaction, so that a returning requester (the common case) costs the single
-// SQLite writer no lookup. Users are never deleted, so one found here still
-// exists when the ticket is written; one not found is found or created in the
-// transaction as before.
-func (s *Service) findRequester(ctx context.Context, in *TicketInput) {
-	if in.Requester == nil {
-		return
-	}
-	u, err := s.db.Read().UserByEmail(ctx, strings.ToLower(strings.TrimSpace(in.Requester.Email)))
-	if err == nil {
-		in.requesterFound = u.ID
-	}
 }
 
 // errKeyTaken reports that another transaction saved the Idempotency-Key first.
