@@ -28,6 +28,9 @@ type Serve struct {
 	Confidential    bool
 	WebhookHosts    string
 	DebugAddr       string
+	// JobPoll is how often the webhook queue looks for new deliveries; on SQLite,
+	// which has no LISTEN/NOTIFY, it bounds how soon a webhook leaves.
+	JobPoll time.Duration
 }
 
 // envName turns a flag name into its variable: database-url -> TWINDESK_DATABASE_URL.
@@ -51,6 +54,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain requests on SIGTERM (env TWINDESK_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.Confidential, "confidential", false, "secure-instance mode: restrict webhooks (env TWINDESK_CONFIDENTIAL)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback), e.g. 127.0.0.1:6060 (env TWINDESK_DEBUG_ADDR)")
+	fs.DurationVar(&c.JobPoll, "job-poll", 10*time.Millisecond, "how often idle nodes look for webhooks to deliver; lower sends sooner and costs more idle CPU (env TWINDESK_JOB_POLL)")
 	fs.StringVar(&c.WebhookHosts, "webhook-hosts", "", "comma-separated hosts webhooks may call in confidential mode (env TWINDESK_WEBHOOK_HOSTS)")
 }
 
@@ -84,6 +88,9 @@ func (c *Serve) Validate() error {
 	}
 	if c.RatePerMinute < 0 {
 		return errors.New("--rate-limit must be 0 or more")
+	}
+	if c.JobPoll < 0 {
+		return errors.New("--job-poll must be 0 (the default) or more")
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr

@@ -56,7 +56,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 	if err != nil {
 		return nil, err
 	}
-	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, Sender: webhook.NewSender(nil)})
+	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, Sender: webhook.NewSender(nil)})
 	if err != nil {
 		_ = db.Close()
 		return nil, err

@@ -51,7 +51,10 @@ type Config struct {
 	// Workers is the number of concurrent deliveries per node.
 	Workers int
 	// PollInterval is how often idle nodes look for new jobs (SQLite has no
-	// LISTEN/NOTIFY, so this bounds delivery latency there).
+	// LISTEN/NOTIFY, so this bounds delivery latency there); default 10 ms. An
+	// escalation takes about four deliveries: at 20 ms its round trip's median was
+	// 50.7 ms, at 10 ms 41.0 ms; an idle SQLite node then spends 11% of a CPU
+	// polling instead of 7%.
 	PollInterval time.Duration
 	// Sender makes the HTTP requests.
 	Sender *webhook.Sender
@@ -93,7 +96,7 @@ func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Que
 		// same one restarted) takes it over after this, instead of River's hour.
 		RescueStuckJobsAfter: time.Minute,
 		FetchCooldown:        5 * time.Millisecond,
-		FetchPollInterval:    cmpOr(cfg.PollInterval, 20*time.Millisecond),
+		FetchPollInterval:    cmpOr(cfg.PollInterval, 10*time.Millisecond),
 		Logger:               log.With("component", "river"),
 		MaxAttempts:          maxAttempts,
 	})
