@@ -20,6 +20,7 @@ import (
 
 	"github.com/twindesk/twindesk/internal/escalation"
 	"github.com/twindesk/twindesk/internal/instance"
+	"github.com/twindesk/twindesk/internal/proctest"
 )
 
 // view is what both instances show about the escalations at one moment.
@@ -228,26 +229,26 @@ func field(tk map[string]any, id int64) any {
 // and (SQLite) no byte of standard's data holds a ticket's body.
 func (r *rig) stopAndInspect(t *testing.T, originals []original) {
 	t.Helper()
-	for _, p := range []*proc{r.std, r.sec} {
-		require.True(t, p.stop(30*time.Second), "%s stops gracefully on SIGTERM after the kills", p.name)
+	for _, p := range []*proctest.Proc{r.std, r.sec} {
+		require.True(t, p.Stop(30*time.Second), "%s stops gracefully on SIGTERM after the kills", p.Name)
 	}
-	for _, p := range []*proc{r.std, r.sec} {
+	for _, p := range []*proctest.Proc{r.std, r.sec} {
 		r.requireAllDone(t, p)
 	}
 	canaries := []string{r.subject}
 	for _, o := range originals {
 		canaries = append(canaries, o.canary)
 	}
-	for _, p := range []*proc{r.std, r.sec} {
-		logs, err := os.ReadFile(p.logPath)
+	for _, p := range []*proctest.Proc{r.std, r.sec} {
+		logs, err := os.ReadFile(p.LogPath)
 		require.NoError(t, err)
 		require.NotEmpty(t, logs)
 		for _, c := range canaries {
-			require.False(t, bytes.Contains(logs, []byte(c)), "%s log %s carries ticket text %s", p.name, p.logPath, c)
+			require.False(t, bytes.Contains(logs, []byte(c)), "%s log %s carries ticket text %s", p.Name, p.LogPath, c)
 		}
 		// A purge whose scrub failed leaves its text in freed pages (PostgreSQL: in
 		// dead tuples until autovacuum).
-		require.False(t, bytes.Contains(logs, []byte("scrub after purge failed")), "%s log %s: a scrub after a purge failed", p.name, p.logPath)
+		require.False(t, bytes.Contains(logs, []byte("scrub after purge failed")), "%s log %s: a scrub after a purge failed", p.Name, p.LogPath)
 	}
 	if dir := r.stores[r.std].DataDir; r.backend == "sqlite" {
 		for _, o := range originals {
@@ -258,7 +259,7 @@ func (r *rig) stopAndInspect(t *testing.T, originals []original) {
 
 // requireAllDone opens an instance's database after it stopped: every delivery
 // delivered, every River job completed.
-func (r *rig) requireAllDone(t *testing.T, p *proc) {
+func (r *rig) requireAllDone(t *testing.T, p *proctest.Proc) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := instance.OpenStore(ctx, r.stores[p])
@@ -277,7 +278,7 @@ func (r *rig) requireAllDone(t *testing.T, p *proc) {
 		require.NoError(t, rows.Err())
 		require.NoError(t, rows.Close())
 		for state := range got {
-			require.Equal(t, want, state, "%s %s by state: %v", p.name, table, got)
+			require.Equal(t, want, state, "%s %s by state: %v", p.Name, table, got)
 		}
 	}
 }
@@ -287,8 +288,8 @@ func (r *rig) requireAllDone(t *testing.T, p *proc) {
 // counts the deliveries that will be retried.
 func (r *rig) countLogged(t *testing.T, key string) int {
 	n := 0
-	for _, p := range []*proc{r.std, r.sec} {
-		f, err := os.Open(p.logPath)
+	for _, p := range []*proctest.Proc{r.std, r.sec} {
+		f, err := os.Open(p.LogPath)
 		require.NoError(t, err)
 		sc := bufio.NewScanner(f)
 		sc.Buffer(nil, 1<<20)

@@ -20,6 +20,7 @@ import (
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/escalation"
 	"github.com/twindesk/twindesk/internal/pgtest"
+	"github.com/twindesk/twindesk/internal/proctest"
 )
 
 // Environment variables of the full-size run (scripts/kill-test sets them).
@@ -113,8 +114,8 @@ type rig struct {
 	bin      string
 	backend  string
 	runID    string
-	std, sec *proc
-	stores   map[*proc]config.Store
+	std, sec *proctest.Proc
+	stores   map[*proctest.Proc]config.Store
 	stdAdmin *client
 	secAdmin *client
 	pseudo   int64 // standard's "Payroll (secure)"
@@ -133,35 +134,35 @@ func newRig(t *testing.T) *rig {
 		r.dir = t.TempDir()
 	}
 	require.NoError(t, os.MkdirAll(r.dir, 0o755))
-	r.bin = buildBinary(t, r.dir)
-	stdAddr, secAddr := freeAddr(t), freeAddr(t)
-	r.std = &proc{name: "standard", bin: r.bin, addr: stdAddr, logPath: filepath.Join(r.dir, "standard.log")}
-	r.sec = &proc{name: "secure", bin: r.bin, addr: secAddr, logPath: filepath.Join(r.dir, "secure.log"),
-		args: []string{"--confidential", "--webhook-hosts", stdAddr}}
-	r.stores = map[*proc]config.Store{}
+	r.bin = proctest.BuildBinary(t, r.dir)
+	stdAddr, secAddr := proctest.FreeAddr(t), proctest.FreeAddr(t)
+	r.std = &proctest.Proc{Name: "standard", Bin: r.bin, Addr: stdAddr, LogPath: filepath.Join(r.dir, "standard.log")}
+	r.sec = &proctest.Proc{Name: "secure", Bin: r.bin, Addr: secAddr, LogPath: filepath.Join(r.dir, "secure.log"),
+		Args: []string{"--confidential", "--webhook-hosts", stdAddr}}
+	r.stores = map[*proctest.Proc]config.Store{}
 	var tokens []string
-	for _, p := range []*proc{r.std, r.sec} {
-		s := config.Store{DataDir: filepath.Join(r.dir, p.name+"-data")}
+	for _, p := range []*proctest.Proc{r.std, r.sec} {
+		s := config.Store{DataDir: filepath.Join(r.dir, p.Name+"-data")}
 		if r.backend == "postgres" {
 			s = config.Store{DatabaseURL: pgtest.URL(t)}
 		}
 		r.stores[p] = s
 		// debug logs one line per request too: the log check covers the most text.
-		p.args = append(p.args, append(storeArgs(s), "--log-level", "debug", "--shutdown-timeout", "10s")...)
-		require.NoError(t, p.start())
-		t.Cleanup(p.kill)
+		p.Args = append(p.Args, append(storeArgs(s), "--log-level", "debug", "--shutdown-timeout", "10s")...)
+		require.NoError(t, p.Start())
+		t.Cleanup(p.Kill)
 		// Bootstrapped with the CLI while the server runs, as the README does it.
-		email := "admin@" + p.name + ".example"
-		runCLI(t, r.bin, childEnv(), append([]string{"admin", "create-user", "--email", email, "--name", "Admin", "--role", "admin"}, storeArgs(s)...)...)
-		out := strings.Split(strings.TrimSpace(runCLI(t, r.bin, childEnv(), append([]string{"admin", "create-token", "--email", email}, storeArgs(s)...)...)), "\n")
+		email := "admin@" + p.Name + ".example"
+		proctest.RunCLI(t, r.bin, proctest.ChildEnv(), append([]string{"admin", "create-user", "--email", email, "--name", "Admin", "--role", "admin"}, storeArgs(s)...)...)
+		out := strings.Split(strings.TrimSpace(proctest.RunCLI(t, r.bin, proctest.ChildEnv(), append([]string{"admin", "create-token", "--email", email}, storeArgs(s)...)...)), "\n")
 		tokens = append(tokens, out[len(out)-1])
 	}
-	r.stdAdmin = newClient(r.std.url(), "admin@standard.example", tokens[0])
-	r.secAdmin = newClient(r.sec.url(), "admin@secure.example", tokens[1])
-	setup := []string{"escalation", "setup", "--standard", r.std.url(), "--secure", r.sec.url(),
+	r.stdAdmin = newClient(r.std.URL(), "admin@standard.example", tokens[0])
+	r.secAdmin = newClient(r.sec.URL(), "admin@secure.example", tokens[1])
+	setup := []string{"escalation", "setup", "--standard", r.std.URL(), "--secure", r.sec.URL(),
 		"--standard-email", r.stdAdmin.email, "--secure-email", r.secAdmin.email}
-	env := childEnv("TWINDESK_STANDARD_TOKEN="+tokens[0], "TWINDESK_SECURE_TOKEN="+tokens[1])
-	require.Contains(t, runCLI(t, r.bin, env, setup...), "created")
+	env := proctest.ChildEnv("TWINDESK_STANDARD_TOKEN="+tokens[0], "TWINDESK_SECURE_TOKEN="+tokens[1])
+	require.Contains(t, proctest.RunCLI(t, r.bin, env, setup...), "created")
 	r.pseudo = r.stdAdmin.idOf(t, "/groups.json", "groups", "name", "Payroll (secure)")
 	r.stdOrig = r.stdAdmin.idOf(t, "/ticket_fields.json", "ticket_fields", "title", escalation.FieldOriginalTicket)
 	r.secStdID = r.secAdmin.idOf(t, "/ticket_fields.json", "ticket_fields", "title", escalation.FieldStandardTicket)
@@ -254,13 +255,13 @@ type kill struct {
 // standard or the secure process (both are hit when kills >= 2), and restarts the
 // victim on the same address and data after a random pause of 0.2 to 3 s.
 func (r *rig) killer(ctx context.Context, kills int, window time.Duration) ([]kill, error) {
-	victims := make([]*proc, kills)
+	victims := make([]*proctest.Proc, kills)
 	for i := range victims {
-		victims[i] = []*proc{r.std, r.sec}[rand.IntN(2)]
+		victims[i] = []*proctest.Proc{r.std, r.sec}[rand.IntN(2)]
 	}
 	if kills >= 2 && !hasBoth(victims, r.std, r.sec) {
 		i := rand.IntN(kills)
-		victims[i] = map[*proc]*proc{r.std: r.sec, r.sec: r.std}[victims[i]]
+		victims[i] = map[*proctest.Proc]*proctest.Proc{r.std: r.sec, r.sec: r.std}[victims[i]]
 	}
 	start := time.Now()
 	var done []kill
@@ -272,10 +273,10 @@ func (r *rig) killer(ctx context.Context, kills int, window time.Duration) ([]ki
 			return done, nil
 		case <-time.After(time.Until(start.Add(at))):
 		}
-		k := kill{at: time.Since(start), victim: p.name}
-		p.kill()
+		k := kill{at: time.Since(start), victim: p.Name}
+		p.Kill()
 		time.Sleep(200*time.Millisecond + rand.N(2800*time.Millisecond))
-		if err := p.start(); err != nil {
+		if err := p.Start(); err != nil {
 			return done, err
 		}
 		k.down = time.Since(start) - k.at
@@ -284,7 +285,7 @@ func (r *rig) killer(ctx context.Context, kills int, window time.Duration) ([]ki
 	return done, nil
 }
 
-func hasBoth(ps []*proc, a, b *proc) bool {
+func hasBoth(ps []*proctest.Proc, a, b *proctest.Proc) bool {
 	var sawA, sawB bool
 	for _, p := range ps {
 		sawA, sawB = sawA || p == a, sawB || p == b

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/twindesk/twindesk/internal/proctest"
 )
 
 // checkTickets lists the tickets through the API: each one the phase created is
@@ -64,8 +66,8 @@ func (c *cluster) checkJobs(t *testing.T, ids []int64) int {
 func (c *cluster) deliveredPerNode(t *testing.T) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, p := range []*proc{c.a, c.b} {
-		f, err := os.Open(p.logPath)
+	for _, p := range []*proctest.Proc{c.a, c.b} {
+		f, err := os.Open(p.LogPath)
 		require.NoError(t, err)
 		sc := bufio.NewScanner(f)
 		sc.Buffer(nil, 1<<20)
@@ -74,7 +76,7 @@ func (c *cluster) deliveredPerNode(t *testing.T) map[string]int {
 				Msg string `json:"msg"`
 			}
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "delivered" {
-				out[p.name]++
+				out[p.Name]++
 			}
 		}
 		require.NoError(t, sc.Err())

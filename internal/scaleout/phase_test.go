@@ -177,13 +177,13 @@ func (c *cluster) killB(began time.Time, creates func() int64) (string, error) {
 	}
 	at, createsAt := time.Since(began), creates()
 	c.bUp.Store(false)
-	c.b.kill()
+	c.b.Kill()
 	// Released only once the receiver has seen b's connections close, so that a
 	// request of b is never answered as if b were alive.
 	waitFor(2*time.Second, func() bool { _, cut := c.rec.counts(); return cut >= maxWorkers })
 	c.rec.releaseAll()
 	time.Sleep(time.Second)
-	if err := c.b.start(); err != nil {
+	if err := c.b.Start(); err != nil {
 		return "", err
 	}
 	c.bUp.Store(true)

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/twindesk/twindesk/internal/pgtest"
+	"github.com/twindesk/twindesk/internal/proctest"
 )
 
 const (
@@ -47,7 +48,7 @@ func TestScaleOut(t *testing.T) {
 	require.GreaterOrEqual(t, n, 100, "%s: the kill needs %d deliveries in flight while a good part of the creates is still to come", envN, 2*maxWorkers)
 	began := time.Now()
 	c := newCluster(t)
-	t.Logf("cluster up in %s: nodes %s and %s on one database, work dir %s", time.Since(began).Round(time.Millisecond), c.a.addr, c.b.addr, c.dir)
+	t.Logf("cluster up in %s: nodes %s and %s on one database, work dir %s", time.Since(began).Round(time.Millisecond), c.a.Addr, c.b.Addr, c.dir)
 
 	t.Run("steady", func(t *testing.T) {
 		r := c.phase(t, "steady", n, false)
@@ -87,7 +88,7 @@ func envInt(t *testing.T, name string, def int) int {
 type cluster struct {
 	dir    string
 	runID  string
-	a, b   *proc
+	a, b   *proctest.Proc
 	ca, cb *client
 	bUp    atomic.Bool // creates go to b only while it is up
 	rec    *receiver
@@ -97,28 +98,28 @@ type cluster struct {
 func newCluster(t *testing.T) *cluster {
 	dbURL := pgtest.URL(t) // first: skips before the build without PostgreSQL
 	c := &cluster{dir: t.TempDir(), runID: randomID()}
-	bin := buildBinary(t, c.dir)
+	bin := proctest.BuildBinary(t, c.dir)
 	args := []string{"--database-url", dbURL, "--log-level", "info", "--rate-limit", "0"}
-	c.a = &proc{name: "a", bin: bin, addr: freeAddr(t), args: args, logPath: filepath.Join(c.dir, "a.log")}
-	c.b = &proc{name: "b", bin: bin, addr: freeAddr(t), args: args, logPath: filepath.Join(c.dir, "b.log")}
+	c.a = &proctest.Proc{Name: "a", Bin: bin, Addr: proctest.FreeAddr(t), Args: args, LogPath: filepath.Join(c.dir, "a.log")}
+	c.b = &proctest.Proc{Name: "b", Bin: bin, Addr: proctest.FreeAddr(t), Args: args, LogPath: filepath.Join(c.dir, "b.log")}
 	// Both at once on the empty database, as a deployment's nodes start: the
 	// migrations must cope.
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
-	for i, p := range []*proc{c.a, c.b} {
-		t.Cleanup(p.kill)
+	for i, p := range []*proctest.Proc{c.a, c.b} {
+		t.Cleanup(p.Kill)
 		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = p.start() }()
+		go func() { defer wg.Done(); errs[i] = p.Start() }()
 	}
 	wg.Wait()
 	require.NoError(t, errors.Join(errs...))
 	c.bUp.Store(true)
 
 	const email = "admin@scaleout.example"
-	runCLI(t, bin, "admin", "create-user", "--email", email, "--name", "Admin", "--role", "admin", "--database-url", dbURL)
-	out := strings.Split(strings.TrimSpace(runCLI(t, bin, "admin", "create-token", "--email", email, "--database-url", dbURL)), "\n")
+	proctest.RunCLI(t, bin, proctest.ChildEnv(), "admin", "create-user", "--email", email, "--name", "Admin", "--role", "admin", "--database-url", dbURL)
+	out := strings.Split(strings.TrimSpace(proctest.RunCLI(t, bin, proctest.ChildEnv(), "admin", "create-token", "--email", email, "--database-url", dbURL)), "\n")
 	token := out[len(out)-1]
-	c.ca, c.cb = newClient(c.a.url(), email, token), newClient(c.b.url(), email, token)
+	c.ca, c.cb = newClient(c.a.URL(), email, token), newClient(c.b.URL(), email, token)
 
 	db, err := sql.Open("pgx", dbURL)
 	require.NoError(t, err)
