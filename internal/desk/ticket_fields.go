@@ -12,7 +12,7 @@ import (
 
 // applyFields validates and applies the form and custom field values of in, keeping
 // dropdown fields and tags in step in both directions.
-func (s *Service) applyFields(ctx context.Context, tx *store.Tx, in *TicketInput, before, t *model.Ticket, v *model.ValidationError) error {
+func (s *Service) applyFields(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, in *TicketInput, before, t *model.Ticket, v *model.ValidationError) error {
 	if in.TicketFormID != nil {
 		if *in.TicketFormID != 0 {
 			if _, err := tx.Form(ctx, *in.TicketFormID); isNotFound(err) {
@@ -26,10 +26,6 @@ func (s *Service) applyFields(ctx context.Context, tx *store.Tx, in *TicketInput
 	tagsEdited := in.Tags != nil || len(in.AdditionalTags) > 0 || len(in.RemoveTags) > 0
 	if len(in.CustomFields) == 0 && !tagsEdited {
 		return nil
-	}
-	snap, err := s.rulesFor(ctx, tx)
-	if err != nil {
-		return err
 	}
 	if tagsEdited {
 		model.SyncFieldsFromTags(t, snap.fields)

@@ -82,11 +82,15 @@ func (s *Service) createTicket(ctx context.Context, tx *store.Tx, actor model.Us
 	if !actor.Role.IsStaff() {
 		in = endUserCreate(in)
 	}
+	snap, err := s.rulesFor(ctx, tx)
+	if err != nil {
+		return TicketResult{}, err
+	}
 	in.applyScalars(&t, v)
 	if err := s.resolvePeople(ctx, tx, &in, &t, v); err != nil {
 		return TicketResult{}, err
 	}
-	if err := s.applyFields(ctx, tx, &in, nil, &t, v); err != nil {
+	if err := s.applyFields(ctx, tx, snap, &in, nil, &t, v); err != nil {
 		return TicketResult{}, err
 	}
 	statusRules(nil, &t, actor, v)
@@ -94,7 +98,7 @@ func (s *Service) createTicket(ctx context.Context, tx *store.Tx, actor model.Us
 		return TicketResult{}, err
 	}
 	t.Description = in.Comment.Body
-	return s.commitChange(ctx, tx, actor, nil, &t, s.newComment(actor, in.Comment, t.Via, now))
+	return s.commitChange(ctx, tx, snap, actor, nil, &t, s.newComment(actor, in.Comment, t.Via, now))
 }
 
 // endUserCreate keeps only what an end user may set on their own request.
@@ -157,12 +161,16 @@ func (s *Service) updateTicket(ctx context.Context, tx *store.Tx, actor model.Us
 	if t.Status == model.StatusClosed {
 		return TicketResult{}, model.Invalid("status", "InvalidValue", "Status: closed prevents ticket update")
 	}
+	snap, err := s.rulesFor(ctx, tx)
+	if err != nil {
+		return TicketResult{}, err
+	}
 	v := &model.ValidationError{}
 	in.applyScalars(&t, v)
 	if err := s.resolvePeople(ctx, tx, &in, &t, v); err != nil {
 		return TicketResult{}, err
 	}
-	if err := s.applyFields(ctx, tx, &in, &before, &t, v); err != nil {
+	if err := s.applyFields(ctx, tx, snap, &in, &before, &t, v); err != nil {
 		return TicketResult{}, err
 	}
 	statusRules(&before, &t, actor, v)
@@ -171,7 +179,7 @@ func (s *Service) updateTicket(ctx context.Context, tx *store.Tx, actor model.Us
 	}
 	now := s.clock()
 	t.UpdatedAt = now
-	return s.commitChange(ctx, tx, actor, &before, &t, s.newComment(actor, in.Comment, viaOr(in.Via), now))
+	return s.commitChange(ctx, tx, snap, actor, &before, &t, s.newComment(actor, in.Comment, viaOr(in.Via), now))
 }
 
 // canSee enforces that end users only touch tickets they requested.
@@ -182,17 +190,14 @@ func (s *Service) canSee(_ context.Context, _ *store.Tx, actor model.User, t *mo
 	return fmt.Errorf("desk: ticket %d: %w", t.ID, model.ErrNotFound)
 }
 
-// commitChange runs triggers on the change, then writes the ticket, the audit
-// with every event, and the comment, all in tx.
-func (s *Service) commitChange(ctx context.Context, tx *store.Tx, actor model.User, before, t *model.Ticket, c *model.Comment) (TicketResult, error) {
+// commitChange runs the triggers of snap on the change, then writes the ticket,
+// the audit with every event, and the comment, all in tx.
+func (s *Service) commitChange(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, actor model.User, before, t *model.Ticket, c *model.Comment) (TicketResult, error) {
 	// Events of the request itself are taken before triggers run; trigger changes
 	// come back from the loop as their own events, marked with the trigger id.
 	events := fieldEvents(before, t)
 	ch := &model.Change{Before: before, After: t, Comment: c, Actor: actor}
-	fired, err := s.runTriggers(ctx, tx, ch)
-	if err != nil {
-		return TicketResult{}, err
-	}
+	fired := snap.fire(ch)
 	events = append(events, fired.Events...)
 	if c != nil {
 		pub := c.Public
@@ -207,6 +212,7 @@ func (s *Service) commitChange(ctx context.Context, tx *store.Tx, actor model.Us
 		return TicketResult{}, err
 	}
 	audit := model.Audit{TicketID: t.ID, AuthorID: actor.ID, Via: t.Via, CreatedAt: t.UpdatedAt, Events: events}
+	var err error
 	if audit.ID, err = tx.AddAudit(ctx, &audit); err != nil {
 		return TicketResult{}, err
 	}
@@ -219,7 +225,7 @@ func (s *Service) commitChange(ctx context.Context, tx *store.Tx, actor model.Us
 	if err := s.indexChange(ctx, tx, before, t, c); err != nil {
 		return TicketResult{}, err
 	}
-	if err := s.notify(ctx, tx, ch, fired); err != nil {
+	if err := s.notify(ctx, tx, snap, ch, fired); err != nil {
 		return TicketResult{}, err
 	}
 	return TicketResult{Ticket: *t, Audit: audit}, nil

@@ -75,28 +75,24 @@ func (s *Service) rulesFor(ctx context.Context, tx *store.Tx) (*ruleSnapshot, er
 	return c.snap, nil
 }
 
-// runTriggers runs the active triggers over ch (in place) inside tx.
-func (s *Service) runTriggers(ctx context.Context, tx *store.Tx, ch *model.Change) (firing, error) {
-	snap, err := s.rulesFor(ctx, tx)
-	if err != nil {
-		return firing{}, err
-	}
+// fire runs the snapshot's active triggers over ch, in place.
+func (snap *ruleSnapshot) fire(ch *model.Change) firing {
 	if snap.set.Len() == 0 {
-		return firing{}, nil
+		return firing{}
 	}
 	res := snap.set.Run(ch, rules.Env{Fields: snap.byID})
-	return firing{Events: res.Events, Notifications: res.Notifications}, nil
+	return firing{Events: res.Events, Notifications: res.Notifications}
 }
 
 // notify renders the notifications fired by a change from the ticket's final state
 // and records one delivery per notification. The notifications of one trigger form
 // a chain: only the first step is enqueued now; each later step is enqueued by the
 // worker once the step before it succeeded.
-func (s *Service) notify(ctx context.Context, tx *store.Tx, ch *model.Change, f firing) error {
+func (s *Service) notify(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, ch *model.Change, f firing) error {
 	if len(f.Notifications) == 0 {
 		return nil
 	}
-	data, err := s.ticketData(ctx, tx, ch.After)
+	data, err := s.ticketData(ctx, tx, snap, ch.After)
 	if err != nil {
 		return err
 	}
@@ -184,7 +180,7 @@ func (s *Service) delivery(ctx context.Context, tx *store.Tx, n model.Notificati
 }
 
 // ticketData loads what Liquid placeholders can show about t.
-func (s *Service) ticketData(ctx context.Context, tx *store.Tx, t *model.Ticket) (*liquid.TicketData, error) {
+func (s *Service) ticketData(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, t *model.Ticket) (*liquid.TicketData, error) {
 	comments, err := tx.Comments(ctx, t.ID, store.Page{Limit: 100000})
 	if err != nil {
 		return nil, err
@@ -212,10 +208,6 @@ func (s *Service) ticketData(ctx context.Context, tx *store.Tx, t *model.Ticket)
 		if err == nil {
 			data.Group = &g
 		}
-	}
-	snap, err := s.rulesFor(ctx, tx)
-	if err != nil {
-		return nil, err
 	}
 	data.Fields = snap.fields
 	s.stripText(data)
