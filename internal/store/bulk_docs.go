@@ -19,7 +19,7 @@ func bulkDocRows(bts []BulkTicket) []docRow {
 	var rows []docRow
 	for i := range bts {
 		t := &bts[i]
-		rows = append(rows, docRow{t.Ticket.ID, 0, truncateDoc(NormalizeText(t.Ticket.Subject))})
+		rows = append(rows, docRow{t.Ticket.ID, 0, partDoc(t.Ticket.Subject)})
 		part := int64(0)
 		for _, e := range t.Entries {
 			if e.Comment == nil {
@@ -28,7 +28,7 @@ func bulkDocRows(bts []BulkTicket) []docRow {
 			if part++; part >= MaxParts {
 				break
 			}
-			rows = append(rows, docRow{t.Ticket.ID, part, truncateDoc(NormalizeText(e.Comment.Body))})
+			rows = append(rows, docRow{t.Ticket.ID, part, partDoc(e.Comment.Body)})
 		}
 	}
 	return rows

@@ -124,11 +124,9 @@ func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64,
 	if err != nil {
 		return 0, err
 	}
-	// One word, phrase or tag alone: the full-text and tag indexes hold live
-	// tickets only, so their count is the answer, without looking up every match
-	// in tickets to skip the soft-deleted.
-	// Free text alone counts from the full-text index, without looking up every
-	// match in tickets.
+	// Free text alone, or one tag alone: the full-text and tag indexes hold live
+	// tickets only, so they count the matches without looking each one up in
+	// tickets to skip the soft-deleted.
 	if pos, neg := textTerms(p.Query); onlyText(p.Query) && len(pos) > 0 {
 		cw := &sqlWhere{}
 		return q.count(ctx, "count search", q.textSet(cw, pos, neg, "COUNT(DISTINCT t)"), cw.args...)
@@ -211,10 +209,11 @@ func rankCase(col string, values []string) string {
 // Each free-text term is a set of ticket ids, its full-text matches. How the
 // planner may use them matters more than anything else at a million tickets:
 // driving the query from a set of 40,000 matches costs a row lookup per match,
-// so a set is only allowed to drive when nothing better can. With an indexed keyword condition
-// (status, group, created...) that index drives and the set is probed; with many
-// matches (Broad) the sort index is walked and the set probed until a page is
-// full. SQLite takes a "+" before the column as "don't use an index for this".
+// so a set is only allowed to drive when nothing better can. With an indexed
+// keyword condition (status, group, created...) that index drives and the set
+// is probed; with many matches (Broad) the sort index is walked and the set
+// probed until a page is full. SQLite takes a "+" before the column as "don't
+// use an index for this".
 func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
 	w := &sqlWhere{}
 	ft := q.d.FullText
@@ -232,10 +231,10 @@ func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
 		pos, neg = nil, nil
 	}
 	for _, t := range pos {
-		w.add(w.setCol + " IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
+		w.add(w.setCol + " IN (" + q.matchTerm(w, t) + ")")
 	}
 	for _, t := range neg {
-		w.add("NOT " + w.setCol + " IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
+		w.add("NOT " + w.setCol + " IN (" + q.matchTerm(w, t) + ")")
 	}
 	if len(p.Query.IDs) > 0 {
 		// A number finds the ticket with that id, the tickets with that external id,
@@ -247,7 +246,7 @@ func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
 		for _, id := range p.Query.IDs {
 			n := strconv.FormatInt(id, 10)
 			alts = append(alts, "SELECT "+w.arg(id), "SELECT id FROM tickets WHERE external_id <> '' AND external_id = "+w.arg(n),
-				fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{{Tokens: []string{n}}}))))
+				q.matchTerm(w, Term{Tokens: []string{n}}))
 		}
 		w.add("id IN (" + strings.Join(alts, " UNION ") + ")")
 	}
@@ -277,16 +276,22 @@ func textTerms(query *search.Query) (pos, neg []Term) {
 // matches probed against the others'. It selects expr over those ticket ids,
 // named t: "t" for the set, "COUNT(DISTINCT t)" for its size.
 func (q *Queries) textSet(w *sqlWhere, pos, neg []Term, expr string) string {
-	ft := q.d.FullText
 	var b strings.Builder
-	b.WriteString("WITH m(t) AS (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr(pos[:1]))) + ") SELECT " + expr + " FROM m WHERE TRUE")
+	b.WriteString("WITH m(t) AS (" + q.matchTerm(w, pos[0]) + ") SELECT " + expr + " FROM m WHERE TRUE")
 	for _, t := range pos[1:] {
-		b.WriteString(" AND t IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
+		b.WriteString(" AND t IN (" + q.matchTerm(w, t) + ")")
 	}
 	for _, t := range neg {
-		b.WriteString(" AND t NOT IN (" + fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t}))) + ")")
+		b.WriteString(" AND t NOT IN (" + q.matchTerm(w, t) + ")")
 	}
 	return b.String()
+}
+
+// matchTerm renders the SELECT of the ids of the tickets with a part matching t,
+// its expression appended to w's arguments.
+func (q *Queries) matchTerm(w *sqlWhere, t Term) string {
+	ft := q.d.FullText
+	return fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t})))
 }
 
 // hasDrivingCond reports whether the query has a keyword condition with an index

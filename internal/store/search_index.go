@@ -99,17 +99,17 @@ func truncateDoc(s string) string {
 // transaction that created the ticket or changed its subject.
 func (q *Queries) IndexSubject(ctx context.Context, id int64, subject string) error {
 	q.index.add("unindex subject", q.d.FullText.DeletePart, id, 0)
-	q.index.add("index subject", q.d.FullText.Insert, id, 0, truncateDoc(NormalizeText(subject)))
+	q.addPart(id, 0, subject)
 	return nil
 }
 
 // IndexNewTicket indexes a ticket created in this transaction: its subject and,
-// when body is not empty, its first comment. It spares the lookups IndexSubject
-// and IndexComment make for a ticket that may already have parts.
+// when body is not empty, its first comment. It spares the delete IndexSubject
+// and the comment count IndexComment run for a ticket that may have parts.
 func (q *Queries) IndexNewTicket(_ context.Context, id int64, subject, body string) {
-	q.index.add("index subject", q.d.FullText.Insert, id, 0, truncateDoc(NormalizeText(subject)))
+	q.addPart(id, 0, subject)
 	if body != "" {
-		q.index.add("index comment", q.d.FullText.Insert, id, 1, truncateDoc(NormalizeText(body)))
+		q.addPart(id, 1, body)
 	}
 }
 
@@ -123,7 +123,7 @@ func (q *Queries) IndexComment(ctx context.Context, id int64, body string) error
 	if part >= MaxParts {
 		return nil
 	}
-	q.index.add("index comment", q.d.FullText.Insert, id, part, truncateDoc(NormalizeText(body)))
+	q.addPart(id, part, body)
 	return nil
 }
 
@@ -137,7 +137,7 @@ func (q *Queries) reindexTicket(ctx context.Context, id int64) error {
 	if err := q.syncTags(ctx, id, nil, t.Tags); err != nil {
 		return err
 	}
-	q.index.add("index subject", q.d.FullText.Insert, id, 0, truncateDoc(NormalizeText(t.Subject)))
+	q.addPart(id, 0, t.Subject)
 	rows, err := q.q.QueryContext(ctx, `SELECT body FROM comments WHERE ticket_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return q.wrap("reindex ticket", err)
@@ -148,9 +148,17 @@ func (q *Queries) reindexTicket(ctx context.Context, id int64) error {
 		if err := rows.Scan(&body); err != nil {
 			return q.wrap("reindex ticket", err)
 		}
-		q.index.add("index comment", q.d.FullText.Insert, id, part, truncateDoc(NormalizeText(body)))
+		q.addPart(id, part, body)
 	}
 	return q.wrapIf("reindex ticket", rows.Err())
+}
+
+// partDoc is the indexed form of a part's text: normalised, cut to maxDocBytes.
+func partDoc(text string) string { return truncateDoc(NormalizeText(text)) }
+
+// addPart queues the insert of text as part of ticket id.
+func (q *Queries) addPart(id, part int64, text string) {
+	q.index.add("index ticket part", q.d.FullText.Insert, id, part, partDoc(text))
 }
 
 // UnindexTicket removes every part of ticket id from the index.
