@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/twindesk/twindesk/internal/canarytest"
 	"github.com/twindesk/twindesk/internal/escalation"
 )
 
@@ -176,7 +177,7 @@ func TestEscalationFlow(t *testing.T) {
 func (tw *twin) stopStandardAndScan(t *testing.T, canaries ...string) {
 	tw.std.stop()
 	for _, c := range canaries {
-		require.Empty(t, grepDir(t, tw.std.DataDir, c), "canary %s found in the standard data dir", c)
+		require.Empty(t, canarytest.FilesContaining(t, tw.std.DataDir, c), "canary %s found in the standard data dir", c)
 	}
 }
 

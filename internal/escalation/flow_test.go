@@ -8,10 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -226,24 +224,4 @@ func comments(a api, id int64) string {
 	_, out := a.call("GET", fmt.Sprintf("/tickets/%d/comments.json", id), nil)
 	b, _ := json.Marshal(out)
 	return string(b)
-}
-
-// grepDir returns the files under dir that contain needle.
-func grepDir(t *testing.T, dir, needle string) []string {
-	var hits []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if bytes.Contains(b, []byte(needle)) {
-			hits = append(hits, path)
-		}
-		return nil
-	})
-	require.NoError(t, err)
-	return hits
 }

@@ -7,10 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/twindesk/twindesk/internal/canarytest"
 	"github.com/twindesk/twindesk/internal/escalation"
 	"github.com/twindesk/twindesk/internal/instance"
 	"github.com/twindesk/twindesk/internal/proctest"
@@ -252,7 +251,7 @@ func (r *rig) stopAndInspect(t *testing.T, originals []original) {
 	}
 	if dir := r.stores[r.std].DataDir; r.backend == "sqlite" {
 		for _, o := range originals {
-			require.Empty(t, grepDir(t, dir, o.canary), "canary of original %d in standard's data", o.id)
+			require.Empty(t, canarytest.FilesContaining(t, dir, o.canary), "canary of original %d in standard's data", o.id)
 		}
 	}
 }
@@ -307,24 +306,4 @@ func (r *rig) countLogged(t *testing.T, key string) int {
 		require.NoError(t, errors.Join(sc.Err(), f.Close()))
 	}
 	return n
-}
-
-// grepDir returns the files under dir that contain needle.
-func grepDir(t *testing.T, dir, needle string) []string {
-	var hits []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if bytes.Contains(b, []byte(needle)) {
-			hits = append(hits, path)
-		}
-		return nil
-	})
-	require.NoError(t, err)
-	return hits
 }
