@@ -108,7 +108,8 @@ func (s *Service) searchParams(actor model.User, req SearchRequest) (store.Searc
 	}
 	page := max(req.Page, 1)
 	return store.SearchParams{Query: q, ActorID: actor.ID, Now: s.clock(), SortBy: req.SortBy, SortOrder: req.SortOrder,
-		Limit: req.PerPage, Offset: (page - 1) * req.PerPage, Cursor: req.Export, AfterID: req.AfterID}, nil
+		Limit: req.PerPage, Offset: (page - 1) * req.PerPage, Cursor: req.Export, AfterID: req.AfterID,
+		Memo: new(store.SearchMemo)}, nil
 }
 
 // offsetPage fetches one page across tickets then users; raw is the query text.

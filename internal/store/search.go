@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -37,6 +38,9 @@ type SearchParams struct {
 	// them): the backend may then walk the sort order and filter, instead of
 	// fetching every match and sorting (FullText.Broad).
 	Broad bool
+	// Memo, when set, keeps the free text's matches between the count and the
+	// page of a search.
+	Memo *SearchMemo
 }
 
 // sqlWhere collects conditions and their arguments as $n placeholders.
@@ -46,6 +50,11 @@ type sqlWhere struct {
 	// setCol is the id column as set conditions (full text, tags) test it:
 	// "id", or with FullText.Broad before it for a query with many matches.
 	setCol string
+	// rangeCol goes before the column of a date range: FullText.Broad for the
+	// page of a query with many matches. A range such as created>30days can
+	// span a sixth of all tickets, and SQLite would rather scan and sort that
+	// than walk the sort index, which finds a page in a few hundred rows.
+	rangeCol string
 }
 
 // arg appends v and returns its placeholder.
@@ -104,7 +113,8 @@ func addConds(w *sqlWhere, p SearchParams, render condSQL) error {
 // TicketSearch returns the live tickets matching p, ordered and paged as asked.
 // errNoMatch-type queries return no rows.
 func (q *Queries) TicketSearch(ctx context.Context, p SearchParams) ([]model.Ticket, error) {
-	w, err := q.ticketWhere(p)
+	p.Memo = cmp.Or(p.Memo, new(SearchMemo))
+	w, err := q.ticketWhere(ctx, p)
 	if errors.Is(err, errNoMatch) {
 		return nil, nil
 	}
@@ -117,12 +127,18 @@ func (q *Queries) TicketSearch(ctx context.Context, p SearchParams) ([]model.Tic
 
 // TicketSearchCount counts the live tickets matching p.
 func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64, error) {
-	w, err := q.ticketWhere(p)
+	p.Memo = cmp.Or(p.Memo, new(SearchMemo))
+	w, err := q.ticketWhere(ctx, p)
 	if errors.Is(err, errNoMatch) {
 		return 0, nil
 	}
 	if err != nil {
 		return 0, err
+	}
+	// Free text alone, combined in Go: the size of its set, which holds live
+	// tickets only.
+	if m := p.Memo; m.done && !m.negOnly && onlyText(p.Query) {
+		return int64(m.set.Len()), nil
 	}
 	// Free text alone, or one tag alone: the full-text and tag indexes hold live
 	// tickets only, so they count the matches without looking each one up in
@@ -214,18 +230,32 @@ func rankCase(col string, values []string) string {
 // is probed; with many matches (Broad) the sort index is walked and the set
 // probed until a page is full. SQLite takes a "+" before the column as "don't
 // use an index for this".
-func (q *Queries) ticketWhere(p SearchParams) (*sqlWhere, error) {
+func (q *Queries) ticketWhere(ctx context.Context, p SearchParams) (*sqlWhere, error) {
 	w := &sqlWhere{}
 	ft := q.d.FullText
 	w.setCol = "id"
 	if p.Broad || hasDrivingCond(p.Query) {
 		w.setCol = ft.Broad + "id"
 	}
+	if p.Broad {
+		w.rangeCol = ft.Broad
+	}
+	// With FullText.IDSet, the terms are combined as sets in Go (textMatches).
+	pos, neg := textTerms(p.Query)
+	if ft.IDSet != "" && len(pos)+len(neg) > 0 {
+		m, err := q.textMatches(ctx, p.Memo, pos, neg)
+		if err != nil {
+			return nil, err
+		}
+		if err := q.addTextMatches(w, m); err != nil {
+			return nil, err
+		}
+		pos, neg = nil, nil
+	}
 	// Each term on its own: the words of a query may be in different comments.
 	// Free text alone is one set, the first term's matches probed against the
 	// others', so only the tickets matching all of it are looked up. With keyword
-	// conditions, one IN per term: SQLite materializes each once and probes them.
-	pos, neg := textTerms(p.Query)
+	// conditions, one IN per term: the backend materializes each once and probes them.
 	if len(pos) > 0 && onlyText(p.Query) {
 		w.add(w.setCol + " IN (" + q.textSet(w, pos, neg, "t") + ")")
 		pos, neg = nil, nil
@@ -338,7 +368,7 @@ func ticketCond(w *sqlWhere, c search.Cond, p SearchParams) (string, error) {
 	case "external_id":
 		return "external_id = " + w.arg(noneAsEmpty(c.Value)), nil
 	case "created", "updated":
-		return dateCond(w, c.Field+"_at", c, p.Now)
+		return dateCond(w, w.rangeCol+c.Field+"_at", c, p.Now)
 	case "subject", "description":
 		return "LOWER(" + c.Field + ") LIKE " + w.arg("%"+escapeLike(lv)+"%") + ` ESCAPE '\'`, nil
 	case "via":

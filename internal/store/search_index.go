@@ -34,6 +34,13 @@ type FullText struct {
 	// from the full-text matches (thousands of lookups, then a sort) so it walks
 	// the sort index and stops after a page; PostgreSQL plans that itself.
 	Broad string
+	// IDSet, Has and IDList let a backend combine a query's words in Go
+	// (textMatches) instead of with SQL set operations; PostgreSQL leaves them
+	// empty. IDSet is a SELECT of one value, the set (package idset) of the
+	// tickets with a part matching the expression in %s; Has tests whether the
+	// id column (%[2]s) is in the set in placeholder %[1]s; IDList is a SELECT
+	// of the ids in the JSON array in placeholder %s.
+	IDSet, Has, IDList string
 }
 
 // MaxParts bounds the parts of one ticket: comments past it are not searchable

@@ -16,6 +16,9 @@ var fullText = store.FullText{
 	Match:      `SELECT rowid >> 20 FROM ticket_text WHERE ticket_text MATCH %s`,
 	Expr:       ftsExpr,
 	Broad:      "+",
+	IDSet:      `SELECT td_idset(rowid >> 20) FROM ticket_text WHERE ticket_text MATCH %s`,
+	Has:        `td_has(%s, %s)`,
+	IDList:     `SELECT value FROM json_each(%s)`,
 }
 
 // ftsExpr renders terms as an FTS5 query: each term a quoted phrase ("a b"),
