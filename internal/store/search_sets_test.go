@@ -110,4 +110,3 @@ func setsTicket(i int, requester int64, at time.Time, alpha, beta, gamma, open b
 	}
 	return bt
 }
-
