@@ -55,6 +55,8 @@ type sqlWhere struct {
 	// span a sixth of all tickets, and SQLite would rather scan and sort that
 	// than walk the sort index, which finds a page in a few hundred rows.
 	rangeCol string
+	// names holds the ids of the groups and users the query names.
+	names map[nameKey][]int64
 }
 
 // arg appends v and returns its placeholder.
@@ -280,6 +282,9 @@ func (q *Queries) ticketWhere(ctx context.Context, p SearchParams) (*sqlWhere, e
 		}
 		w.add("id IN (" + strings.Join(alts, " UNION ") + ")")
 	}
+	if err := q.resolveNames(ctx, w, p.Query); err != nil {
+		return nil, err
+	}
 	if err := addConds(w, p, ticketCond); err != nil {
 		return nil, err
 	}
@@ -413,11 +418,7 @@ func groupCond(w *sqlWhere, v string) string {
 	if strings.EqualFold(v, "none") {
 		return "group_id IS NULL"
 	}
-	s := "group_id IN (SELECT id FROM groups WHERE LOWER(name) = " + w.arg(strings.ToLower(v)) + ")"
-	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-		s = "group_id = " + w.arg(id) + " OR " + s
-	}
-	return s
+	return namedCond(w, "group_id", nameKey{"group", strings.ToLower(v)})
 }
 
 // personCond matches a user column by "me", "none", id, email or name.
@@ -428,12 +429,7 @@ func personCond(w *sqlWhere, col, v string, actorID int64) string {
 	case "none":
 		return col + " IS NULL"
 	}
-	lv := strings.ToLower(v)
-	s := "SELECT id FROM users WHERE email = " + w.arg(lv) + " OR LOWER(name) = " + w.arg(lv)
-	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-		s += " OR id = " + w.arg(id)
-	}
-	return col + " IN (" + s + ")"
+	return namedCond(w, col, nameKey{"user", strings.ToLower(v)})
 }
 
 // customFieldCond matches a custom field value in the stored JSON list.

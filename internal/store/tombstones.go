@@ -26,21 +26,8 @@ func (q *Queries) Tombstone(ctx context.Context, id int64) (time.Time, error) {
 func (q *Queries) TicketIDsByFieldValue(ctx context.Context, fieldID int64, value string) ([]int64, error) {
 	v, _ := json.Marshal(value) // a string always marshals
 	needle := fmt.Sprintf(`%%{"id":%d,"value":%s}%%`, fieldID, escapeLike(string(v)))
-	rows, err := q.q.QueryContext(ctx, `SELECT id FROM tickets WHERE custom_fields LIKE $1 ESCAPE '\'
+	return q.int64s(ctx, "tickets by field value", `SELECT id FROM tickets WHERE custom_fields LIKE $1 ESCAPE '\'
 		AND deleted_at IS NULL ORDER BY id`, needle)
-	if err != nil {
-		return nil, q.wrap("tickets by field value", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, q.wrap("scan ticket id", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, q.wrapIf("tickets by field value", rows.Err())
 }
 
 // TicketHasTag reports whether ticket id, live or soft-deleted, carries tag.

@@ -109,18 +109,5 @@ func (q *Queries) ListStaff(ctx context.Context) ([]model.User, error) {
 
 // GroupIDsOf returns the ids of the groups user belongs to.
 func (q *Queries) GroupIDsOf(ctx context.Context, userID int64) ([]int64, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT group_id FROM group_memberships WHERE user_id = $1 ORDER BY group_id`, userID)
-	if err != nil {
-		return nil, q.wrap("groups of user", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, q.wrap("scan group id", err)
-		}
-		out = append(out, id)
-	}
-	return out, q.wrapIf("groups of user", rows.Err())
+	return q.int64s(ctx, "groups of user", `SELECT group_id FROM group_memberships WHERE user_id = $1 ORDER BY group_id`, userID)
 }
