@@ -107,3 +107,13 @@ func (s Set) IDs() []int64 {
 	}
 	return out
 }
+
+// Remove takes id out of s.
+func (s *Set) Remove(id int64) {
+	if i := id >> 6; id >= 0 && i < int64(len(s.words)) {
+		s.words[i] &^= 1 << (uint64(id) & 63)
+	}
+}
+
+// Clone returns a copy of s that shares no memory with it.
+func (s Set) Clone() Set { return Set{words: append([]uint64(nil), s.words...)} }

@@ -77,7 +77,8 @@ func (db *DB) runBatch(reqs []*writeReq) {
 			return
 		}
 	}
-	if err := tx.flushIndex(context.Background()); err != nil {
+	changes, err := tx.flushIndex(context.Background())
+	if err != nil {
 		_ = sqlTx.Rollback()
 		for _, r := range reqs {
 			r.done <- err
@@ -85,6 +86,9 @@ func (db *DB) runBatch(reqs []*writeReq) {
 		return
 	}
 	commitErr := sqlTx.Commit()
+	if commitErr == nil {
+		db.committed(changes)
+	}
 	for i, r := range reqs {
 		if results[i] == nil && commitErr != nil {
 			results[i] = fmt.Errorf("store: commit: %w", commitErr)

@@ -56,6 +56,9 @@ func (q *Queries) BulkInsertTickets(ctx context.Context, bts []BulkTicket) error
 	if err := q.bulkTags(ctx, bts); err != nil {
 		return err
 	}
+	// The documents go straight into the index, past the queue: cached match
+	// sets can't follow, so they are dropped once this commits.
+	q.index.add(termChange{kind: resetAll}, "", "")
 	return q.bulkDocs(ctx, bts)
 }
 

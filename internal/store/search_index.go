@@ -41,6 +41,9 @@ type FullText struct {
 	// id column (%[2]s) is in the set in placeholder %[1]s; IDList is a SELECT
 	// of the ids in the JSON array in placeholder %s.
 	IDSet, Has, IDList string
+	// DataVersion, with IDSet, is a query whose value changes on the writer's
+	// connection when another process writes the database (termCache).
+	DataVersion string
 }
 
 // MaxParts bounds the parts of one ticket: comments past it are not searchable
@@ -105,7 +108,7 @@ func truncateDoc(s string) string {
 // IndexSubject (re)indexes ticket id's subject, part 0. Call it in the
 // transaction that created the ticket or changed its subject.
 func (q *Queries) IndexSubject(ctx context.Context, id int64, subject string) error {
-	q.index.add("unindex subject", q.d.FullText.DeletePart, id, 0)
+	q.index.add(termChange{kind: replacePart, ticket: id}, "unindex subject", q.d.FullText.DeletePart, id, 0)
 	q.addPart(id, 0, subject)
 	return nil
 }
@@ -165,12 +168,13 @@ func partDoc(text string) string { return truncateDoc(NormalizeText(text)) }
 
 // addPart queues the insert of text as part of ticket id.
 func (q *Queries) addPart(id, part int64, text string) {
-	q.index.add("index ticket part", q.d.FullText.Insert, id, part, partDoc(text))
+	doc := partDoc(text)
+	q.index.add(termChange{kind: addDoc, ticket: id, doc: doc}, "index ticket part", q.d.FullText.Insert, id, part, doc)
 }
 
 // UnindexTicket removes every part of ticket id from the index.
 func (q *Queries) UnindexTicket(_ context.Context, id int64) error {
-	q.index.add("unindex ticket", q.d.FullText.Delete, id)
+	q.index.add(termChange{kind: removeTicket, ticket: id}, "unindex ticket", q.d.FullText.Delete, id)
 	return nil
 }
 
@@ -183,23 +187,32 @@ func (q *Queries) UnindexTicket(_ context.Context, id int64) error {
 // rolled back are dropped with it (runSaved).
 type indexQueue struct{ ops []indexOp }
 
+// indexOp is one queued write, and what it does to cached match sets
+// (termCache). An op without a query only tells the cache.
 type indexOp struct {
+	change      termChange
 	what, query string
 	args        []any
 }
 
-func (iq *indexQueue) add(what, query string, args ...any) {
-	iq.ops = append(iq.ops, indexOp{what, query, args})
+func (iq *indexQueue) add(change termChange, what, query string, args ...any) {
+	iq.ops = append(iq.ops, indexOp{change, what, query, args})
 }
 
-// flushIndex runs the queued full-text writes; call it right before commit.
-func (tx *Tx) flushIndex(ctx context.Context) error {
+// flushIndex runs the queued full-text writes; call it right before commit, and
+// hand the changes it returns to the term cache once the commit succeeded.
+func (tx *Tx) flushIndex(ctx context.Context) ([]termChange, error) {
 	ops := tx.index.ops
 	tx.index.ops = nil
+	changes := make([]termChange, 0, len(ops))
 	for _, op := range ops {
+		changes = append(changes, op.change)
+		if op.query == "" {
+			continue
+		}
 		if err := tx.exec(ctx, op.what, false, op.query, op.args...); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return changes, nil
 }

@@ -70,14 +70,28 @@ func (q *Queries) textMatches(ctx context.Context, memo *SearchMemo, pos, neg []
 	return memo, nil
 }
 
-// termSet returns the set of live tickets with a part matching t.
+// termSet returns the set of live tickets with a part matching t, from the term
+// cache when it has it.
 func (q *Queries) termSet(ctx context.Context, t Term) (idset.Set, error) {
+	word, cacheIt := cacheable(t)
+	var gen uint64
+	if cacheIt && q.terms != nil {
+		set, ok, g := q.terms.get(word)
+		if ok {
+			return set, nil
+		}
+		gen = g
+	}
 	ft := q.d.FullText
 	var b []byte
 	if err := q.q.QueryRowContext(ctx, fmt.Sprintf(ft.IDSet, "$1"), ft.Expr([]Term{t})).Scan(&b); err != nil {
 		return idset.Set{}, q.wrap("search words", err)
 	}
-	return idset.FromBytes(b), nil
+	set := idset.FromBytes(b)
+	if cacheIt && q.terms != nil {
+		q.terms.put(word, set, gen)
+	}
+	return set, nil
 }
 
 // addTextMatches adds the condition "matches the free text" for m to w. A small

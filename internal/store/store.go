@@ -47,6 +47,11 @@ type DB struct {
 	// writeStmts keeps the single writer's statements prepared across
 	// transactions; nil unless the dialect batches writes.
 	writeStmts *writeStmts
+	// terms caches words' match sets when the dialect combines them in Go
+	// (FullText.IDSet); nil otherwise. dataVersion is the writer connection's
+	// last PRAGMA data_version, which moves only when another process writes.
+	terms       *termCache
+	dataVersion int64
 	// batch, closed and batcherDone run group commit when the dialect asks for it.
 	batch       chan *writeReq
 	closed      chan struct{}
@@ -57,6 +62,9 @@ type DB struct {
 // New wraps already-opened pools. read may equal write.
 func New(write, read *sql.DB, d Dialect) *DB {
 	db := &DB{write: write, read: read, dialect: d}
+	if d.FullText.IDSet != "" {
+		db.terms = newTermCache()
+	}
 	if d.BatchWrites {
 		// Unbuffered: a send succeeds only when the batcher takes it, so no request
 		// can be stranded in a buffer after Close.
@@ -98,9 +106,9 @@ func (db *DB) Close() error {
 // Read returns queries over the reader pool.
 func (db *DB) Read() *Queries {
 	if db.readStmts != nil {
-		return &Queries{q: cachedPool{db.read, db.readStmts}, d: &db.dialect}
+		return &Queries{q: cachedPool{db.read, db.readStmts}, d: &db.dialect, terms: db.terms}
 	}
-	return &Queries{q: db.read, d: &db.dialect}
+	return &Queries{q: db.read, d: &db.dialect, terms: db.terms}
 }
 
 // Tx is a write transaction: all queries plus the underlying *sql.Tx, which the job
@@ -154,13 +162,15 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = sqlTx.Rollback()
 		return err
 	}
-	if err := tx.flushIndex(ctx); err != nil {
+	changes, err := tx.flushIndex(ctx)
+	if err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	db.committed(changes)
 	return nil
 }
 
@@ -185,6 +195,8 @@ type Queries struct {
 	// index holds a write transaction's full-text writes until it ends (nil
 	// outside write transactions): see indexQueue.
 	index *indexQueue
+	// terms is the database's term cache, or nil.
+	terms *termCache
 }
 
 // insertID runs an INSERT ... RETURNING id.

@@ -19,6 +19,9 @@ var fullText = store.FullText{
 	IDSet:      `SELECT td_idset(rowid >> 20) FROM ticket_text WHERE ticket_text MATCH %s`,
 	Has:        `td_has(%s, %s)`,
 	IDList:     `SELECT value FROM json_each(%s)`,
+	// data_version moves when another connection commits; the writer has the
+	// process's only writing connection, so for it that is another process.
+	DataVersion: `PRAGMA data_version`,
 }
 
 // ftsExpr renders terms as an FTS5 query: each term a quoted phrase ("a b"),

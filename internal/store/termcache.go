@@ -1,0 +1,255 @@
+package store
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/twindesk/twindesk/internal/idset"
+)
+
+// termCache keeps the match sets (package idset) of the words searched most
+// recently, so that a common word costs a copy instead of a pass over its
+// 100,000 index rows. It stays exact: the writer applies every committed
+// full-text write to the cached sets (apply), and a set read from the index
+// while writes went on is brought up to date from a short log of recent changes
+// before it is kept (put).
+//
+// Only single words of letters a-z and digits are cached: for them the words Go
+// splits a document into are exactly the tokens of SQLite's tokenizer. A word
+// of a document that mixes in other letters may or may not be split further by
+// SQLite, so the cached sets of its a-z runs are dropped instead. A bulk load
+// or a write by another process empties the cache.
+type termCache struct {
+	mu      sync.Mutex
+	entries map[string]*termEntry
+	// gen counts applied commits; log holds the changes of the last ones, each
+	// stamped with its commit's gen, oldest first.
+	gen uint64
+	log []termChange
+	// since: the log holds every change of the commits after it.
+	since    uint64
+	logBytes int
+	tick     uint64 // for least-recently-used eviction
+}
+
+type termEntry struct {
+	set  idset.Set
+	used uint64
+}
+
+// termCacheSize bounds the cache: a set over a million tickets is 125 KB.
+const termCacheSize = 128
+
+// termLogSize and termLogBytes bound the change log; a set read over more
+// commits than it holds is returned but not kept.
+const (
+	termLogSize  = 4096
+	termLogBytes = 4 << 20
+)
+
+// changeKind is what a full-text write does to the cached sets.
+type changeKind int
+
+const (
+	changeNone changeKind = iota
+	// addDoc adds the ticket to the sets of the words of doc.
+	addDoc
+	// removeTicket takes the ticket out of every set: it has no parts left.
+	removeTicket
+	// replacePart drops the sets that hold the ticket: one of its parts was
+	// deleted and may have held their word alone.
+	replacePart
+	// resetAll empties the cache.
+	resetAll
+)
+
+// termChange is one full-text write as the cache sees it.
+type termChange struct {
+	kind   changeKind
+	ticket int64
+	doc    string
+	gen    uint64
+}
+
+func newTermCache() *termCache { return &termCache{entries: map[string]*termEntry{}} }
+
+// cacheable reports whether a term can come from the cache: one word of a-z and
+// 0-9, not a prefix.
+func cacheable(t Term) (string, bool) {
+	if len(t.Tokens) != 1 || t.Prefix || !plainWords(t.Tokens[0]) {
+		return "", false
+	}
+	return t.Tokens[0], true
+}
+
+// plainWords reports whether s holds only a-z, 0-9 and spaces.
+func plainWords(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// get returns a copy of word's set, and the current gen for a miss: the
+// caller reads the set from the index and hands it to put with that gen.
+func (c *termCache) get(word string) (idset.Set, bool, uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[word]; ok {
+		c.tick++
+		e.used = c.tick
+		return e.set.Clone(), true, 0
+	}
+	return idset.Set{}, false, c.gen
+}
+
+// put keeps set, read from the index in a snapshot taken after gen was
+// current, once the changes committed since are applied to it. It gives up
+// when the log no longer reaches back that far or a change can't be replayed.
+func (c *termCache) put(word string, set idset.Set, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[word]; ok || gen < c.since {
+		return
+	}
+	set = set.Clone()
+	for _, ch := range c.log {
+		if ch.gen > gen && !replay(&set, word, ch) {
+			return
+		}
+	}
+	if len(c.entries) >= termCacheSize {
+		c.evict()
+	}
+	c.tick++
+	c.entries[word] = &termEntry{set: set, used: c.tick}
+}
+
+// replay applies ch to word's set; false when it can't tell the outcome.
+func replay(set *idset.Set, word string, ch termChange) bool {
+	ok := true
+	switch ch.kind {
+	case addDoc:
+		docWords(ch.doc, func(w string, certain bool) {
+			switch {
+			case w != word:
+			case certain:
+				set.Add(ch.ticket)
+			default:
+				ok = false
+			}
+		})
+	case removeTicket:
+		set.Remove(ch.ticket)
+	case replacePart:
+		ok = !set.Has(ch.ticket)
+	case resetAll:
+		ok = false
+	}
+	return ok
+}
+
+// docWords calls fn for each word of a normalised document that could be a
+// cached word: certain for a word of a-z and 0-9 alone; for a word with other
+// letters, each of its a-z and 0-9 runs, not certain.
+func docWords(doc string, fn func(word string, certain bool)) {
+	for _, w := range strings.Fields(doc) {
+		if plainWords(w) {
+			fn(w, true)
+			continue
+		}
+		for _, run := range strings.FieldsFunc(w, func(r rune) bool { return (r < 'a' || r > 'z') && (r < '0' || r > '9') }) {
+			fn(run, false)
+		}
+	}
+}
+
+func (c *termCache) evict() {
+	var oldest string
+	var used uint64
+	for w, e := range c.entries {
+		if oldest == "" || e.used < used {
+			oldest, used = w, e.used
+		}
+	}
+	delete(c.entries, oldest)
+}
+
+// apply brings the cache up to date with one commit's full-text writes, in
+// their order. Call it after the commit succeeded, before the writers learn so.
+func (c *termCache) apply(changes []termChange) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	for _, ch := range changes {
+		if ch.kind == changeNone {
+			continue
+		}
+		ch.gen = c.gen
+		c.applyOne(ch)
+		c.log = append(c.log, ch)
+		c.logBytes += len(ch.doc)
+	}
+	c.trimLog()
+}
+
+// trimLog drops the oldest commits' changes while the log is over its bounds.
+func (c *termCache) trimLog() {
+	drop := 0
+	for bytes := c.logBytes; drop < len(c.log) && (len(c.log)-drop > termLogSize || bytes > termLogBytes); {
+		g := c.log[drop].gen
+		for drop < len(c.log) && c.log[drop].gen == g {
+			bytes -= len(c.log[drop].doc)
+			drop++
+		}
+		c.since, c.logBytes = g, bytes
+	}
+	if drop > 0 {
+		c.log = append(c.log[:0], c.log[drop:]...)
+	}
+}
+
+func (c *termCache) applyOne(ch termChange) {
+	switch ch.kind {
+	case addDoc:
+		docWords(ch.doc, func(w string, certain bool) {
+			if e, ok := c.entries[w]; ok {
+				if certain {
+					e.set.Add(ch.ticket)
+				} else {
+					delete(c.entries, w)
+				}
+			}
+		})
+	case removeTicket:
+		for _, e := range c.entries {
+			e.set.Remove(ch.ticket)
+		}
+	case replacePart:
+		for w, e := range c.entries {
+			if e.set.Has(ch.ticket) {
+				delete(c.entries, w)
+			}
+		}
+	case resetAll:
+		clear(c.entries)
+	}
+}
+
+// committed tells the term cache about a commit's full-text writes. A write by
+// another process (twindesk seed on a served data directory) moves the writer
+// connection's data_version: then the cache starts over, as it can't know what
+// changed.
+func (db *DB) committed(changes []termChange) {
+	if db.terms == nil {
+		return
+	}
+	var v int64
+	if err := db.write.QueryRow(db.dialect.FullText.DataVersion).Scan(&v); err != nil || v != db.dataVersion {
+		db.dataVersion = v
+		changes = append(changes, termChange{kind: resetAll})
+	}
+	db.terms.apply(changes)
+}

@@ -1,0 +1,161 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/search"
+	"github.com/twindesk/twindesk/internal/store"
+	"github.com/twindesk/twindesk/internal/store/sqlite"
+)
+
+// cacheQueries are checked with and without the term cache after every write.
+var cacheQueries = []string{"alpha", "beta", "gamma", "alpha beta", "alpha -beta", "-gamma beta", "alph*"}
+
+// requireCacheAgrees runs cacheQueries through the cache and past it and
+// requires the same counts and first pages.
+func requireCacheAgrees(t *testing.T, db *store.DB, step string) {
+	t.Helper()
+	for _, query := range cacheQueries {
+		q, err := search.Parse(query)
+		require.NoError(t, err)
+		var counts [2]int64
+		var pages [2][]int64
+		for i, read := range []*store.Queries{db.Read(), db.ReadUncached()} {
+			p := store.SearchParams{Query: q, Now: time.Now(), Limit: 50, Memo: new(store.SearchMemo)}
+			counts[i], err = read.TicketSearchCount(t.Context(), p)
+			require.NoError(t, err)
+			got, err := read.TicketSearch(t.Context(), p)
+			require.NoError(t, err)
+			for _, tk := range got {
+				pages[i] = append(pages[i], tk.ID)
+			}
+		}
+		require.Equal(t, counts[1], counts[0], "%s: count of %q through the cache", step, query)
+		require.Equal(t, pages[1], pages[0], "%s: page of %q through the cache", step, query)
+	}
+}
+
+// TestTermCacheFollowsWrites changes tickets in every way that touches the
+// full-text index and checks after each change that searches through the term
+// cache find what the index finds.
+func TestTermCacheFollowsWrites(t *testing.T) {
+	t.Parallel()
+	db, err := sqlite.Open(t.Context(), t.TempDir())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	ctx := t.Context()
+	user := model.User{Name: "Jo", Email: "jo@example.com", Role: model.RoleEndUser, Active: true, CreatedAt: t0, UpdatedAt: t0}
+	write := func(step string, fn func(tx *store.Tx) error) {
+		t.Helper()
+		require.NoError(t, db.WriteTx(ctx, fn), step)
+		requireCacheAgrees(t, db, step)
+	}
+	newTicket := func(tx *store.Tx, subject, body string) (int64, error) {
+		tk := model.Ticket{Subject: subject, Description: body, Status: model.StatusNew, RequesterID: user.ID, SubmitterID: user.ID, Via: "web", CreatedAt: t0, UpdatedAt: t0}
+		id, err := tx.CreateTicket(ctx, &tk)
+		if err != nil {
+			return 0, err
+		}
+		if body != "" {
+			if err := addComment(tx, id, user.ID, body); err != nil {
+				return 0, err
+			}
+		}
+		tx.IndexNewTicket(ctx, id, subject, body)
+		return id, nil
+	}
+	var first, second int64
+	write("create", func(tx *store.Tx) (err error) {
+		if user.ID, err = tx.CreateUser(ctx, user); err != nil {
+			return err
+		}
+		if first, err = newTicket(tx, "alpha printer", "it jams"); err != nil {
+			return err
+		}
+		second, err = newTicket(tx, "vpn", "beta gamma")
+		return err
+	})
+	require.Positive(t, db.CachedTerms(), "the searches did not go through the cache")
+	write("comment", func(tx *store.Tx) error {
+		if err := addComment(tx, first, user.ID, "now beta too"); err != nil {
+			return err
+		}
+		return tx.IndexComment(ctx, first, "now beta too")
+	})
+	write("subject", func(tx *store.Tx) error { return tx.IndexSubject(ctx, first, "gamma") })
+	write("delete", func(tx *store.Tx) error { return tx.SoftDeleteTicket(ctx, second, user.ID, t0) })
+	write("restore", func(tx *store.Tx) error { return tx.RestoreTicket(ctx, second, t0) })
+	write("other script", func(tx *store.Tx) error { _, err := newTicket(tx, "alphaλbeta", "ωgamma"); return err })
+	// A write that rolls back must leave the cache as it leaves the index.
+	require.Error(t, db.WriteTx(ctx, func(tx *store.Tx) error {
+		if _, err := newTicket(tx, "alpha beta", ""); err != nil {
+			return err
+		}
+		return fmt.Errorf("rolled back")
+	}))
+	requireCacheAgrees(t, db, "failed write")
+	write("bulk", func(tx *store.Tx) error {
+		return tx.BulkInsertTickets(ctx, []store.BulkTicket{{Ticket: model.Ticket{Subject: "alpha beta", Status: model.StatusOpen,
+			RequesterID: user.ID, SubmitterID: user.ID, Via: "web", CreatedAt: t0, UpdatedAt: t0}}})
+	})
+}
+
+func addComment(tx *store.Tx, ticket, author int64, body string) error {
+	_, err := tx.AddComment(context.Background(), &model.Comment{TicketID: ticket, AuthorID: author, Body: body, Public: true, Via: "web", CreatedAt: t0})
+	return err
+}
+
+// TestTermCacheUnderConcurrentWrites searches while tickets are created in
+// group-committed batches: the cached sets must end where the index ends.
+func TestTermCacheUnderConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	db, err := sqlite.Open(t.Context(), t.TempDir())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	ctx, cancel := context.WithCancel(t.Context())
+	var user model.User
+	require.NoError(t, db.WriteTx(ctx, func(tx *store.Tx) (err error) {
+		user.ID, err = tx.CreateUser(ctx, model.User{Name: "Jo", Email: "jo@example.com", Role: model.RoleEndUser, Active: true, CreatedAt: t0, UpdatedAt: t0})
+		return err
+	}))
+	var readers sync.WaitGroup
+	for range 4 {
+		readers.Go(func() {
+			q, _ := search.Parse("alpha beta")
+			for ctx.Err() == nil {
+				_, _ = db.Read().TicketSearchCount(ctx, store.SearchParams{Query: q, Now: t0, Memo: new(store.SearchMemo)})
+			}
+		})
+	}
+	var writers sync.WaitGroup
+	for w := range 8 {
+		writers.Go(func() {
+			for i := range 25 {
+				err := db.WriteTx(ctx, func(tx *store.Tx) error {
+					tk := model.Ticket{Subject: fmt.Sprintf("alpha %d %d", w, i), Status: model.StatusNew, RequesterID: user.ID, SubmitterID: user.ID, Via: "web", CreatedAt: t0, UpdatedAt: t0}
+					id, err := tx.CreateTicket(ctx, &tk)
+					tx.IndexNewTicket(ctx, id, tk.Subject, "beta")
+					return err
+				})
+				require.NoError(t, err)
+			}
+		})
+	}
+	writers.Wait()
+	cancel()
+	readers.Wait()
+	q, _ := search.Parse("alpha beta")
+	for _, read := range []*store.Queries{db.Read(), db.ReadUncached()} {
+		n, err := read.TicketSearchCount(t.Context(), store.SearchParams{Query: q, Now: t0, Memo: new(store.SearchMemo)})
+		require.NoError(t, err)
+		require.EqualValues(t, 200, n)
+	}
+	require.Positive(t, db.CachedTerms())
+}
