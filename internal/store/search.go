@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twindesk/twindesk/internal/idset"
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/search"
 )
@@ -57,6 +58,11 @@ type sqlWhere struct {
 	rangeCol string
 	// names holds the ids of the groups and users the query names.
 	names map[nameKey][]int64
+	// tagSets holds the tickets of each tag the query names, when the backend
+	// combines sets in Go (FullText.TagSet).
+	tagSets map[string]idset.Set
+	// ft is the backend's full-text description, for setCond.
+	ft *FullText
 }
 
 // arg appends v and returns its placeholder.
@@ -150,6 +156,9 @@ func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64,
 		return q.count(ctx, "count search", q.textSet(cw, pos, neg, "COUNT(DISTINCT t)"), cw.args...)
 	}
 	if tag, ok := onlyTag(p.Query); ok {
+		if set, ok := w.tagSets[tag]; ok {
+			return int64(set.Len()), nil
+		}
 		return q.count(ctx, "count search", `SELECT COUNT(*) FROM ticket_tags WHERE tag = $1`, tag)
 	}
 	return q.count(ctx, "count search", `SELECT COUNT(*) FROM tickets WHERE deleted_at IS NULL`+w.sql(), w.args...)
@@ -233,8 +242,8 @@ func rankCase(col string, values []string) string {
 // probed until a page is full. SQLite takes a "+" before the column as "don't
 // use an index for this".
 func (q *Queries) ticketWhere(ctx context.Context, p SearchParams) (*sqlWhere, error) {
-	w := &sqlWhere{}
 	ft := q.d.FullText
+	w := &sqlWhere{ft: &ft}
 	w.setCol = "id"
 	if p.Broad || hasDrivingCond(p.Query) {
 		w.setCol = ft.Broad + "id"
@@ -249,7 +258,7 @@ func (q *Queries) ticketWhere(ctx context.Context, p SearchParams) (*sqlWhere, e
 		if err != nil {
 			return nil, err
 		}
-		if err := q.addTextMatches(w, m); err != nil {
+		if err := addTextMatches(w, m); err != nil {
 			return nil, err
 		}
 		pos, neg = nil, nil
@@ -284,6 +293,11 @@ func (q *Queries) ticketWhere(ctx context.Context, p SearchParams) (*sqlWhere, e
 	}
 	if err := q.resolveNames(ctx, w, p.Query); err != nil {
 		return nil, err
+	}
+	if ft.TagSet != "" {
+		if err := q.resolveTags(ctx, w, p.Query); err != nil {
+			return nil, err
+		}
 	}
 	if err := addConds(w, p, ticketCond); err != nil {
 		return nil, err
@@ -367,6 +381,9 @@ func ticketCond(w *sqlWhere, c search.Cond, p SearchParams) (string, error) {
 	case "tags":
 		if lv == "none" {
 			return "tags = ''", nil
+		}
+		if set, ok := w.tagSets[lv]; ok {
+			return w.setCond(set), nil
 		}
 		// Broad as for words: with many tagged tickets, walk the sort order.
 		return w.setCol + " IN (SELECT ticket_id FROM ticket_tags WHERE tag = " + w.arg(lv) + ")", nil

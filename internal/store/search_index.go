@@ -41,6 +41,9 @@ type FullText struct {
 	// id column (%[2]s) is in the set in placeholder %[1]s; IDList is a SELECT
 	// of the ids in the JSON array in placeholder %s.
 	IDSet, Has, IDList string
+	// TagSet is a SELECT of the set of the tickets tagged with the value of
+	// placeholder %s.
+	TagSet string
 	// DataVersion, with IDSet, is a query whose value changes on the writer's
 	// connection when another process writes the database (termCache).
 	DataVersion string

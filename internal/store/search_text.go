@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/twindesk/twindesk/internal/idset"
+	"github.com/twindesk/twindesk/internal/search"
 )
 
 // driveSetMax is the largest text match set that drives a search as a list of
@@ -73,47 +74,87 @@ func (q *Queries) textMatches(ctx context.Context, memo *SearchMemo, pos, neg []
 // termSet returns the set of live tickets with a part matching t, from the term
 // cache when it has it.
 func (q *Queries) termSet(ctx context.Context, t Term) (idset.Set, error) {
-	word, cacheIt := cacheable(t)
+	key, cacheIt := cacheable(t)
+	return q.cachedSet(ctx, key, cacheIt, q.d.FullText.IDSet, q.d.FullText.Expr([]Term{t}))
+}
+
+// tagSet returns the set of live tickets tagged tag (lower-cased).
+func (q *Queries) tagSet(ctx context.Context, tag string) (idset.Set, error) {
+	return q.cachedSet(ctx, tagKey(tag), true, q.d.FullText.TagSet, tag)
+}
+
+// cachedSet returns the set under key in the term cache, or runs query (a
+// format with one %s for the placeholder of arg) and offers its set to the
+// cache when cacheIt.
+func (q *Queries) cachedSet(ctx context.Context, key string, cacheIt bool, query string, arg any) (idset.Set, error) {
+	cacheIt = cacheIt && q.terms != nil
 	var gen uint64
-	if cacheIt && q.terms != nil {
-		set, ok, g := q.terms.get(word)
+	if cacheIt {
+		set, ok, g := q.terms.get(key)
 		if ok {
 			return set, nil
 		}
 		gen = g
 	}
-	ft := q.d.FullText
 	var b []byte
-	if err := q.q.QueryRowContext(ctx, fmt.Sprintf(ft.IDSet, "$1"), ft.Expr([]Term{t})).Scan(&b); err != nil {
-		return idset.Set{}, q.wrap("search words", err)
+	if err := q.q.QueryRowContext(ctx, fmt.Sprintf(query, "$1"), arg).Scan(&b); err != nil {
+		return idset.Set{}, q.wrap("search set", err)
 	}
 	set := idset.FromBytes(b)
-	if cacheIt && q.terms != nil {
-		q.terms.put(word, set, gen)
+	if cacheIt {
+		q.terms.put(key, set, gen)
 	}
 	return set, nil
 }
 
-// addTextMatches adds the condition "matches the free text" for m to w. A small
-// set is listed, so that SQLite drives the query from it; a large one is probed
-// per ticket (FullText.Has) while an index drives. A query whose words match
-// nothing returns errNoMatch.
-func (q *Queries) addTextMatches(w *sqlWhere, m *SearchMemo) error {
-	ft := q.d.FullText
-	if m.negOnly {
-		w.add("NOT " + fmt.Sprintf(ft.Has, w.arg(m.set.Bytes()), "id"))
-		return nil
-	}
-	n := m.set.Len()
-	switch {
-	case n == 0:
-		return errNoMatch
-	case n <= driveSetMax:
-		w.add("id IN (" + fmt.Sprintf(ft.IDList, w.arg(idsJSON(m.set.IDs()))) + ")")
-	default:
-		w.add(fmt.Sprintf(ft.Has, w.arg(m.set.Bytes()), "id"))
+// resolveTags reads the set of each tag the query names, for setCond.
+func (q *Queries) resolveTags(ctx context.Context, w *sqlWhere, query *search.Query) error {
+	for _, c := range query.Conds {
+		tag := strings.ToLower(c.Value)
+		if c.Field != "tags" || tag == "none" {
+			continue
+		}
+		if _, ok := w.tagSets[tag]; ok {
+			continue
+		}
+		set, err := q.tagSet(ctx, tag)
+		if err != nil {
+			return err
+		}
+		if w.tagSets == nil {
+			w.tagSets = map[string]idset.Set{}
+		}
+		w.tagSets[tag] = set
 	}
 	return nil
+}
+
+// addTextMatches adds the condition "matches the free text" for m to w. A query
+// whose words match nothing returns errNoMatch.
+func addTextMatches(w *sqlWhere, m *SearchMemo) error {
+	if m.negOnly {
+		w.add("NOT (" + w.setCond(m.set) + ")")
+		return nil
+	}
+	if m.set.Len() == 0 {
+		return errNoMatch
+	}
+	w.add(w.setCond(m.set))
+	return nil
+}
+
+// setCond renders "id is in set". A small set is listed, so that SQLite drives
+// the query from it; a large one is probed per ticket (FullText.Has) while an
+// index drives.
+func (w *sqlWhere) setCond(set idset.Set) string {
+	ft := w.ft
+	switch n := set.Len(); {
+	case n == 0:
+		return "1 = 0"
+	case n <= driveSetMax:
+		return "id IN (" + fmt.Sprintf(ft.IDList, w.arg(idsJSON(set.IDs()))) + ")"
+	}
+	return fmt.Sprintf(ft.Has, w.arg(set.Bytes()), "id")
 }
 
 // idsJSON renders ids as a JSON array.

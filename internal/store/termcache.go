@@ -7,8 +7,8 @@ import (
 	"github.com/twindesk/twindesk/internal/idset"
 )
 
-// termCache keeps the match sets (package idset) of the words searched most
-// recently, so that a common word costs a copy instead of a pass over its
+// termCache keeps the match sets (package idset) of the words, phrases and
+// tags searched most recently, so that a common word costs a copy instead of a pass over its
 // 100,000 index rows. It stays exact: the writer applies every committed
 // full-text write to the cached sets (apply), and a set read from the index
 // while writes went on is brought up to date from a short log of recent changes
@@ -61,6 +61,9 @@ const (
 	replacePart
 	// resetAll empties the cache.
 	resetAll
+	// addTag and removeTag put the ticket in or out of tag doc's set.
+	addTag
+	removeTag
 )
 
 // termChange is one full-text write as the cache sees it.
@@ -73,13 +76,22 @@ type termChange struct {
 
 func newTermCache() *termCache { return &termCache{entries: map[string]*termEntry{}} }
 
-// cacheable reports whether a term can come from the cache: one word of a-z and
-// 0-9, not a prefix.
+// cacheable returns the cache key of a term: its words of a-z and 0-9, space
+// separated (a phrase has several); a prefix or other letters can't be cached.
 func cacheable(t Term) (string, bool) {
-	if len(t.Tokens) != 1 || t.Prefix || !plainWords(t.Tokens[0]) {
-		return "", false
-	}
-	return t.Tokens[0], true
+	key := strings.Join(t.Tokens, " ")
+	return key, !t.Prefix && plainWords(key)
+}
+
+// tagKey is the cache key of a tag's set; no word has a colon.
+func tagKey(tag string) string { return "tags:" + tag }
+
+// isPhrase reports whether a cache key is a phrase of several words.
+func isPhrase(key string) bool { return strings.IndexByte(key, ' ') >= 0 }
+
+// hasPhrase reports whether a document of plain words holds the phrase.
+func hasPhrase(doc, phrase string) bool {
+	return strings.Contains(" "+doc+" ", " "+phrase+" ")
 }
 
 // plainWords reports whether s holds only a-z, 0-9 and spaces.
@@ -132,6 +144,15 @@ func replay(set *idset.Set, word string, ch termChange) bool {
 	ok := true
 	switch ch.kind {
 	case addDoc:
+		if isPhrase(word) {
+			if !plainWords(ch.doc) {
+				return false
+			}
+			if hasPhrase(ch.doc, word) {
+				set.Add(ch.ticket)
+			}
+			return true
+		}
 		docWords(ch.doc, func(w string, certain bool) {
 			switch {
 			case w != word:
@@ -141,6 +162,14 @@ func replay(set *idset.Set, word string, ch termChange) bool {
 				ok = false
 			}
 		})
+	case addTag:
+		if tagKey(ch.doc) == word {
+			set.Add(ch.ticket)
+		}
+	case removeTag:
+		if tagKey(ch.doc) == word {
+			set.Remove(ch.ticket)
+		}
 	case removeTicket:
 		set.Remove(ch.ticket)
 	case replacePart:
@@ -223,6 +252,15 @@ func (c *termCache) applyOne(ch termChange) {
 				}
 			}
 		})
+		c.applyPhrases(ch)
+	case addTag:
+		if e, ok := c.entries[tagKey(ch.doc)]; ok {
+			e.set.Add(ch.ticket)
+		}
+	case removeTag:
+		if e, ok := c.entries[tagKey(ch.doc)]; ok {
+			e.set.Remove(ch.ticket)
+		}
 	case removeTicket:
 		for _, e := range c.entries {
 			e.set.Remove(ch.ticket)
@@ -235,6 +273,22 @@ func (c *termCache) applyOne(ch termChange) {
 		}
 	case resetAll:
 		clear(c.entries)
+	}
+}
+
+// applyPhrases adds the ticket of a new document to the cached phrases it
+// holds. A document with other letters drops them all: SQLite may split its
+// words where Go does not.
+func (c *termCache) applyPhrases(ch termChange) {
+	plain := plainWords(ch.doc)
+	for key, e := range c.entries {
+		switch {
+		case !isPhrase(key) || strings.HasPrefix(key, "tags:"):
+		case !plain:
+			delete(c.entries, key)
+		case hasPhrase(ch.doc, key):
+			e.set.Add(ch.ticket)
+		}
 	}
 }
 

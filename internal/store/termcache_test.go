@@ -16,7 +16,8 @@ import (
 )
 
 // cacheQueries are checked with and without the term cache after every write.
-var cacheQueries = []string{"alpha", "beta", "gamma", "alpha beta", "alpha -beta", "-gamma beta", "alph*"}
+var cacheQueries = []string{"alpha", "beta", "gamma", "alpha beta", "alpha -beta", "-gamma beta", "alph*",
+	`"alpha printer"`, `"now beta"`, "tags:vip", "tags:vip alpha", "-tags:vip beta", "tags:other"}
 
 // requireCacheAgrees runs cacheQueries through the cache and past it and
 // requires the same counts and first pages.
@@ -58,7 +59,8 @@ func TestTermCacheFollowsWrites(t *testing.T) {
 		requireCacheAgrees(t, db, step)
 	}
 	newTicket := func(tx *store.Tx, subject, body string) (int64, error) {
-		tk := model.Ticket{Subject: subject, Description: body, Status: model.StatusNew, RequesterID: user.ID, SubmitterID: user.ID, Via: "web", CreatedAt: t0, UpdatedAt: t0}
+		tk := model.Ticket{Subject: subject, Description: body, Status: model.StatusNew, RequesterID: user.ID, SubmitterID: user.ID,
+			Tags: []string{"vip"}, Via: "web", CreatedAt: t0, UpdatedAt: t0}
 		id, err := tx.CreateTicket(ctx, &tk)
 		if err != nil {
 			return 0, err
@@ -88,6 +90,15 @@ func TestTermCacheFollowsWrites(t *testing.T) {
 			return err
 		}
 		return tx.IndexComment(ctx, first, "now beta too")
+	})
+	write("retag", func(tx *store.Tx) error {
+		before, err := tx.Ticket(ctx, first)
+		if err != nil {
+			return err
+		}
+		after := before.Clone()
+		after.Tags = []string{"other"}
+		return tx.UpdateTicket(ctx, &before, &after)
 	})
 	write("subject", func(tx *store.Tx) error { return tx.IndexSubject(ctx, first, "gamma") })
 	write("delete", func(tx *store.Tx) error { return tx.SoftDeleteTicket(ctx, second, user.ID, t0) })

@@ -19,6 +19,7 @@ var fullText = store.FullText{
 	IDSet:      `SELECT td_idset(rowid >> 20) FROM ticket_text WHERE ticket_text MATCH %s`,
 	Has:        `td_has(%s, %s)`,
 	IDList:     `SELECT value FROM json_each(%s)`,
+	TagSet:     `SELECT td_idset(ticket_id) FROM ticket_tags WHERE tag = %s`,
 	// data_version moves when another connection commits; the writer has the
 	// process's only writing connection, so for it that is another process.
 	DataVersion: `PRAGMA data_version`,
