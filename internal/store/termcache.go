@@ -265,6 +265,7 @@ func (c *termCache) applyOne(ch termChange) {
 		for _, e := range c.entries {
 			e.set.Remove(ch.ticket)
 		}
+		c.forgetText(ch.ticket)
 	case replacePart:
 		for w, e := range c.entries {
 			if e.set.Has(ch.ticket) {
@@ -273,6 +274,18 @@ func (c *termCache) applyOne(ch termChange) {
 		}
 	case resetAll:
 		clear(c.entries)
+	}
+}
+
+// forgetText blanks the logged text of a ticket taken out of the index, so a
+// purged ticket's words don't stay in memory for as long as the log keeps them.
+// Replaying a blank document adds nothing, which is right: the removal follows.
+func (c *termCache) forgetText(ticket int64) {
+	for i := range c.log {
+		if ch := &c.log[i]; ch.ticket == ticket && ch.kind == addDoc {
+			c.logBytes -= len(ch.doc)
+			ch.doc = ""
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/twindesk/twindesk/internal/idset"
@@ -103,5 +104,21 @@ func TestDocWords(t *testing.T) {
 	want := []w{{"printer", true}, {"2nd", true}, {"caf", false}, {"ab", false}, {"cd", false}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("docWords = %v, want %v", got, want)
+	}
+}
+
+// TestTermCacheForgetsRemovedText: once a ticket leaves the index, the change
+// log no longer holds its text.
+func TestTermCacheForgetsRemovedText(t *testing.T) {
+	c := newTermCache()
+	c.apply([]termChange{{kind: addDoc, ticket: 1, doc: "salary canary42"}, {kind: addDoc, ticket: 2, doc: "printer"}})
+	c.apply([]termChange{{kind: removeTicket, ticket: 1}})
+	for _, ch := range c.log {
+		if strings.Contains(ch.doc, "canary42") {
+			t.Fatalf("the log still holds the removed ticket's text: %+v", ch)
+		}
+	}
+	if c.logBytes != len("printer") {
+		t.Fatalf("logBytes = %d, want %d", c.logBytes, len("printer"))
 	}
 }
