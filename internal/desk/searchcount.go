@@ -12,11 +12,17 @@ import (
 // countTTL is how long the match count of a broad search is reused. Counting is
 // the one part of a search whose cost grows with the number of matches: the page
 // of a broad search is read in sort order and stops after a page, but its count
-// visits every match (tens of milliseconds per 100,000 matches). Agents repeat
-// the same searches all day, so a broad search's count is reused for a while,
-// and may lag that much behind the tickets, as Zendesk's own search index lags
-// by minutes. Counts of up to broadMatches matches are always exact.
+// visits every match (tens of milliseconds per 100,000 matches, seconds when a
+// condition has no index). Agents repeat the same searches all day, so a broad
+// search's count is reused for a while, and may lag that much behind the
+// tickets, as Zendesk's own search index lags by minutes. Counts of up to
+// broadMatches matches are always exact.
 const countTTL = 30 * time.Second
+
+// countStale is how long past countTTL a count is still answered while one
+// recount runs in the background, so that no request waits for a broad count
+// it asked for less than countTTL + countStale ago.
+const countStale = 30 * time.Second
 
 // maxCachedCounts bounds the cache; past it, it starts over empty.
 const maxCachedCounts = 4096
@@ -29,39 +35,73 @@ type countCache struct {
 }
 
 type countEntry struct {
-	n     int64
-	until time.Time
+	n          int64
+	at         time.Time // when n was counted
+	recounting bool
 }
 
-func (c *countCache) get(key string, now time.Time) (int64, bool) {
+// get returns the count under key if it is still usable at now; recount says
+// it is past countTTL and the caller should recount it in the background (only
+// one caller is told so at a time).
+func (c *countCache) get(key string, now time.Time) (n int64, ok, recount bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.m[key]
-	if !ok || now.After(e.until) {
-		return 0, false
+	e, found := c.m[key]
+	age := now.Sub(e.at)
+	if !found || age > countTTL+countStale {
+		return 0, false, false
 	}
-	return e.n, true
+	if age > countTTL && !e.recounting {
+		e.recounting = true
+		c.m[key] = e
+		recount = true
+	}
+	return e.n, true, recount
 }
 
+// put keeps n under key, counted at now; a count of broadMatches or fewer is
+// dropped, as those are always counted afresh.
 func (c *countCache) put(key string, n int64, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) >= maxCachedCounts {
 		c.m = map[string]countEntry{}
 	}
-	c.m[key] = countEntry{n: n, until: now.Add(countTTL)}
+	if n <= broadMatches {
+		delete(c.m, key)
+		return
+	}
+	c.m[key] = countEntry{n: n, at: now}
 }
 
 // ticketCount counts the tickets matching p (the query text is raw), reusing a
 // recent count when it was broad.
 func (s *Service) ticketCount(ctx context.Context, p store.SearchParams, raw string) (int64, error) {
-	key, now := strconv.FormatInt(p.ActorID, 10)+" "+raw, time.Now()
-	if n, ok := s.counts.get(key, now); ok {
+	key, now := strconv.FormatInt(p.ActorID, 10)+" "+raw, s.now()
+	if n, ok, recount := s.counts.get(key, now); ok {
+		if recount {
+			p.Memo = new(store.SearchMemo) // the caller's page uses its own
+			go s.recount(context.WithoutCancel(ctx), key, p)
+		}
 		return n, nil
 	}
 	n, err := s.db.Read().TicketSearchCount(ctx, p)
-	if err == nil && n > broadMatches {
+	if err == nil {
 		s.counts.put(key, n, now)
 	}
 	return n, err
+}
+
+// recount refreshes a reused count in the background. On failure the old count
+// stays until it is too old, and the next request past that counts itself.
+func (s *Service) recount(ctx context.Context, key string, p store.SearchParams) {
+	ctx, cancel := context.WithTimeout(ctx, countTTL)
+	defer cancel()
+	now := s.now()
+	n, err := s.db.Read().TicketSearchCount(ctx, p)
+	if err != nil {
+		s.log.WarnContext(ctx, "search count in the background failed", "err", err)
+		return
+	}
+	s.counts.put(key, n, now)
 }

@@ -11,11 +11,12 @@ import (
 )
 
 // TestBroadSearchCountIsReused: the count of a search with more than a couple
-// of thousand matches is reused for a while, while narrow counts stay exact.
+// of thousand matches is reused for a while, then recounted in the background,
+// while narrow counts stay exact.
 func TestBroadSearchCountIsReused(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d, _ := sessionDesk(t)
+	d, clock := sessionDesk(t)
 	agent := model.User{ID: -1, Role: model.RoleAdmin}
 	now := time.Now().UTC()
 	bts := make([]store.BulkTicket, 2500)
@@ -58,6 +59,28 @@ func TestBroadSearchCountIsReused(t *testing.T) {
 	}
 	if n := count("tags:bulk status:open"); n != 2501 {
 		t.Errorf("a new broad query: %d, want an exact 2501", n)
+	}
+	// Past its 30 s, the reused count is still answered at once while one
+	// recount runs in the background; the next requests then get its result.
+	clock.Add(31 * time.Second)
+	if n := count("tags:bulk"); n != 2500 {
+		t.Errorf("tags:bulk 31 s later: %d, want the old 2500 while it is recounted", n)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for count("tags:bulk") != 2501 {
+		if time.Now().After(deadline) {
+			t.Fatal("the background recount of tags:bulk never arrived")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// A count too old to answer is counted by the request itself.
+	if _, err := d.CreateTicket(ctx, agent, desk.TicketInput{Subject: &subject, Comment: &desk.CommentInput{Body: body},
+		Tags: &tags, Status: ptr("open"), RequesterID: ptr(int64(1))}, ""); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(61 * time.Second)
+	if n := count("tags:bulk"); n != 2502 {
+		t.Errorf("tags:bulk 61 s later: %d, want an exact 2502", n)
 	}
 }
 
