@@ -143,9 +143,9 @@ func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64,
 	if err != nil {
 		return 0, err
 	}
-	// Free text alone, combined in Go: the size of its set, which holds live
-	// tickets only.
-	if m := p.Memo; m.done && !m.negOnly && onlyText(p.Query) {
+	// Free text and the conditions folded into its set: the size of the set,
+	// which holds live tickets only.
+	if m := p.Memo; m.done && m.folded && len(m.rest) == 0 && len(p.Query.IDs) == 0 {
 		return int64(m.set.Len()), nil
 	}
 	// Free text alone, or one tag alone: the full-text and tag indexes hold live
@@ -258,8 +258,16 @@ func (q *Queries) ticketWhere(ctx context.Context, p SearchParams) (*sqlWhere, e
 		if err != nil {
 			return nil, err
 		}
+		if err := q.foldConds(ctx, m, p.Query.Conds); err != nil {
+			return nil, err
+		}
 		if err := addTextMatches(w, m); err != nil {
 			return nil, err
+		}
+		if m.folded {
+			rest := *p.Query
+			rest.Conds = m.rest
+			p.Query = &rest
 		}
 		pos, neg = nil, nil
 	}

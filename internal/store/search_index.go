@@ -42,8 +42,9 @@ type FullText struct {
 	// of the ids in the JSON array in placeholder %s.
 	IDSet, Has, IDList string
 	// TagSet is a SELECT of the set of the tickets tagged with the value of
-	// placeholder %s.
-	TagSet string
+	// placeholder %s. FacetSet is a SELECT of the set of the live tickets whose
+	// column %[1]s holds the value of placeholder %[2]s.
+	TagSet, FacetSet string
 	// DataVersion, with IDSet, is a query whose value changes on the writer's
 	// connection when another process writes the database (termCache).
 	DataVersion string
@@ -150,6 +151,7 @@ func (q *Queries) reindexTicket(ctx context.Context, id int64) error {
 	if err := q.syncTags(ctx, id, nil, t.Tags); err != nil {
 		return err
 	}
+	q.addFacets(id, nil, &t)
 	q.addPart(id, 0, t.Subject)
 	rows, err := q.q.QueryContext(ctx, `SELECT body FROM comments WHERE ticket_id = $1 ORDER BY id`, id)
 	if err != nil {

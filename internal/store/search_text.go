@@ -25,6 +25,10 @@ type SearchMemo struct {
 	// it holds the tickets to leave out instead.
 	set     idset.Set
 	negOnly bool
+	// folded: the query's foldable keyword conditions are in set too (foldConds),
+	// and rest holds the others, to be rendered as SQL.
+	folded bool
+	rest   []search.Cond
 }
 
 // textMatches returns the tickets the free text matches, from the memo when it
@@ -170,4 +174,69 @@ func idsJSON(ids []int64) string {
 	}
 	b.WriteByte(']')
 	return b.String()
+}
+
+// foldConds narrows the text matches in m by the query's keyword conditions
+// that have sets of their own (status, priority, type, tags), once per search,
+// and keeps the other conditions in m.rest. A condition is folded only when it
+// is the query's one condition on its field: repeated ones combine with OR.
+// Counting a search then needs no SQL at all when every condition folded, and
+// a page probes one set instead of walking an index per condition.
+func (q *Queries) foldConds(ctx context.Context, m *SearchMemo, conds []search.Cond) error {
+	if m.folded || m.negOnly {
+		return nil
+	}
+	perField := map[string]int{}
+	for _, c := range conds {
+		perField[c.Field]++
+	}
+	m.rest = nil
+	for _, c := range conds {
+		set, ok, err := q.condSet(ctx, c, perField[c.Field] == 1)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !ok:
+			m.rest = append(m.rest, c)
+		case c.Negate:
+			m.set.AndNot(set)
+		default:
+			m.set.And(set)
+		}
+	}
+	m.folded = true
+	return nil
+}
+
+// condSet returns the set of the tickets a keyword condition matches, when it
+// has one and alone says it may fold.
+func (q *Queries) condSet(ctx context.Context, c search.Cond, alone bool) (idset.Set, bool, error) {
+	lv := strings.ToLower(c.Value)
+	var col string
+	var values []string
+	switch {
+	case !alone:
+		return idset.Set{}, false, nil
+	case c.Field == "tags" && c.Op == search.OpEq && lv != "none":
+		set, err := q.tagSet(ctx, lv)
+		return set, err == nil, err
+	case c.Field == "ticket_type" && c.Op == search.OpEq:
+		col, values = "type", []string{noneAsEmpty(lv)}
+	case (c.Field == "status" || c.Field == "priority") && c.Value == "none":
+		col, values = c.Field, []string{""}
+	case c.Field == "status" || c.Field == "priority":
+		col, values = c.Field, c.EnumValues()
+	default:
+		return idset.Set{}, false, nil
+	}
+	var union idset.Set
+	for _, v := range values {
+		set, err := q.cachedSet(ctx, facetKey(col, v), true, fmt.Sprintf(q.d.FullText.FacetSet, col, "%s"), v)
+		if err != nil {
+			return idset.Set{}, false, err
+		}
+		union.Or(set)
+	}
+	return union, true, nil
 }

@@ -16,7 +16,7 @@ func (q *Queries) syncTags(ctx context.Context, id int64, had, has []string) err
 			if err := q.exec(ctx, "untag ticket", false, `DELETE FROM ticket_tags WHERE tag = $1 AND ticket_id = $2`, tag, id); err != nil {
 				return err
 			}
-			q.index.add(termChange{kind: removeTag, ticket: id, doc: tag}, "", "")
+			q.index.add(termChange{kind: removeKey, ticket: id, doc: tagKey(tag)}, "", "")
 		}
 	}
 	for _, tag := range has {
@@ -25,7 +25,7 @@ func (q *Queries) syncTags(ctx context.Context, id int64, had, has []string) err
 				ON CONFLICT (tag, ticket_id) DO NOTHING`, tag, id); err != nil {
 				return err
 			}
-			q.index.add(termChange{kind: addTag, ticket: id, doc: tag}, "", "")
+			q.index.add(termChange{kind: addKey, ticket: id, doc: tagKey(tag)}, "", "")
 		}
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/twindesk/twindesk/internal/idset"
+	"github.com/twindesk/twindesk/internal/model"
 )
 
 // termCache keeps the match sets (package idset) of the words, phrases and
@@ -61,9 +62,10 @@ const (
 	replacePart
 	// resetAll empties the cache.
 	resetAll
-	// addTag and removeTag put the ticket in or out of tag doc's set.
-	addTag
-	removeTag
+	// addKey and removeKey put the ticket in or out of the set under key doc:
+	// a tag's (tagKey) or a field value's (facetKey).
+	addKey
+	removeKey
 )
 
 // termChange is one full-text write as the cache sees it.
@@ -85,6 +87,37 @@ func cacheable(t Term) (string, bool) {
 
 // tagKey is the cache key of a tag's set; no word has a colon.
 func tagKey(tag string) string { return "tags:" + tag }
+
+// facetKey is the cache key of the set of live tickets whose column col (status,
+// priority, type) holds value; no word or tag key has an equals sign.
+func facetKey(col, value string) string { return col + "=" + value }
+
+// facetCols are the ticket columns whose values have cached sets.
+var facetCols = [...]string{"status", "priority", "type"}
+
+// facetValues returns a ticket's values of facetCols, in that order.
+func facetValues(t *model.Ticket) [len(facetCols)]string {
+	return [...]string{string(t.Status), string(t.Priority), string(t.Type)}
+}
+
+// addFacets queues the cache changes of a ticket's field values: from before
+// (nil for a new or restored ticket) to after.
+func (q *Queries) addFacets(id int64, before, after *model.Ticket) {
+	now := facetValues(after)
+	var was [len(facetCols)]string
+	if before != nil {
+		was = facetValues(before)
+	}
+	for i, col := range facetCols {
+		if before != nil && was[i] == now[i] {
+			continue
+		}
+		if before != nil {
+			q.index.add(termChange{kind: removeKey, ticket: id, doc: facetKey(col, was[i])}, "", "")
+		}
+		q.index.add(termChange{kind: addKey, ticket: id, doc: facetKey(col, now[i])}, "", "")
+	}
+}
 
 // isPhrase reports whether a cache key is a phrase of several words.
 func isPhrase(key string) bool { return strings.IndexByte(key, ' ') >= 0 }
@@ -162,12 +195,12 @@ func replay(set *idset.Set, word string, ch termChange) bool {
 				ok = false
 			}
 		})
-	case addTag:
-		if tagKey(ch.doc) == word {
+	case addKey:
+		if ch.doc == word {
 			set.Add(ch.ticket)
 		}
-	case removeTag:
-		if tagKey(ch.doc) == word {
+	case removeKey:
+		if ch.doc == word {
 			set.Remove(ch.ticket)
 		}
 	case removeTicket:
@@ -253,12 +286,12 @@ func (c *termCache) applyOne(ch termChange) {
 			}
 		})
 		c.applyPhrases(ch)
-	case addTag:
-		if e, ok := c.entries[tagKey(ch.doc)]; ok {
+	case addKey:
+		if e, ok := c.entries[ch.doc]; ok {
 			e.set.Add(ch.ticket)
 		}
-	case removeTag:
-		if e, ok := c.entries[tagKey(ch.doc)]; ok {
+	case removeKey:
+		if e, ok := c.entries[ch.doc]; ok {
 			e.set.Remove(ch.ticket)
 		}
 	case removeTicket:
@@ -296,7 +329,7 @@ func (c *termCache) applyPhrases(ch termChange) {
 	plain := plainWords(ch.doc)
 	for key, e := range c.entries {
 		switch {
-		case !isPhrase(key) || strings.HasPrefix(key, "tags:"):
+		case !isPhrase(key) || strings.ContainsAny(key, ":="):
 		case !plain:
 			delete(c.entries, key)
 		case hasPhrase(ch.doc, key):

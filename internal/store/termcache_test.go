@@ -17,7 +17,9 @@ import (
 
 // cacheQueries are checked with and without the term cache after every write.
 var cacheQueries = []string{"alpha", "beta", "gamma", "alpha beta", "alpha -beta", "-gamma beta", "alph*",
-	`"alpha printer"`, `"now beta"`, "tags:vip", "tags:vip alpha", "-tags:vip beta", "tags:other"}
+	`"alpha printer"`, `"now beta"`, "tags:vip", "tags:vip alpha", "-tags:vip beta", "tags:other",
+	"alpha status:new", "beta -status:open", "gamma status<solved", "alpha type:incident", "beta -type:incident",
+	"alpha priority:none", "beta tags:vip status:new", "alpha status:new status:open"}
 
 // requireCacheAgrees runs cacheQueries through the cache and past it and
 // requires the same counts and first pages.
@@ -98,6 +100,7 @@ func TestTermCacheFollowsWrites(t *testing.T) {
 		}
 		after := before.Clone()
 		after.Tags = []string{"other"}
+		after.Status, after.Type = model.StatusOpen, "incident"
 		return tx.UpdateTicket(ctx, &before, &after)
 	})
 	write("subject", func(tx *store.Tx) error { return tx.IndexSubject(ctx, first, "gamma") })

@@ -90,6 +90,7 @@ func (q *Queries) CreateTicket(ctx context.Context, t *model.Ticket) (int64, err
 	if err != nil {
 		return 0, err
 	}
+	q.addFacets(id, nil, t)
 	return id, q.syncTags(ctx, id, nil, t.Tags)
 }
 
@@ -104,6 +105,7 @@ func (q *Queries) UpdateTicket(ctx context.Context, before, t *model.Ticket) err
 	if err != nil {
 		return err
 	}
+	q.addFacets(t.ID, before, t)
 	return q.syncTags(ctx, t.ID, before.Tags, t.Tags)
 }
 

@@ -20,6 +20,7 @@ var fullText = store.FullText{
 	Has:        `td_has(%s, %s)`,
 	IDList:     `SELECT value FROM json_each(%s)`,
 	TagSet:     `SELECT td_idset(ticket_id) FROM ticket_tags WHERE tag = %s`,
+	FacetSet:   `SELECT td_idset(id) FROM tickets WHERE deleted_at IS NULL AND %s = %s`,
 	// data_version moves when another connection commits; the writer has the
 	// process's only writing connection, so for it that is another process.
 	DataVersion: `PRAGMA data_version`,
