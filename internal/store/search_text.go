@@ -133,6 +133,28 @@ func (q *Queries) resolveTags(ctx context.Context, w *sqlWhere, query *search.Qu
 	return nil
 }
 
+// addSets combines the free text and the keyword conditions that fold into it
+// as sets in Go (FullText.IDSet), adds the result to w, and leaves p's query
+// with the conditions still to render as SQL.
+func (q *Queries) addSets(ctx context.Context, w *sqlWhere, p *SearchParams, pos, neg []Term) error {
+	m, err := q.textMatches(ctx, p.Memo, pos, neg)
+	if err != nil {
+		return err
+	}
+	if err := q.foldConds(ctx, m, p.Query.Conds); err != nil {
+		return err
+	}
+	if err := addTextMatches(w, m); err != nil {
+		return err
+	}
+	if m.folded {
+		rest := *p.Query
+		rest.Conds = m.rest
+		p.Query = &rest
+	}
+	return nil
+}
+
 // addTextMatches adds the condition "matches the free text" for m to w. A query
 // whose words match nothing returns errNoMatch.
 func addTextMatches(w *sqlWhere, m *SearchMemo) error {

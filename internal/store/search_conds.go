@@ -1,0 +1,114 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/search"
+)
+
+func noneAsEmpty(v string) string {
+	if v == "none" {
+		return ""
+	}
+	return v
+}
+
+// enumCond renders status or priority with any operator (status<solved).
+func enumCond(w *sqlWhere, c search.Cond) (string, error) {
+	if c.Value == "none" {
+		return c.Field + " = ''", nil
+	}
+	vals := c.EnumValues()
+	if len(vals) == 0 {
+		return "1 = 0", nil
+	}
+	ph := make([]string, len(vals))
+	for i, v := range vals {
+		ph[i] = w.arg(v)
+	}
+	return c.Field + " IN (" + strings.Join(ph, ",") + ")", nil
+}
+
+// groupCond matches a group by name (case-insensitive) or id; none is no group.
+func groupCond(w *sqlWhere, v string) string {
+	if strings.EqualFold(v, "none") {
+		return "group_id IS NULL"
+	}
+	return namedCond(w, "group_id", nameKey{"group", strings.ToLower(v)})
+}
+
+// personCond matches a user column by "me", "none", id, email or name.
+func personCond(w *sqlWhere, col, v string, actorID int64) string {
+	switch v {
+	case "me":
+		return col + " = " + w.arg(actorID)
+	case "none":
+		return col + " IS NULL"
+	}
+	return namedCond(w, col, nameKey{"user", strings.ToLower(v)})
+}
+
+// customFieldCond matches a custom field value in the stored JSON list.
+func customFieldCond(w *sqlWhere, id, v string) string {
+	if strings.EqualFold(v, "none") {
+		return "custom_fields NOT LIKE " + w.arg(`%{"id":`+id+`,"value":%`)
+	}
+	want := encodeFields([]model.FieldValue{{ID: mustInt(id), Value: strings.ToLower(v)}})
+	want = strings.TrimSuffix(strings.TrimPrefix(want, "["), "]")
+	return "LOWER(custom_fields) LIKE " + w.arg("%"+escapeLike(want)+"%") + ` ESCAPE '\'`
+}
+
+func mustInt(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64) // the parser only passes digits
+	return n
+}
+
+// idCond compares an id column.
+func idCond(w *sqlWhere, col string, c search.Cond) (string, error) {
+	n, err := strconv.ParseInt(c.Value, 10, 64)
+	if err != nil {
+		return "", fmt.Errorf("store: %w: id %q", ErrUnsupportedSearch, c.Value)
+	}
+	op := string(c.Op)
+	if c.Op == search.OpEq {
+		op = "="
+	}
+	return col + " " + op + " " + w.arg(n), nil
+}
+
+// dateCond compares a timestamp column. A bare date (2026-01-01) stands for the
+// whole day: created:2026-01-01 is that day, created>2026-01-01 starts the next.
+func dateCond(w *sqlWhere, col string, c search.Cond, now time.Time) (string, error) {
+	t, err := c.Time(now)
+	if err != nil {
+		return "", fmt.Errorf("store: %w: %w", ErrUnsupportedSearch, err)
+	}
+	var from, to time.Time // [from, to) of the value
+	from = t
+	switch {
+	case len(c.Value) == len(time.DateOnly) && strings.Count(c.Value, "-") == 2:
+		to = t.AddDate(0, 0, 1)
+	case strings.ContainsAny(c.Value, "T :"):
+		to = t.Add(time.Second)
+	default: // relative: created:3days means "in the last three days", like >
+		if c.Op == search.OpEq {
+			return col + " >= " + w.arg(ts(t)), nil
+		}
+		to = t
+	}
+	switch c.Op {
+	case search.OpLT:
+		return col + " < " + w.arg(ts(from)), nil
+	case search.OpLE:
+		return col + " < " + w.arg(ts(to)), nil
+	case search.OpGT:
+		return col + " >= " + w.arg(ts(to)), nil
+	case search.OpGE:
+		return col + " >= " + w.arg(ts(from)), nil
+	}
+	return col + " >= " + w.arg(ts(from)) + " AND " + col + " < " + w.arg(ts(to)), nil
+}
