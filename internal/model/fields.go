@@ -84,10 +84,15 @@ func ApplyFieldValue(t *Ticket, f *TicketField, value string) {
 
 // SyncFieldsFromTags is the reverse direction: when tags were edited directly, a
 // dropdown whose option tag is present takes that option, and one whose tag was
-// removed is cleared.
+// removed is cleared; a checkbox with a tag is checked while the ticket has the
+// tag and unchecked when it is removed.
 func SyncFieldsFromTags(t *Ticket, fields []TicketField) {
 	for i := range fields {
 		f := &fields[i]
+		if f.Type == FieldCheckbox && f.Tag != "" {
+			syncCheckbox(t, f)
+			continue
+		}
 		if f.Type != FieldTagger {
 			continue
 		}
@@ -104,6 +109,17 @@ func SyncFieldsFromTags(t *Ticket, fields []TicketField) {
 				}
 			}
 		}
+	}
+}
+
+// syncCheckbox checks or unchecks checkbox f after its tag was added to or
+// removed from t. A field never set stays unset while its tag is absent.
+func syncCheckbox(t *Ticket, f *TicketField) {
+	switch cur, has := t.Field(f.ID), t.HasTag(f.Tag); {
+	case has && cur != "true":
+		t.SetField(f.ID, "true")
+	case !has && cur == "true":
+		t.SetField(f.ID, "false")
 	}
 }
 
