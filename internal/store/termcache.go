@@ -8,18 +8,18 @@ import (
 	"github.com/twindesk/twindesk/internal/model"
 )
 
-// termCache keeps the match sets (package idset) of the words, phrases and
-// tags searched most recently, so that a common word costs a copy instead of a pass over its
-// 100,000 index rows. It stays exact: the writer applies every committed
-// full-text write to the cached sets (apply), and a set read from the index
-// while writes went on is brought up to date from a short log of recent changes
-// before it is kept (put).
+// termCache keeps the match sets (package idset) of the words, phrases, tags
+// and field values (status=open) searched most recently, so that a common word
+// costs a copy instead of a pass over its 100,000 index rows. It stays exact:
+// the writer applies every committed index and field change to the cached sets
+// (apply), and a set read from the database while writes went on is brought up
+// to date from a short log of recent changes before it is kept (put).
 //
-// Only single words of letters a-z and digits are cached: for them the words Go
-// splits a document into are exactly the tokens of SQLite's tokenizer. A word
-// of a document that mixes in other letters may or may not be split further by
-// SQLite, so the cached sets of its a-z runs are dropped instead. A bulk load
-// or a write by another process empties the cache.
+// Only words and phrases of letters a-z and digits are cached: for them the
+// words Go splits a document into are exactly the tokens of SQLite's
+// tokenizer. A word of a document that mixes in other letters may or may not
+// be split further by SQLite, so the cached sets of its a-z runs are dropped
+// instead. A bulk load or a write by another process empties the cache.
 type termCache struct {
 	mu      sync.Mutex
 	entries map[string]*termEntry
@@ -48,7 +48,7 @@ const (
 	termLogBytes = 4 << 20
 )
 
-// changeKind is what a full-text write does to the cached sets.
+// changeKind is what an index or field change does to the cached sets.
 type changeKind int
 
 const (
@@ -68,7 +68,7 @@ const (
 	removeKey
 )
 
-// termChange is one full-text write as the cache sees it.
+// termChange is one index or field change as the cache sees it.
 type termChange struct {
 	kind   changeKind
 	ticket int64
