@@ -63,6 +63,8 @@ type sqlWhere struct {
 	tagSets map[string]idset.Set
 	// ft is the backend's full-text description, for setCond.
 	ft *FullText
+	// flags are the recycled buffers bound as arguments (flagsArg).
+	flags [][]byte
 }
 
 // arg appends v and returns its placeholder.
@@ -129,6 +131,7 @@ func (q *Queries) TicketSearch(ctx context.Context, p SearchParams) ([]model.Tic
 	if err != nil {
 		return nil, err
 	}
+	defer w.release()
 	query := `SELECT ` + ticketCols + ` FROM tickets WHERE deleted_at IS NULL` + w.sql() + pageSQL(w, p, ticketSort(p))
 	return q.tickets(ctx, query, w.args...)
 }
@@ -143,6 +146,7 @@ func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64,
 	if err != nil {
 		return 0, err
 	}
+	defer w.release()
 	// Free text and the conditions folded into its set: the size of the set,
 	// which holds live tickets only.
 	if m := p.Memo; m.done && m.folded && len(m.rest) == 0 && len(p.Query.IDs) == 0 {

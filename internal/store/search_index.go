@@ -38,7 +38,8 @@ type FullText struct {
 	// (textMatches) instead of with SQL set operations; PostgreSQL leaves them
 	// empty. IDSet is a SELECT of one value, the set (package idset) of the
 	// tickets with a part matching the expression in %s; Has tests whether the
-	// id column (%[2]s) is in the set in placeholder %[1]s; IDList is a SELECT
+	// id column (%[2]s) is in the set in placeholder %[1]s, bound as one byte
+	// per id (idset.Set.Flags); IDList is a SELECT
 	// of the ids in the JSON array in placeholder %s.
 	IDSet, Has, IDList string
 	// TagSet is a SELECT of the set of the tickets tagged with the value of
