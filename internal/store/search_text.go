@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/twindesk/twindesk/internal/idset"
 	"github.com/twindesk/twindesk/internal/search"
@@ -186,12 +185,17 @@ func (w *sqlWhere) setCond(set idset.Set) string {
 
 // flagBufs recycles the byte-per-id blobs of setCond: one is a megabyte at a
 // million tickets, and allocating one per search made the garbage collector
-// cost more than the probes it sped up.
-var flagBufs sync.Pool
+// cost more than the probes it sped up. It keeps a few only: a sync.Pool kept
+// one per search in flight, hundreds of megabytes after a burst.
+var flagBufs = make(chan []byte, 8)
 
 // flagsArg binds set as one byte per id in a recycled buffer.
 func (w *sqlWhere) flagsArg(set idset.Set) string {
-	b, _ := flagBufs.Get().([]byte)
+	var b []byte
+	select {
+	case b = <-flagBufs:
+	default:
+	}
 	b = set.Flags(b)
 	w.flags = append(w.flags, b)
 	return w.arg(b)
@@ -201,7 +205,10 @@ func (w *sqlWhere) flagsArg(set idset.Set) string {
 // copied them when it bound them.
 func (w *sqlWhere) release() {
 	for _, b := range w.flags {
-		flagBufs.Put(b)
+		select {
+		case flagBufs <- b:
+		default: // enough kept; this one goes to the garbage collector
+		}
 	}
 	w.flags = nil
 }
