@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/liquid"
@@ -25,6 +26,8 @@ type Service struct {
 	rules   ruleCache
 	auth    authCache
 	counts  countCache
+	// searches holds a token per search running (searchSlot).
+	searches chan struct{}
 
 	confidential bool
 	allowedHosts []string
@@ -40,7 +43,8 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 
 // New returns a Service over db.
 func New(db *store.DB, log *slog.Logger, opts ...Option) *Service {
-	s := &Service{db: db, log: log, now: time.Now, render: liquid.NewRenderer()}
+	s := &Service{db: db, log: log, now: time.Now, render: liquid.NewRenderer(),
+		searches: make(chan struct{}, max(4, 2*runtime.NumCPU()))}
 	for _, o := range opts {
 		o(s)
 	}

@@ -56,14 +56,32 @@ func (s *Service) Search(ctx context.Context, actor model.User, req SearchReques
 	if err != nil {
 		return SearchPage{}, err
 	}
+	if p.Offset >= MaxSearchResults && !req.Export {
+		return SearchPage{}, ErrSearchTooDeep
+	}
+	release, err := s.searchSlot(ctx)
+	if err != nil {
+		return SearchPage{}, err
+	}
+	defer release()
 	if req.Export {
 		return s.exportPage(ctx, p, req.Type)
 	}
-	if p.Offset >= MaxSearchResults {
-		return SearchPage{}, ErrSearchTooDeep
-	}
 	p.Limit = min(p.Limit, MaxSearchResults-p.Offset)
 	return s.offsetPage(ctx, p, req.Query)
+}
+
+// searchSlot waits for a turn to search. A search keeps a CPU busy while it
+// runs and holds a set of up to a megabyte per word at a million tickets; past
+// two per CPU more searches at once only wait for the database's readers, each
+// holding its sets meanwhile, which took the node to 500 MB in a burst.
+func (s *Service) searchSlot(ctx context.Context) (release func(), err error) {
+	select {
+	case s.searches <- struct{}{}:
+		return func() { <-s.searches }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // SearchCount counts the matches of a query.
@@ -75,6 +93,11 @@ func (s *Service) SearchCount(ctx context.Context, actor model.User, query strin
 	if err != nil {
 		return 0, err
 	}
+	release, err := s.searchSlot(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer release()
 	db := s.db.Read()
 	var n int64
 	if p.Query.Type != "user" {

@@ -97,6 +97,11 @@ func (s *Service) ticketCount(ctx context.Context, p store.SearchParams, raw str
 func (s *Service) recount(ctx context.Context, key string, p store.SearchParams) {
 	ctx, cancel := context.WithTimeout(ctx, countTTL)
 	defer cancel()
+	release, err := s.searchSlot(ctx)
+	if err != nil {
+		return
+	}
+	defer release()
 	now := s.now()
 	n, err := s.db.Read().TicketSearchCount(ctx, p)
 	if err != nil {
