@@ -149,7 +149,7 @@ func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64,
 	defer w.release()
 	// Free text and the conditions folded into its set: the size of the set,
 	// which holds live tickets only.
-	if m := p.Memo; m.done && m.folded && len(m.rest) == 0 && len(p.Query.IDs) == 0 {
+	if m := p.Memo; m.folded && len(m.rest) == 0 && len(p.Query.IDs) == 0 {
 		return int64(m.set.Len()), nil
 	}
 	// Free text alone, or one tag alone: the full-text and tag indexes hold live

@@ -18,7 +18,7 @@ const driveSetMax = 2000
 
 // SearchMemo carries what the count and the page of one search share: the
 // tickets its free text matches, found once. Create one per search with
-// new(SearchMemo); a nil memo finds them again for each call.
+// new(SearchMemo); without one, each store call makes its own.
 type SearchMemo struct {
 	done bool
 	// set holds the matches; with negOnly (the query has only negated words)
@@ -36,9 +36,6 @@ type SearchMemo struct {
 // (FullText.IDSet); the positive ones are intersected and the negated ones
 // subtracted in Go.
 func (q *Queries) textMatches(ctx context.Context, memo *SearchMemo, pos, neg []Term) (*SearchMemo, error) {
-	if memo == nil {
-		memo = &SearchMemo{}
-	}
 	if memo.done {
 		return memo, nil
 	}
