@@ -67,6 +67,8 @@ type Queue struct {
 	log      *slog.Logger
 	sender   *webhook.Sender
 	complete func(ctx context.Context, tx *sql.Tx, job *river.Job[DeliveryArgs]) error
+	// gate is nil unless this process alone can enqueue (SQLite); see fetchGate.
+	gate *fetchGate
 	// stopProbe ends the goroutine that watches endpoints waiting for a retry.
 	stopProbe context.CancelFunc
 }
@@ -76,7 +78,8 @@ func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Que
 	q := &Queue{db: db, log: log, sender: cfg.Sender}
 	var driver riverdriver.Driver[*sql.Tx]
 	if db.Dialect().Name == "sqlite" {
-		driver = riversqlite.New(db.WriteDB())
+		q.gate = newFetchGate()
+		driver = gatedDriver{Driver: riversqlite.New(db.WriteDB()), gate: q.gate}
 		q.complete = completeWith[*riversqlite.Driver]
 	} else {
 		driver = riverdatabasesql.New(db.WriteDB())
@@ -164,6 +167,9 @@ func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, d *model.Delivery) er
 		return fmt.Errorf("jobs: enqueue delivery %s: %w", d.ID, err)
 	}
 	d.JobID = res.Job.ID
+	if q.gate != nil {
+		tx.AfterCommit(q.gate.wake)
+	}
 	return nil
 }
 
@@ -171,6 +177,9 @@ func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, d *model.Delivery) er
 func (q *Queue) RetryNow(ctx context.Context, jobID int64) error {
 	if _, err := q.client.JobRetry(ctx, jobID); err != nil {
 		return fmt.Errorf("jobs: retry %d: %w", jobID, err)
+	}
+	if q.gate != nil {
+		q.gate.wake()
 	}
 	return nil
 }

@@ -87,7 +87,8 @@ func (db *DB) runBatch(reqs []*writeReq) {
 	}
 	commitErr := sqlTx.Commit()
 	if commitErr == nil {
-		db.committed(changes)
+		db.afterCommit(changes)
+		tx.runAfterCommit()
 	}
 	for i, r := range reqs {
 		if results[i] == nil && commitErr != nil {
@@ -121,13 +122,13 @@ func (db *DB) runSaved(tx *Tx, fn func(tx *Tx) error) (err error) {
 	if _, err := tx.SQL.ExecContext(ctx, `SAVEPOINT w`); err != nil {
 		return fmt.Errorf("%w: savepoint: %w", errBatchBroken, err)
 	}
-	queued := len(tx.index.ops)
+	queued, after := len(tx.index.ops), len(tx.after)
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("store: write transaction panicked: %v", p)
 		}
 		if err != nil {
-			tx.index.ops = tx.index.ops[:queued]
+			tx.index.ops, tx.after = tx.index.ops[:queued], tx.after[:after]
 			if _, rbErr := tx.SQL.ExecContext(ctx, `ROLLBACK TO w`); rbErr != nil {
 				err = fmt.Errorf("%w: rollback to savepoint: %w", errBatchBroken, rbErr)
 				return

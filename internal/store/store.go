@@ -34,6 +34,10 @@ type Dialect struct {
 	// CacheStatements prepares each statement once per connection and reuses it
 	// (SQLite; pgx already caches prepared statements itself).
 	CacheStatements bool
+	// Background, when set, runs from New until Close (SQLite's checkpointer).
+	// commits receives a value after writes commit; several commits in a row
+	// may share one value.
+	Background func(ctx context.Context, commits <-chan struct{})
 }
 
 // DB is an open twindesk database: a writer pool, a reader pool and a dialect.
@@ -57,6 +61,10 @@ type DB struct {
 	closed      chan struct{}
 	batcherDone chan struct{}
 	closeOnce   sync.Once
+	// commits, stopBackground and backgroundDone run Dialect.Background.
+	commits        chan struct{}
+	stopBackground context.CancelFunc
+	backgroundDone chan struct{}
 }
 
 // New wraps already-opened pools. read may equal write.
@@ -77,6 +85,15 @@ func New(write, read *sql.DB, d Dialect) *DB {
 	if d.CacheStatements {
 		db.readStmts = newStmtCache(read)
 	}
+	if d.Background != nil {
+		var ctx context.Context
+		ctx, db.stopBackground = context.WithCancel(context.Background())
+		db.commits, db.backgroundDone = make(chan struct{}, 1), make(chan struct{})
+		go func() {
+			defer close(db.backgroundDone)
+			d.Background(ctx, db.commits)
+		}()
+	}
 	return db
 }
 
@@ -95,6 +112,10 @@ func (db *DB) Close() error {
 	}
 	if db.readStmts != nil {
 		db.readStmts.close()
+	}
+	if db.stopBackground != nil {
+		db.stopBackground()
+		<-db.backgroundDone
 	}
 	err := db.write.Close()
 	if db.read != db.write {
@@ -116,6 +137,19 @@ func (db *DB) Read() *Queries {
 type Tx struct {
 	Queries
 	SQL *sql.Tx
+	// after holds AfterCommit's functions.
+	after []func()
+}
+
+// AfterCommit runs fn once tx has committed, on the writer, before the caller's
+// WriteTx returns. fn is dropped when the caller's work is rolled back. It must be
+// quick: with group commit, the next batch waits for it.
+func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
+
+func (tx *Tx) runAfterCommit() {
+	for _, fn := range tx.after {
+		fn()
+	}
 }
 
 // newTx wraps a write transaction. With group commit, its statements are
@@ -170,8 +204,22 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
-	db.committed(changes)
+	db.afterCommit(changes)
+	tx.runAfterCommit()
 	return nil
+}
+
+// afterCommit runs on the writer after each commit: it brings the term cache up
+// to date and wakes Dialect.Background.
+func (db *DB) afterCommit(changes []termChange) {
+	db.committed(changes)
+	if db.commits == nil {
+		return
+	}
+	select {
+	case db.commits <- struct{}{}:
+	default: // the last signal is still unread, and stands for this commit too
+	}
 }
 
 // Scrub runs the dialect's after-purge step.

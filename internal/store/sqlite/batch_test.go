@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,7 +17,9 @@ import (
 )
 
 // TestGroupCommitIsolatesFailures: concurrent write transactions share commits,
-// but one that fails (or panics) is rolled back alone and the others commit.
+// but one that fails (or panics) is rolled back alone and the others commit. A
+// committed caller's AfterCommit functions have run when WriteTx returns; a
+// failed caller's never run.
 func TestGroupCommitIsolatesFailures(t *testing.T) {
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, t.TempDir())
@@ -25,6 +28,8 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	errBoom := errors.New("boom")
 	var wg sync.WaitGroup
 	results := make([]error, 60)
+	ran := make([]atomic.Bool, len(results))
+	ranBeforeReturn := make([]bool, len(results))
 	for i := range results {
 		wg.Go(func() {
 			results[i] = db.WriteTx(ctx, func(tx *store.Tx) error {
@@ -32,6 +37,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 				if _, err := tx.CreateGroup(ctx, model.Group{Name: fmt.Sprintf("g%02d", i), CreatedAt: now, UpdatedAt: now}); err != nil {
 					return err
 				}
+				tx.AfterCommit(func() { ran[i].Store(true) })
 				switch i % 10 {
 				case 3:
 					return errBoom
@@ -40,6 +46,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 				}
 				return nil
 			})
+			ranBeforeReturn[i] = ran[i].Load()
 		})
 	}
 	wg.Wait()
@@ -55,12 +62,15 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 		case 3:
 			require.ErrorIs(t, err, errBoom)
 			require.False(t, names[name], "failed transaction %d left its row", i)
+			require.False(t, ran[i].Load(), "failed transaction %d ran its AfterCommit", i)
 		case 7:
 			require.ErrorContains(t, err, "panicked")
 			require.False(t, names[name], "panicked transaction %d left its row", i)
+			require.False(t, ran[i].Load(), "panicked transaction %d ran its AfterCommit", i)
 		default:
 			require.NoError(t, err)
 			require.True(t, names[name], "transaction %d lost", i)
+			require.True(t, ranBeforeReturn[i], "transaction %d returned before its AfterCommit ran", i)
 		}
 	}
 	require.NoError(t, db.Close())

@@ -33,7 +33,7 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 		return nil, fmt.Errorf("sqlite: create data dir: %w", err)
 	}
 	path := filepath.Join(dataDir, FileName)
-	write, err := openPool(path, 1, "immediate", nil)
+	write, err := openPool(path, 1, "immediate", []string{fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointPages)})
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,15 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 		_ = write.Close()
 		return nil, err
 	}
-	return store.New(write, read, Dialect()), nil
+	ckpt, err := openPool(path, 1, "deferred", nil)
+	if err != nil {
+		_ = write.Close()
+		_ = read.Close()
+		return nil, err
+	}
+	d := Dialect()
+	d.Background = checkpointer(ckpt)
+	return store.New(write, read, d), nil
 }
 
 func openPool(path string, conns int, txlock string, extra []string) (*sql.DB, error) {
