@@ -28,15 +28,15 @@ func (e *countingExecutor) JobGetAvailable(_ context.Context, _ *riverdriver.Job
 	return res, e.err
 }
 
-// TestFetchGate: polls reach the database after a restart, after wake, while a
-// poll comes back full or fails, and once per gatePoll otherwise; never twice for
-// one wake.
+// TestFetchGate: polls reach the database for gateOpenFor after a start or a
+// wake, while polls come back full or fail, and once per gatePoll otherwise.
 func TestFetchGate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	now := time.Unix(1_000_000, 0)
 	gate := newFetchGate()
 	gate.now = func() time.Time { return now }
+	gate.wake()
 	inner := &countingExecutor{}
 	exec := gatedExecutor{Executor: inner, gate: gate}
 	params := &riverdriver.JobGetAvailableParams{MaxToLock: 2}
@@ -52,41 +52,41 @@ func TestFetchGate(t *testing.T) {
 			t.Fatalf("%s: %d claim queries, want %d", step, inner.calls, want)
 		}
 	}
+	advance := func(d time.Duration) { now = now.Add(d) }
 
 	poll()
+	advance(gateOpenFor - time.Millisecond)
 	poll()
-	expect("start", 1)
+	expect("open after a wake", 2)
+	advance(time.Millisecond)
+	poll()
+	poll()
+	expect("closed after gateOpenFor", 2)
 
-	gate.wake()
+	advance(gatePoll - time.Millisecond) // gatePoll after the last poll that passed
 	poll()
 	poll()
-	expect("after one wake", 2)
+	expect("one poll per gatePoll", 3)
 
-	now = now.Add(gatePoll - time.Millisecond)
-	poll()
-	expect("before gatePoll", 2)
-	now = now.Add(time.Millisecond)
-	poll()
-	poll()
-	expect("at gatePoll", 3)
-
-	gate.wake()
 	inner.jobs = 2 // a full claim: more may be waiting
+	advance(gatePoll)
 	poll()
+	advance(gateOpenFor - time.Millisecond)
 	poll()
-	expect("while claims come back full", 5)
+	expect("open after a full claim", 5)
 	inner.jobs = 1
+	advance(gateOpenFor)
 	poll()
-	poll()
-	expect("after a claim with room to spare", 6)
+	expect("closed after claims with room to spare", 5)
 
-	gate.wake()
-	inner.jobs, inner.err = 0, errors.New("database is locked")
+	inner.err = errors.New("database is locked")
+	advance(gatePoll)
 	poll()
+	advance(gateOpenFor - time.Millisecond)
 	poll()
-	expect("while claims fail", 8)
+	expect("open after a failed claim", 7)
 	inner.err = nil
+	advance(gateOpenFor)
 	poll()
-	poll()
-	expect("after a claim that worked", 9)
+	expect("closed after a claim that worked", 7)
 }
