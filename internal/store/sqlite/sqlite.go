@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -102,14 +103,9 @@ func Dialect() store.Dialect {
 		BatchWrites:       true,
 		IsUniqueViolation: isUniqueViolation,
 		FullText:          fullText,
-		AfterPurge: func(ctx context.Context, db *sql.DB) error {
-			// secure_delete zeroes freed pages in the database, but old page images can
-			// still sit in the WAL until it is checkpointed and truncated.
-			if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-				return fmt.Errorf("sqlite: checkpoint: %w", err)
-			}
-			return nil
-		},
+		// secure_delete zeroes freed pages in the database, but old page images can
+		// still sit in the WAL until it is checkpointed and truncated.
+		AfterPurge: truncateWAL,
 	}
 }
 
@@ -119,4 +115,26 @@ func isUniqueViolation(err error) bool {
 		return false
 	}
 	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+// truncateWAL checkpoints the whole WAL and truncates it to zero bytes. SQLite
+// answers "busy" in the checkpoint's first column, not as an error, when another
+// checkpoint (the background one) holds the lock: then the WAL, still holding
+// the purged text, is left as it was, so it tries again until it succeeds.
+func truncateWAL(ctx context.Context, db *sql.DB) error {
+	for {
+		var busy, logPages, copied int
+		err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &copied)
+		if err != nil {
+			return fmt.Errorf("sqlite: checkpoint: %w", err)
+		}
+		if busy == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("sqlite: checkpoint: WAL still in use: %w", ctx.Err())
+		case <-time.After(time.Millisecond):
+		}
+	}
 }
