@@ -10,6 +10,7 @@ package idset
 
 import (
 	"encoding/binary"
+	"iter"
 	"math/bits"
 )
 
@@ -113,13 +114,24 @@ func (s Set) Len() int {
 // IDs lists the ids in s in ascending order.
 func (s Set) IDs() []int64 {
 	out := make([]int64, 0, s.Len())
-	for i, w := range s.words {
-		for w != 0 {
-			out = append(out, int64(i)<<6+int64(bits.TrailingZeros64(w)))
-			w &= w - 1
-		}
+	for id := range s.All() {
+		out = append(out, id)
 	}
 	return out
+}
+
+// All yields the ids in s in ascending order.
+func (s Set) All() iter.Seq[int64] {
+	return func(yield func(int64) bool) {
+		for i, w := range s.words {
+			for w != 0 {
+				if !yield(int64(i)<<6 + int64(bits.TrailingZeros64(w))) {
+					return
+				}
+				w &= w - 1
+			}
+		}
+	}
 }
 
 // Remove takes id out of s.

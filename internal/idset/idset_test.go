@@ -38,6 +38,9 @@ func TestSetMatchesMap(t *testing.T) {
 			if !slices.Equal(got.IDs(), ids) && !(len(ids) == 0 && len(got.IDs()) == 0) {
 				t.Fatalf("round %d %s: IDs %v, want %v", round, name, got.IDs(), ids)
 			}
+			if all := slices.Collect(got.All()); !slices.Equal(all, ids) {
+				t.Fatalf("round %d %s: All %v, want %v", round, name, all, ids)
+			}
 			if got.Len() != len(ids) {
 				t.Fatalf("round %d %s: Len %d, want %d", round, name, got.Len(), len(ids))
 			}

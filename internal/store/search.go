@@ -124,6 +124,9 @@ func addConds(w *sqlWhere, p SearchParams, render condSQL) error {
 // errNoMatch-type queries return no rows.
 func (q *Queries) TicketSearch(ctx context.Context, p SearchParams) ([]model.Ticket, error) {
 	p.Memo = cmp.Or(p.Memo, new(SearchMemo))
+	if ts, ok, err := q.pageFromSet(ctx, p); ok || err != nil {
+		return ts, err
+	}
 	w, err := q.ticketWhere(ctx, p)
 	if errors.Is(err, errNoMatch) {
 		return nil, nil

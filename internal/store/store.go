@@ -56,6 +56,10 @@ type DB struct {
 	// last PRAGMA data_version, which moves only when another process writes.
 	terms       *termCache
 	dataVersion int64
+	// loads run the term cache's background loads (startTimesLoad); Close
+	// cancels them with endLoads and waits.
+	loads    sync.WaitGroup
+	endLoads context.CancelFunc
 	// batch, closed and batcherDone run group commit when the dialect asks for it.
 	batch       chan *writeReq
 	closed      chan struct{}
@@ -72,6 +76,9 @@ func New(write, read *sql.DB, d Dialect) *DB {
 	db := &DB{write: write, read: read, dialect: d}
 	if d.FullText.IDSet != "" {
 		db.terms = newTermCache()
+		var ctx context.Context
+		ctx, db.endLoads = context.WithCancel(context.Background())
+		db.terms.loadTimes = func(epoch uint64) { db.startTimesLoad(ctx, epoch) }
 	}
 	if d.BatchWrites {
 		// Unbuffered: a send succeeds only when the batcher takes it, so no request
@@ -109,6 +116,11 @@ func (db *DB) Close() error {
 		db.closeOnce.Do(func() { close(db.closed) })
 		<-db.batcherDone
 		db.writeStmts.close() // the batcher, its only user, has stopped
+	}
+	if db.terms != nil {
+		db.terms.stopLoads()
+		db.endLoads()
+		db.loads.Wait()
 	}
 	if db.readStmts != nil {
 		db.readStmts.close()

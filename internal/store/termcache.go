@@ -31,6 +31,11 @@ type termCache struct {
 	since    uint64
 	logBytes int
 	tick     uint64 // for least-recently-used eviction
+	// times are the live tickets' times (ticket_times.go). loadTimes starts
+	// their load in the background, reporting to timesLoaded; it is nil once
+	// the database is closing.
+	times     ticketTimes
+	loadTimes func(epoch uint64)
 }
 
 type termEntry struct {
@@ -66,6 +71,9 @@ const (
 	// a tag's (tagKey) or a field value's (facetKey).
 	addKey
 	removeKey
+	// setTimes records a live ticket's created and updated times
+	// (ticketTimes); it touches no set and is not logged.
+	setTimes
 )
 
 // termChange is one index or field change as the cache sees it.
@@ -74,6 +82,8 @@ type termChange struct {
 	ticket int64
 	doc    string
 	gen    uint64
+	// created and updated are setTimes's times, as stored (ts).
+	created, updated int64
 }
 
 func newTermCache() *termCache { return &termCache{entries: map[string]*termEntry{}} }
@@ -117,6 +127,7 @@ func (q *Queries) addFacets(id int64, before, after *model.Ticket) {
 		}
 		q.index.add(termChange{kind: addKey, ticket: id, doc: facetKey(col, now[i])}, "", "")
 	}
+	q.index.add(timesChange(id, after.CreatedAt, after.UpdatedAt), "", "")
 }
 
 // isPhrase reports whether a cache key is a phrase of several words.
@@ -246,7 +257,8 @@ func (c *termCache) apply(changes []termChange) {
 	defer c.mu.Unlock()
 	c.gen++
 	for _, ch := range changes {
-		if ch.kind == changeNone {
+		c.applyTimes(ch)
+		if ch.kind == changeNone || ch.kind == setTimes {
 			continue
 		}
 		ch.gen = c.gen

@@ -21,27 +21,35 @@ var cacheQueries = []string{"alpha", "beta", "gamma", "alpha beta", "alpha -beta
 	"alpha status:new", "beta -status:open", "gamma status<solved", "alpha type:incident", "beta -type:incident",
 	"alpha priority:none", "beta tags:vip status:new", "alpha status:new status:open"}
 
+// cacheOrders are the page orders requireCacheAgrees checks, each over two
+// pages, so that an offset into the in-memory times is checked too.
+var cacheOrders = []struct{ by, dir string }{{"", ""}, {"updated_at", "asc"}, {"created_at", "desc"}, {"created_at", "asc"}}
+
 // requireCacheAgrees runs cacheQueries through the cache and past it and
-// requires the same counts and first pages.
+// requires the same counts and pages, in each of cacheOrders.
 func requireCacheAgrees(t *testing.T, db *store.DB, step string) {
 	t.Helper()
 	for _, query := range cacheQueries {
 		q, err := search.Parse(query)
 		require.NoError(t, err)
-		var counts [2]int64
-		var pages [2][]int64
-		for i, read := range []*store.Queries{db.Read(), db.ReadUncached()} {
-			p := store.SearchParams{Query: q, Now: time.Now(), Limit: 50, Memo: new(store.SearchMemo)}
-			counts[i], err = read.TicketSearchCount(t.Context(), p)
-			require.NoError(t, err)
-			got, err := read.TicketSearch(t.Context(), p)
-			require.NoError(t, err)
-			for _, tk := range got {
-				pages[i] = append(pages[i], tk.ID)
+		for _, order := range cacheOrders {
+			for _, offset := range []int{0, 2} {
+				var counts [2]int64
+				var pages [2][]int64
+				for i, read := range []*store.Queries{db.Read(), db.ReadUncached()} {
+					p := store.SearchParams{Query: q, Now: time.Now(), Limit: 2, Offset: offset, SortBy: order.by, SortOrder: order.dir, Memo: new(store.SearchMemo)}
+					counts[i], err = read.TicketSearchCount(t.Context(), p)
+					require.NoError(t, err)
+					got, err := read.TicketSearch(t.Context(), p)
+					require.NoError(t, err)
+					for _, tk := range got {
+						pages[i] = append(pages[i], tk.ID)
+					}
+				}
+				require.Equal(t, counts[1], counts[0], "%s: count of %q through the cache", step, query)
+				require.Equal(t, pages[1], pages[0], "%s: page at %d of %q by %s %s through the cache", step, offset, query, order.by, order.dir)
 			}
 		}
-		require.Equal(t, counts[1], counts[0], "%s: count of %q through the cache", step, query)
-		require.Equal(t, pages[1], pages[0], "%s: page of %q through the cache", step, query)
 	}
 }
 
@@ -60,9 +68,13 @@ func TestTermCacheFollowsWrites(t *testing.T) {
 		require.NoError(t, db.WriteTx(ctx, fn), step)
 		requireCacheAgrees(t, db, step)
 	}
+	// Each ticket is created a minute after the last and updated an hour
+	// before it was made; later steps move updated_at, so the orders differ.
+	made := t0
 	newTicket := func(tx *store.Tx, subject, body string) (int64, error) {
+		made = made.Add(time.Minute)
 		tk := model.Ticket{Subject: subject, Description: body, Status: model.StatusNew, RequesterID: user.ID, SubmitterID: user.ID,
-			Tags: []string{"vip"}, Via: "web", CreatedAt: t0, UpdatedAt: t0}
+			Tags: []string{"vip"}, Via: "web", CreatedAt: made, UpdatedAt: made.Add(-time.Hour)}
 		id, err := tx.CreateTicket(ctx, &tk)
 		if err != nil {
 			return 0, err
@@ -83,10 +95,18 @@ func TestTermCacheFollowsWrites(t *testing.T) {
 		if first, err = newTicket(tx, "alpha printer", "it jams"); err != nil {
 			return err
 		}
-		second, err = newTicket(tx, "vpn", "beta gamma")
-		return err
+		if second, err = newTicket(tx, "vpn", "beta gamma"); err != nil {
+			return err
+		}
+		for _, subject := range []string{"alpha", "beta alpha", "alpha beta gamma"} {
+			if _, err := newTicket(tx, subject, "vip printer"); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	require.Positive(t, db.CachedTerms(), "the searches did not go through the cache")
+	db.WaitTimes(t)
 	write("comment", func(tx *store.Tx) error {
 		if err := addComment(tx, first, user.ID, "now beta too"); err != nil {
 			return err
@@ -101,11 +121,22 @@ func TestTermCacheFollowsWrites(t *testing.T) {
 		after := before.Clone()
 		after.Tags = []string{"other"}
 		after.Status, after.Type = model.StatusOpen, "incident"
+		after.UpdatedAt = made.Add(time.Hour)
+		return tx.UpdateTicket(ctx, &before, &after)
+	})
+	// Two tickets updated at the same time are ordered by id.
+	write("tie", func(tx *store.Tx) error {
+		before, err := tx.Ticket(ctx, second)
+		if err != nil {
+			return err
+		}
+		after := before.Clone()
+		after.UpdatedAt = made.Add(time.Hour)
 		return tx.UpdateTicket(ctx, &before, &after)
 	})
 	write("subject", func(tx *store.Tx) error { return tx.IndexSubject(ctx, first, "gamma") })
 	write("delete", func(tx *store.Tx) error { return tx.SoftDeleteTicket(ctx, second, user.ID, t0) })
-	write("restore", func(tx *store.Tx) error { return tx.RestoreTicket(ctx, second, t0) })
+	write("restore", func(tx *store.Tx) error { return tx.RestoreTicket(ctx, second, made.Add(2*time.Hour)) })
 	write("other script", func(tx *store.Tx) error { _, err := newTicket(tx, "alphaλbeta", "ωgamma"); return err })
 	// A write that rolls back must leave the cache as it leaves the index.
 	require.Error(t, db.WriteTx(ctx, func(tx *store.Tx) error {
@@ -115,6 +146,7 @@ func TestTermCacheFollowsWrites(t *testing.T) {
 		return fmt.Errorf("rolled back")
 	}))
 	requireCacheAgrees(t, db, "failed write")
+	require.True(t, db.TimesReady(), "the searches did not page through the tickets' times")
 	write("bulk", func(tx *store.Tx) error {
 		return tx.BulkInsertTickets(ctx, []store.BulkTicket{{Ticket: model.Ticket{Subject: "alpha beta", Status: model.StatusOpen,
 			RequesterID: user.ID, SubmitterID: user.ID, Via: "web", CreatedAt: t0, UpdatedAt: t0}}})

@@ -1,0 +1,349 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/idset"
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+// ticketTimes holds every live ticket's created_at and updated_at in memory,
+// by id: 16 bytes a ticket, 16 MB at a million. A search whose matches are
+// already a set in Go (a folded SearchMemo, or one tag) picks its page's ids
+// from them and looks up only those rows. Sorting in SQLite instead looks up
+// the row of every match, or walks the updated_at index and probes each
+// ticket; at a million tickets that took most of a search's CPU.
+//
+// The term cache owns it and keeps it exact the same way as its sets: the
+// writer applies each commit's ticket changes (setTimes, removeTicket) in
+// order, under the cache's lock. Searches read the columns without that lock,
+// through atomics, so a broad search never holds up the writer. The columns
+// are filled in the background by one scan of the tickets table, started by
+// the first search that wants them; changes committed while the scan runs are
+// queued and replayed on top of it. Each change assigns a ticket's times, so
+// replaying one the scan already saw does no harm.
+type ticketTimes struct {
+	state timesState
+	// epoch counts the loads started; a load whose epoch is no longer current
+	// (a reset came in while it ran) is thrown away.
+	epoch    uint64
+	pending  []termChange
+	failedAt time.Time
+	// cols is nil unless state is timesReady.
+	cols atomic.Pointer[timeCols]
+}
+
+type timesState int
+
+const (
+	timesEmpty timesState = iota
+	timesLoading
+	timesReady
+)
+
+// timesRetry is how long after a failed load the next one may start.
+const timesRetry = 10 * time.Second
+
+// timeCols are the two columns, indexed by ticket id; 0 marks no live ticket.
+// Only the writer stores into them (under the cache's lock), and it replaces
+// them with larger copies as ids grow.
+type timeCols struct {
+	created, updated []atomic.Int64
+}
+
+// timesChange is the change that records t's times for ticket id.
+func timesChange(id int64, created, updated time.Time) termChange {
+	return termChange{kind: setTimes, ticket: id, created: ts(created), updated: ts(updated)}
+}
+
+// applyTimes applies one committed change to the columns, or queues it while
+// they load. The caller holds the cache's lock.
+func (c *termCache) applyTimes(ch termChange) {
+	t := &c.times
+	switch {
+	case ch.kind == resetAll:
+		t.state, t.pending = timesEmpty, nil
+		t.epoch++
+		t.cols.Store(nil)
+	case ch.kind != setTimes && ch.kind != removeTicket:
+	case t.state == timesLoading:
+		t.pending = append(t.pending, ch)
+	case t.state == timesReady:
+		t.cols.Store(t.cols.Load().with(ch))
+	}
+}
+
+// with applies ch and returns the columns to use from now on: cols, or a larger
+// copy when ch's id is past their end.
+func (cols *timeCols) with(ch termChange) *timeCols {
+	id := ch.ticket
+	if id < 0 {
+		return cols
+	}
+	if id >= int64(len(cols.updated)) {
+		if ch.kind == removeTicket {
+			return cols
+		}
+		cols = cols.grown(int(id) + 1)
+	}
+	if ch.kind == removeTicket {
+		ch.created, ch.updated = 0, 0
+	}
+	cols.created[id].Store(ch.created)
+	cols.updated[id].Store(ch.updated)
+	return cols
+}
+
+// grown returns a copy of cols with room for at least n ids, and room to grow.
+func (cols *timeCols) grown(n int) *timeCols {
+	n = max(n, len(cols.updated)+len(cols.updated)/4, 1024)
+	out := &timeCols{created: make([]atomic.Int64, n), updated: make([]atomic.Int64, n)}
+	for i := range cols.updated {
+		out.created[i].Store(cols.created[i].Load())
+		out.updated[i].Store(cols.updated[i].Load())
+	}
+	return out
+}
+
+// wantTimes returns the columns, or nil while they aren't loaded, after
+// starting a load if none is running.
+func (c *termCache) wantTimes() *timeCols {
+	if cols := c.times.cols.Load(); cols != nil {
+		return cols
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &c.times
+	if t.state == timesEmpty && c.loadTimes != nil && time.Since(t.failedAt) >= timesRetry {
+		t.state, t.pending = timesLoading, nil
+		t.epoch++
+		c.loadTimes(t.epoch)
+	}
+	return nil
+}
+
+// timesLoaded installs the columns a load read (in a snapshot that began after
+// the load started), with the changes committed since replayed on top. A load
+// that failed, or was overtaken by a reset, leaves the columns empty.
+func (c *termCache) timesLoaded(epoch uint64, cols *timeCols, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &c.times
+	if epoch != t.epoch || t.state != timesLoading {
+		return
+	}
+	if err != nil {
+		t.state, t.pending, t.failedAt = timesEmpty, nil, time.Now()
+		return
+	}
+	for _, ch := range t.pending {
+		cols = cols.with(ch)
+	}
+	t.state, t.pending = timesReady, nil
+	t.cols.Store(cols)
+}
+
+// startTimesLoad reads the tickets' times in the background for the load
+// numbered epoch. The term cache calls it under its lock, so it can't start
+// once stopLoads has run.
+func (db *DB) startTimesLoad(ctx context.Context, epoch uint64) {
+	db.loads.Add(1)
+	go func() {
+		defer db.loads.Done()
+		cols, err := readTimes(ctx, db.read)
+		db.terms.timesLoaded(epoch, cols, err)
+	}()
+}
+
+// stopLoads keeps any further load from starting; the database is closing.
+func (c *termCache) stopLoads() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.loadTimes = nil
+}
+
+// readTimes scans the live tickets' times, for timesLoaded.
+func readTimes(ctx context.Context, q querier) (*timeCols, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, created_at, updated_at FROM tickets WHERE deleted_at IS NULL ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols := &timeCols{}
+	for rows.Next() {
+		var ch termChange
+		if err := rows.Scan(&ch.ticket, &ch.created, &ch.updated); err != nil {
+			return nil, err
+		}
+		ch.kind = setTimes
+		cols = cols.with(ch)
+	}
+	return cols, rows.Err()
+}
+
+// pageOrder is a search page's order: by created_at or updated_at, then id,
+// both descending unless asc.
+type pageOrder struct {
+	byCreated, asc bool
+}
+
+// timeKey is one match as the page order sees it.
+type timeKey struct{ at, id int64 }
+
+// before reports whether a comes before b in the order.
+func (o pageOrder) before(a, b timeKey) bool {
+	if a.at != b.at {
+		return (a.at < b.at) == o.asc
+	}
+	return (a.id < b.id) == o.asc
+}
+
+// timePage returns the ids of the tickets at [offset, offset+limit) of set in
+// order o; false when the times are not loaded yet or miss a member of set
+// (the caller then asks SQL).
+func (c *termCache) timePage(set idset.Set, o pageOrder, offset, limit int) ([]int64, bool) {
+	cols := c.wantTimes()
+	if cols == nil {
+		return nil, false
+	}
+	col := cols.updated
+	if o.byCreated {
+		col = cols.created
+	}
+	// The first offset+limit in order, kept in a heap whose root is the last of
+	// them: a match enters only when it comes before the root.
+	h := firstN{o: o, n: offset + limit}
+	for id := range set.All() {
+		if id >= int64(len(col)) {
+			return nil, false
+		}
+		at := col[id].Load()
+		if at == 0 {
+			return nil, false
+		}
+		h.offer(timeKey{at, id})
+	}
+	slices.SortFunc(h.keys, func(a, b timeKey) int {
+		if o.before(a, b) {
+			return -1
+		}
+		return 1
+	})
+	if offset >= len(h.keys) {
+		return []int64{}, true
+	}
+	ids := make([]int64, 0, len(h.keys)-offset)
+	for _, k := range h.keys[offset:] {
+		ids = append(ids, k.id)
+	}
+	return ids, true
+}
+
+// firstN keeps the first n keys offered, in order o, as a heap with the last
+// of them at the root.
+type firstN struct {
+	o    pageOrder
+	n    int
+	keys []timeKey
+}
+
+func (h *firstN) offer(k timeKey) {
+	switch {
+	case h.n <= 0:
+	case len(h.keys) < h.n:
+		h.keys = append(h.keys, k)
+		h.up(len(h.keys) - 1)
+	case h.o.before(k, h.keys[0]):
+		h.keys[0] = k
+		h.down(0)
+	}
+}
+
+// later reports whether key i comes after key j: the heap's order.
+func (h *firstN) later(i, j int) bool { return h.o.before(h.keys[j], h.keys[i]) }
+
+func (h *firstN) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h.later(i, parent) {
+			return
+		}
+		h.keys[i], h.keys[parent] = h.keys[parent], h.keys[i]
+		i = parent
+	}
+}
+
+func (h *firstN) down(i int) {
+	for {
+		last := i
+		for _, child := range []int{2*i + 1, 2*i + 2} {
+			if child < len(h.keys) && h.later(child, last) {
+				last = child
+			}
+		}
+		if last == i {
+			return
+		}
+		h.keys[i], h.keys[last] = h.keys[last], h.keys[i]
+		i = last
+	}
+}
+
+// pageFromSet reads a search page by picking its ids from the in-memory times
+// (timePage) when the query's matches are exactly a set in Go: free text with
+// every condition folded into its set, or one tag alone. False leaves the page
+// to SQL: another kind of query or order, a cursor, or times not loaded yet.
+func (q *Queries) pageFromSet(ctx context.Context, p SearchParams) ([]model.Ticket, bool, error) {
+	by, dir := sortKeys(p)
+	if q.terms == nil || p.Cursor || len(p.Query.IDs) > 0 || (by != "" && by != "updated_at" && by != "created_at") {
+		return nil, false, nil
+	}
+	set, ok, err := q.exactSet(ctx, p)
+	if !ok || err != nil {
+		return nil, false, err
+	}
+	ids, ok := q.terms.timePage(set, pageOrder{byCreated: by == "created_at", asc: dir == "asc"}, p.Offset, p.Limit)
+	if !ok {
+		return nil, false, nil
+	}
+	rows, err := q.TicketsByIDs(ctx, ids)
+	if err != nil {
+		return nil, false, err
+	}
+	// Back in page order; a ticket deleted since the set was read is left out.
+	byID := make(map[int64]model.Ticket, len(rows))
+	for _, t := range rows {
+		byID[t.ID] = t
+	}
+	page := make([]model.Ticket, 0, len(ids))
+	for _, id := range ids {
+		if t, ok := byID[id]; ok {
+			page = append(page, t)
+		}
+	}
+	return page, true, nil
+}
+
+// exactSet returns the set of the tickets p's query matches, when it is known
+// in Go; false otherwise.
+func (q *Queries) exactSet(ctx context.Context, p SearchParams) (idset.Set, bool, error) {
+	if tag, ok := onlyTag(p.Query); ok {
+		set, err := q.tagSet(ctx, tag)
+		return set, err == nil, err
+	}
+	pos, neg := textTerms(p.Query)
+	if len(pos) == 0 {
+		return idset.Set{}, false, nil
+	}
+	m, err := q.textMatches(ctx, p.Memo, pos, neg)
+	if err != nil {
+		return idset.Set{}, false, err
+	}
+	if err := q.foldConds(ctx, m, p.Query.Conds); err != nil {
+		return idset.Set{}, false, err
+	}
+	return m.set, len(m.rest) == 0, nil
+}

@@ -1,0 +1,115 @@
+package store
+
+import (
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/twindesk/twindesk/internal/idset"
+)
+
+// loadingCache returns a term cache whose loads are recorded instead of run,
+// with one load started.
+func loadingCache(t *testing.T) (*termCache, *[]uint64) {
+	c := newTermCache()
+	var started []uint64
+	c.loadTimes = func(epoch uint64) { started = append(started, epoch) }
+	require.Nil(t, c.wantTimes(), "times before any load")
+	require.Len(t, started, 1)
+	return c, &started
+}
+
+// snapshot builds columns as a load would read them.
+func snapshot(changes ...termChange) *timeCols {
+	cols := &timeCols{}
+	for _, ch := range changes {
+		cols = cols.with(ch)
+	}
+	return cols
+}
+
+// at is s seconds into a fixed day.
+func at(s int) time.Time { return time.Date(2026, 3, 1, 12, 0, s, 0, time.UTC) }
+
+func TestTimesLoadReplaysChangesCommittedMeanwhile(t *testing.T) {
+	c, started := loadingCache(t)
+	// Committed while the load ran: ticket 5 updated, 3 deleted, 5000 created.
+	c.apply([]termChange{timesChange(5, at(1), at(50)), {kind: removeTicket, ticket: 3}, timesChange(5000, at(60), at(60))})
+	require.Nil(t, c.wantTimes(), "times before the load finished")
+	require.Len(t, *started, 1, "a second load while one runs")
+	// The load's snapshot predates those commits.
+	c.timesLoaded((*started)[0], snapshot(timesChange(3, at(1), at(2)), timesChange(5, at(1), at(3))), nil)
+	cols := c.wantTimes()
+	require.NotNil(t, cols)
+	require.EqualValues(t, ts(at(50)), cols.updated[5].Load())
+	require.Zero(t, cols.updated[3].Load(), "deleted ticket")
+	require.EqualValues(t, ts(at(60)), cols.created[5000].Load(), "ticket past the snapshot's end")
+	// Later commits go straight into the columns.
+	c.apply([]termChange{timesChange(6000, at(70), at(71))})
+	require.EqualValues(t, ts(at(71)), c.wantTimes().updated[6000].Load())
+}
+
+func TestTimesLoadOvertakenByResetIsDropped(t *testing.T) {
+	c, started := loadingCache(t)
+	c.apply([]termChange{{kind: resetAll}})
+	c.timesLoaded((*started)[0], snapshot(timesChange(1, at(1), at(1))), nil)
+	require.Nil(t, c.wantTimes(), "a load older than the reset was installed")
+	require.Len(t, *started, 2, "no new load after the reset")
+	c.timesLoaded((*started)[1], snapshot(timesChange(1, at(1), at(2))), nil)
+	require.NotNil(t, c.wantTimes())
+}
+
+func TestTimesLoadFailureWaitsBeforeRetrying(t *testing.T) {
+	c, started := loadingCache(t)
+	c.timesLoaded((*started)[0], nil, errors.New("disk on fire"))
+	require.Nil(t, c.wantTimes())
+	require.Len(t, *started, 1, "retried at once after a failure")
+	c.times.failedAt = time.Now().Add(-timesRetry)
+	require.Nil(t, c.wantTimes())
+	require.Len(t, *started, 2, "not retried after timesRetry")
+}
+
+// TestTimePageMatchesSort checks pages picked through the heap against a full
+// sort of the same matches, with many ties, in every order.
+func TestTimePageMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	c, started := loadingCache(t)
+	var changes []termChange
+	var set idset.Set
+	for id := int64(1); id < 3000; id++ {
+		changes = append(changes, timesChange(id, at(rng.IntN(100)), at(rng.IntN(100))))
+		if rng.IntN(3) == 0 {
+			set.Add(id)
+		}
+	}
+	c.timesLoaded((*started)[0], snapshot(changes...), nil)
+	for _, o := range []pageOrder{{}, {asc: true}, {byCreated: true}, {byCreated: true, asc: true}} {
+		keys := func(id int64) timeKey {
+			if o.byCreated {
+				return timeKey{changes[id-1].created, id}
+			}
+			return timeKey{changes[id-1].updated, id}
+		}
+		all := set.IDs()
+		slices.SortFunc(all, func(a, b int64) int {
+			if o.before(keys(a), keys(b)) {
+				return -1
+			}
+			return 1
+		})
+		for _, pg := range []struct{ offset, limit int }{{0, 25}, {0, 1}, {7, 13}, {990, 10}, {len(all) - 3, 25}, {len(all) + 5, 25}} {
+			got, ok := c.timePage(set, o, pg.offset, pg.limit)
+			require.True(t, ok)
+			want := all[min(pg.offset, len(all)):min(pg.offset+pg.limit, len(all))]
+			require.Equal(t, want, got, "order %+v, page %+v", o, pg)
+		}
+	}
+	// A member the times don't know sends the page to SQL.
+	set.Add(4000)
+	_, ok := c.timePage(set, pageOrder{}, 0, 25)
+	require.False(t, ok)
+}
