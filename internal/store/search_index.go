@@ -44,7 +44,7 @@ type FullText struct {
 	IDSet, Has, IDList string
 	// TagSet is a SELECT of the set of the tickets tagged with the value of
 	// placeholder %s. FacetSet is a SELECT of the set of the live tickets whose
-	// column %[1]s holds the value of placeholder %[2]s.
+	// column %[1]s holds the value of placeholder %[2]s, which may be NULL.
 	TagSet, FacetSet string
 	// DataVersion, with IDSet, is a query whose value changes on the writer's
 	// connection when another process writes the database (termCache).

@@ -138,7 +138,7 @@ func (q *Queries) addSets(ctx context.Context, w *sqlWhere, p *SearchParams, pos
 	if err != nil {
 		return err
 	}
-	if err := q.foldConds(ctx, m, p.Query.Conds); err != nil {
+	if err := q.foldConds(ctx, m, p.Query.Conds, p.ActorID); err != nil {
 		return err
 	}
 	if err := addTextMatches(w, m); err != nil {
@@ -226,12 +226,13 @@ func idsJSON(ids []int64) string {
 }
 
 // foldConds narrows the text matches in m by the query's keyword conditions
-// that have sets of their own (status, priority, type, tags), once per search,
+// that have sets of their own (status, priority, type, tags, assignee, group),
+// once per search,
 // and keeps the other conditions in m.rest. A condition is folded only when it
 // is the query's one condition on its field: repeated ones combine with OR.
 // Counting a search then needs no SQL at all when every condition folded, and
 // a page probes one set instead of walking an index per condition.
-func (q *Queries) foldConds(ctx context.Context, m *SearchMemo, conds []search.Cond) error {
+func (q *Queries) foldConds(ctx context.Context, m *SearchMemo, conds []search.Cond, actorID int64) error {
 	if m.folded || m.negOnly {
 		return nil
 	}
@@ -241,7 +242,7 @@ func (q *Queries) foldConds(ctx context.Context, m *SearchMemo, conds []search.C
 	}
 	m.rest = nil
 	for _, c := range conds {
-		set, ok, err := q.condSet(ctx, c, perField[c.Field] == 1)
+		set, ok, err := q.condSet(ctx, c, perField[c.Field] == 1, actorID)
 		if err != nil {
 			return err
 		}
@@ -260,32 +261,64 @@ func (q *Queries) foldConds(ctx context.Context, m *SearchMemo, conds []search.C
 
 // condSet returns the set of the tickets a keyword condition matches, when it
 // has one and alone says it may fold.
-func (q *Queries) condSet(ctx context.Context, c search.Cond, alone bool) (idset.Set, bool, error) {
-	lv := strings.ToLower(c.Value)
-	var col string
-	var values []string
-	switch {
-	case !alone:
+func (q *Queries) condSet(ctx context.Context, c search.Cond, alone bool, actorID int64) (idset.Set, bool, error) {
+	if !alone {
 		return idset.Set{}, false, nil
-	case c.Field == "tags" && c.Op == search.OpEq && lv != "none":
+	}
+	lv := strings.ToLower(c.Value)
+	if c.Field == "tags" && c.Op == search.OpEq && lv != "none" {
 		set, err := q.tagSet(ctx, lv)
 		return set, err == nil, err
-	case c.Field == "ticket_type" && c.Op == search.OpEq:
-		col, values = "type", []string{noneAsEmpty(lv)}
-	case (c.Field == "status" || c.Field == "priority") && c.Value == "none":
-		col, values = c.Field, []string{""}
-	case c.Field == "status" || c.Field == "priority":
-		col, values = c.Field, c.EnumValues()
-	default:
-		return idset.Set{}, false, nil
+	}
+	col, values, ok, err := q.condFacet(ctx, c, actorID)
+	if !ok || err != nil {
+		return idset.Set{}, false, err
 	}
 	var union idset.Set
 	for _, v := range values {
-		set, err := q.cachedSet(ctx, facetKey(col, v), true, fmt.Sprintf(q.d.FullText.FacetSet, col, "%s"), v)
+		var arg any = v
+		if v == "" && strings.HasSuffix(col, "_id") {
+			arg = nil // no assignee or group: the column is NULL
+		}
+		set, err := q.cachedSet(ctx, facetKey(col, v), true, fmt.Sprintf(q.d.FullText.FacetSet, col, "%s"), arg)
 		if err != nil {
 			return idset.Set{}, false, err
 		}
 		union.Or(set)
 	}
 	return union, true, nil
+}
+
+// condFacet returns the column of facetCols a condition tests and the values
+// it accepts, in facetValues' form; false when it has none.
+func (q *Queries) condFacet(ctx context.Context, c search.Cond, actorID int64) (string, []string, bool, error) {
+	lv := strings.ToLower(c.Value)
+	switch {
+	case c.Field == "ticket_type" && c.Op == search.OpEq:
+		return "type", []string{noneAsEmpty(lv)}, true, nil
+	case (c.Field == "status" || c.Field == "priority") && c.Value == "none":
+		return c.Field, []string{""}, true, nil
+	case c.Field == "status" || c.Field == "priority":
+		return c.Field, c.EnumValues(), true, nil
+	case c.Op != search.OpEq || (c.Field != "assignee" && c.Field != "group"):
+		return "", nil, false, nil
+	}
+	col, kind := c.Field+"_id", "user"
+	if c.Field == "group" {
+		kind = "group"
+	}
+	switch {
+	case lv == "none":
+		return col, []string{""}, true, nil
+	case lv == "me" && kind == "user":
+		return col, []string{idValue(actorID)}, actorID > 0, nil
+	}
+	ids, err := q.namedIDs(ctx, nameKey{kind, lv})
+	var values []string
+	for _, id := range ids {
+		if id > 0 { // no ticket refers to another id; "" would mean none
+			values = append(values, idValue(id))
+		}
+	}
+	return col, values, err == nil, err
 }

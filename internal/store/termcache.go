@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 
@@ -98,16 +99,24 @@ func cacheable(t Term) (string, bool) {
 // tagKey is the cache key of a tag's set; no word has a colon.
 func tagKey(tag string) string { return "tags:" + tag }
 
-// facetKey is the cache key of the set of live tickets whose column col (status,
-// priority, type) holds value; no word or tag key has an equals sign.
+// facetKey is the cache key of the set of live tickets whose column col (one
+// of facetCols) holds value, "" for NULL; no word or tag key has an equals sign.
 func facetKey(col, value string) string { return col + "=" + value }
 
 // facetCols are the ticket columns whose values have cached sets.
-var facetCols = [...]string{"status", "priority", "type"}
+var facetCols = [...]string{"status", "priority", "type", "assignee_id", "group_id"}
 
 // facetValues returns a ticket's values of facetCols, in that order.
 func facetValues(t *model.Ticket) [len(facetCols)]string {
-	return [...]string{string(t.Status), string(t.Priority), string(t.Type)}
+	return [...]string{string(t.Status), string(t.Priority), string(t.Type), idValue(t.AssigneeID), idValue(t.GroupID)}
+}
+
+// idValue is an id column's facet value: the id in decimal, "" for none.
+func idValue(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
 }
 
 // addFacets queues the cache changes of a ticket's field values: from before

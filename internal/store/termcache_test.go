@@ -19,7 +19,9 @@ import (
 var cacheQueries = []string{"alpha", "beta", "gamma", "alpha beta", "alpha -beta", "-gamma beta", "alph*",
 	`"alpha printer"`, `"now beta"`, "tags:vip", "tags:vip alpha", "-tags:vip beta", "tags:other",
 	"alpha status:new", "beta -status:open", "gamma status<solved", "alpha type:incident", "beta -type:incident",
-	"alpha priority:none", "beta tags:vip status:new", "alpha status:new status:open"}
+	"alpha priority:none", "beta tags:vip status:new", "alpha status:new status:open",
+	"alpha assignee:none", "beta assignee:ann@example.com", "beta -assignee:ann", "alpha group:ops", "beta group:none",
+	"alpha -group:ops status:open", "beta assignee:none assignee:ann", "alpha assignee:nobody@example.com"}
 
 // cacheOrders are the page orders requireCacheAgrees checks, each over two
 // pages, so that an offset into the in-memory times is checked too.
@@ -87,9 +89,15 @@ func TestTermCacheFollowsWrites(t *testing.T) {
 		tx.IndexNewTicket(ctx, id, subject, body)
 		return id, nil
 	}
-	var first, second int64
+	var first, second, ann, ops int64
 	write("create", func(tx *store.Tx) (err error) {
 		if user.ID, err = tx.CreateUser(ctx, user); err != nil {
+			return err
+		}
+		if ann, err = tx.CreateUser(ctx, model.User{Name: "Ann", Email: "ann@example.com", Role: model.RoleAgent, Active: true, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			return err
+		}
+		if ops, err = tx.CreateGroup(ctx, model.Group{Name: "Ops", CreatedAt: t0, UpdatedAt: t0}); err != nil {
 			return err
 		}
 		if first, err = newTicket(tx, "alpha printer", "it jams"); err != nil {
@@ -121,6 +129,7 @@ func TestTermCacheFollowsWrites(t *testing.T) {
 		after := before.Clone()
 		after.Tags = []string{"other"}
 		after.Status, after.Type = model.StatusOpen, "incident"
+		after.AssigneeID, after.GroupID = ann, ops
 		after.UpdatedAt = made.Add(time.Hour)
 		return tx.UpdateTicket(ctx, &before, &after)
 	})
@@ -132,6 +141,7 @@ func TestTermCacheFollowsWrites(t *testing.T) {
 		}
 		after := before.Clone()
 		after.UpdatedAt = made.Add(time.Hour)
+		after.AssigneeID = ann
 		return tx.UpdateTicket(ctx, &before, &after)
 	})
 	write("subject", func(tx *store.Tx) error { return tx.IndexSubject(ctx, first, "gamma") })

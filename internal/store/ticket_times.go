@@ -342,7 +342,7 @@ func (q *Queries) exactSet(ctx context.Context, p SearchParams) (idset.Set, bool
 	if err != nil {
 		return idset.Set{}, false, err
 	}
-	if err := q.foldConds(ctx, m, p.Query.Conds); err != nil {
+	if err := q.foldConds(ctx, m, p.Query.Conds, p.ActorID); err != nil {
 		return idset.Set{}, false, err
 	}
 	return m.set, len(m.rest) == 0, nil

@@ -22,7 +22,8 @@ var fullText = store.FullText{
 	Has:      `substr(%s, %s + 1, 1) = x'01'`,
 	IDList:   `SELECT value FROM json_each(%s)`,
 	TagSet:   `SELECT td_idset(ticket_id) FROM ticket_tags WHERE tag = %s`,
-	FacetSet: `SELECT td_idset(id) FROM tickets WHERE deleted_at IS NULL AND %s = %s`,
+	// IS, not =, so that a bound NULL finds unassigned tickets; both use the index.
+	FacetSet: `SELECT td_idset(id) FROM tickets WHERE deleted_at IS NULL AND %s IS %s`,
 	// data_version moves when another connection commits; the writer has the
 	// process's only writing connection, so for it that is another process.
 	DataVersion: `PRAGMA data_version`,
