@@ -19,9 +19,9 @@ var fullText = store.FullText{
 	IDSet:      `SELECT td_idset(rowid >> 20) FROM ticket_text WHERE ticket_text MATCH %s`,
 	// The set comes as one byte per id (idset.Set.Flags); substr of a blob is
 	// a direct read, no call into Go.
-	Has:      `substr(%s, %s + 1, 1) = x'01'`,
-	IDList:   `SELECT value FROM json_each(%s)`,
-	TagSet:   `SELECT td_idset(ticket_id) FROM ticket_tags WHERE tag = %s`,
+	Has:    `substr(%s, %s + 1, 1) = x'01'`,
+	IDList: `SELECT value FROM json_each(%s)`,
+	TagSet: `SELECT td_idset(ticket_id) FROM ticket_tags WHERE tag = %s`,
 	// IS, not =, so that a bound NULL finds unassigned tickets; both use the index.
 	FacetSet: `SELECT td_idset(id) FROM tickets WHERE deleted_at IS NULL AND %s IS %s`,
 	// data_version moves when another connection commits; the writer has the
