@@ -134,6 +134,21 @@ func (s Set) All() iter.Seq[int64] {
 	}
 }
 
+// Backward yields the ids in s in descending order.
+func (s Set) Backward() iter.Seq[int64] {
+	return func(yield func(int64) bool) {
+		for i := len(s.words) - 1; i >= 0; i-- {
+			for w := s.words[i]; w != 0; {
+				top := 63 - bits.LeadingZeros64(w)
+				if !yield(int64(i)<<6 + int64(top)) {
+					return
+				}
+				w &^= 1 << uint(top)
+			}
+		}
+	}
+}
+
 // Remove takes id out of s.
 func (s *Set) Remove(id int64) {
 	if i := id >> 6; id >= 0 && i < int64(len(s.words)) {

@@ -41,6 +41,11 @@ func TestSetMatchesMap(t *testing.T) {
 			if all := slices.Collect(got.All()); !slices.Equal(all, ids) {
 				t.Fatalf("round %d %s: All %v, want %v", round, name, all, ids)
 			}
+			back := slices.Collect(got.Backward())
+			slices.Reverse(back)
+			if !slices.Equal(back, ids) {
+				t.Fatalf("round %d %s: Backward %v, want %v reversed", round, name, back, ids)
+			}
 			if got.Len() != len(ids) {
 				t.Fatalf("round %d %s: Len %d, want %d", round, name, got.Len(), len(ids))
 			}

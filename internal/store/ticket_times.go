@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -153,7 +155,7 @@ func (db *DB) startTimesLoad(ctx context.Context, epoch uint64) {
 	db.loads.Add(1)
 	go func() {
 		defer db.loads.Done()
-		cols, err := readTimes(ctx, db.read)
+		cols, err := readTimes(ctx, cmp.Or(db.scan, db.read))
 		db.terms.timesLoaded(epoch, cols, err)
 	}()
 }
@@ -165,21 +167,29 @@ func (c *termCache) stopLoads() {
 	c.loadTimes = nil
 }
 
-// readTimes scans the live tickets' times, for timesLoaded.
+// readTimes scans the live tickets' times, for timesLoaded. On SQLite it runs
+// on the scan pool (DB.SetScanPool): the table holds every ticket's whole row,
+// hundreds of megabytes at a million tickets, and a reader that maps the file
+// would keep every page it passed mapped into the process. (The indexes on
+// created_at and updated_at hold the ids too, but SQLite does not read a
+// partial index alone, so they would visit every row in random order.)
 func readTimes(ctx context.Context, q querier) (*timeCols, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, created_at, updated_at FROM tickets WHERE deleted_at IS NULL ORDER BY id`)
+	var maxID sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT MAX(id) FROM tickets`).Scan(&maxID); err != nil {
+		return nil, err
+	}
+	cols := (&timeCols{}).grown(int(maxID.Int64) + 1)
+	rows, err := q.QueryContext(ctx, `SELECT id, created_at, updated_at FROM tickets WHERE deleted_at IS NULL`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	cols := &timeCols{}
 	for rows.Next() {
-		var ch termChange
+		ch := termChange{kind: setTimes}
 		if err := rows.Scan(&ch.ticket, &ch.created, &ch.updated); err != nil {
 			return nil, err
 		}
-		ch.kind = setTimes
-		cols = cols.with(ch)
+		cols = cols.with(ch) // grows past MAX(id) for tickets created since
 	}
 	return cols, rows.Err()
 }
@@ -214,17 +224,26 @@ func (c *termCache) timePage(set idset.Set, o pageOrder, offset, limit int) ([]i
 		col = cols.created
 	}
 	// The first offset+limit in order, kept in a heap whose root is the last of
-	// them: a match enters only when it comes before the root.
+	// them: a match enters only when it comes before the root. Newer tickets
+	// have higher ids and mostly later times, so walking the ids the way the
+	// order goes fills the heap with nearly the right ones first, and most of
+	// the rest fail the first comparison.
 	h := firstN{o: o, n: offset + limit}
-	for id := range set.All() {
+	ids := set.Backward()
+	if o.asc {
+		ids = set.All()
+	}
+	for id := range ids {
 		if id >= int64(len(col)) {
 			return nil, false
 		}
-		at := col[id].Load()
-		if at == 0 {
+		k := timeKey{col[id].Load(), id}
+		if k.at == 0 {
 			return nil, false
 		}
-		h.offer(timeKey{at, id})
+		if len(h.keys) < h.n || o.before(k, h.keys[0]) {
+			h.offer(k)
+		}
 	}
 	slices.SortFunc(h.keys, func(a, b timeKey) int {
 		if o.before(a, b) {
@@ -235,11 +254,11 @@ func (c *termCache) timePage(set idset.Set, o pageOrder, offset, limit int) ([]i
 	if offset >= len(h.keys) {
 		return []int64{}, true
 	}
-	ids := make([]int64, 0, len(h.keys)-offset)
+	page := make([]int64, 0, len(h.keys)-offset)
 	for _, k := range h.keys[offset:] {
-		ids = append(ids, k.id)
+		page = append(page, k.id)
 	}
-	return ids, true
+	return page, true
 }
 
 // firstN keeps the first n keys offered, in order o, as a heap with the last

@@ -60,9 +60,19 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 		_ = read.Close()
 		return nil, err
 	}
+	// Background scans read the file without mapping it (SetScanPool).
+	scan, err := openPool(path, 1, "deferred", []string{"mmap_size(0)", "cache_size(-2000)"})
+	if err != nil {
+		_ = write.Close()
+		_ = read.Close()
+		_ = ckpt.Close()
+		return nil, err
+	}
 	d := Dialect()
 	d.Background = checkpointer(ckpt)
-	return store.New(write, read, d), nil
+	db := store.New(write, read, d)
+	db.SetScanPool(scan)
+	return db, nil
 }
 
 func openPool(path string, conns int, txlock string, extra []string) (*sql.DB, error) {
