@@ -204,6 +204,8 @@ func laterEndpointCases() []badCase {
 		{name: "field: unknown type", method: "POST", path: "/api/v2/ticket_fields.json", body: `{"ticket_field": {"type": "bogus", "title": "x"}}`, status: 422, err: "RecordInvalid", field: "type"},
 		{name: "field: unknown id", method: "DELETE", path: "/api/v2/ticket_fields/999.json", status: 404, err: "RecordNotFound"},
 		{name: "form: unknown field", method: "POST", path: "/api/v2/ticket_forms.json", body: `{"ticket_form": {"name": "f", "ticket_field_ids": [999]}}`, status: 422, err: "RecordInvalid", field: "ticket_field_ids"},
+		{name: "offset page past 10,000 records", method: "GET", path: "/api/v2/tickets.json?page=101&per_page=100", status: 400, err: "InvalidRequest"},
+		{name: "offset page past 10,000 records, small pages", method: "GET", path: "/api/v2/users.json?page=10001&per_page=1", status: 400, err: "InvalidRequest"},
 		{name: "update_many: ids not numbers", method: "PUT", path: "/api/v2/tickets/update_many.json?ids=abc", body: `{"ticket": {"status": "open"}}`, status: 400, err: "InvalidRequest"},
 		{name: "deleted ticket: unknown id", method: "PUT", path: "/api/v2/deleted_tickets/999/restore.json", status: 404, err: "RecordNotFound"},
 		{name: "search: unterminated quote", method: "GET", path: "/api/v2/search.json?query=%22printer", status: 400, err: "invalid"},

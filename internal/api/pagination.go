@@ -13,6 +13,11 @@ import (
 const (
 	defaultPerPage = 100
 	maxPerPage     = 100
+	// maxOffsetRecords is how deep offset pagination reaches, as in Zendesk
+	// since 2024: a page starting past the first 10,000 records is a 400, and
+	// cursor pagination goes further. A deep offset page makes the database
+	// step over every record before it, a scan of the table per request.
+	maxOffsetRecords = 10000
 )
 
 // pager reads Zendesk's two pagination styles from a request: offset (page,
@@ -59,6 +64,9 @@ func parsePager(r *http.Request) (*pager, error) {
 			return nil, badRequest("page must be a positive number")
 		}
 		p.page = n
+	}
+	if (p.page-1)*p.perPage >= maxOffsetRecords {
+		return nil, badRequest("offset pagination reaches the first 10,000 records; use cursor pagination (page[size], page[after]) to go further")
 	}
 	return p, nil
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 )
 
-// readSamplePages is how many pages of 100 ticket ids are sampled for reads,
-// spread over the whole id range so reads are not all of the newest tickets.
+// readSamplePages is how many batches of 100 random ticket ids are sampled
+// for reads.
 const readSamplePages = 10
 
 // PrepareMix creates the tickets the updates work on and samples ticket ids for
@@ -28,7 +30,11 @@ func PrepareMix(ctx context.Context, c *Client, cfg MixConfig) (*MixTargets, err
 		}
 		tg.UpdateIDs = append(tg.UpdateIDs, out.Ticket.ID)
 	}
-	ids, err := sampleTicketIDs(ctx, c, rand.New(rand.NewPCG(cfg.Seed, 4)))
+	var newest int64
+	if n := len(tg.UpdateIDs); n > 0 {
+		newest = tg.UpdateIDs[n-1]
+	}
+	ids, err := sampleTicketIDs(ctx, c, rand.New(rand.NewPCG(cfg.Seed, 4)), newest)
 	if err != nil {
 		return nil, err
 	}
@@ -36,27 +42,38 @@ func PrepareMix(ctx context.Context, c *Client, cfg MixConfig) (*MixTargets, err
 	return tg, nil
 }
 
-// sampleTicketIDs reads a few random pages of the ticket list.
-func sampleTicketIDs(ctx context.Context, c *Client, rng *rand.Rand) ([]int64, error) {
-	var count struct {
-		Count struct {
-			Value int64 `json:"value"`
-		} `json:"count"`
+// sampleTicketIDs picks ticket ids at random up to the newest (newest, or the
+// count of tickets when it is 0) and keeps those show_many finds, so reads
+// are spread over the whole table and not all of the newest tickets. Offset
+// pages can't reach there: they stop at the first 10,000 records, as in Zendesk.
+func sampleTicketIDs(ctx context.Context, c *Client, rng *rand.Rand, newest int64) ([]int64, error) {
+	if newest <= 0 {
+		var count struct {
+			Count struct {
+				Value int64 `json:"value"`
+			} `json:"count"`
+		}
+		if _, err := c.Do(ctx, "GET", "/api/v2/tickets/count.json", nil, &count); err != nil {
+			return nil, fmt.Errorf("loadgen: count tickets: %w", err)
+		}
+		newest = count.Count.Value
 	}
-	if _, err := c.Do(ctx, "GET", "/api/v2/tickets/count.json", nil, &count); err != nil {
-		return nil, fmt.Errorf("loadgen: count tickets: %w", err)
-	}
-	pages := max(1, int((count.Count.Value+99)/100))
 	seen := map[int64]bool{}
 	var ids []int64
-	for range min(readSamplePages, pages) {
+	for range readSamplePages {
+		if newest <= 0 {
+			break
+		}
+		want := make([]string, 100)
+		for i := range want {
+			want[i] = strconv.FormatInt(1+rng.Int64N(newest), 10)
+		}
 		var list struct {
 			Tickets []struct {
 				ID int64 `json:"id"`
 			} `json:"tickets"`
 		}
-		path := fmt.Sprintf("/api/v2/tickets.json?per_page=100&page=%d", 1+rng.IntN(pages))
-		if _, err := c.Do(ctx, "GET", path, nil, &list); err != nil {
+		if _, err := c.Do(ctx, "GET", "/api/v2/tickets/show_many.json?ids="+strings.Join(want, ","), nil, &list); err != nil {
 			return nil, fmt.Errorf("loadgen: sample ticket ids: %w", err)
 		}
 		for _, t := range list.Tickets {
