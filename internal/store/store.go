@@ -43,11 +43,8 @@ type Dialect struct {
 // DB is an open twindesk database: a writer pool, a reader pool and a dialect.
 // On SQLite the writer pool has a single connection, as SQLite has one writer.
 type DB struct {
-	write *sql.DB
-	read  *sql.DB
-	// scan, when set, is for long scans that should not go through read
-	// (SetScanPool).
-	scan    *sql.DB
+	write   *sql.DB
+	read    *sql.DB
 	dialect Dialect
 	// readStmts is nil unless the dialect caches statements.
 	readStmts *stmtCache
@@ -136,17 +133,8 @@ func (db *DB) Close() error {
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
-	if db.scan != nil {
-		err = errors.Join(err, db.scan.Close())
-	}
 	return err
 }
-
-// SetScanPool gives db a pool for long background scans (the tickets' times),
-// which Close closes. SQLite's readers map the database file, and a scan of a
-// whole table through them would keep it mapped; the scan pool reads it into a
-// small cache instead. Call it before db is used.
-func (db *DB) SetScanPool(scan *sql.DB) { db.scan = scan }
 
 // Read returns queries over the reader pool.
 func (db *DB) Read() *Queries {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"slices"
@@ -155,7 +154,7 @@ func (db *DB) startTimesLoad(ctx context.Context, epoch uint64) {
 	db.loads.Add(1)
 	go func() {
 		defer db.loads.Done()
-		cols, err := readTimes(ctx, cmp.Or(db.scan, db.read))
+		cols, err := readTimes(ctx, db.read)
 		db.terms.timesLoaded(epoch, cols, err)
 	}()
 }
@@ -167,12 +166,10 @@ func (c *termCache) stopLoads() {
 	c.loadTimes = nil
 }
 
-// readTimes scans the live tickets' times, for timesLoaded. On SQLite it runs
-// on the scan pool (DB.SetScanPool): the table holds every ticket's whole row,
-// hundreds of megabytes at a million tickets, and a reader that maps the file
-// would keep every page it passed mapped into the process. (The indexes on
-// created_at and updated_at hold the ids too, but SQLite does not read a
-// partial index alone, so they would visit every row in random order.)
+// readTimes scans the live tickets' times, for timesLoaded: one pass over the
+// table. (The indexes on created_at and updated_at hold the ids too, but
+// SQLite does not read a partial index alone, so they would visit every row,
+// in random order.)
 func readTimes(ctx context.Context, q querier) (*timeCols, error) {
 	var maxID sql.NullInt64
 	if err := q.QueryRowContext(ctx, `SELECT MAX(id) FROM tickets`).Scan(&maxID); err != nil {

@@ -43,13 +43,16 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 		_ = write.Close()
 		return nil, err
 	}
-	// Readers map the file instead of copying pages into a private cache: after every
-	// commit SQLite resets a reader's page cache, which profiled at 31% of all CPU
-	// under a mixed load; with mmap the pages stay shared with the OS cache.
-	// Their own page caches stay small (2 MB each instead of 16): whatever they
-	// held was thrown away at the next commit anyway, and eight of them at 16 MB
-	// were most of the process's private memory.
-	read, err := openPool(path, max(4, runtime.NumCPU()*2), "deferred", []string{"mmap_size(1073741824)", "cache_size(-2000)"})
+	// Readers copy pages into small private caches (2 MB each), which SQLite
+	// empties after every commit. They used to map the file (mmap_size 1 GiB),
+	// when a search page read thousands of rows; since pages are picked in
+	// memory (store/ticket_times.go) a request reads few pages, and the map
+	// cost more than it saved: after each commit every reader unmapped all of
+	// it and faulted the pages in again (10% of CPU in a mix at 300 requests/s),
+	// and the mapped pages counted in the process's RSS, up to 1 GB at a
+	// million tickets. Without it: p99 5.9 against 8.4 ms and 17% less CPU at
+	// 500 requests/s (docs/benchmarks.md, sixth session).
+	read, err := openPool(path, max(4, runtime.NumCPU()*2), "deferred", []string{"cache_size(-2000)"})
 	if err != nil {
 		_ = write.Close()
 		return nil, err
@@ -60,19 +63,9 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 		_ = read.Close()
 		return nil, err
 	}
-	// Background scans read the file without mapping it (SetScanPool).
-	scan, err := openPool(path, 1, "deferred", []string{"mmap_size(0)", "cache_size(-2000)"})
-	if err != nil {
-		_ = write.Close()
-		_ = read.Close()
-		_ = ckpt.Close()
-		return nil, err
-	}
 	d := Dialect()
 	d.Background = checkpointer(ckpt)
-	db := store.New(write, read, d)
-	db.SetScanPool(scan)
-	return db, nil
+	return store.New(write, read, d), nil
 }
 
 func openPool(path string, conns int, txlock string, extra []string) (*sql.DB, error) {
