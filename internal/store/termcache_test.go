@@ -186,7 +186,11 @@ func TestTermCacheUnderConcurrentWrites(t *testing.T) {
 		readers.Go(func() {
 			q, _ := search.Parse("alpha beta")
 			for ctx.Err() == nil {
-				_, _ = db.Read().TicketSearchCount(ctx, store.SearchParams{Query: q, Now: t0, Memo: new(store.SearchMemo)})
+				// The first page starts the load of the tickets' times while
+				// the writers commit.
+				p := store.SearchParams{Query: q, Now: t0, Limit: 25, Memo: new(store.SearchMemo)}
+				_, _ = db.Read().TicketSearchCount(ctx, p)
+				_, _ = db.Read().TicketSearch(ctx, p)
 			}
 		})
 	}
@@ -195,7 +199,8 @@ func TestTermCacheUnderConcurrentWrites(t *testing.T) {
 		writers.Go(func() {
 			for i := range 25 {
 				err := db.WriteTx(ctx, func(tx *store.Tx) error {
-					tk := model.Ticket{Subject: fmt.Sprintf("alpha %d %d", w, i), Status: model.StatusNew, RequesterID: user.ID, SubmitterID: user.ID, Via: "web", CreatedAt: t0, UpdatedAt: t0}
+					at := t0.Add(time.Duration(i*8+w) * time.Second)
+					tk := model.Ticket{Subject: fmt.Sprintf("alpha %d %d", w, i), Status: model.StatusNew, RequesterID: user.ID, SubmitterID: user.ID, Via: "web", CreatedAt: at, UpdatedAt: at}
 					id, err := tx.CreateTicket(ctx, &tk)
 					tx.IndexNewTicket(ctx, id, tk.Subject, "beta")
 					return err
@@ -214,4 +219,24 @@ func TestTermCacheUnderConcurrentWrites(t *testing.T) {
 		require.EqualValues(t, 200, n)
 	}
 	require.Positive(t, db.CachedTerms())
+	db.WaitTimes(t)
+	requirePagesAgree(t, db, q, 200)
+}
+
+// requirePagesAgree pages through every match of q, newest first, through
+// the tickets' times and past them, and requires the same ids.
+func requirePagesAgree(t *testing.T, db *store.DB, q *search.Query, n int) {
+	t.Helper()
+	var pages [2][]int64
+	for i, read := range []*store.Queries{db.Read(), db.ReadUncached()} {
+		for offset := 0; offset < n; offset += 50 {
+			got, err := read.TicketSearch(t.Context(), store.SearchParams{Query: q, Now: t0, Limit: 50, Offset: offset, Memo: new(store.SearchMemo)})
+			require.NoError(t, err)
+			for _, tk := range got {
+				pages[i] = append(pages[i], tk.ID)
+			}
+		}
+	}
+	require.Len(t, pages[1], n)
+	require.Equal(t, pages[1], pages[0], "pages through the tickets' times")
 }
