@@ -227,9 +227,9 @@ func idsJSON(ids []int64) string {
 
 // foldConds narrows the text matches in m by the query's keyword conditions
 // that have sets of their own (status, priority, type, tags, assignee, group),
-// once per search,
-// and keeps the other conditions in m.rest. A condition is folded only when it
-// is the query's one condition on its field: repeated ones combine with OR.
+// once per search, and keeps the other conditions in m.rest. A condition is
+// folded only when it is the query's one condition on its field: repeated ones
+// combine with OR.
 // Counting a search then needs no SQL at all when every condition folded, and
 // a page probes one set instead of walking an index per condition.
 func (q *Queries) foldConds(ctx context.Context, m *SearchMemo, conds []search.Cond, actorID int64) error {
