@@ -134,16 +134,14 @@ func (s Set) All() iter.Seq[int64] {
 	}
 }
 
-// Backward yields the ids in s in descending order.
-func (s Set) Backward() iter.Seq[int64] {
-	return func(yield func(int64) bool) {
+// BlocksBackward yields s's non-empty blocks of 64 ids, highest first: block b
+// holds ids 64b to 64b+63, bit i of its word standing for id 64b+i. A caller
+// that keeps a bound per block can skip a whole block with one test.
+func (s Set) BlocksBackward() iter.Seq2[int, uint64] {
+	return func(yield func(int, uint64) bool) {
 		for i := len(s.words) - 1; i >= 0; i-- {
-			for w := s.words[i]; w != 0; {
-				top := 63 - bits.LeadingZeros64(w)
-				if !yield(int64(i)<<6 + int64(top)) {
-					return
-				}
-				w &^= 1 << uint(top)
+			if s.words[i] != 0 && !yield(i, s.words[i]) {
+				return
 			}
 		}
 	}

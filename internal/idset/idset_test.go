@@ -41,10 +41,22 @@ func TestSetMatchesMap(t *testing.T) {
 			if all := slices.Collect(got.All()); !slices.Equal(all, ids) {
 				t.Fatalf("round %d %s: All %v, want %v", round, name, all, ids)
 			}
-			back := slices.Collect(got.Backward())
+			var back []int64
+			last := -1
+			for block, w := range got.BlocksBackward() {
+				if w == 0 || (last >= 0 && block >= last) {
+					t.Fatalf("round %d %s: block %d (word %x) after block %d", round, name, block, w, last)
+				}
+				last = block
+				for bit := 63; bit >= 0; bit-- {
+					if w&(1<<bit) != 0 {
+						back = append(back, int64(block)<<6+int64(bit))
+					}
+				}
+			}
 			slices.Reverse(back)
 			if !slices.Equal(back, ids) {
-				t.Fatalf("round %d %s: Backward %v, want %v reversed", round, name, back, ids)
+				t.Fatalf("round %d %s: BlocksBackward %v, want %v reversed", round, name, back, ids)
 			}
 			if got.Len() != len(ids) {
 				t.Fatalf("round %d %s: Len %d, want %d", round, name, got.Len(), len(ids))

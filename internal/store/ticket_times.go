@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math/bits"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -53,6 +54,11 @@ const timesRetry = 10 * time.Second
 // them with larger copies as ids grow.
 type timeCols struct {
 	created, updated []atomic.Int64
+	// createdMax and updatedMax hold, per block of 64 ids (idset's blocks), a
+	// time no ticket of the block exceeds: a newest-first page skips a block
+	// whose bound comes after its last entry. A bound only rises; one left
+	// high by a delete is still a bound.
+	createdMax, updatedMax []atomic.Int64
 }
 
 // timesChange is the change that records t's times for ticket id.
@@ -95,16 +101,31 @@ func (cols *timeCols) with(ch termChange) *timeCols {
 	}
 	cols.created[id].Store(ch.created)
 	cols.updated[id].Store(ch.updated)
+	raise(&cols.createdMax[id>>6], ch.created)
+	raise(&cols.updatedMax[id>>6], ch.updated)
 	return cols
+}
+
+// raise lifts bound to at least v; only the writer stores bounds.
+func raise(bound *atomic.Int64, v int64) {
+	if v > bound.Load() {
+		bound.Store(v)
+	}
 }
 
 // grown returns a copy of cols with room for at least n ids, and room to grow.
 func (cols *timeCols) grown(n int) *timeCols {
 	n = max(n, len(cols.updated)+len(cols.updated)/4, 1024)
-	out := &timeCols{created: make([]atomic.Int64, n), updated: make([]atomic.Int64, n)}
+	blocks := (n + 63) / 64
+	out := &timeCols{created: make([]atomic.Int64, n), updated: make([]atomic.Int64, n),
+		createdMax: make([]atomic.Int64, blocks), updatedMax: make([]atomic.Int64, blocks)}
 	for i := range cols.updated {
 		out.created[i].Store(cols.created[i].Load())
 		out.updated[i].Store(cols.updated[i].Load())
+	}
+	for i := range cols.updatedMax {
+		out.createdMax[i].Store(cols.createdMax[i].Load())
+		out.updatedMax[i].Store(cols.updatedMax[i].Load())
 	}
 	return out
 }
@@ -219,30 +240,50 @@ func (c *termCache) timePage(set idset.Set, o pageOrder, offset, limit int) ([]i
 	if cols == nil {
 		return nil, false
 	}
-	col := cols.updated
+	col, blockMax := cols.updated, cols.updatedMax
 	if o.byCreated {
-		col = cols.created
+		col, blockMax = cols.created, cols.createdMax
 	}
 	// The first offset+limit in order, kept in a heap whose root is the last of
 	// them: a match enters only when it comes before the root. Newer tickets
 	// have higher ids and mostly later times, so walking the ids the way the
-	// order goes fills the heap with nearly the right ones first, and most of
-	// the rest fail the first comparison.
+	// order goes fills the heap with nearly the right ones first; newest first,
+	// most older blocks then fail their bound without a look at their ids.
 	h := firstN{o: o, n: offset + limit}
-	ids := set.Backward()
-	if o.asc {
-		ids = set.All()
-	}
-	for id := range ids {
+	visit := func(id int64) bool {
 		if id >= int64(len(col)) {
-			return nil, false
+			return false
 		}
 		k := timeKey{col[id].Load(), id}
 		if k.at == 0 {
-			return nil, false
+			return false
 		}
 		if len(h.keys) < h.n || o.before(k, h.keys[0]) {
 			h.offer(k)
+		}
+		return true
+	}
+	if o.asc {
+		for id := range set.All() {
+			if !visit(id) {
+				return nil, false
+			}
+		}
+	} else {
+		for block, w := range set.BlocksBackward() {
+			if block >= len(blockMax) {
+				return nil, false
+			}
+			// Every kept id is from a block walked before, so higher than this
+			// block's ids: on a tie in time, the kept one comes first too.
+			if len(h.keys) == h.n && blockMax[block].Load() <= h.keys[0].at {
+				continue // no ticket of the block can come before the page's last
+			}
+			for ; w != 0; w &^= 1 << uint(63-bits.LeadingZeros64(w)) {
+				if !visit(int64(block)<<6 + int64(63-bits.LeadingZeros64(w))) {
+					return nil, false
+				}
+			}
 		}
 	}
 	slices.SortFunc(h.keys, func(a, b timeKey) int {

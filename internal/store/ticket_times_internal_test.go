@@ -73,43 +73,68 @@ func TestTimesLoadFailureWaitsBeforeRetrying(t *testing.T) {
 	require.Len(t, *started, 2, "not retried after timesRetry")
 }
 
-// TestTimePageMatchesSort checks pages picked through the heap against a full
-// sort of the same matches, with many ties, in every order.
+// TestTimePageMatchesSort checks pages picked through the heap and the block
+// bounds against a full sort of the same matches, in every order: with times
+// at random, and with times that grow with ids as in a real helpdesk (where
+// newest-first pages skip most blocks), with ties, updates and deletes made
+// after the load.
 func TestTimePageMatchesSort(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	c, started := loadingCache(t)
-	var changes []termChange
-	var set idset.Set
-	for id := int64(1); id < 3000; id++ {
-		changes = append(changes, timesChange(id, at(rng.IntN(100)), at(rng.IntN(100))))
-		if rng.IntN(3) == 0 {
-			set.Add(id)
-		}
-	}
-	c.timesLoaded((*started)[0], snapshot(changes...), nil)
-	for _, o := range []pageOrder{{}, {asc: true}, {byCreated: true}, {byCreated: true, asc: true}} {
-		keys := func(id int64) timeKey {
-			if o.byCreated {
-				return timeKey{changes[id-1].created, id}
+	for name, seconds := range map[string]func(rng *rand.Rand, id int64) int{
+		"random":            func(rng *rand.Rand, _ int64) int { return rng.IntN(100) },
+		"growing":           func(rng *rand.Rand, id int64) int { return int(id/8) + rng.IntN(3) },
+		"growing, all ties": func(_ *rand.Rand, id int64) int { return int(id / 200) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(3, 4))
+			c, started := loadingCache(t)
+			times := map[int64]termChange{}
+			var loaded []termChange
+			var set idset.Set
+			for id := int64(1); id < 3000; id++ {
+				ch := timesChange(id, at(seconds(rng, id)), at(seconds(rng, id)))
+				times[id], loaded = ch, append(loaded, ch)
+				if rng.IntN(3) == 0 {
+					set.Add(id)
+				}
 			}
-			return timeKey{changes[id-1].updated, id}
-		}
-		all := set.IDs()
-		slices.SortFunc(all, func(a, b int64) int {
-			if o.before(keys(a), keys(b)) {
-				return -1
+			c.timesLoaded((*started)[0], snapshot(loaded...), nil)
+			// After the load: old tickets updated to the newest time, and
+			// deleted ones, whose blocks keep their bounds.
+			for _, id := range []int64{5, 70, 71, 640, 1500} {
+				ch := timesChange(id, at(seconds(rng, id)), at(seconds(rng, 3000)))
+				times[id] = ch
+				c.apply([]termChange{ch})
+				set.Add(id)
 			}
-			return 1
+			for _, id := range []int64{2990, 2991, 1200} {
+				c.apply([]termChange{{kind: removeTicket, ticket: id}})
+				set.Remove(id)
+			}
+			for _, o := range []pageOrder{{}, {asc: true}, {byCreated: true}, {byCreated: true, asc: true}} {
+				key := func(id int64) timeKey {
+					if o.byCreated {
+						return timeKey{times[id].created, id}
+					}
+					return timeKey{times[id].updated, id}
+				}
+				all := set.IDs()
+				slices.SortFunc(all, func(a, b int64) int {
+					if o.before(key(a), key(b)) {
+						return -1
+					}
+					return 1
+				})
+				for _, pg := range []struct{ offset, limit int }{{0, 25}, {0, 1}, {7, 13}, {990, 10}, {len(all) - 3, 25}, {len(all) + 5, 25}} {
+					got, ok := c.timePage(set, o, pg.offset, pg.limit)
+					require.True(t, ok)
+					want := all[min(pg.offset, len(all)):min(pg.offset+pg.limit, len(all))]
+					require.Equal(t, want, got, "order %+v, page %+v", o, pg)
+				}
+			}
+			// A member the times don't know sends the page to SQL.
+			set.Add(4000)
+			_, ok := c.timePage(set, pageOrder{}, 0, 25)
+			require.False(t, ok)
 		})
-		for _, pg := range []struct{ offset, limit int }{{0, 25}, {0, 1}, {7, 13}, {990, 10}, {len(all) - 3, 25}, {len(all) + 5, 25}} {
-			got, ok := c.timePage(set, o, pg.offset, pg.limit)
-			require.True(t, ok)
-			want := all[min(pg.offset, len(all)):min(pg.offset+pg.limit, len(all))]
-			require.Equal(t, want, got, "order %+v, page %+v", o, pg)
-		}
 	}
-	// A member the times don't know sends the page to SQL.
-	set.Add(4000)
-	_, ok := c.timePage(set, pageOrder{}, 0, 25)
-	require.False(t, ok)
 }
