@@ -110,6 +110,7 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
 	if err := in.Queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
+	in.DB.WarmSearch()
 	stopQueue := func() {
 		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), in.cfg.ShutdownTimeout)
 		defer cancel()

@@ -176,6 +176,11 @@ func (c *termCache) get(word string) (idset.Set, bool, uint64) {
 func (c *termCache) put(word string, set idset.Set, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.putLocked(word, set, gen)
+}
+
+// putLocked is put for a caller that holds the cache's lock.
+func (c *termCache) putLocked(word string, set idset.Set, gen uint64) {
 	if _, ok := c.entries[word]; ok || gen < c.since {
 		return
 	}

@@ -31,7 +31,10 @@ type ticketTimes struct {
 	state timesState
 	// epoch counts the loads started; a load whose epoch is no longer current
 	// (a reset came in while it ran) is thrown away.
-	epoch    uint64
+	epoch uint64
+	// gen is the cache's gen when the running load started: its scan's
+	// snapshot holds every commit up to it (put).
+	gen      uint64
 	pending  []termChange
 	failedAt time.Time
 	// cols is nil unless state is timesReady.
@@ -140,7 +143,7 @@ func (c *termCache) wantTimes() *timeCols {
 	defer c.mu.Unlock()
 	t := &c.times
 	if t.state == timesEmpty && c.loadTimes != nil && time.Since(t.failedAt) >= timesRetry {
-		t.state, t.pending = timesLoading, nil
+		t.state, t.pending, t.gen = timesLoading, nil, c.gen
 		t.epoch++
 		c.loadTimes(t.epoch)
 	}
@@ -148,9 +151,10 @@ func (c *termCache) wantTimes() *timeCols {
 }
 
 // timesLoaded installs the columns a load read (in a snapshot that began after
-// the load started), with the changes committed since replayed on top. A load
-// that failed, or was overtaken by a reset, leaves the columns empty.
-func (c *termCache) timesLoaded(epoch uint64, cols *timeCols, err error) {
+// the load started), with the changes committed since replayed on top, and
+// offers the type sets it built to the cache. A load that failed, or was
+// overtaken by a reset, leaves the columns empty.
+func (c *termCache) timesLoaded(epoch uint64, cols *timeCols, types map[string]idset.Set, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t := &c.times
@@ -166,6 +170,9 @@ func (c *termCache) timesLoaded(epoch uint64, cols *timeCols, err error) {
 	}
 	t.state, t.pending = timesReady, nil
 	t.cols.Store(cols)
+	for typ, set := range types {
+		c.putLocked(facetKey("type", typ), set, t.gen)
+	}
 }
 
 // startTimesLoad reads the tickets' times in the background for the load
@@ -175,9 +182,18 @@ func (db *DB) startTimesLoad(ctx context.Context, epoch uint64) {
 	db.loads.Add(1)
 	go func() {
 		defer db.loads.Done()
-		cols, err := readTimes(ctx, db.read)
-		db.terms.timesLoaded(epoch, cols, err)
+		cols, types, err := readTimes(ctx, db.read)
+		db.terms.timesLoaded(epoch, cols, types, err)
 	}()
+}
+
+// WarmSearch starts the load of the tickets' times (and type sets) in the
+// background, so that the first searches after a start find them ready. It
+// does nothing on a backend that keeps no term cache.
+func (db *DB) WarmSearch() {
+	if db.terms != nil {
+		db.terms.wantTimes()
+	}
 }
 
 // stopLoads keeps any further load from starting; the database is closing.
@@ -190,29 +206,35 @@ func (c *termCache) stopLoads() {
 // readTimes scans the live tickets' times, for timesLoaded: one pass over the
 // table. (The indexes on created_at and updated_at hold the ids too, but
 // SQLite does not read a partial index alone, so they would visit every row,
-// in random order.)
-func readTimes(ctx context.Context, q querier) (*timeCols, error) {
+// in random order.) The same pass builds the set of each ticket type: type has
+// no index, so a search's first type:incident would scan the table again.
+func readTimes(ctx context.Context, q querier) (*timeCols, map[string]idset.Set, error) {
 	var maxID sql.NullInt64
 	if err := q.QueryRowContext(ctx, `SELECT MAX(id) FROM tickets`).Scan(&maxID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cols := (&timeCols{}).grown(int(maxID.Int64) + 1)
-	rows, err := q.QueryContext(ctx, `SELECT id, created_at, updated_at FROM tickets WHERE deleted_at IS NULL`)
+	types := map[string]idset.Set{}
+	rows, err := q.QueryContext(ctx, `SELECT id, created_at, updated_at, type FROM tickets WHERE deleted_at IS NULL`)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	// One argument list for every row: a fresh one per Scan call was 48 MB of
 	// garbage at a million tickets, most of the load's.
 	ch := termChange{kind: setTimes}
-	dest := []any{&ch.ticket, &ch.created, &ch.updated}
+	var typ []byte
+	dest := []any{&ch.ticket, &ch.created, &ch.updated, &typ}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		cols = cols.with(ch) // grows past MAX(id) for tickets created since
+		set := types[string(typ)]
+		set.Add(ch.ticket)
+		types[string(typ)] = set
 	}
-	return cols, rows.Err()
+	return cols, types, rows.Err()
 }
 
 // pageOrder is a search page's order: by created_at or updated_at, then id,

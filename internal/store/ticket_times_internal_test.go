@@ -42,7 +42,7 @@ func TestTimesLoadReplaysChangesCommittedMeanwhile(t *testing.T) {
 	require.Nil(t, c.wantTimes(), "times before the load finished")
 	require.Len(t, *started, 1, "a second load while one runs")
 	// The load's snapshot predates those commits.
-	c.timesLoaded((*started)[0], snapshot(timesChange(3, at(1), at(2)), timesChange(5, at(1), at(3))), nil)
+	c.timesLoaded((*started)[0], snapshot(timesChange(3, at(1), at(2)), timesChange(5, at(1), at(3))), nil, nil)
 	cols := c.wantTimes()
 	require.NotNil(t, cols)
 	require.EqualValues(t, ts(at(50)), cols.updated[5].Load())
@@ -56,16 +56,16 @@ func TestTimesLoadReplaysChangesCommittedMeanwhile(t *testing.T) {
 func TestTimesLoadOvertakenByResetIsDropped(t *testing.T) {
 	c, started := loadingCache(t)
 	c.apply([]termChange{{kind: resetAll}})
-	c.timesLoaded((*started)[0], snapshot(timesChange(1, at(1), at(1))), nil)
+	c.timesLoaded((*started)[0], snapshot(timesChange(1, at(1), at(1))), nil, nil)
 	require.Nil(t, c.wantTimes(), "a load older than the reset was installed")
 	require.Len(t, *started, 2, "no new load after the reset")
-	c.timesLoaded((*started)[1], snapshot(timesChange(1, at(1), at(2))), nil)
+	c.timesLoaded((*started)[1], snapshot(timesChange(1, at(1), at(2))), nil, nil)
 	require.NotNil(t, c.wantTimes())
 }
 
 func TestTimesLoadFailureWaitsBeforeRetrying(t *testing.T) {
 	c, started := loadingCache(t)
-	c.timesLoaded((*started)[0], nil, errors.New("disk on fire"))
+	c.timesLoaded((*started)[0], nil, nil, errors.New("disk on fire"))
 	require.Nil(t, c.wantTimes())
 	require.Len(t, *started, 1, "retried at once after a failure")
 	c.times.failedAt = time.Now().Add(-timesRetry)
@@ -97,7 +97,7 @@ func TestTimePageMatchesSort(t *testing.T) {
 					set.Add(id)
 				}
 			}
-			c.timesLoaded((*started)[0], snapshot(loaded...), nil)
+			c.timesLoaded((*started)[0], snapshot(loaded...), nil, nil)
 			// After the load: old tickets updated to the newest time, and
 			// deleted ones, whose blocks keep their bounds.
 			for _, id := range []int64{5, 70, 71, 640, 1500} {
