@@ -134,11 +134,8 @@ func (q *Queries) resolveTags(ctx context.Context, w *sqlWhere, query *search.Qu
 // as sets in Go (FullText.IDSet), adds the result to w, and leaves p's query
 // with the conditions still to render as SQL.
 func (q *Queries) addSets(ctx context.Context, w *sqlWhere, p *SearchParams, pos, neg []Term) error {
-	m, err := q.textMatches(ctx, p.Memo, pos, neg)
+	m, err := q.foldedMatches(ctx, *p, pos, neg)
 	if err != nil {
-		return err
-	}
-	if err := q.foldConds(ctx, m, p.Query.Conds, p.ActorID); err != nil {
 		return err
 	}
 	if err := addTextMatches(w, m); err != nil {
@@ -150,6 +147,16 @@ func (q *Queries) addSets(ctx context.Context, w *sqlWhere, p *SearchParams, pos
 		p.Query = &rest
 	}
 	return nil
+}
+
+// foldedMatches returns p's memo with the tickets its free text matches,
+// narrowed by the keyword conditions that fold into that set (foldConds).
+func (q *Queries) foldedMatches(ctx context.Context, p SearchParams, pos, neg []Term) (*SearchMemo, error) {
+	m, err := q.textMatches(ctx, p.Memo, pos, neg)
+	if err != nil {
+		return nil, err
+	}
+	return m, q.foldConds(ctx, m, p.Query.Conds, p.ActorID)
 }
 
 // addTextMatches adds the condition "matches the free text" for m to w. A query

@@ -420,11 +420,8 @@ func (q *Queries) exactSet(ctx context.Context, p SearchParams) (idset.Set, bool
 	if len(pos) == 0 {
 		return idset.Set{}, false, nil
 	}
-	m, err := q.textMatches(ctx, p.Memo, pos, neg)
+	m, err := q.foldedMatches(ctx, p, pos, neg)
 	if err != nil {
-		return idset.Set{}, false, err
-	}
-	if err := q.foldConds(ctx, m, p.Query.Conds, p.ActorID); err != nil {
 		return idset.Set{}, false, err
 	}
 	return m.set, len(m.rest) == 0, nil
