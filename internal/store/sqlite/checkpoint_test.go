@@ -24,9 +24,7 @@ import (
 func TestBackgroundCheckpoint(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, dir)
-	require.NoError(t, err)
-	defer db.Close()
+	db := open(t, dir)
 	const canary = "checkpoint-canary-5be1f0"
 	require.NoError(t, db.WriteTx(ctx, func(tx *store.Tx) error {
 		now := time.Now()
@@ -45,9 +43,7 @@ func TestBackgroundCheckpoint(t *testing.T) {
 func TestScrubTruncatesWALBesideCheckpoints(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, dir)
-	require.NoError(t, err)
-	defer db.Close()
+	db := open(t, dir)
 	other, err := sql.Open("sqlite", "file:"+filepath.Join(dir, sqlite.FileName))
 	require.NoError(t, err)
 	defer other.Close()
