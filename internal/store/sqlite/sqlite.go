@@ -54,8 +54,8 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 		_ = write.Close()
 		return nil, fmt.Errorf("sqlite: optimize: %w", err)
 	}
-	// Readers copy pages into small private caches (2 MB each), which SQLite
-	// empties after every commit. They used to map the file (mmap_size 1 GiB),
+	// Readers copy pages into small private caches, which SQLite empties after
+	// every commit. They used to map the file (mmap_size 1 GiB),
 	// when a search page read thousands of rows; since pages are picked in
 	// memory (store/ticket_times.go) a request reads few pages, and the map
 	// cost more than it saved: after each commit every reader unmapped all of
@@ -63,7 +63,11 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 	// and the mapped pages counted in the process's RSS, up to 1 GB at a
 	// million tickets. Without it: p99 5.9 against 8.4 ms and 17% less CPU at
 	// 500 requests/s (docs/benchmarks.md, sixth session).
-	read, err := openPool(path, max(4, runtime.NumCPU()*2), "deferred", []string{"cache_size(-2000)"})
+	// A request reads tens of pages between two commits, so 500 KB each is
+	// plenty; 2 MB each made the first seconds of searches after a start peak
+	// at 162-180 MB of RSS at a million tickets, 500 KB at 128-153 MB, with
+	// the same latencies (docs/benchmarks.md, seventh session).
+	read, err := openPool(path, max(4, runtime.NumCPU()*2), "deferred", []string{"cache_size(-500)"})
 	if err != nil {
 		_ = write.Close()
 		return nil, err
