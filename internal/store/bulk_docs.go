@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 )
 
@@ -52,17 +51,11 @@ func (q *Queries) bulkDocs(ctx context.Context, bts []BulkTicket) error {
 			}
 			continue
 		}
-		var b strings.Builder
-		b.WriteString(head)
 		args := make([]any, 0, 3*len(chunk))
-		for i, r := range chunk {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, tuple, 3*i+1, 3*i+2, 3*i+3)
+		for _, r := range chunk {
 			args = append(args, r.ticketID, r.part, r.doc)
 		}
-		if err := q.exec(ctx, "bulk index tickets", false, b.String(), args...); err != nil {
+		if err := q.exec(ctx, "bulk index tickets", false, valuesSQL(head, tuple, 3, len(chunk)), args...); err != nil {
 			return err
 		}
 	}

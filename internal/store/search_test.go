@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -237,5 +238,62 @@ func requireCounts(t *testing.T, db *store.DB, now time.Time, want map[string]in
 		got, err := db.Read().TicketSearchCount(t.Context(), store.SearchParams{Query: q, Now: now})
 		require.NoError(t, err)
 		require.Equal(t, n, got, query)
+	}
+}
+
+// TestWritesSpanningSeveralStatements writes more full-text parts and tags in
+// one transaction than one statement takes (maxRowsPerWrite), then swaps most
+// of a ticket's tags: every part and tag must be found, and every removed tag
+// gone, whichever statement wrote or removed it.
+func TestWritesSpanningSeveralStatements(t *testing.T) {
+	t.Parallel()
+	tags := func(prefix string, n int) []string {
+		var out []string
+		for i := range n {
+			out = append(out, prefix+strconv.Itoa(i))
+		}
+		return out
+	}
+	for name, db := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			var ids []int64
+			require.NoError(t, db.WriteTx(ctx, func(tx *store.Tx) error {
+				u := model.User{Name: "Jo", Email: "jo@example.com", Role: model.RoleEndUser, Active: true, CreatedAt: t0, UpdatedAt: t0}
+				uid, err := tx.CreateUser(ctx, u)
+				if err != nil {
+					return err
+				}
+				for i := range 7 { // 14 parts: two statements
+					n := strconv.Itoa(i)
+					tk := model.Ticket{Subject: "subject" + n, Description: "body" + n, Status: model.StatusOpen, RequesterID: uid,
+						SubmitterID: uid, Tags: tags("old", 11), Via: "api", CreatedAt: t0, UpdatedAt: t0}
+					id, err := tx.CreateTicket(ctx, &tk)
+					if err != nil {
+						return err
+					}
+					tx.IndexNewTicket(ctx, id, tk.Subject, "body"+n)
+					ids = append(ids, id)
+				}
+				return nil
+			}))
+			want := map[string]int64{"tags:old0": 7, "tags:old10": 7}
+			for i := range 7 {
+				want["subject"+strconv.Itoa(i)], want["body"+strconv.Itoa(i)] = 1, 1
+			}
+			requireCounts(t, db, t0, want)
+			require.NoError(t, db.WriteTx(ctx, func(tx *store.Tx) error {
+				before, err := tx.Ticket(ctx, ids[0])
+				if err != nil {
+					return err
+				}
+				after := before.Clone()
+				after.Tags = append(tags("new", 10), "old3") // 10 removed, 10 added
+				return tx.UpdateTicket(ctx, &before, &after)
+			}))
+			requireCounts(t, db, t0, map[string]int64{"tags:old0": 6, "tags:old9": 6, "tags:old10": 6, "tags:old3": 7,
+				"tags:new0": 1, "tags:new8": 1, "tags:new9": 1})
+		})
 	}
 }

@@ -2,30 +2,51 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
 // syncTags brings ticket id's rows in ticket_tags (migration 009) from the tags
-// it had to the tags it has, touching only the difference.
+// it had to the tags it has, touching only the difference: one statement for
+// the removed tags and one for the added (up to maxRowsPerWrite each), since
+// on PostgreSQL every statement is a round trip.
 func (q *Queries) syncTags(ctx context.Context, id int64, had, has []string) error {
 	had, has = lowerTags(had), lowerTags(has)
+	var gone, added []string
 	for _, tag := range had {
 		if !slices.Contains(has, tag) {
-			if err := q.exec(ctx, "untag ticket", false, `DELETE FROM ticket_tags WHERE tag = $1 AND ticket_id = $2`, tag, id); err != nil {
-				return err
-			}
+			gone = append(gone, tag)
 			q.index.add(termChange{kind: removeKey, ticket: id, doc: tagKey(tag)}, "", "")
 		}
 	}
 	for _, tag := range has {
 		if !slices.Contains(had, tag) {
-			if err := q.exec(ctx, "tag ticket", false, `INSERT INTO ticket_tags (tag, ticket_id) VALUES ($1, $2)
-				ON CONFLICT (tag, ticket_id) DO NOTHING`, tag, id); err != nil {
-				return err
-			}
+			added = append(added, tag)
 			q.index.add(termChange{kind: addKey, ticket: id, doc: tagKey(tag)}, "", "")
+		}
+	}
+	for chunk := range slices.Chunk(gone, maxRowsPerWrite) {
+		args := make([]any, 0, len(chunk)+1)
+		for _, tag := range chunk {
+			args = append(args, tag)
+		}
+		args = append(args, id)
+		query := `DELETE FROM ticket_tags WHERE tag IN (` + valuesSQL("", "$%[1]d", 1, len(chunk)) +
+			`) AND ticket_id = $` + strconv.Itoa(len(args))
+		if err := q.exec(ctx, "untag ticket", false, query, args...); err != nil {
+			return err
+		}
+	}
+	for chunk := range slices.Chunk(added, maxRowsPerWrite) {
+		args := make([]any, 0, 2*len(chunk))
+		for _, tag := range chunk {
+			args = append(args, tag, id)
+		}
+		query := valuesSQL(`INSERT INTO ticket_tags (tag, ticket_id) VALUES `, "($%[1]d, $%[2]d)", 2, len(chunk)) +
+			` ON CONFLICT (tag, ticket_id) DO NOTHING`
+		if err := q.exec(ctx, "tag ticket", false, query, args...); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -52,15 +73,8 @@ func (q *Queries) bulkTags(ctx context.Context, bts []BulkTicket) error {
 		}
 		batch := args
 		args = nil
-		var b strings.Builder
-		b.WriteString(`INSERT INTO ticket_tags (tag, ticket_id) VALUES `)
-		for i := range len(batch) / 2 {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, "($%d,$%d)", 2*i+1, 2*i+2)
-		}
-		return q.exec(ctx, "bulk tag tickets", false, b.String(), batch...)
+		query := valuesSQL(`INSERT INTO ticket_tags (tag, ticket_id) VALUES `, "($%[1]d,$%[2]d)", 2, len(batch)/2)
+		return q.exec(ctx, "bulk tag tickets", false, query, batch...)
 	}
 	for i := range bts {
 		for _, tag := range lowerTags(bts[i].Ticket.Tags) {
