@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -80,35 +81,49 @@ func idCond(w *sqlWhere, col string, c search.Cond) (string, error) {
 	return col + " " + op + " " + w.arg(n), nil
 }
 
-// dateCond compares a timestamp column. A bare date (2026-01-01) stands for the
-// whole day: created:2026-01-01 is that day, created>2026-01-01 starts the next.
+// dateCond renders a created or updated condition over col.
 func dateCond(w *sqlWhere, col string, c search.Cond, now time.Time) (string, error) {
+	lo, hi, err := dateRange(c, now)
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	if lo != math.MinInt64 {
+		parts = append(parts, col+" >= "+w.arg(lo))
+	}
+	if hi != math.MaxInt64 {
+		parts = append(parts, col+" < "+w.arg(hi))
+	}
+	return strings.Join(parts, " AND "), nil
+}
+
+// dateRange returns the times, as stored (ts), that a created or updated
+// condition accepts: lo <= t < hi, with math.MinInt64 or math.MaxInt64 for an
+// open end. A bare date (2026-01-01) stands for the whole day: created:2026-01-01
+// is that day, created>2026-01-01 starts the next.
+func dateRange(c search.Cond, now time.Time) (lo, hi int64, err error) {
 	t, err := c.Time(now)
 	if err != nil {
-		return "", fmt.Errorf("store: %w: %w", ErrUnsupportedSearch, err)
+		return 0, 0, fmt.Errorf("store: %w: %w", ErrUnsupportedSearch, err)
 	}
-	var from, to time.Time // [from, to) of the value
-	from = t
+	from, to := t, t // [from, to) of the value
 	switch {
 	case len(c.Value) == len(time.DateOnly) && strings.Count(c.Value, "-") == 2:
 		to = t.AddDate(0, 0, 1)
 	case strings.ContainsAny(c.Value, "T :"):
 		to = t.Add(time.Second)
-	default: // relative: created:3days means "in the last three days", like >
-		if c.Op == search.OpEq {
-			return col + " >= " + w.arg(ts(t)), nil
-		}
-		to = t
+	case c.Op == search.OpEq: // relative: created:3days means "in the last three days", like >
+		return ts(t), math.MaxInt64, nil
 	}
 	switch c.Op {
 	case search.OpLT:
-		return col + " < " + w.arg(ts(from)), nil
+		return math.MinInt64, ts(from), nil
 	case search.OpLE:
-		return col + " < " + w.arg(ts(to)), nil
+		return math.MinInt64, ts(to), nil
 	case search.OpGT:
-		return col + " >= " + w.arg(ts(to)), nil
+		return ts(to), math.MaxInt64, nil
 	case search.OpGE:
-		return col + " >= " + w.arg(ts(from)), nil
+		return ts(from), math.MaxInt64, nil
 	}
-	return col + " >= " + w.arg(ts(from)) + " AND " + col + " < " + w.arg(ts(to)), nil
+	return ts(from), ts(to), nil
 }

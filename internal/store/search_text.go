@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/twindesk/twindesk/internal/idset"
 	"github.com/twindesk/twindesk/internal/search"
@@ -156,7 +157,7 @@ func (q *Queries) foldedMatches(ctx context.Context, p SearchParams, pos, neg []
 	if err != nil {
 		return nil, err
 	}
-	return m, q.foldConds(ctx, m, p.Query.Conds, p.ActorID)
+	return m, q.foldConds(ctx, m, p)
 }
 
 // addTextMatches adds the condition "matches the free text" for m to w. A query
@@ -233,23 +234,30 @@ func idsJSON(ids []int64) string {
 }
 
 // foldConds narrows the text matches in m by the query's keyword conditions
-// that have sets of their own (status, priority, type, tags, assignee, group),
-// once per search, and keeps the other conditions in m.rest. A condition is
-// folded only when it is the query's one condition on its field: repeated ones
-// combine with OR.
+// that have sets of their own (status, priority, type, tags, assignee, group)
+// and then by its date conditions (foldDate), once per search, and keeps the
+// other conditions in m.rest. A condition is folded only when it is the
+// query's one condition on its field, or a date range: repeated equalities
+// combine with OR, ranges with AND.
 // Counting a search then needs no SQL at all when every condition folded, and
 // a page probes one set instead of walking an index per condition.
-func (q *Queries) foldConds(ctx context.Context, m *SearchMemo, conds []search.Cond, actorID int64) error {
+func (q *Queries) foldConds(ctx context.Context, m *SearchMemo, p SearchParams) error {
 	if m.folded || m.negOnly {
 		return nil
 	}
+	conds := p.Query.Conds
 	perField := map[string]int{}
 	for _, c := range conds {
 		perField[c.Field]++
 	}
 	m.rest = nil
+	var dates []search.Cond
 	for _, c := range conds {
-		set, ok, err := q.condSet(ctx, c, perField[c.Field] == 1, actorID)
+		if (c.Field == "created" || c.Field == "updated") && (c.Op != search.OpEq || perField[c.Field] == 1) {
+			dates = append(dates, c) // last: the other sets make the set they filter smaller
+			continue
+		}
+		set, ok, err := q.condSet(ctx, c, perField[c.Field] == 1, p.ActorID)
 		if err != nil {
 			return err
 		}
@@ -262,8 +270,54 @@ func (q *Queries) foldConds(ctx context.Context, m *SearchMemo, conds []search.C
 			m.set.And(set)
 		}
 	}
+	for _, c := range dates {
+		ok, err := q.foldDate(&m.set, c, p.Now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			m.rest = append(m.rest, c)
+		}
+	}
 	m.folded = true
 	return nil
+}
+
+// foldDate narrows set to the tickets whose created_at or updated_at meets the
+// date condition c, read from the in-memory times (ticketTimes): a walk of the
+// set instead of SQL looking up every match's row. False leaves c to SQL, when
+// the times are not loaded or miss a member of set.
+func (q *Queries) foldDate(set *idset.Set, c search.Cond, now time.Time) (bool, error) {
+	if q.terms == nil {
+		return false, nil
+	}
+	lo, hi, err := dateRange(c, now)
+	if err != nil {
+		return false, err
+	}
+	cols := q.terms.wantTimes()
+	if cols == nil {
+		return false, nil
+	}
+	col := cols.created
+	if c.Field == "updated" {
+		col = cols.updated
+	}
+	var kept idset.Set
+	for id := range set.All() {
+		if id >= int64(len(col)) {
+			return false, nil
+		}
+		at := col[id].Load()
+		if at == 0 {
+			return false, nil
+		}
+		if (lo <= at && at < hi) != c.Negate {
+			kept.Add(id)
+		}
+	}
+	*set = kept
+	return true, nil
 }
 
 // condSet returns the set of the tickets a keyword condition matches, when it

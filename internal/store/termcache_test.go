@@ -21,7 +21,12 @@ var cacheQueries = []string{"alpha", "beta", "gamma", "alpha beta", "alpha -beta
 	"alpha status:new", "beta -status:open", "gamma status<solved", "alpha type:incident", "beta -type:incident",
 	"alpha priority:none", "beta tags:vip status:new", "alpha status:new status:open",
 	"alpha assignee:none", "beta assignee:ann@example.com", "beta -assignee:ann", "alpha group:ops", "beta group:none",
-	"alpha -group:ops status:open", "beta assignee:none assignee:ann", "alpha assignee:nobody@example.com"}
+	"alpha -group:ops status:open", "beta assignee:none assignee:ann", "alpha assignee:nobody@example.com",
+	// Dates fold through the in-memory times; tickets are made at t0 + 1, 2, ... minutes.
+	"alpha created>2026-03-01T12:02:00Z", "beta created<2026-03-01T12:03:00Z", "alpha -created<=2026-03-01T12:02:00Z",
+	"beta created>=2026-03-01T12:02:00Z created<2026-03-01T12:04:00Z", "alpha created:2026-03-01", "beta created:2026-03-02",
+	"alpha updated>2026-03-01T11:02:00Z status:new", "gamma -updated>2026-03-01T12:00:00Z", "beta created>30days",
+	"alpha created:2026-03-01T12:01:00Z created:2026-03-01T12:03:00Z"}
 
 // cacheOrders are the page orders requireCacheAgrees checks, each over two
 // pages, so that an offset into the in-memory times is checked too.
