@@ -299,16 +299,9 @@ func (q *Queries) foldDate(set *idset.Set, c search.Cond, now time.Time) (bool, 
 	if cols == nil {
 		return false, nil
 	}
-	col := cols.created
-	if c.Field == "updated" {
-		col = cols.updated
-	}
 	var kept idset.Set
 	for id := range set.All() {
-		if id >= int64(len(col)) {
-			return false, nil
-		}
-		at := col[id].Load()
+		at := cols.time(id, c.Field == "created")
 		if at == 0 {
 			return false, nil
 		}

@@ -53,15 +53,56 @@ const (
 const timesRetry = 10 * time.Second
 
 // timeCols are the two columns, indexed by ticket id; 0 marks no live ticket.
-// Only the writer stores into them (under the cache's lock), and it replaces
-// them with larger copies as ids grow.
+// They are held in pages of timesPageIDs ids, so that ids growing past the end
+// add a page instead of copying the columns: a copy made the first creates
+// after a start allocate 20 MB and drop 16 MB at a million tickets, most of
+// that start's peak RSS. Only the writer stores into them (under the cache's
+// lock); a larger timeCols shares the pages of the one it replaces.
 type timeCols struct {
-	created, updated []atomic.Int64
-	// createdMax and updatedMax hold, per block of 64 ids (idset's blocks), a
-	// time no ticket of the block exceeds: a newest-first page skips a block
-	// whose bound comes after its last entry. A bound only rises; one left
-	// high by a delete is still a bound.
-	createdMax, updatedMax []atomic.Int64
+	pages []*timesPage
+}
+
+// timesPageIDs is the number of ids per page: 1 MB of times and bounds.
+const timesPageIDs = 1 << 16
+
+// timesPage holds the times of timesPageIDs consecutive ids. createdMax and
+// updatedMax hold, per block of 64 ids (idset's blocks), a time no ticket of
+// the block exceeds: a newest-first page skips a block whose bound comes after
+// its last entry. A bound only rises; one left high by a delete is still a
+// bound.
+type timesPage struct {
+	created, updated       [timesPageIDs]atomic.Int64
+	createdMax, updatedMax [timesPageIDs / 64]atomic.Int64
+}
+
+// size is one past the highest id the columns have room for.
+func (cols *timeCols) size() int64 { return int64(len(cols.pages)) * timesPageIDs }
+
+// time returns ticket id's created_at (byCreated) or updated_at; 0 when no
+// live ticket has that id.
+func (cols *timeCols) time(id int64, byCreated bool) int64 {
+	if id < 0 || id >= cols.size() {
+		return 0
+	}
+	p := cols.pages[id/timesPageIDs]
+	if byCreated {
+		return p.created[id%timesPageIDs].Load()
+	}
+	return p.updated[id%timesPageIDs].Load()
+}
+
+// bound returns the bound of block (ids block*64 to block*64+63), and false
+// past the columns' end.
+func (cols *timeCols) bound(block int, byCreated bool) (int64, bool) {
+	const perPage = timesPageIDs / 64
+	if block < 0 || block >= len(cols.pages)*perPage {
+		return 0, false
+	}
+	p := cols.pages[block/perPage]
+	if byCreated {
+		return p.createdMax[block%perPage].Load(), true
+	}
+	return p.updatedMax[block%perPage].Load(), true
 }
 
 // timesChange is the change that records t's times for ticket id.
@@ -86,26 +127,27 @@ func (c *termCache) applyTimes(ch termChange) {
 	}
 }
 
-// with applies ch and returns the columns to use from now on: cols, or a larger
-// copy when ch's id is past their end.
+// with applies ch and returns the columns to use from now on: cols, or
+// columns with more pages when ch's id is past their end.
 func (cols *timeCols) with(ch termChange) *timeCols {
 	id := ch.ticket
 	if id < 0 {
 		return cols
 	}
-	if id >= int64(len(cols.updated)) {
+	if id >= cols.size() {
 		if ch.kind == removeTicket {
 			return cols
 		}
-		cols = cols.grown(int(id) + 1)
+		cols = cols.grown(id + 1)
 	}
 	if ch.kind == removeTicket {
 		ch.created, ch.updated = 0, 0
 	}
-	cols.created[id].Store(ch.created)
-	cols.updated[id].Store(ch.updated)
-	raise(&cols.createdMax[id>>6], ch.created)
-	raise(&cols.updatedMax[id>>6], ch.updated)
+	p, i := cols.pages[id/timesPageIDs], id%timesPageIDs
+	p.created[i].Store(ch.created)
+	p.updated[i].Store(ch.updated)
+	raise(&p.createdMax[i/64], ch.created)
+	raise(&p.updatedMax[i/64], ch.updated)
 	return cols
 }
 
@@ -116,21 +158,14 @@ func raise(bound *atomic.Int64, v int64) {
 	}
 }
 
-// grown returns a copy of cols with room for at least n ids, and room to grow.
-func (cols *timeCols) grown(n int) *timeCols {
-	n = max(n, len(cols.updated)+len(cols.updated)/4, 1024)
-	blocks := (n + 63) / 64
-	out := &timeCols{created: make([]atomic.Int64, n), updated: make([]atomic.Int64, n),
-		createdMax: make([]atomic.Int64, blocks), updatedMax: make([]atomic.Int64, blocks)}
-	for i := range cols.updated {
-		out.created[i].Store(cols.created[i].Load())
-		out.updated[i].Store(cols.updated[i].Load())
+// grown returns columns with room for ids below n: cols's pages, and new empty
+// ones after them.
+func (cols *timeCols) grown(n int64) *timeCols {
+	pages := slices.Clone(cols.pages)
+	for int64(len(pages))*timesPageIDs < n {
+		pages = append(pages, new(timesPage))
 	}
-	for i := range cols.updatedMax {
-		out.createdMax[i].Store(cols.createdMax[i].Load())
-		out.updatedMax[i].Store(cols.updatedMax[i].Load())
-	}
-	return out
+	return &timeCols{pages: pages}
 }
 
 // wantTimes returns the columns, or nil while they aren't loaded, after
@@ -213,7 +248,7 @@ func readTimes(ctx context.Context, q querier) (*timeCols, map[string]idset.Set,
 	if err := q.QueryRowContext(ctx, `SELECT MAX(id) FROM tickets`).Scan(&maxID); err != nil {
 		return nil, nil, err
 	}
-	cols := (&timeCols{}).grown(int(maxID.Int64) + 1)
+	cols := (&timeCols{}).grown(maxID.Int64 + 1)
 	types := map[string]idset.Set{}
 	rows, err := q.QueryContext(ctx, `SELECT id, created_at, updated_at, type FROM tickets WHERE deleted_at IS NULL`)
 	if err != nil {
@@ -262,10 +297,6 @@ func (c *termCache) timePage(set idset.Set, o pageOrder, offset, limit int) ([]i
 	if cols == nil {
 		return nil, false
 	}
-	col, blockMax := cols.updated, cols.updatedMax
-	if o.byCreated {
-		col, blockMax = cols.created, cols.createdMax
-	}
 	// The first offset+limit in order, kept in a heap whose root is the last of
 	// them: a match enters only when it comes before the root. Newer tickets
 	// have higher ids and mostly later times, so walking the ids the way the
@@ -273,10 +304,7 @@ func (c *termCache) timePage(set idset.Set, o pageOrder, offset, limit int) ([]i
 	// most older blocks then fail their bound without a look at their ids.
 	h := firstN{o: o, n: offset + limit}
 	visit := func(id int64) bool {
-		if id >= int64(len(col)) {
-			return false
-		}
-		k := timeKey{col[id].Load(), id}
+		k := timeKey{cols.time(id, o.byCreated), id}
 		if k.at == 0 {
 			return false
 		}
@@ -293,12 +321,13 @@ func (c *termCache) timePage(set idset.Set, o pageOrder, offset, limit int) ([]i
 		}
 	} else {
 		for block, w := range set.BlocksBackward() {
-			if block >= len(blockMax) {
+			bound, ok := cols.bound(block, o.byCreated)
+			if !ok {
 				return nil, false
 			}
 			// Every kept id is from a block walked before, so higher than this
 			// block's ids: on a tie in time, the kept one comes first too.
-			if len(h.keys) == h.n && blockMax[block].Load() <= h.keys[0].at {
+			if len(h.keys) == h.n && bound <= h.keys[0].at {
 				continue // no ticket of the block can come before the page's last
 			}
 			for ; w != 0; w &^= 1 << uint(63-bits.LeadingZeros64(w)) {

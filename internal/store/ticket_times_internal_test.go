@@ -45,12 +45,19 @@ func TestTimesLoadReplaysChangesCommittedMeanwhile(t *testing.T) {
 	c.timesLoaded((*started)[0], snapshot(timesChange(3, at(1), at(2)), timesChange(5, at(1), at(3))), nil, nil)
 	cols := c.wantTimes()
 	require.NotNil(t, cols)
-	require.EqualValues(t, ts(at(50)), cols.updated[5].Load())
-	require.Zero(t, cols.updated[3].Load(), "deleted ticket")
-	require.EqualValues(t, ts(at(60)), cols.created[5000].Load(), "ticket past the snapshot's end")
+	require.EqualValues(t, ts(at(50)), cols.time(5, false))
+	require.Zero(t, cols.time(3, false), "deleted ticket")
+	require.EqualValues(t, ts(at(60)), cols.time(5000, true), "ticket past the snapshot's end")
 	// Later commits go straight into the columns.
 	c.apply([]termChange{timesChange(6000, at(70), at(71))})
-	require.EqualValues(t, ts(at(71)), c.wantTimes().updated[6000].Load())
+	require.EqualValues(t, ts(at(71)), c.wantTimes().time(6000, false))
+	// An id past the last page adds pages; the earlier ones stay as they are.
+	c.apply([]termChange{timesChange(3*timesPageIDs+5, at(80), at(81))})
+	cols = c.wantTimes()
+	require.EqualValues(t, ts(at(81)), cols.time(3*timesPageIDs+5, false))
+	require.EqualValues(t, ts(at(60)), cols.time(5000, true))
+	require.Zero(t, cols.time(2*timesPageIDs, true), "an id no ticket has")
+	require.EqualValues(t, 4*timesPageIDs, cols.size())
 }
 
 func TestTimesLoadOvertakenByResetIsDropped(t *testing.T) {
