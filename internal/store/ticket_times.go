@@ -53,30 +53,30 @@ const (
 const timesRetry = 10 * time.Second
 
 // timeCols are the two columns, indexed by ticket id; 0 marks no live ticket.
-// They are held in pages of timesPageIDs ids, so that ids growing past the end
-// add a page instead of copying the columns: a copy made the first creates
+// They are held in chunks of timesChunkIDs ids, so that ids growing past the end
+// add a chunk instead of copying the columns: a copy made the first creates
 // after a start allocate 20 MB and drop 16 MB at a million tickets, most of
 // that start's peak RSS. Only the writer stores into them (under the cache's
-// lock); a larger timeCols shares the pages of the one it replaces.
+// lock); a larger timeCols shares the chunks of the one it replaces.
 type timeCols struct {
-	pages []*timesPage
+	chunks []*timesChunk
 }
 
-// timesPageIDs is the number of ids per page: 1 MB of times and bounds.
-const timesPageIDs = 1 << 16
+// timesChunkIDs is the number of ids per chunk: 1 MB of times and bounds.
+const timesChunkIDs = 1 << 16
 
-// timesPage holds the times of timesPageIDs consecutive ids. createdMax and
+// timesChunk holds the times of timesChunkIDs consecutive ids. createdMax and
 // updatedMax hold, per block of 64 ids (idset's blocks), a time no ticket of
 // the block exceeds: a newest-first page skips a block whose bound comes after
 // its last entry. A bound only rises; one left high by a delete is still a
 // bound.
-type timesPage struct {
-	created, updated       [timesPageIDs]atomic.Int64
-	createdMax, updatedMax [timesPageIDs / 64]atomic.Int64
+type timesChunk struct {
+	created, updated       [timesChunkIDs]atomic.Int64
+	createdMax, updatedMax [timesChunkIDs / 64]atomic.Int64
 }
 
 // size is one past the highest id the columns have room for.
-func (cols *timeCols) size() int64 { return int64(len(cols.pages)) * timesPageIDs }
+func (cols *timeCols) size() int64 { return int64(len(cols.chunks)) * timesChunkIDs }
 
 // time returns ticket id's created_at (byCreated) or updated_at; 0 when no
 // live ticket has that id.
@@ -84,25 +84,25 @@ func (cols *timeCols) time(id int64, byCreated bool) int64 {
 	if id < 0 || id >= cols.size() {
 		return 0
 	}
-	p := cols.pages[id/timesPageIDs]
+	p := cols.chunks[id/timesChunkIDs]
 	if byCreated {
-		return p.created[id%timesPageIDs].Load()
+		return p.created[id%timesChunkIDs].Load()
 	}
-	return p.updated[id%timesPageIDs].Load()
+	return p.updated[id%timesChunkIDs].Load()
 }
 
 // bound returns the bound of block (ids block*64 to block*64+63), and false
 // past the columns' end.
 func (cols *timeCols) bound(block int, byCreated bool) (int64, bool) {
-	const perPage = timesPageIDs / 64
-	if block < 0 || block >= len(cols.pages)*perPage {
+	const perChunk = timesChunkIDs / 64
+	if block < 0 || block >= len(cols.chunks)*perChunk {
 		return 0, false
 	}
-	p := cols.pages[block/perPage]
+	p := cols.chunks[block/perChunk]
 	if byCreated {
-		return p.createdMax[block%perPage].Load(), true
+		return p.createdMax[block%perChunk].Load(), true
 	}
-	return p.updatedMax[block%perPage].Load(), true
+	return p.updatedMax[block%perChunk].Load(), true
 }
 
 // timesChange is the change that records t's times for ticket id.
@@ -128,7 +128,7 @@ func (c *termCache) applyTimes(ch termChange) {
 }
 
 // with applies ch and returns the columns to use from now on: cols, or
-// columns with more pages when ch's id is past their end.
+// columns with more chunks when ch's id is past their end.
 func (cols *timeCols) with(ch termChange) *timeCols {
 	id := ch.ticket
 	if id < 0 {
@@ -143,7 +143,7 @@ func (cols *timeCols) with(ch termChange) *timeCols {
 	if ch.kind == removeTicket {
 		ch.created, ch.updated = 0, 0
 	}
-	p, i := cols.pages[id/timesPageIDs], id%timesPageIDs
+	p, i := cols.chunks[id/timesChunkIDs], id%timesChunkIDs
 	p.created[i].Store(ch.created)
 	p.updated[i].Store(ch.updated)
 	raise(&p.createdMax[i/64], ch.created)
@@ -158,14 +158,14 @@ func raise(bound *atomic.Int64, v int64) {
 	}
 }
 
-// grown returns columns with room for ids below n: cols's pages, and new empty
+// grown returns columns with room for ids below n: cols's chunks, and new empty
 // ones after them.
 func (cols *timeCols) grown(n int64) *timeCols {
-	pages := slices.Clone(cols.pages)
-	for int64(len(pages))*timesPageIDs < n {
-		pages = append(pages, new(timesPage))
+	chunks := slices.Clone(cols.chunks)
+	for int64(len(chunks))*timesChunkIDs < n {
+		chunks = append(chunks, new(timesChunk))
 	}
-	return &timeCols{pages: pages}
+	return &timeCols{chunks: chunks}
 }
 
 // wantTimes returns the columns, or nil while they aren't loaded, after

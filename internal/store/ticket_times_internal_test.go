@@ -51,13 +51,13 @@ func TestTimesLoadReplaysChangesCommittedMeanwhile(t *testing.T) {
 	// Later commits go straight into the columns.
 	c.apply([]termChange{timesChange(6000, at(70), at(71))})
 	require.EqualValues(t, ts(at(71)), c.wantTimes().time(6000, false))
-	// An id past the last page adds pages; the earlier ones stay as they are.
-	c.apply([]termChange{timesChange(3*timesPageIDs+5, at(80), at(81))})
+	// An id past the last chunk adds chunks; the earlier ones stay as they are.
+	c.apply([]termChange{timesChange(3*timesChunkIDs+5, at(80), at(81))})
 	cols = c.wantTimes()
-	require.EqualValues(t, ts(at(81)), cols.time(3*timesPageIDs+5, false))
+	require.EqualValues(t, ts(at(81)), cols.time(3*timesChunkIDs+5, false))
 	require.EqualValues(t, ts(at(60)), cols.time(5000, true))
-	require.Zero(t, cols.time(2*timesPageIDs, true), "an id no ticket has")
-	require.EqualValues(t, 4*timesPageIDs, cols.size())
+	require.Zero(t, cols.time(2*timesChunkIDs, true), "an id no ticket has")
+	require.EqualValues(t, 4*timesChunkIDs, cols.size())
 }
 
 func TestTimesLoadOvertakenByResetIsDropped(t *testing.T) {
