@@ -111,19 +111,16 @@ func gatherStatistics(ctx context.Context, db *sql.DB) error {
 	}
 	var analyzed bool
 	err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1')`).Scan(&analyzed)
-	if err != nil || !analyzed {
-		return wrapErr("sqlite: statistics", err)
+	if err != nil {
+		return fmt.Errorf("sqlite: statistics: %w", err)
 	}
-	_, err = db.ExecContext(ctx, `DELETE FROM sqlite_stat1 WHERE tbl LIKE 'ticket\_text\_%' ESCAPE '\'`)
-	return wrapErr("sqlite: drop full-text statistics", err)
-}
-
-// wrapErr wraps err with what was being done, and keeps nil as nil.
-func wrapErr(what string, err error) error {
-	if err == nil {
+	if !analyzed {
 		return nil
 	}
-	return fmt.Errorf("%s: %w", what, err)
+	if _, err := db.ExecContext(ctx, `DELETE FROM sqlite_stat1 WHERE tbl LIKE 'ticket\_text\_%' ESCAPE '\'`); err != nil {
+		return fmt.Errorf("sqlite: drop full-text statistics: %w", err)
+	}
+	return nil
 }
 
 func openPool(path string, conns int, txlock string, extra []string) (*sql.DB, error) {
