@@ -37,10 +37,10 @@ func (s *Service) RestoreMany(ctx context.Context, actor model.User, ids []int64
 // of its text stays in the data files. The escalation flow calls this once the
 // secure copy exists.
 func (s *Service) PurgeTicket(ctx context.Context, actor model.User, id int64) error {
-	if err := requireStaff(actor); err != nil {
+	if err := requireStaffOrPeer(actor); err != nil {
 		return err
 	}
-	if err := s.db.WriteTx(ctx, func(tx *store.Tx) error { return s.purge(ctx, tx, id) }); err != nil {
+	if err := s.db.WriteTx(ctx, func(tx *store.Tx) error { return s.purgeAs(ctx, tx, actor, id) }); err != nil {
 		return err
 	}
 	s.scrub(ctx)
@@ -51,7 +51,7 @@ func (s *Service) PurgeTicket(ctx context.Context, actor model.User, id int64) e
 // once at the end. With onlyDeleted, live tickets are refused (Zendesk's
 // deleted_tickets endpoints only delete what was soft-deleted first).
 func (s *Service) PurgeMany(ctx context.Context, actor model.User, ids []int64, onlyDeleted bool) (model.JobStatus, error) {
-	if err := requireStaff(actor); err != nil {
+	if err := requireStaffOrPeer(actor); err != nil {
 		return model.JobStatus{}, err
 	}
 	results := make([]model.JobResult, 0, len(ids))
@@ -66,7 +66,7 @@ func (s *Service) PurgeMany(ctx context.Context, actor model.User, ids []int64, 
 			if onlyDeleted && !deleted {
 				return fmt.Errorf("desk: ticket %d is not deleted: %w", id, model.ErrNotFound)
 			}
-			return s.purge(ctx, tx, id)
+			return s.purgeAs(ctx, tx, actor, id)
 		})
 		purged = purged || err == nil
 		if err := jobError(&r, err, "Deleted"); err != nil {

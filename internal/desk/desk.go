@@ -12,6 +12,7 @@ import (
 
 	"github.com/twindesk/twindesk/internal/liquid"
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/secretbox"
 	"github.com/twindesk/twindesk/internal/store"
 )
 
@@ -31,8 +32,11 @@ type Service struct {
 
 	confidential bool
 	allowedHosts []string
+	stubSubjects StubSubjects
 
 	scrubber scrubber
+	// secrets seals stored credentials (WithSecrets); nil stores them as given.
+	secrets *secretbox.Box
 }
 
 // Option configures a Service.
@@ -61,6 +65,15 @@ func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microse
 // requireStaff returns model.ErrForbidden unless actor is an agent or admin.
 func requireStaff(actor model.User) error {
 	if !actor.Role.IsStaff() {
+		return fmt.Errorf("desk: %s: %w", actor.Role, model.ErrForbidden)
+	}
+	return nil
+}
+
+// requireStaffOrPeer returns model.ErrForbidden unless actor is staff or the
+// peer instance, whose every call is checked further by the peer rules.
+func requireStaffOrPeer(actor model.User) error {
+	if !shapesTickets(actor) {
 		return fmt.Errorf("desk: %s: %w", actor.Role, model.ErrForbidden)
 	}
 	return nil

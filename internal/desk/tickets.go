@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/peer"
 	"github.com/twindesk/twindesk/internal/store"
 )
 
@@ -57,7 +58,11 @@ func (s *Service) createIdempotent(ctx context.Context, actor model.User, in Tic
 			}
 		}
 		var err error
-		if res, err = s.createTicket(ctx, tx, actor, in); err != nil {
+		create := s.createTicket
+		if isPeer(actor) {
+			create = s.peerCreate
+		}
+		if res, err = create(ctx, tx, actor, in); err != nil {
 			return err
 		}
 		if idemKey == "" {
@@ -79,7 +84,7 @@ func (s *Service) createTicket(ctx context.Context, tx *store.Tx, actor model.Us
 	if in.Comment == nil || in.Comment.Body == "" {
 		v.Add("base", "BlankValue", "Description: cannot be blank")
 	}
-	if !actor.Role.IsStaff() {
+	if !shapesTickets(actor) {
 		in = endUserCreate(in)
 	}
 	snap, err := s.rulesFor(ctx, tx)
@@ -94,6 +99,7 @@ func (s *Service) createTicket(ctx context.Context, tx *store.Tx, actor model.Us
 		return TicketResult{}, err
 	}
 	statusRules(nil, &t, actor, v)
+	checkReservedTags(actor, nil, &t, v)
 	if err := v.OrNil(); err != nil {
 		return TicketResult{}, err
 	}
@@ -123,7 +129,7 @@ func (s *Service) newComment(actor model.User, in *CommentInput, via string, now
 		return nil
 	}
 	c := &model.Comment{AuthorID: actor.ID, Body: in.Body, Public: true, Via: via, CreatedAt: now}
-	if in.Public != nil && actor.Role.IsStaff() { // end users only write public replies
+	if in.Public != nil && shapesTickets(actor) { // end users only write public replies
 		c.Public = *in.Public
 	}
 	if in.AuthorID != 0 && actor.Role.IsStaff() {
@@ -148,10 +154,10 @@ func (s *Service) updateTicket(ctx context.Context, tx *store.Tx, actor model.Us
 	if err != nil {
 		return TicketResult{}, err
 	}
-	if err := s.canSee(ctx, tx, actor, &t); err != nil {
+	if in, err = s.mayUpdate(ctx, tx, actor, &t, in); err != nil {
 		return TicketResult{}, err
 	}
-	if !actor.Role.IsStaff() {
+	if !shapesTickets(actor) {
 		in = TicketInput{Comment: in.Comment, Via: in.Via}
 	}
 	if !in.UpdatedStamp.IsZero() && !t.UpdatedAt.Truncate(time.Second).Equal(in.UpdatedStamp.Truncate(time.Second)) {
@@ -174,12 +180,28 @@ func (s *Service) updateTicket(ctx context.Context, tx *store.Tx, actor model.Us
 		return TicketResult{}, err
 	}
 	statusRules(&before, &t, actor, v)
+	checkReservedTags(actor, &before, &t, v)
 	if err := v.OrNil(); err != nil {
 		return TicketResult{}, err
 	}
 	now := s.clock()
 	t.UpdatedAt = now
 	return s.commitChange(ctx, tx, snap, actor, &before, &t, s.newComment(actor, in.Comment, viaOr(in.Via), now))
+}
+
+// mayUpdate checks that actor may change t and returns the part of in it may
+// make. A peer reads nothing and changes only tickets linked by an escalation.
+func (s *Service) mayUpdate(ctx context.Context, tx *store.Tx, actor model.User, t *model.Ticket, in TicketInput) (TicketInput, error) {
+	if isPeer(actor) {
+		return s.peerUpdate(ctx, tx, t.ID, in)
+	}
+	if err := s.canSee(ctx, tx, actor, t); err != nil {
+		return in, err
+	}
+	if t.HasTag(peer.TagEscalationInFlight) && !s.escalationRetryable(ctx, tx, t.ID) {
+		return in, errInFlight(t.ID)
+	}
+	return in, nil
 }
 
 // canSee enforces that end users only touch tickets they requested.
@@ -233,10 +255,15 @@ func (s *Service) commitChange(ctx context.Context, tx *store.Tx, snap *ruleSnap
 
 // DeleteTicket soft-deletes a ticket; it can be restored until purged.
 func (s *Service) DeleteTicket(ctx context.Context, actor model.User, id int64) error {
-	if err := requireStaff(actor); err != nil {
+	if err := requireStaffOrPeer(actor); err != nil {
 		return err
 	}
 	return s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		if isPeer(actor) {
+			if err := s.peerMayDelete(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		return tx.SoftDeleteTicket(ctx, id, actor.ID, s.clock())
 	})
 }

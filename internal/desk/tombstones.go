@@ -3,10 +3,11 @@ package desk
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
-	"github.com/twindesk/twindesk/internal/escalation"
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/peer"
 	"github.com/twindesk/twindesk/internal/store"
 )
 
@@ -14,17 +15,31 @@ import (
 // flow leaves a tombstone (id and time only) so its old number still leads to its
 // stub.
 func (s *Service) purge(ctx context.Context, tx *store.Tx, id int64) error {
-	escalated, err := tx.TicketHasTag(ctx, id, escalation.TagEscalationInFlight)
+	o, err := tx.Origin(ctx, id)
 	if err != nil {
 		return err
 	}
 	if err := tx.PurgeTicket(ctx, id); err != nil {
 		return err
 	}
-	if escalated {
-		return tx.AddTombstone(ctx, id, s.clock())
+	// Owed in the purge's own commit, so a failed or killed scrub is retried (scrub.go).
+	if err := tx.OweScrub(ctx, s.clock()); err != nil {
+		return err
+	}
+	if slices.Contains(o.Tags, peer.TagEscalationInFlight) {
+		return tx.AddEscalationTombstone(ctx, model.Tombstone{ID: id, PurgedAt: s.clock(), RequesterID: o.RequesterID, GroupID: o.GroupID})
 	}
 	return nil
+}
+
+// purgeAs purges ticket id for actor: a peer only the ticket it escalates.
+func (s *Service) purgeAs(ctx context.Context, tx *store.Tx, actor model.User, id int64) error {
+	if isPeer(actor) {
+		if err := s.peerMayDelete(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return s.purge(ctx, tx, id)
 }
 
 // Tombstone describes a purged escalated ticket.
@@ -51,7 +66,7 @@ func (s *Service) FindTombstone(ctx context.Context, actor model.User, id int64)
 		return t, err
 	}
 	for _, f := range fields {
-		if f.Title != escalation.FieldOriginalTicket {
+		if f.Title != peer.FieldOriginalTicket {
 			continue
 		}
 		ids, err := q.TicketIDsByFieldValue(ctx, f.ID, fmt.Sprint(id))

@@ -214,19 +214,28 @@ func TokenDigest(token string) string {
 // CreateToken issues an API token for the user with email and returns it; only its
 // digest is stored, so this is the only time it can be read.
 func (s *Service) CreateToken(ctx context.Context, email string) (string, error) {
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return "", fmt.Errorf("desk: token: %w", err)
+	token, digest, err := newToken()
+	if err != nil {
+		return "", err
 	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
-	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+	err = s.db.WriteTx(ctx, func(tx *store.Tx) error {
 		u, err := tx.UserByEmail(ctx, email)
 		if err != nil {
 			return fmt.Errorf("desk: token for %s: %w", email, err)
 		}
-		return tx.CreateToken(ctx, u.ID, TokenDigest(token), s.clock().Unix())
+		return tx.CreateToken(ctx, u.ID, digest, s.clock().Unix())
 	})
 	return token, err
+}
+
+// newToken returns a new API token (32 random bytes) and its digest.
+func newToken() (token, digest string, err error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", "", fmt.Errorf("desk: token: %w", err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(raw)
+	return token, TokenDigest(token), nil
 }
 
 // Authenticate returns the active user owning token.

@@ -12,33 +12,31 @@ package escalation
 import (
 	"fmt"
 	"strings"
+
+	"github.com/twindesk/twindesk/internal/peer"
 )
 
-// Tags the recipe relies on, as in the seed.
+// Tags, fields and the form the recipe relies on; the peer package owns them,
+// since both instances enforce rules about them.
 const (
-	TagEscalatedToSecure   = "escalated_to_secure"
-	TagEscalatedFromStd    = "escalated_from_standard"
-	TagStubRequired        = "ticket_stub_required"
-	TagHasSecureID         = "has_secure_id"
-	TagHasStandardID       = "has_standard_id"
-	TagStubRequiresSync    = "stub_requires_sync"
-	TagEscalationInFlight  = "escalation_in_progress"
+	TagEscalatedToSecure   = peer.TagEscalatedToSecure
+	TagEscalatedFromStd    = peer.TagEscalatedFromStd
+	TagStubRequired        = peer.TagStubRequired
+	TagHasSecureID         = peer.TagHasSecureID
+	TagHasStandardID       = peer.TagHasStandardID
+	TagStubRequiresSync    = peer.TagStubRequiresSync
+	TagEscalationInFlight  = peer.TagEscalationInFlight
 	DefaultUnassignedGroup = "Secure (unassigned)"
-)
 
-// Field and form titles the recipe creates; the report finds fields by these.
-const (
-	FieldSecureCategory = "Secure category"
-	FieldSecureAssignee = "Secure assignee"
-	FieldSecureGroup    = "Secure group"
-	FieldSecureStatus   = "Secure status"
-	FieldEscalatedBy    = "Escalated by"
-	FieldCategory       = "Category"
-	// FieldOriginalTicket (standard) and FieldStandardTicket (secure) carry the id of
-	// the purged standard ticket, so phone support can answer a caller who quotes it.
-	FieldOriginalTicket = "Original ticket"
-	FieldStandardTicket = "Standard ticket"
-	FormStub            = "Escalation stub"
+	FieldSecureCategory = peer.FieldSecureCategory
+	FieldSecureAssignee = peer.FieldSecureAssignee
+	FieldSecureGroup    = peer.FieldSecureGroup
+	FieldSecureStatus   = peer.FieldSecureStatus
+	FieldEscalatedBy    = peer.FieldEscalatedBy
+	FieldCategory       = peer.FieldCategory
+	FieldOriginalTicket = peer.FieldOriginalTicket
+	FieldStandardTicket = peer.FieldStandardTicket
+	FormStub            = peer.FormStub
 )
 
 // Mapping pairs a pseudo group in standard with a real group in secure.

@@ -41,9 +41,13 @@ const (
 	RoleEndUser Role = "end-user"
 	RoleAgent   Role = "agent"
 	RoleAdmin   Role = "admin"
+	// RolePeer is the other instance's integration identity: it may make only the
+	// escalation recipe's calls, and only on tickets an escalation links. It is
+	// never granted through the API's user endpoints (see Valid).
+	RolePeer Role = "peer"
 )
 
-// Valid reports whether r is a known role.
+// Valid reports whether r is a role a user may be given through the API or UI.
 func (r Role) Valid() bool { return r == RoleEndUser || r == RoleAgent || r == RoleAdmin }
 
 // IsStaff reports whether the role may work tickets (agent or admin).
@@ -197,4 +201,27 @@ type AuditEvent struct {
 	Recipients []int64 `json:"recipients,omitempty"`
 	// Via names the trigger that made a change, when one did.
 	ViaTriggerID int64 `json:"via_trigger_id,omitempty"`
+}
+
+// EscalationLink ties the tickets of one escalation together across the two
+// instances. It is written when the peer's call creates a ticket, and a peer may
+// only change tickets that have one.
+type EscalationLink struct {
+	// TicketID is this instance's ticket: the secure ticket, or the standard stub.
+	TicketID int64
+	// OriginID is the standard ticket that was escalated.
+	OriginID int64
+	// PeerID is the other instance's ticket (the stub, or the secure ticket); 0
+	// until it is known.
+	PeerID    int64
+	CreatedAt time.Time
+}
+
+// Tombstone is what remains of a purged escalated ticket: its id, and what its stub
+// is built from.
+type Tombstone struct {
+	ID          int64
+	PurgedAt    time.Time
+	RequesterID int64
+	GroupID     int64
 }
