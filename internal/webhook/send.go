@@ -55,18 +55,20 @@ type Outcome struct {
 // Delivered reports whether the endpoint accepted the request.
 func (o Outcome) Delivered() bool { return o.Err == nil }
 
-// Sender sends requests with one shared HTTP client.
+// Sender sends requests with one shared HTTP client, through an outbound Policy.
 type Sender struct {
+	policy *Policy
 	client *http.Client
 	now    func() time.Time
 }
 
-// NewSender returns a Sender. client may be nil for a default with Timeout.
-func NewSender(client *http.Client) *Sender {
-	if client == nil {
-		client = &http.Client{Timeout: Timeout}
+// NewSender returns a Sender enforcing p. A nil p is the strictest policy: public
+// addresses only, no allowlist.
+func NewSender(p *Policy) *Sender {
+	if p == nil {
+		p, _ = NewPolicy(PolicyConfig{}) // nothing to parse: never fails
 	}
-	return &Sender{client: client, now: time.Now}
+	return &Sender{policy: p, client: p.Client(), now: time.Now}
 }
 
 // Sign computes Zendesk's webhook signature: base64(HMAC-SHA256(secret, timestamp+body)).
@@ -81,18 +83,29 @@ func Sign(secret, timestamp, body string) string {
 func (s *Sender) Send(ctx context.Context, r Request) Outcome {
 	req, err := s.build(ctx, r)
 	if err != nil {
-		return Outcome{Err: err} // a malformed URL won't get better by retrying
+		return Outcome{Err: err} // a malformed or refused URL won't get better by retrying
 	}
 	start := time.Now()
 	resp, err := s.client.Do(req)
 	latency := time.Since(start)
 	if err != nil {
+		var refused *RefusedError
+		if errors.As(err, &refused) {
+			return Outcome{Latency: latency, Err: refused}
+		}
 		return Outcome{Latency: latency, Err: fmt.Errorf("webhook: %s %s: %w", r.Method, redact(r.URL), err), Retryable: true}
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
 	o := Outcome{StatusCode: resp.StatusCode, Latency: latency}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return o
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		// Never retried: the endpoint will redirect again, and following it could
+		// carry the credentials off the allowlist.
+		o.Err = fmt.Errorf("webhook: %s %s answered %d (a redirect to %s): webhooks never follow redirects, point the endpoint at the final URL",
+			r.Method, redact(r.URL), resp.StatusCode, redact(resp.Header.Get("Location")))
 		return o
 	}
 	o.Err = fmt.Errorf("webhook: %s %s answered %d", r.Method, redact(r.URL), resp.StatusCode)
@@ -118,8 +131,8 @@ func (s *Sender) build(ctx context.Context, r Request) (*http.Request, error) {
 	if err != nil {
 		return nil, fmt.Errorf("webhook: bad request for %s: %w", redact(r.URL), err)
 	}
-	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return nil, errors.New("webhook: endpoint must be an http or https URL")
+	if err := s.policy.CheckURL(req.URL); err != nil {
+		return nil, err
 	}
 	ct := r.ContentType
 	if ct == "" {
