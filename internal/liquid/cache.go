@@ -5,11 +5,12 @@ import (
 	"sync"
 )
 
-// cacheKey tells the two compiled forms of one source apart: JSON mode compiles a
-// rewritten source.
+// cacheKey tells the compiled forms of one source apart: JSON and URL modes
+// compile a rewritten source.
 type cacheKey struct {
 	src      string
 	jsonMode bool
+	urlMode  bool
 }
 
 type cacheEntry struct {

@@ -123,6 +123,13 @@ var alreadyEncoded = regexp.MustCompile(`\|\s*(json|json_escape)\s*$`)
 
 // rewriteForJSON returns src with every {{ expr }} that writes to the output turned
 // into {{ (expr) | json_escape }}, keeping the {{- and -}} whitespace markers.
+func rewriteForJSON(src string) (out string, undo *strings.Replacer) {
+	return rewriteOutputs(src, jsonEscapeFilter, alreadyEncoded)
+}
+
+// rewriteOutputs returns src with every {{ expr }} that writes to the output turned
+// into {{ (expr) | filter }}, keeping the {{- and -}} whitespace markers; outputs
+// matching done are already encoded for the mode and left alone.
 //
 // It tokenizes with the same scanner the engine uses, so it sees exactly the
 // outputs the engine will. It leaves alone:
@@ -136,7 +143,7 @@ var alreadyEncoded = regexp.MustCompile(`\|\s*(json|json_escape)\s*$`)
 //
 // undo maps each rewritten output back to the author's text, so error messages
 // quote what the author wrote rather than the rewrite.
-func rewriteForJSON(src string) (out string, undo *strings.Replacer) {
+func rewriteOutputs(src, filter string, done *regexp.Regexp) (out string, undo *strings.Replacer) {
 	var b strings.Builder
 	b.Grow(len(src) + 64)
 	var pairs []string
@@ -146,11 +153,11 @@ func rewriteForJSON(src string) (out string, undo *strings.Replacer) {
 		case parser.TrimLeftTokenType, parser.TrimRightTokenType:
 			// Trim markers have no source of their own; the object or tag keeps its "-".
 		case parser.ObjTokenType:
-			if s.literal() || s.capture > 0 || alreadyEncoded.MatchString(tok.Args) {
+			if s.literal() || s.capture > 0 || done.MatchString(tok.Args) {
 				b.WriteString(tok.Source)
 				continue
 			}
-			wrapped := wrapOutput(tok)
+			wrapped := wrapOutput(tok, filter)
 			pairs = append(pairs, wrapped, tok.Source)
 			b.WriteString(wrapped)
 		case parser.TagTokenType:
@@ -163,10 +170,10 @@ func rewriteForJSON(src string) (out string, undo *strings.Replacer) {
 	return b.String(), strings.NewReplacer(pairs...)
 }
 
-// wrapOutput turns the object token {{ args }} into {{ (args) | json_escape }}.
+// wrapOutput turns the object token {{ args }} into {{ (args) | filter }}.
 // The scanner itself decides trimming by the third and third-last characters, so
 // checking the same ones keeps whitespace control identical.
-func wrapOutput(tok parser.Token) string {
+func wrapOutput(tok parser.Token, filter string) string {
 	src := tok.Source
 	left, right := "", ""
 	if src[2] == '-' {
@@ -175,7 +182,7 @@ func wrapOutput(tok parser.Token) string {
 	if src[len(src)-3] == '-' {
 		right = "-"
 	}
-	return "{{" + left + " (" + tok.Args + ") | " + jsonEscapeFilter + " " + right + "}}"
+	return "{{" + left + " (" + tok.Args + ") | " + filter + " " + right + "}}"
 }
 
 // scanState follows the block structure the parser cares about while tokens are

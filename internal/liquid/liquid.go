@@ -88,6 +88,7 @@ type Renderer struct {
 func NewRenderer() *Renderer {
 	e := osteele.NewEngine()
 	e.RegisterFilter(jsonEscapeFilter, jsonEscape)
+	e.RegisterFilter(urlEscapeFilter, urlEscape)
 	// Overriding include at render time is a second line of defence: compile
 	// rejects it already (findForbiddenTag).
 	e.RegisterTag("include", func(render.Context) (string, error) {
@@ -104,10 +105,24 @@ func NewRenderer() *Renderer {
 // escaped again, nor are outputs inside {% capture %}, which are escaped when the
 // captured variable is output. Problems with the template are *TemplateError.
 func (r *Renderer) Render(tmpl string, d *TicketData, currentUser model.User, jsonMode bool) (string, error) {
+	return r.render(tmpl, d, currentUser, cacheKey{src: tmpl, jsonMode: jsonMode})
+}
+
+// RenderURL renders a webhook or target URL template. Every {{ output }} is
+// percent-encoded (all but letters, digits and "-._~"), so a ticket value such as
+// an external_id of "1,2&x=y", "../" or "@other:9999" stays one path segment or
+// one query value and can't add parameters, segments, user information or a
+// host; tags compare raw values. Outputs ending in | url_escape or | url_encode
+// are not encoded twice.
+func (r *Renderer) RenderURL(tmpl string, d *TicketData, currentUser model.User) (string, error) {
+	return r.render(tmpl, d, currentUser, cacheKey{src: tmpl, urlMode: true})
+}
+
+func (r *Renderer) render(tmpl string, d *TicketData, currentUser model.User, key cacheKey) (string, error) {
 	if d == nil {
 		return "", errors.New("liquid: render: nil ticket data")
 	}
-	c, err := r.compile(tmpl, jsonMode)
+	c, err := r.compile(key)
 	if err != nil {
 		return "", err
 	}
@@ -160,19 +175,19 @@ func describeJSONError(out string, err error) string {
 	return fmt.Sprintf("%v, near %q", err, out[from:to])
 }
 
-// compiled is a parsed template and, in JSON mode, the mapping from the rewritten
-// outputs back to the author's text for error messages.
+// compiled is a parsed template and, in JSON and URL modes, the mapping from the
+// rewritten outputs back to the author's text for error messages.
 type compiled struct {
 	tmpl *osteele.Template
 	undo *strings.Replacer // nil in plain mode
 }
 
-// compile returns the compiled template for src in the given mode, from the
+// compile returns the compiled template for key's source in key's mode, from the
 // cache when possible. The original source is always parsed first, so errors
-// carry the author's text and line numbers, and the JSON rewrite can never turn
-// a broken template into a working one.
-func (r *Renderer) compile(src string, jsonMode bool) (*compiled, error) {
-	key := cacheKey{src: src, jsonMode: jsonMode}
+// carry the author's text and line numbers, and a rewrite can never turn a
+// broken template into a working one.
+func (r *Renderer) compile(key cacheKey) (*compiled, error) {
+	src := key.src
 	if c, ok := r.cache.get(key); ok {
 		return c, nil
 	}
@@ -184,8 +199,15 @@ func (r *Renderer) compile(src string, jsonMode bool) (*compiled, error) {
 		return nil, err
 	}
 	c := &compiled{tmpl: t}
-	if jsonMode {
-		rewritten, undo := rewriteForJSON(src)
+	var rewrite func(string) (string, *strings.Replacer)
+	switch {
+	case key.jsonMode:
+		rewrite = rewriteForJSON
+	case key.urlMode:
+		rewrite = rewriteForURL
+	}
+	if rewrite != nil {
+		rewritten, undo := rewrite(src)
 		if c.tmpl, err = r.parse(rewritten); err != nil {
 			return nil, err
 		}
