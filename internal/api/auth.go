@@ -33,6 +33,10 @@ func (s *Server) authenticated(h handlerFunc) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
+		if u.Role == model.RolePeer && !peerAllowed(r) {
+			s.writeError(w, r, errForbidden)
+			return
+		}
 		if wait, ok := s.limiter.allow(u.ID, time.Now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			writeJSON(w, http.StatusTooManyRequests, errorBody{Error: "TooManyRequests", Description: "Rate limit exceeded; retry after the number of seconds in Retry-After"})
