@@ -90,6 +90,8 @@ func (s *Server) Routes() http.Handler {
 	handle("PUT", "/targets/{id}", s.saveTarget)
 	handle("DELETE", "/targets/{id}", s.deleteTarget)
 
+	handle("POST", "/twindesk/peer_identities/{name}/token", s.issuePeerToken)
+	handle("GET", "/twindesk/instance", s.showInstance)
 	handle("GET", "/twindesk/reports/escalations", s.escalationReport)
 	handle("GET", "/twindesk/reports/escalations.csv", s.escalationReportCSV)
 

@@ -29,8 +29,12 @@ type BulkUpdate struct {
 // failing ticket doesn't stop the others. The job runs to completion inside the
 // call; the finished job status is stored for JobRetention and returned.
 func (s *Service) UpdateMany(ctx context.Context, actor model.User, items []BulkUpdate) (model.JobStatus, error) {
-	if err := requireStaff(actor); err != nil {
+	if err := requireStaffOrPeer(actor); err != nil {
 		return model.JobStatus{}, err
+	}
+	if isPeer(actor) && len(items) != 1 {
+		// The recipe names one linked ticket per call; a list is a forged id.
+		return model.JobStatus{}, peerInvalid("ids", "the peer instance updates one ticket per call, not %d", len(items))
 	}
 	results := make([]model.JobResult, 0, len(items))
 	for i, it := range items {

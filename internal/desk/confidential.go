@@ -21,6 +21,9 @@ func WithConfidential(allowedHosts []string) Option {
 	}
 }
 
+// Confidential reports whether this is a confidential (secure) instance.
+func (s *Service) Confidential() bool { return s.confidential }
+
 // textPlaceholder matches the placeholders that expose ticket text. Matching the
 // template source gives the user a clear error on save; the render data is also
 // stripped of that text (stripText), so an aliasing trick can't get it out either.
@@ -37,11 +40,15 @@ func (s *Service) checkConfidentialBody(body string) string {
 	return ""
 }
 
-// hostAllowed reports whether a webhook or target URL template may be called.
-// Only the part before any placeholder is parsed, so the host can't be computed.
+// hostAllowed reports whether a webhook or target URL template may be called:
+// its authority (user, host and port) must be literal text, with no placeholder
+// or tag, and name a listed host. The sender checks the rendered URL again.
 func (s *Service) hostAllowed(rawURL string) bool {
 	if !s.confidential {
 		return true
+	}
+	if computedAuthority(rawURL) {
+		return false
 	}
 	prefix, _, _ := strings.Cut(rawURL, "{")
 	u, err := url.Parse(prefix)
@@ -52,7 +59,25 @@ func (s *Service) hostAllowed(rawURL string) bool {
 	return slices.Contains(s.allowedHosts, u.Hostname()) || slices.Contains(s.allowedHosts, host) || slices.Contains(s.allowedHosts, u.Host)
 }
 
+// computedAuthority reports whether Liquid ("{{" or "{%") appears in a URL
+// template's authority, the text between "://" and the first "/", "?" or "#":
+// `http://allowed{{ "@other:9999" }}/` would render to another host.
+func computedAuthority(rawURL string) bool {
+	_, rest, ok := strings.Cut(rawURL, "://")
+	if !ok {
+		return strings.Contains(rawURL, "{")
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	return strings.Contains(rest, "{")
+}
+
 func (s *Service) hostError(field, rawURL string) *model.ValidationError {
+	if computedAuthority(rawURL) {
+		return model.Invalid(field, "InvalidValue", "%s: confidential mode: the host of %q can't use placeholders; write the host and port as text (--webhook-hosts %s)",
+			field, rawURL, strings.Join(s.allowedHosts, ","))
+	}
 	return model.Invalid(field, "InvalidValue", "%s: confidential mode: %q is not on the webhook host allowlist (--webhook-hosts %s)",
 		field, rawURL, strings.Join(s.allowedHosts, ","))
 }
