@@ -162,23 +162,28 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// webhookSecret shows (GET) or resets (POST) the signing secret. Admins only.
+// webhookSecret shows (GET) or resets (POST) the signing secret. Admins only: a
+// receiver checks signatures with it, as with Zendesk's. It is the one stored
+// secret shown; authentication values never are.
 func (s *Server) webhookSecret(w http.ResponseWriter, r *http.Request) error {
 	actor := currentUser(r.Context())
 	if actor.Role != model.RoleAdmin {
 		return errForbidden
 	}
-	var wh model.Webhook
-	var err error
+	var secret string
 	if r.Method == http.MethodPost {
-		wh, err = s.desk.ResetWebhookSecret(r.Context(), actor, r.PathValue("id"))
+		wh, err := s.desk.ResetWebhookSecret(r.Context(), actor, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		secret = wh.SigningSecret
 	} else {
-		wh, err = s.desk.DB().Read().Webhook(r.Context(), r.PathValue("id"))
+		var err error
+		if secret, err = s.desk.WebhookSigningSecret(r.Context(), actor, r.PathValue("id")); err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"signing_secret": map[string]string{"algorithm": "sha256", "secret": wh.SigningSecret}})
+	writeJSON(w, http.StatusOK, map[string]any{"signing_secret": map[string]string{"algorithm": "sha256", "secret": secret}})
 	return nil
 }
 

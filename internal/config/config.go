@@ -31,6 +31,11 @@ type Serve struct {
 	// JobPoll is how often the webhook queue looks for new deliveries; on SQLite,
 	// which has no LISTEN/NOTIFY, it bounds how soon a webhook leaves.
 	JobPoll time.Duration
+	// SecretKeyFile holds the key that seals stored credentials (--secret-key-file).
+	SecretKeyFile string
+	// SecretKey is the key itself, from TWINDESK_SECRET_KEY only (never a flag:
+	// a command line is visible to every user of the machine).
+	SecretKey string
 }
 
 // envName turns a flag name into its variable: database-url -> TWINDESK_DATABASE_URL.
@@ -55,6 +60,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.BoolVar(&c.Confidential, "confidential", false, "secure-instance mode: restrict webhooks (env TWINDESK_CONFIDENTIAL)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback), e.g. 127.0.0.1:6060 (env TWINDESK_DEBUG_ADDR)")
 	fs.DurationVar(&c.JobPoll, "job-poll", 10*time.Millisecond, "how often idle nodes look for webhooks to deliver; lower sends sooner and costs more idle CPU (env TWINDESK_JOB_POLL)")
+	fs.StringVar(&c.SecretKeyFile, "secret-key-file", "", "file holding the key (base64 or hex of 32 bytes) that encrypts stored webhook and target credentials; keep it outside the data directory and back it up apart from the database. Without it TWINDESK_SECRET_KEY is used, else <data>/secret.key is generated (env TWINDESK_SECRET_KEY_FILE)")
 	fs.StringVar(&c.WebhookHosts, "webhook-hosts", "", "comma-separated hosts webhooks may call in confidential mode (env TWINDESK_WEBHOOK_HOSTS)")
 }
 
@@ -94,6 +100,9 @@ func (c *Serve) Validate() error {
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
+	}
+	if c.SecretKey == "" {
+		c.SecretKey = os.Getenv("TWINDESK_SECRET_KEY")
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/rules"
+	"github.com/twindesk/twindesk/internal/secretbox"
 	"github.com/twindesk/twindesk/internal/store"
 )
 
@@ -142,15 +143,18 @@ func (s *Service) SaveWebhook(ctx context.Context, actor model.User, w model.Web
 	}
 	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
 		now := s.clock()
+		var old *model.Webhook
 		if create {
 			w.ID, w.CreatedAt, w.SigningSecret = ulid.Make().String(), now, newSecret()
 		} else {
-			old, err := tx.Webhook(ctx, w.ID)
+			stored, err := tx.Webhook(ctx, w.ID)
 			if err != nil {
 				return err
 			}
+			old = &stored
 			w.CreatedAt, w.SigningSecret = old.CreatedAt, old.SigningSecret
 		}
+		s.sealWebhook(&w, old)
 		w.UpdatedAt = now
 		return tx.SaveWebhook(ctx, &w, create)
 	})
@@ -183,6 +187,9 @@ func (s *Service) validateWebhook(w *model.Webhook) error {
 	} else if u, err := url.Parse(strings.SplitN(w.Endpoint, "{{", 2)[0]); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		v.Add("endpoint", "InvalidValue", "Endpoint: must be an http or https URL")
 	}
+	if userInURL(w.Endpoint) {
+		v.Add("endpoint", "InvalidValue", "Endpoint: credentials go in authentication, not in the URL, where they would be stored and shown")
+	}
 	if !s.hostAllowed(w.Endpoint) {
 		v.Errors = append(v.Errors, s.hostError("endpoint", w.Endpoint).Errors...)
 	}
@@ -194,7 +201,8 @@ func (s *Service) validateWebhook(w *model.Webhook) error {
 	return v.OrNil()
 }
 
-// ResetWebhookSecret issues a new signing secret.
+// ResetWebhookSecret issues a new signing secret. The webhook returned carries it
+// in clear, for the admin who asked; it is stored sealed.
 func (s *Service) ResetWebhookSecret(ctx context.Context, actor model.User, id string) (model.Webhook, error) {
 	var w model.Webhook
 	if err := requireAdmin(actor); err != nil {
@@ -205,8 +213,13 @@ func (s *Service) ResetWebhookSecret(ctx context.Context, actor model.User, id s
 		if w, err = tx.Webhook(ctx, id); err != nil {
 			return err
 		}
-		w.SigningSecret, w.UpdatedAt = newSecret(), s.clock()
-		return tx.SaveWebhook(ctx, &w, false)
+		plain := newSecret()
+		w.SigningSecret, w.UpdatedAt = s.seal(secretbox.SigningSecretLabel, plain, false), s.clock()
+		if err := tx.SaveWebhook(ctx, &w, false); err != nil {
+			return err
+		}
+		w.SigningSecret = plain
+		return nil
 	})
 	return w, err
 }
@@ -244,13 +257,24 @@ func (s *Service) SaveTarget(ctx context.Context, actor model.User, t model.Targ
 	if !s.hostAllowed(t.TargetURL) {
 		v.Errors = append(v.Errors, s.hostError("target_url", t.TargetURL).Errors...)
 	}
+	if userInURL(t.TargetURL) {
+		v.Add("target_url", "InvalidValue", "Target URL: credentials go in username and password, not in the URL, where they would be stored and shown")
+	}
 	if err := v.OrNil(); err != nil {
 		return t, err
 	}
 	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		var old *model.Target
 		if t.ID == 0 {
 			t.CreatedAt = s.clock()
+		} else {
+			stored, err := tx.Target(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			old = &stored
 		}
+		s.sealTarget(&t, old)
 		var err error
 		t.ID, err = tx.SaveTarget(ctx, &t)
 		return err
@@ -264,6 +288,14 @@ func (s *Service) DeleteTarget(ctx context.Context, actor model.User, id int64) 
 		return err
 	}
 	return s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.DeleteTarget(ctx, id) })
+}
+
+// userInURL reports whether a URL template names a user (and maybe a password)
+// before its host, in the part before any placeholder.
+func userInURL(raw string) bool {
+	prefix, _, _ := strings.Cut(raw, "{")
+	u, err := url.Parse(prefix)
+	return err == nil && u.User != nil
 }
 
 func newSecret() string {

@@ -18,6 +18,7 @@ import (
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/httpx"
 	"github.com/twindesk/twindesk/internal/jobs"
+	"github.com/twindesk/twindesk/internal/secretbox"
 	"github.com/twindesk/twindesk/internal/store"
 	"github.com/twindesk/twindesk/internal/store/postgres"
 	"github.com/twindesk/twindesk/internal/store/sqlite"
@@ -56,16 +57,25 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 	if err != nil {
 		return nil, err
 	}
-	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, Sender: webhook.NewSender(nil)})
+	box, err := secretbox.Load(secretbox.Source{File: cfg.SecretKeyFile, Value: cfg.SecretKey, DataDir: cfg.DataDir}, log)
 	if err != nil {
 		_ = db.Close()
 		return nil, err
 	}
-	opts := []desk.Option{desk.WithQueue(queue), desk.WithBaseURL(cfg.BaseURL)}
+	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, Sender: webhook.NewSender(nil), Secrets: box})
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	opts := []desk.Option{desk.WithQueue(queue), desk.WithBaseURL(cfg.BaseURL), desk.WithSecrets(box)}
 	if cfg.Confidential {
 		opts = append(opts, desk.WithConfidential(splitHosts(cfg.WebhookHosts)))
 	}
 	d := desk.New(db, log, opts...)
+	if err := d.SealStoredCredentials(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("seal stored credentials: %w", err)
+	}
 	return &Instance{
 		cfg:   cfg,
 		log:   log,

@@ -21,6 +21,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/secretbox"
 	"github.com/twindesk/twindesk/internal/store"
 	"github.com/twindesk/twindesk/internal/webhook"
 )
@@ -58,6 +59,9 @@ type Config struct {
 	PollInterval time.Duration
 	// Sender makes the HTTP requests.
 	Sender *webhook.Sender
+	// Secrets opens the stored credentials a request carries (desk.WithSecrets
+	// sealed them); nil opens only plaintext ones.
+	Secrets *secretbox.Box
 }
 
 // Queue owns the River client and the delivery worker.
@@ -66,6 +70,7 @@ type Queue struct {
 	db       *store.DB
 	log      *slog.Logger
 	sender   *webhook.Sender
+	secrets  *secretbox.Box
 	complete func(ctx context.Context, tx *sql.Tx, job *river.Job[DeliveryArgs]) error
 	// gate is nil unless this process alone can enqueue (SQLite); see fetchGate.
 	gate *fetchGate
@@ -75,7 +80,7 @@ type Queue struct {
 
 // Open migrates River's tables and builds the client; call Start to work jobs.
 func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Queue, error) {
-	q := &Queue{db: db, log: log, sender: cfg.Sender}
+	q := &Queue{db: db, log: log, sender: cfg.Sender, secrets: cfg.Secrets}
 	var driver riverdriver.Driver[*sql.Tx]
 	if db.Dialect().Name == "sqlite" {
 		q.gate = newFetchGate()

@@ -76,7 +76,10 @@ func alreadyGone(req webhook.Request, out webhook.Outcome, attempt int) bool {
 // Timeout bounds one attempt, request plus bookkeeping.
 func (w *deliveryWorker) Timeout(*river.Job[DeliveryArgs]) time.Duration { return 2 * webhook.Timeout }
 
-// request resolves the endpoint a delivery goes to.
+// request resolves the endpoint a delivery goes to, opening its stored
+// credentials. They were granted for the endpoint's origin (the part of the
+// template before any placeholder): a rendered URL that reaches another origin
+// (say "http://peer{{ '@elsewhere' }}/") gets none, and the delivery fails, saying so.
 func (q *Queue) request(ctx context.Context, d *model.Delivery) (webhook.Request, error) {
 	if d.Kind == "target" {
 		var id int64
@@ -87,11 +90,23 @@ func (q *Queue) request(ctx context.Context, d *model.Delivery) (webhook.Request
 		if err != nil {
 			return webhook.Request{}, fmt.Errorf("jobs: target %s: %w", d.EndpointRef, err)
 		}
+		if t.Password != "" && !webhook.SameOrigin(t.TargetURL, d.URL) {
+			return webhook.Request{}, fmt.Errorf("jobs: target %s: the rendered URL leaves the target's host; its credentials are only sent there", d.EndpointRef)
+		}
+		if t, err = q.secrets.OpenTarget(t); err != nil {
+			return webhook.Request{}, fmt.Errorf("jobs: %w", err)
+		}
 		return webhook.FromTarget(&t, d), nil
 	}
 	wh, err := q.db.Read().Webhook(ctx, d.EndpointRef)
 	if err != nil {
 		return webhook.Request{}, fmt.Errorf("jobs: webhook %s: %w", d.EndpointRef, err)
+	}
+	if wh.AuthType != "" && !webhook.SameOrigin(wh.Endpoint, d.URL) {
+		return webhook.Request{}, fmt.Errorf("jobs: webhook %s: the rendered URL leaves the endpoint's host; its credentials are only sent there", d.EndpointRef)
+	}
+	if wh, err = q.secrets.OpenWebhook(wh); err != nil {
+		return webhook.Request{}, fmt.Errorf("jobs: %w", err)
 	}
 	return webhook.FromWebhook(&wh, d), nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/twindesk/twindesk/internal/model"
 )
@@ -180,13 +181,52 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, rq *request) err
 	return nil
 }
 
-// safeNext keeps a post-login redirect on this site: a local absolute path only,
-// never "//host" or "/\host", which browsers treat as another origin.
+// safeNext keeps a post-login redirect on this site. Browsers drop tabs and
+// newlines anywhere in a URL and read "\\" as "/", so "/\t/evil", "/\\evil" and
+// "//evil" all lead to another origin. The check therefore runs on the value with
+// control characters and spaces removed, and again on each percent-decoding of it
+// (a proxy or a later redirect may decode once more): every form must be a path
+// that starts with one "/" followed by something other than "/" or "\\".
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
-		return "/"
+	clean := stripInvisible(next)
+	for p, i := clean, 0; i < 3; i++ {
+		if !localPath(p) {
+			return "/"
+		}
+		d, err := url.PathUnescape(p)
+		if err != nil {
+			return "/"
+		}
+		if d = stripInvisible(d); d == p {
+			break
+		}
+		p = d
 	}
-	return next
+	return clean
+}
+
+// localPath reports whether p is "/" or "/x..." with x neither "/" nor "\\", and
+// parses as a URL without scheme or host.
+func localPath(p string) bool {
+	if p != "/" && (len(p) < 2 || p[0] != '/' || p[1] == '/' || p[1] == '\\') {
+		return false
+	}
+	if strings.Contains(p, "\\") {
+		return false
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil
+}
+
+// stripInvisible removes what a browser ignores or strips inside a URL: control
+// characters, white space and invisible format characters.
+func stripInvisible(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // newToken returns 32 random bytes, URL-safe base64.
