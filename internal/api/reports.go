@@ -1,13 +1,13 @@
 package api
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/escalation"
+	"github.com/twindesk/twindesk/internal/httpx"
 )
 
 // reportRange reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (to exclusive); the default is
@@ -61,7 +61,7 @@ func (s *Server) escalationReportCSV(w http.ResponseWriter, r *http.Request) err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="escalations-%s-%s.csv"`, from.Format(time.DateOnly), to.Format(time.DateOnly)))
-	cw := csv.NewWriter(w)
+	cw := httpx.NewCSVWriter(w)
 	_ = cw.Write([]string{"breakdown", "key", "count"})
 	for _, b := range []struct {
 		name string
@@ -76,6 +76,5 @@ func (s *Server) escalationReportCSV(w http.ResponseWriter, r *http.Request) err
 	if rep.MedianHoursToClose != nil {
 		_ = cw.Write([]string{"median_hours_to_close", "", strconv.FormatFloat(*rep.MedianHoursToClose, 'f', 2, 64)})
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

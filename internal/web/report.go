@@ -1,13 +1,13 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/escalation"
+	"github.com/twindesk/twindesk/internal/httpx"
 )
 
 // reportData is the escalation report page.
@@ -123,8 +123,8 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request, rq *request) 
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="escalations-%s-%s.csv"`,
 		from.Format(time.DateOnly), to.Format(time.DateOnly)))
-	cw := csv.NewWriter(w)
-	_ = cw.Write(append(append([]string{"month"}, csvSafe(t.Categories)...), "total"))
+	cw := httpx.NewCSVWriter(w)
+	_ = cw.Write(append(append([]string{"month"}, t.Categories...), "total"))
 	for _, row := range t.Rows {
 		rec := []string{row.Month}
 		for _, n := range row.Counts {
@@ -132,19 +132,5 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request, rq *request) 
 		}
 		_ = cw.Write(append(rec, strconv.Itoa(row.Total)))
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvSafe defuses cells a spreadsheet would run as a formula (category names are
-// admin-entered text).
-func csvSafe(cells []string) []string {
-	out := make([]string, len(cells))
-	for i, c := range cells {
-		if c != "" && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@') {
-			c = "'" + c
-		}
-		out[i] = c
-	}
-	return out
+	return cw.Flush()
 }
