@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/twindesk/twindesk/internal/api"
 	"github.com/twindesk/twindesk/internal/apitest"
 )
 
@@ -38,7 +39,8 @@ type badCase struct {
 // closed, group 1, agent user 2, end user 3.
 func badInputCases() []badCase {
 	const create, update = "/api/v2/tickets.json", "/api/v2/tickets/1.json"
-	big := oversizedTicket()
+	big := oversizedBody(api.DefaultMaxTicketBody)
+	bigGroup := oversizedBody(1 << 20)
 	return []badCase{
 		// Malformed or mistyped bodies.
 		{name: "malformed JSON on create", method: "POST", path: create, body: `{"ticket": {"subject": "x",`, status: 400, err: "InvalidRequest"},
@@ -80,8 +82,9 @@ func badInputCases() []badCase {
 		{name: "unknown endpoint", method: "GET", path: "/api/v2/nothing_here.json", status: 404, err: "RecordNotFound"},
 
 		// Size.
-		{name: "create body over 1 MiB", method: "POST", path: create, body: big, status: 413, err: "RequestTooLarge"},
-		{name: "update body over 1 MiB", method: "PUT", path: update, body: big, status: 413, err: "RequestTooLarge"},
+		{name: "create body over 32 MiB", method: "POST", path: create, body: big, status: 413, err: "RequestTooLarge"},
+		{name: "update body over 32 MiB", method: "PUT", path: update, body: big, status: 413, err: "RequestTooLarge"},
+		{name: "other body over 1 MiB", method: "POST", path: "/api/v2/groups.json", body: bigGroup, status: 413, err: "RequestTooLarge"},
 
 		// Credentials.
 		{name: "no credentials", method: "POST", path: create, body: `{"ticket": {"comment": {"body": "b"}}}`, as: "none", status: 401, err: "Couldn't authenticate you"},

@@ -16,13 +16,27 @@ import (
 // maxBody is the largest request body accepted; larger ones get a 413.
 const maxBody = 1 << 20
 
-// decode reads a JSON body into v. Malformed JSON is a 400; a value of the wrong
-// type is a 422 that names the field; an oversized body is a 413.
-func decode(r *http.Request, v any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+// DefaultMaxTicketBody is the largest body of a ticket create or update. An
+// escalation forwards a whole conversation (every comment) in one create: at the
+// general 1 MiB a long conversation got a 413 from the peer and the escalation
+// failed for good. One request keeps the escalation atomic (the secure ticket
+// exists with all of it, or not at all), where a create plus follow-up notes could
+// stop half way. Liquid caps one rendering at 16 MiB, so that is the largest
+// conversation an escalation carries; 32 MiB leaves room for JSON escaping.
+const DefaultMaxTicketBody = 32 << 20
+
+// decode reads a JSON body of at most 1 MiB into v. Malformed JSON is a 400; a
+// value of the wrong type is a 422 that names the field; an oversized body is a 413.
+func decode(r *http.Request, v any) error { return decodeLimit(r, v, maxBody) }
+
+// decodeLimit is decode with a size limit of limit bytes. Bodies are read only
+// after authentication (the routes' wrapper), so an anonymous client can't make
+// the server buffer a large one.
+func decodeLimit(r *http.Request, v any, limit int64) error {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return errTooLarge
+		return tooLarge(limit)
 	}
 	if err != nil {
 		return badRequest("could not read the request body")

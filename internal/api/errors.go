@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -47,9 +48,13 @@ var (
 	errForbidden    = &apiError{http.StatusForbidden, errorBody{Error: "Forbidden",
 		Description: "You do not have access to this page. Please contact the account owner of this help desk for further help."}}
 	errNotFound = &apiError{http.StatusNotFound, errorBody{Error: "RecordNotFound", Description: "Not found"}}
-	errTooLarge = &apiError{http.StatusRequestEntityTooLarge, errorBody{Error: "RequestTooLarge",
-		Description: "The request body is larger than 1 MiB"}}
 )
+
+// tooLarge is the 413 for a body over limit bytes.
+func tooLarge(limit int64) *apiError {
+	return &apiError{http.StatusRequestEntityTooLarge, errorBody{Error: "RequestTooLarge",
+		Description: fmt.Sprintf("The request body is larger than %d MiB", limit>>20)}}
+}
 
 // recordInvalid turns a validation error into Zendesk's 422 body.
 func recordInvalid(v *model.ValidationError) *apiError {

@@ -86,7 +86,7 @@ func goldenSteps(endToken string) []goldenStep {
 		{name: "error_401_no_credentials", method: "GET", path: "/api/v2/tickets.json", opts: []apitest.RequestOption{apitest.NoAuth()}},
 		{name: "error_403_end_user", method: "GET", path: "/api/v2/tickets.json", opts: []apitest.RequestOption{apitest.As("eve@example.com", endToken)}},
 		{name: "error_404_ticket", method: "GET", path: "/api/v2/tickets/999.json"},
-		{name: "error_413_body_too_large", method: "POST", path: "/api/v2/tickets.json", body: oversizedTicket()},
+		{name: "error_413_body_too_large", method: "POST", path: "/api/v2/groups.json", body: oversizedBody(1 << 20)},
 		{name: "error_422_wrong_type", method: "PUT", path: "/api/v2/tickets/1.json", body: `{"ticket": {"status": 5, "group_id": "abc"}}`},
 		{name: "error_422_no_comment", method: "POST", path: "/api/v2/tickets.json", body: `{"ticket": {"subject": "No description"}}`},
 		{name: "ticket_close", method: "PUT", path: "/api/v2/tickets/2.json", body: `{"ticket": {"status": "closed"}}`},
@@ -94,10 +94,10 @@ func goldenSteps(endToken string) []goldenStep {
 	}
 }
 
-// oversizedTicket is a valid ticket body just over the 1 MiB limit.
-func oversizedTicket() string {
+// oversizedBody is a valid ticket body one byte over limit.
+func oversizedBody(limit int) string {
 	prefix, suffix := `{"ticket": {"subject": "big", "comment": {"body": "`, `"}}}`
-	return prefix + strings.Repeat("x", 1<<20+1-len(prefix)-len(suffix)) + suffix
+	return prefix + strings.Repeat("x", limit+1-len(prefix)-len(suffix)) + suffix
 }
 
 var (

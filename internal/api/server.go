@@ -16,6 +16,9 @@ type Config struct {
 	BaseURL string
 	// RatePerMinute is each user's request budget; 0 disables the limit.
 	RatePerMinute int
+	// MaxTicketBody is the largest ticket create or update body in bytes;
+	// 0 means DefaultMaxTicketBody. Other bodies stay at 1 MiB.
+	MaxTicketBody int64
 }
 
 // Server holds what the handlers need.
@@ -29,6 +32,9 @@ type Server struct {
 // New returns the API server.
 func New(d *desk.Service, log *slog.Logger, cfg Config) *Server {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.MaxTicketBody <= 0 {
+		cfg.MaxTicketBody = DefaultMaxTicketBody
+	}
 	return &Server{desk: d, log: log, cfg: cfg, limiter: newLimiter(cfg.RatePerMinute)}
 }
 

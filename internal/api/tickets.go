@@ -45,7 +45,7 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Ticket *ticketIn `json:"ticket"`
 	}
-	if err := decode(r, &body); err != nil {
+	if err := decodeLimit(r, &body, s.cfg.MaxTicketBody); err != nil {
 		return err
 	}
 	if body.Ticket == nil {
@@ -111,7 +111,7 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Ticket *ticketIn `json:"ticket"`
 	}
-	if err := decode(r, &body); err != nil {
+	if err := decodeLimit(r, &body, s.cfg.MaxTicketBody); err != nil {
 		return err
 	}
 	if body.Ticket == nil {
