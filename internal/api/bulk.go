@@ -59,8 +59,30 @@ func (s *Server) updateMany(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if desk.AllFailed(j) {
+		writeJSON(w, http.StatusUnprocessableEntity, s.jobFailedOut(&j))
+		return nil
+	}
 	s.writeJob(w, &j)
 	return nil
+}
+
+// jobFailedJSON answers a job in which every record failed: a Zendesk error body
+// with the job status beside it. Zendesk answers 200 and lets the client read the
+// results, but a webhook (the escalation's chain steps) only sees the status code
+// and would count a change that never happened as delivered.
+type jobFailedJSON struct {
+	errorBody
+	JobStatus jobStatusJSON `json:"job_status"`
+}
+
+func (s *Server) jobFailedOut(j *model.JobStatus) jobFailedJSON {
+	details := map[string][]errDetail{}
+	for _, r := range j.Results {
+		details["tickets"] = append(details["tickets"], errDetail{Description: fmt.Sprintf("ticket %d: %s", r.ID, r.Details), Error: r.Error})
+	}
+	return jobFailedJSON{errorBody: errorBody{Error: "RecordInvalid",
+		Description: fmt.Sprintf("All %d tickets failed to update", len(j.Results)), Details: details}, JobStatus: s.jobOut(j)}
 }
 
 func bulkItems(r *http.Request, one *ticketIn, batch []bulkTicketIn) ([]desk.BulkUpdate, error) {

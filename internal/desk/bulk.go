@@ -49,6 +49,17 @@ func (s *Service) UpdateMany(ctx context.Context, actor model.User, items []Bulk
 	return s.finishJob(ctx, actor, "bulk_update", results)
 }
 
+// AllFailed reports whether j had records and none of them succeeded. The API
+// then answers with an error status, so a webhook calling it sees a failure.
+func AllFailed(j model.JobStatus) bool {
+	for _, r := range j.Results {
+		if r.Success {
+			return false
+		}
+	}
+	return len(j.Results) > 0
+}
+
 // DestroyMany soft-deletes tickets, each in its own transaction.
 func (s *Service) DestroyMany(ctx context.Context, actor model.User, ids []int64) (model.JobStatus, error) {
 	if err := requireStaff(actor); err != nil {
