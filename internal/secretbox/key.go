@@ -71,19 +71,27 @@ func Generate() (*Box, error) {
 
 // GenerateKeyFile writes a fresh key to path (mode 0600), refusing to overwrite
 // an existing file: replacing a key makes every credential it sealed unreadable.
+// The key is written to a temporary file first and linked into place, so a
+// process starting at the same moment reads a whole key or none.
 func GenerateKeyFile(path string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".secret-key-*")
 	if err != nil {
 		return fmt.Errorf("secret key file: %w", err)
 	}
+	defer os.Remove(tmp.Name())
 	key := make([]byte, KeySize)
-	_, _ = rand.Read(key)
-	_, err = f.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
-	if cerr := f.Close(); err == nil {
+	_, _ = rand.Read(key) // crypto/rand never fails on supported platforms
+	_, err = tmp.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		err = os.Link(tmp.Name(), path) // fails if path exists: never replaces a key
+	}
 	if err != nil {
-		_ = os.Remove(path)
 		return fmt.Errorf("secret key file: %w", err)
 	}
 	return nil

@@ -146,3 +146,34 @@ func TestLoadFromFileAndEnv(t *testing.T) {
 		t.Errorf("missing key file: %v; want an error naming gen-key (no key is generated at a configured path)", err)
 	}
 }
+
+// Two nodes starting on one directory at once must end with one key, not a
+// half-written file or two keys.
+func TestLoadConcurrentStartsShareOneKey(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ids := make(chan string, 8)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			b, err := Load(Source{DataDir: dir}, quiet())
+			if err != nil {
+				errs <- err
+				return
+			}
+			ids <- b.KeyID()
+		}()
+	}
+	seen := map[string]bool{}
+	for range 8 {
+		select {
+		case err := <-errs:
+			t.Fatal(err)
+		case id := <-ids:
+			seen[id] = true
+		}
+	}
+	if len(seen) != 1 {
+		t.Fatalf("%d different keys, want one", len(seen))
+	}
+}
