@@ -27,6 +27,9 @@ type Serve struct {
 	ShutdownTimeout time.Duration
 	Confidential    bool
 	WebhookHosts    string
+	// StubSubject is what the stubs of escalated tickets show as their subject:
+	// "neutral" (the pseudo group) or "original" (the secure instance's subject).
+	StubSubject string
 	DebugAddr       string
 	// JobPoll is how often the webhook queue looks for new deliveries; on SQLite,
 	// which has no LISTEN/NOTIFY, it bounds how soon a webhook leaves.
@@ -61,6 +64,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback), e.g. 127.0.0.1:6060 (env TWINDESK_DEBUG_ADDR)")
 	fs.DurationVar(&c.JobPoll, "job-poll", 10*time.Millisecond, "how often idle nodes look for webhooks to deliver; lower sends sooner and costs more idle CPU (env TWINDESK_JOB_POLL)")
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", "", "file holding the key (base64 or hex of 32 bytes) that encrypts stored webhook and target credentials; keep it outside the data directory and back it up apart from the database. Without it TWINDESK_SECRET_KEY is used, else <data>/secret.key is generated (env TWINDESK_SECRET_KEY_FILE)")
+	fs.StringVar(&c.StubSubject, "stub-subject", "neutral", "subject of the stubs of escalated tickets: neutral (\"Escalated to Payroll\") or original (the ticket's own subject, which may itself be confidential) (env TWINDESK_STUB_SUBJECT)")
 	fs.StringVar(&c.WebhookHosts, "webhook-hosts", "", "comma-separated hosts webhooks may call in confidential mode (env TWINDESK_WEBHOOK_HOSTS)")
 }
 
@@ -94,6 +98,12 @@ func (c *Serve) Validate() error {
 	}
 	if c.RatePerMinute < 0 {
 		return errors.New("--rate-limit must be 0 or more")
+	}
+	if c.StubSubject == "" {
+		c.StubSubject = "neutral"
+	}
+	if c.StubSubject != "neutral" && c.StubSubject != "original" {
+		return fmt.Errorf("--stub-subject %q: use neutral or original", c.StubSubject)
 	}
 	if c.JobPoll < 0 {
 		return errors.New("--job-poll must be 0 (the default) or more")

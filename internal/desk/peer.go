@@ -390,9 +390,6 @@ func (s *Service) peerMayDelete(ctx context.Context, tx *store.Tx, id int64) err
 
 var peerNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,40}$`)
 
-// PeerEmail is the email of the peer identity called name.
-func PeerEmail(name string) string { return "peer-" + name + "@peers.twindesk.invalid" }
-
 // IssuePeerToken creates the peer identity name (lower-case letters, digits and
 // dashes) if it doesn't exist, revokes its earlier tokens and returns a new one.
 // Admins only: it is how `twindesk escalation setup` gives each instance a
@@ -410,10 +407,10 @@ func (s *Service) IssuePeerToken(ctx context.Context, actor model.User, name str
 	}
 	var u model.User
 	err = s.db.WriteTx(ctx, func(tx *store.Tx) error {
-		u, err = tx.UserByEmail(ctx, PeerEmail(name))
+		u, err = tx.UserByEmail(ctx, peer.Email(name))
 		if isNotFound(err) {
 			now := s.clock()
-			u = model.User{Name: "Peer instance (" + name + ")", Email: PeerEmail(name), Role: model.RolePeer, Active: true, CreatedAt: now, UpdatedAt: now}
+			u = model.User{Name: "Peer instance (" + name + ")", Email: peer.Email(name), Role: model.RolePeer, Active: true, CreatedAt: now, UpdatedAt: now}
 			u.ID, err = tx.CreateUser(ctx, u)
 		}
 		if err != nil {

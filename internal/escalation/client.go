@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -278,4 +279,33 @@ func (c *Client) saveTrigger(ctx context.Context, t trigger) (trigger, error) {
 	}
 	err := c.do(ctx, http.MethodPut, fmt.Sprintf("/triggers/%d.json", t.ID), map[string]any{"trigger": t}, &out)
 	return out.Trigger, err
+}
+
+// isTwindesk asks whether the instance is twindesk (rather than Zendesk) and
+// whether it runs in confidential mode. Zendesk answers 404.
+func (c *Client) isTwindesk(ctx context.Context) (twindesk, confidential bool, err error) {
+	var out struct {
+		Instance struct {
+			Confidential bool `json:"confidential"`
+		} `json:"instance"`
+	}
+	err = c.do(ctx, http.MethodGet, "/twindesk/instance.json", nil, &out)
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
+		return false, false, nil
+	}
+	return err == nil, out.Instance.Confidential, err
+}
+
+// issuePeerToken asks a twindesk instance for a new token of its peer identity
+// name, revoking the identity's earlier tokens.
+func (c *Client) issuePeerToken(ctx context.Context, name string) (email, token string, err error) {
+	var out struct {
+		PeerIdentity struct {
+			Email string `json:"email"`
+			Token string `json:"token"`
+		} `json:"peer_identity"`
+	}
+	err = c.do(ctx, http.MethodPost, "/twindesk/peer_identities/"+name+"/token.json", map[string]any{}, &out)
+	return out.PeerIdentity.Email, out.PeerIdentity.Token, err
 }

@@ -159,7 +159,7 @@ func stubBody(x *ids, m []Mapping) string {
 	}
 	return groupCase(pairs, fmt.Sprint(x.unassigned)) + `
 {"ticket": {
-  "subject": "{{ticket.title}}",
+  "subject": "Escalated to {{ticket.group.name}}",
   "group_id": "{{group}}",
   "ticket_form_id": ` + fmt.Sprint(x.stubForm) + `,
   "status": "hold",

@@ -112,6 +112,9 @@ func TestSetupFollowsPagination(t *testing.T) {
 	std := &node{name: "standard", addr: "127.0.0.1:0", dir: dir + "/standard"}
 	sec := &node{name: "secure", addr: "127.0.0.1:0", dir: dir + "/secure"}
 	for _, n := range []*node{std, sec} {
+		if n == sec {
+			n.allow = std.addr
+		}
 		n.start(t)
 		t.Cleanup(n.stop)
 		require.NoError(t, n.Bootstrap(t.Context(), "admin@"+n.name+".example"))
@@ -130,4 +133,30 @@ func TestSetupFollowsPagination(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.Contains(t, rep.Unchanged, "standard group Payroll (secure)")
+}
+
+// TestSetupRefusesSecureWithoutConfidential: a secure instance started without
+// --confidential would let its admins send comment text anywhere, and the peer
+// rules would treat it as a standard instance; setup says so instead of
+// provisioning it.
+func TestSetupRefusesSecureWithoutConfidential(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	std := &node{name: "standard", addr: "127.0.0.1:0", dir: dir + "/standard"}
+	sec := &node{name: "secure", addr: "127.0.0.1:0", dir: dir + "/secure"}
+	for _, n := range []*node{std, sec} {
+		n.start(t)
+		t.Cleanup(n.stop)
+		require.NoError(t, n.Bootstrap(t.Context(), "admin@"+n.name+".example"))
+	}
+	m, err := escalation.ParseMap("Payroll (secure)=Payroll")
+	require.NoError(t, err)
+	_, err = escalation.Setup(t.Context(), escalation.Config{
+		Standard: escalation.Side{URL: std.URL, Email: std.Admin.Email, Token: std.Token},
+		Secure:   escalation.Side{URL: sec.URL, Email: sec.Admin.Email, Token: sec.Token},
+		Map:      m,
+	})
+	require.ErrorContains(t, err, "does not run in confidential mode")
+	hooks := api{t, std.URL, std.Admin.Email, std.Token}.must("GET", "/webhooks.json", nil)
+	require.Empty(t, hooks["webhooks"], "nothing is provisioned on a refused setup")
 }

@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/twindesk/twindesk/internal/peer"
 )
 
-// Side is one instance and the admin credentials used to provision it. The same
-// credentials are stored in the webhooks that call that instance.
+// Side is one instance and the admin credentials used to provision it. They are
+// used for provisioning only: the webhooks that call a twindesk instance hold a
+// peer identity it issues, never these.
 type Side struct {
 	URL   string
 	Email string
@@ -24,6 +27,8 @@ type Config struct {
 	Map        []Mapping
 	Unassigned string
 	Categories []Category
+	// Rotate issues new peer tokens even when every webhook is in place.
+	Rotate bool
 }
 
 // Report lists what a setup run changed; a second run reports only Unchanged.
@@ -53,6 +58,9 @@ type setup struct {
 	sec *Client
 	x   ids
 	rep Report
+	// stdTwindesk and secTwindesk are set when the side is twindesk, which
+	// issues peer identities; Zendesk gets the operator's credentials instead.
+	stdTwindesk, secTwindesk bool
 }
 
 // Setup provisions both instances idempotently: it finds each resource by name or
@@ -85,6 +93,20 @@ func (s *setup) checkAdmins(ctx context.Context) error {
 		if role != "admin" {
 			return fmt.Errorf("escalation: the %s credentials belong to a %s; an admin's API token is needed", name, role)
 		}
+	}
+	var err error
+	if s.stdTwindesk, _, err = s.std.isTwindesk(ctx); err != nil {
+		return fmt.Errorf("escalation: standard: %w", err)
+	}
+	secTwindesk, confidential, err := s.sec.isTwindesk(ctx)
+	if err != nil {
+		return fmt.Errorf("escalation: secure: %w", err)
+	}
+	s.secTwindesk = secTwindesk
+	if secTwindesk && !confidential {
+		// Without it the secure instance's admins can send comment text out, call
+		// any host, and the peer rules treat it as a standard instance.
+		return fmt.Errorf("escalation: the secure instance at %s does not run in confidential mode; restart it with --confidential --webhook-hosts <standard host:port>", s.cfg.Secure.URL)
 	}
 	return nil
 }
@@ -225,44 +247,91 @@ func (s *setup) form(ctx context.Context) error {
 	return err
 }
 
-func auth(side Side) *webhookAuth {
-	return &webhookAuth{Type: "basic_auth", AddPosition: "header",
-		Data: map[string]string{"username": side.Email + "/token", "password": side.Token}}
+// credential is what a group of webhooks authenticates with on the instance
+// they call. On twindesk it is a peer identity that instance issues, able to make
+// only the recipe's calls; the operator's admin token is used for provisioning
+// and never stored. On Zendesk, which has no such identity, it is the operator's
+// credentials (see docs/escalation.md).
+type credential struct {
+	issuer *Client
+	peer   string // peer identity name; "" for the operator's credentials
+	email  string
+	token  string // known for the operator's; issued when a webhook needs it
+	renew  bool   // some webhook needs the credential written
+}
+
+func (c *credential) username() string { return c.email + "/token" }
+
+func (s *setup) credential(issuer *Client, twindesk bool, peerName string, operator Side) *credential {
+	if !twindesk {
+		return &credential{issuer: issuer, email: operator.Email, token: operator.Token}
+	}
+	return &credential{issuer: issuer, peer: peerName, email: peer.Email(peerName)}
+}
+
+// token returns the credential's secret, issuing a new peer token (which
+// revokes the identity's earlier ones) the first time it is needed in this run.
+func (c *credential) secret(ctx context.Context) (string, error) {
+	if c.token != "" {
+		return c.token, nil
+	}
+	email, token, err := c.issuer.issuePeerToken(ctx, c.peer)
+	if err != nil {
+		return "", fmt.Errorf("escalation: issue the %s peer token: %w", c.peer, err)
+	}
+	if email != c.email {
+		return "", fmt.Errorf("escalation: the %s peer identity is %s, expected %s", c.peer, email, c.email)
+	}
+	c.token = token
+	return token, nil
+}
+
+type wantHook struct {
+	dst  *string
+	hook webhook
+	cred *credential
 }
 
 func (s *setup) webhooks(ctx context.Context) error {
-	std, sec := s.cfg.Standard, s.cfg.Secure
-	stdURL, secURL := strings.TrimRight(std.URL, "/"), strings.TrimRight(sec.URL, "/")
-	stdHooks := []struct {
-		dst  *string
-		hook webhook
-	}{
-		{&s.x.whCreateSec, webhook{Name: "Escalation: create secure ticket", Endpoint: secURL + "/api/v2/tickets.json", HTTPMethod: "POST", Authentication: auth(sec)}},
-		{&s.x.whDeleteStd, webhook{Name: "Escalation: delete standard ticket", Endpoint: stdURL + "/api/v2/tickets/{{ticket.id}}.json", HTTPMethod: "DELETE", Authentication: auth(std)}},
-		{&s.x.whPurgeStd, webhook{Name: "Escalation: purge standard ticket", Endpoint: stdURL + "/api/v2/deleted_tickets/{{ticket.id}}.json", HTTPMethod: "DELETE", Authentication: auth(std)}},
-		{&s.x.whUpdateSec, webhook{Name: "Escalation: update secure ticket", Endpoint: secURL + "/api/v2/tickets/update_many.json?ids={{ticket.external_id}}", HTTPMethod: "PUT", Authentication: auth(sec)}},
+	stdURL, secURL := strings.TrimRight(s.cfg.Standard.URL, "/"), strings.TrimRight(s.cfg.Secure.URL, "/")
+	onSecure := s.credential(s.sec, s.secTwindesk, "standard", s.cfg.Secure) // standard calling secure
+	onSelf := s.credential(s.std, s.stdTwindesk, "self", s.cfg.Standard)     // standard deleting its own ticket
+	onStandard := s.credential(s.std, s.stdTwindesk, "secure", s.cfg.Standard)
+	stdHooks := []wantHook{
+		{&s.x.whCreateSec, webhook{Name: "Escalation: create secure ticket", Endpoint: secURL + "/api/v2/tickets.json", HTTPMethod: "POST"}, onSecure},
+		{&s.x.whDeleteStd, webhook{Name: "Escalation: delete standard ticket", Endpoint: stdURL + "/api/v2/tickets/{{ticket.id}}.json", HTTPMethod: "DELETE"}, onSelf},
+		{&s.x.whPurgeStd, webhook{Name: "Escalation: purge standard ticket", Endpoint: stdURL + "/api/v2/deleted_tickets/{{ticket.id}}.json", HTTPMethod: "DELETE"}, onSelf},
+		{&s.x.whUpdateSec, webhook{Name: "Escalation: update secure ticket", Endpoint: secURL + "/api/v2/tickets/update_many.json?ids={{ticket.external_id}}", HTTPMethod: "PUT"}, onSecure},
 	}
-	secHooks := []struct {
-		dst  *string
-		hook webhook
-	}{
-		{&s.x.whCreateStub, webhook{Name: "Escalation: create standard stub", Endpoint: stdURL + "/api/v2/tickets.json", HTTPMethod: "POST", Authentication: auth(std)}},
-		{&s.x.whUpdateStub, webhook{Name: "Escalation: update standard stub", Endpoint: stdURL + "/api/v2/tickets/update_many.json?ids={{ticket.external_id}}", HTTPMethod: "PUT", Authentication: auth(std)}},
+	secHooks := []wantHook{
+		{&s.x.whCreateStub, webhook{Name: "Escalation: create standard stub", Endpoint: stdURL + "/api/v2/tickets.json", HTTPMethod: "POST"}, onStandard},
+		{&s.x.whUpdateStub, webhook{Name: "Escalation: update standard stub", Endpoint: stdURL + "/api/v2/tickets/update_many.json?ids={{ticket.external_id}}", HTTPMethod: "PUT"}, onStandard},
+	}
+	stdExisting, err := s.std.webhooks(ctx)
+	if err != nil {
+		return err
+	}
+	secExisting, err := s.sec.webhooks(ctx)
+	if err != nil {
+		return err
+	}
+	// First find what must be written: a peer token is issued only then, and
+	// every webhook holding that identity gets the new one, since issuing revokes
+	// the old.
+	for _, h := range stdHooks {
+		s.markRenew(stdExisting, h)
+	}
+	for _, h := range secHooks {
+		s.markRenew(secExisting, h)
 	}
 	for _, side := range []struct {
-		c     *Client
-		where string
-		hooks []struct {
-			dst  *string
-			hook webhook
-		}
-	}{{s.std, "standard", stdHooks}, {s.sec, "secure", secHooks}} {
-		existing, err := side.c.webhooks(ctx)
-		if err != nil {
-			return err
-		}
+		c        *Client
+		where    string
+		existing []webhook
+		hooks    []wantHook
+	}{{s.std, "standard", stdExisting, stdHooks}, {s.sec, "secure", secExisting, secHooks}} {
 		for _, h := range side.hooks {
-			if *h.dst, err = s.ensureWebhook(ctx, side.c, existing, h.hook, side.where); err != nil {
+			if *h.dst, err = s.ensureWebhook(ctx, side.c, side.existing, h, side.where); err != nil {
 				return err
 			}
 		}
@@ -270,28 +339,55 @@ func (s *setup) webhooks(ctx context.Context) error {
 	return nil
 }
 
-func (s *setup) ensureWebhook(ctx context.Context, c *Client, existing []webhook, want webhook, where string) (string, error) {
-	want.RequestFormat, want.Status, want.Subscriptions = "json", "active", []string{"conditional_ticket_events"}
-	for _, w := range existing {
-		if w.Name != want.Name {
-			continue
+func prepare(w *webhook) {
+	w.RequestFormat, w.Status, w.Subscriptions = "json", "active", []string{"conditional_ticket_events"}
+}
+
+func findHook(existing []webhook, name string) *webhook {
+	for i := range existing {
+		if existing[i].Name == name {
+			return &existing[i]
 		}
-		sameAuth := w.Authentication != nil && w.Authentication.Data["username"] == want.Authentication.Data["username"]
-		if w.Endpoint == want.Endpoint && w.HTTPMethod == want.HTTPMethod && w.Status == "active" && sameAuth {
-			s.rep.note("unchanged", where+" webhook "+want.Name)
-			return w.ID, nil
-		}
-		want.ID = w.ID
-		_, err := c.saveWebhook(ctx, want)
-		s.rep.note("updated", where+" webhook "+want.Name)
-		return w.ID, err
 	}
-	w, err := c.saveWebhook(ctx, want)
+	return nil
+}
+
+// markRenew notes that h's credential must be (re)written: the webhook is
+// missing, differs, lost its credentials (its endpoint host changed), or the
+// operator asked to rotate.
+func (s *setup) markRenew(existing []webhook, h wantHook) {
+	w := findHook(existing, h.hook.Name)
+	same := w != nil && w.Endpoint == h.hook.Endpoint && w.HTTPMethod == h.hook.HTTPMethod && w.Status == "active" &&
+		w.Authentication != nil && w.Authentication.Data["username"] == h.cred.username()
+	if !same || s.cfg.Rotate {
+		h.cred.renew = true
+	}
+}
+
+func (s *setup) ensureWebhook(ctx context.Context, c *Client, existing []webhook, h wantHook, where string) (string, error) {
+	want := h.hook
+	prepare(&want)
+	w := findHook(existing, want.Name)
+	if w != nil && !h.cred.renew {
+		s.rep.note("unchanged", where+" webhook "+want.Name)
+		return w.ID, nil
+	}
+	secret, err := h.cred.secret(ctx)
 	if err != nil {
 		return "", err
 	}
-	s.rep.note("created", where+" webhook "+want.Name)
-	return w.ID, nil
+	want.Authentication = &webhookAuth{Type: "basic_auth", AddPosition: "header",
+		Data: map[string]string{"username": h.cred.username(), "password": secret}}
+	kind := "created"
+	if w != nil {
+		want.ID, kind = w.ID, "updated"
+	}
+	saved, err := c.saveWebhook(ctx, want)
+	if err != nil {
+		return "", err
+	}
+	s.rep.note(kind, where+" webhook "+want.Name)
+	return saved.ID, nil
 }
 
 func (s *setup) triggers(ctx context.Context) error {

@@ -67,7 +67,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		_ = db.Close()
 		return nil, err
 	}
-	opts := []desk.Option{desk.WithQueue(queue), desk.WithBaseURL(cfg.BaseURL), desk.WithSecrets(box)}
+	opts := []desk.Option{desk.WithQueue(queue), desk.WithBaseURL(cfg.BaseURL), desk.WithStubSubjects(stubSubjects(cfg.StubSubject)), desk.WithSecrets(box)}
 	if cfg.Confidential {
 		opts = append(opts, desk.WithConfidential(splitHosts(cfg.WebhookHosts)))
 	}
@@ -157,6 +157,13 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close releases the database.
 func (in *Instance) Close() error { return in.DB.Close() }
+
+func stubSubjects(setting string) desk.StubSubjects {
+	if setting == "original" {
+		return desk.StubSubjectOriginal
+	}
+	return desk.StubSubjectNeutral
+}
 
 func splitHosts(s string) []string {
 	var out []string

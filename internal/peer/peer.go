@@ -100,6 +100,10 @@ func FieldValueOK(v string) bool {
 	return len(v) <= MaxFieldValue && !strings.ContainsAny(v, "\r\n")
 }
 
+// Email is the email of the peer identity called name. It is fixed, so setup
+// knows which identity a webhook authenticates as without reading any secret.
+func Email(name string) string { return "peer-" + name + "@peers.twindesk.invalid" }
+
 // StubSubject is the neutral subject of a stub: the pseudo group it was moved
 // to, never the original subject, which may name a salary or an illness.
 func StubSubject(pseudoGroup string) string {
