@@ -64,6 +64,11 @@ type Env struct {
 	AdminToken string
 }
 
+// LoopbackAllow is the --outbound-allow every test instance starts with: the
+// receivers tests deliver webhooks to listen on loopback, which production
+// refuses by default. A test of the outbound policy clears it with WithConfig.
+const LoopbackAllow = "127.0.0.0/8,::1"
+
 // Option changes how New starts the instance.
 type Option func(*options)
 
@@ -100,7 +105,7 @@ func New(tb testing.TB, b Backend, opts ...Option) *Env {
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	cfg := config.Serve{Store: st, Addr: srv.Listener.Addr().String(), BaseURL: base, LogLevel: "warn",
-		ShutdownTimeout: 5 * time.Second}
+		ShutdownTimeout: 5 * time.Second, OutboundAllow: LoopbackAllow}
 	if o.configure != nil {
 		o.configure(&cfg)
 	}

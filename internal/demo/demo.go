@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -43,17 +42,29 @@ type Node struct {
 	Token    string
 }
 
-// Start opens and serves one instance in the background until ctx ends; done is
-// closed when it has stopped.
-// A confidential node may only call webhookHosts (comma-separated host:port).
-func Start(ctx context.Context, name, addr, dataDir string, confidential bool, webhookHosts string, log *slog.Logger, wg *sync.WaitGroup) (*Node, error) {
+// Start listens on addr, then opens and serves one instance there in the
+// background until ctx ends (see StartOn).
+func Start(ctx context.Context, name, addr, dataDir string, confidential bool, peers string, log *slog.Logger, wg *sync.WaitGroup) (*Node, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("demo: listen for %s on %s: %w", name, addr, err)
 	}
+	return StartOn(ctx, name, ln, dataDir, confidential, peers, log, wg)
+}
+
+// StartOn opens and serves one instance on ln in the background until ctx ends;
+// wg is done when it has stopped. peers (comma-separated host:port) is the other
+// instance: a confidential node may call only it (--webhook-hosts), a standard
+// node may call it although it is on loopback (--outbound-allow).
+func StartOn(ctx context.Context, name string, ln net.Listener, dataDir string, confidential bool, peers string, log *slog.Logger, wg *sync.WaitGroup) (*Node, error) {
 	url := "http://" + ln.Addr().String()
 	cfg := config.Serve{Store: config.Store{DataDir: dataDir}, Addr: ln.Addr().String(), BaseURL: url,
-		LogLevel: "info", ShutdownTimeout: 5 * time.Second, Confidential: confidential, WebhookHosts: webhookHosts}
+		LogLevel: "info", ShutdownTimeout: 5 * time.Second, Confidential: confidential}
+	if confidential {
+		cfg.WebhookHosts = peers
+	} else {
+		cfg.OutboundAllow = peers
+	}
 	in, err := instance.Open(ctx, cfg, log.With("instance", name))
 	if err != nil {
 		_ = ln.Close()
@@ -101,11 +112,22 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) error
 	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	std, err := Start(ctx, "standard", cfg.StandardAddr, filepath.Join(cfg.DataDir, "standard"), false, "", log, &wg)
+	// Both listen first: each instance is allowed to call the other's address.
+	stdLn, err := net.Listen("tcp", cfg.StandardAddr)
 	if err != nil {
+		return fmt.Errorf("demo: listen for standard on %s: %w", cfg.StandardAddr, err)
+	}
+	secLn, err := net.Listen("tcp", cfg.SecureAddr)
+	if err != nil {
+		_ = stdLn.Close()
+		return fmt.Errorf("demo: listen for secure on %s: %w", cfg.SecureAddr, err)
+	}
+	std, err := StartOn(ctx, "standard", stdLn, filepath.Join(cfg.DataDir, "standard"), false, secLn.Addr().String(), log, &wg)
+	if err != nil {
+		_ = secLn.Close()
 		return err
 	}
-	sec, err := Start(ctx, "secure", cfg.SecureAddr, filepath.Join(cfg.DataDir, "secure"), true, strings.TrimPrefix(std.URL, "http://"), log, &wg)
+	sec, err := StartOn(ctx, "secure", secLn, filepath.Join(cfg.DataDir, "secure"), true, stdLn.Addr().String(), log, &wg)
 	if err != nil {
 		cancel()
 		return err

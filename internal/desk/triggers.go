@@ -170,7 +170,8 @@ func (s *Service) delivery(ctx context.Context, tx *store.Tx, n model.Notificati
 		return nil, nil
 	}
 	var err error
-	if d.URL, err = s.render.Render(urlTmpl, data, actor, false); err != nil {
+	// URL mode: a ticket value can't add a parameter, a path segment or a host.
+	if d.URL, err = s.render.RenderURL(urlTmpl, data, actor); err != nil {
 		return nil, fmt.Errorf("desk: render endpoint of trigger %d: %w", n.TriggerID, err)
 	}
 	if d.Body, err = s.render.Render(n.Body, data, actor, jsonBody); err != nil {

@@ -2,6 +2,7 @@ package escalation_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -71,6 +73,9 @@ type node struct {
 	wg     *sync.WaitGroup
 	// allow makes the node confidential, allowed to call only these hosts.
 	allow string
+	// peer is the other instance's address, which a standard node may call
+	// although it is on loopback.
+	peer string
 }
 
 func (n *node) start(t *testing.T) {
@@ -80,13 +85,22 @@ func (n *node) start(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var err error
 	for i := 0; i < 50; i++ { // the old listener may take a moment to release the port
-		if n.Node, err = demo.Start(ctx, n.name, n.addr, n.dir, n.allow != "", n.allow, log, n.wg); err == nil {
+		if n.Node, err = demo.Start(ctx, n.name, n.addr, n.dir, n.allow != "", cmp.Or(n.allow, n.peer), log, n.wg); err == nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	require.NoError(t, err)
 	n.addr = strings.TrimPrefix(n.URL, "http://")
+}
+
+// freeAddr reserves a loopback address for a node that must be known before the
+// node starts: the other node is allowed to call it.
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 func (n *node) stop() {
@@ -107,7 +121,8 @@ func newTwin(t *testing.T) *twin {
 	dir := t.TempDir()
 	tw := &twin{t: t, ctx: context.Background()}
 	tw.std = &node{name: "standard", addr: "127.0.0.1:0", dir: filepath.Join(dir, "standard")}
-	tw.sec = &node{name: "secure", addr: "127.0.0.1:0", dir: filepath.Join(dir, "secure")}
+	tw.sec = &node{name: "secure", addr: freeAddr(t), dir: filepath.Join(dir, "secure")}
+	tw.std.peer = tw.sec.addr // standard may call secure, on loopback
 	for _, n := range []*node{tw.std, tw.sec} {
 		if n == tw.sec {
 			n.allow = tw.std.addr // the secure instance may only call standard

@@ -86,6 +86,8 @@ type deployment struct {
 	log   *slog.Logger
 	admin model.User
 	token string
+	// configure, when set, adjusts each instance's configuration before it opens.
+	configure func(*config.Serve)
 }
 
 func newDeployment(t *testing.T, b backend) *deployment {
@@ -102,7 +104,12 @@ func (d *deployment) open(serve bool) *node {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Serve{Store: d.store, Addr: ln.Addr().String(), LogLevel: "info", ShutdownTimeout: 5 * time.Second}
+	// The receivers these tests deliver to listen on loopback, which is refused unless allowed.
+	cfg := config.Serve{Store: d.store, Addr: ln.Addr().String(), LogLevel: "info", ShutdownTimeout: 5 * time.Second,
+		OutboundAllow: "127.0.0.0/8,::1"}
+	if d.configure != nil {
+		d.configure(&cfg)
+	}
 	ctx := context.Background()
 	in, err := instance.Open(ctx, cfg, d.log)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -62,7 +63,12 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		_ = db.Close()
 		return nil, err
 	}
-	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, Sender: webhook.NewSender(nil), Secrets: box})
+	policy, err := outboundPolicy(cfg)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, Sender: webhook.NewSender(policy), Secrets: box})
 	if err != nil {
 		_ = db.Close()
 		return nil, err
@@ -158,11 +164,23 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
 // Close releases the database.
 func (in *Instance) Close() error { return in.DB.Close() }
 
-func stubSubjects(setting string) desk.StubSubjects {
-	if setting == "original" {
-		return desk.StubSubjectOriginal
+// outboundPolicy is where this instance's webhooks may go: public addresses, plus
+// the --outbound-allow entries, its own base URL (the escalation deletes its own
+// ticket through its API) and, in confidential mode, only the --webhook-hosts.
+func outboundPolicy(cfg config.Serve) (*webhook.Policy, error) {
+	allow := splitHosts(cfg.OutboundAllow)
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
+		allow = append(allow, webhook.HostPort(u))
 	}
-	return desk.StubSubjectNeutral
+	pc := webhook.PolicyConfig{Allow: allow}
+	if cfg.Confidential {
+		pc.Confidential, pc.Hosts = true, splitHosts(cfg.WebhookHosts)
+	}
+	p, err := webhook.NewPolicy(pc)
+	if err != nil {
+		return nil, fmt.Errorf("--outbound-allow: %w", err)
+	}
+	return p, nil
 }
 
 func splitHosts(s string) []string {
@@ -173,4 +191,11 @@ func splitHosts(s string) []string {
 		}
 	}
 	return out
+}
+
+func stubSubjects(setting string) desk.StubSubjects {
+	if setting == "original" {
+		return desk.StubSubjectOriginal
+	}
+	return desk.StubSubjectNeutral
 }

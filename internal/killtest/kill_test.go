@@ -136,7 +136,9 @@ func newRig(t *testing.T) *rig {
 	require.NoError(t, os.MkdirAll(r.dir, 0o755))
 	r.bin = proctest.BuildBinary(t, r.dir)
 	stdAddr, secAddr := proctest.FreeAddr(t), proctest.FreeAddr(t)
-	r.std = &proctest.Proc{Name: "standard", Bin: r.bin, Addr: stdAddr, LogPath: filepath.Join(r.dir, "standard.log")}
+	// Loopback is refused unless allowed: each side may call the other.
+	r.std = &proctest.Proc{Name: "standard", Bin: r.bin, Addr: stdAddr, LogPath: filepath.Join(r.dir, "standard.log"),
+		Args: []string{"--outbound-allow", secAddr}}
 	r.sec = &proctest.Proc{Name: "secure", Bin: r.bin, Addr: secAddr, LogPath: filepath.Join(r.dir, "secure.log"),
 		Args: []string{"--confidential", "--webhook-hosts", stdAddr}}
 	r.stores = map[*proctest.Proc]config.Store{}

@@ -5,8 +5,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,10 +26,15 @@ func twin(t *testing.T) (std, sec *loadgen.Client) {
 	t.Cleanup(func() { cancel(); wg.Wait() })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	dir := t.TempDir()
-	s, err := demo.Start(ctx, "standard", "127.0.0.1:0", filepath.Join(dir, "standard"), false, "", log, &wg)
+	// Both listen first: each may call the other's loopback address, and the
+	// secure instance, confidential, only standard.
+	sLn, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	// The secure instance is confidential: it may only call standard.
-	x, err := demo.Start(ctx, "secure", "127.0.0.1:0", filepath.Join(dir, "secure"), true, strings.TrimPrefix(s.URL, "http://"), log, &wg)
+	xLn, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	s, err := demo.StartOn(ctx, "standard", sLn, filepath.Join(dir, "standard"), false, xLn.Addr().String(), log, &wg)
+	require.NoError(t, err)
+	x, err := demo.StartOn(ctx, "secure", xLn, filepath.Join(dir, "secure"), true, sLn.Addr().String(), log, &wg)
 	require.NoError(t, err)
 	require.NoError(t, s.Bootstrap(ctx, "admin@standard.example"))
 	require.NoError(t, x.Bootstrap(ctx, "admin@secure.example"))

@@ -99,7 +99,8 @@ func newCluster(t *testing.T) *cluster {
 	dbURL := pgtest.URL(t) // first: skips before the build without PostgreSQL
 	c := &cluster{dir: t.TempDir(), runID: randomID()}
 	bin := proctest.BuildBinary(t, c.dir)
-	args := []string{"--database-url", dbURL, "--log-level", "info", "--rate-limit", "0"}
+	// The receiver listens on loopback, which webhooks may reach only when allowed.
+	args := []string{"--database-url", dbURL, "--log-level", "info", "--rate-limit", "0", "--outbound-allow", "127.0.0.0/8"}
 	c.a = &proctest.Proc{Name: "a", Bin: bin, Addr: proctest.FreeAddr(t), Args: args, LogPath: filepath.Join(c.dir, "a.log")}
 	c.b = &proctest.Proc{Name: "b", Bin: bin, Addr: proctest.FreeAddr(t), Args: args, LogPath: filepath.Join(c.dir, "b.log")}
 	// Both at once on the empty database, as a deployment's nodes start: the
