@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/twindesk/twindesk/internal/store"
+	"github.com/twindesk/twindesk/internal/store/sqlite"
 )
 
 // TestScrubSharedByConcurrentPurges: concurrent purges share scrubs (one at a time,
@@ -42,7 +43,12 @@ func TestScrubSharedByConcurrentPurges(t *testing.T) {
 		mu.Unlock()
 		return nil
 	}
-	s := New(store.New(nil, nil, store.Dialect{Name: "fake", AfterPurge: afterPurge}), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// A real database holds the scrubs owed; the fake dialect times the scrubs.
+	real, err := sqlite.Open(t.Context(), t.TempDir())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = real.Close() })
+	w := real.WriteDB()
+	s := New(store.New(w, w, store.Dialect{Name: "fake", AfterPurge: afterPurge}), slog.New(slog.NewTextHandler(io.Discard, nil)))
 
 	const callers = 20
 	type call struct{ start, end time.Time }
@@ -59,7 +65,9 @@ func TestScrubSharedByConcurrentPurges(t *testing.T) {
 			defer cancel()
 			time.Sleep(time.Duration(i) * 3 * time.Millisecond)
 			calls[i].start = time.Now()
-			s.scrub(ctx)
+			if err := s.scrubNow(ctx); err != nil {
+				t.Error(err)
+			}
 			calls[i].end = time.Now()
 		}()
 	}

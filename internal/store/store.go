@@ -25,7 +25,9 @@ type Dialect struct {
 	// IsUniqueViolation reports whether err is a unique-constraint failure.
 	IsUniqueViolation func(err error) bool
 	// AfterPurge runs after a permanent delete has committed, so freed pages holding
-	// confidential text are scrubbed (WAL checkpoint on SQLite, VACUUM on PostgreSQL).
+	// confidential text are scrubbed (WAL checkpoint on SQLite, VACUUM and index
+	// rebuilds on PostgreSQL). It returns nil only when the scrub is complete: DB.Scrub
+	// then clears the scrubs owed (scrubs.go).
 	AfterPurge func(ctx context.Context, db *sql.DB) error
 	// FullText is the backend's full-text index of tickets (search.go).
 	FullText FullText
@@ -232,14 +234,6 @@ func (db *DB) afterCommit(changes []termChange) {
 	case db.commits <- struct{}{}:
 	default: // the last signal is still unread, and stands for this commit too
 	}
-}
-
-// Scrub runs the dialect's after-purge step.
-func (db *DB) Scrub(ctx context.Context) error {
-	if db.dialect.AfterPurge == nil {
-		return nil
-	}
-	return db.dialect.AfterPurge(ctx, db.write)
 }
 
 type querier interface {

@@ -69,13 +69,9 @@ func Dialect() store.Dialect {
 		Name:              "postgres",
 		IsUniqueViolation: isUniqueViolation,
 		FullText:          fullText,
-		AfterPurge: func(ctx context.Context, db *sql.DB) error {
-			// Deleted tuples keep their bytes until VACUUM reclaims them.
-			if _, err := db.ExecContext(ctx, `VACUUM tickets, comments, audits, ticket_search, idempotency_keys, deliveries`); err != nil {
-				return fmt.Errorf("postgres: vacuum: %w", err)
-			}
-			return nil
-		},
+		// Deleted tuples keep their bytes until VACUUM reclaims them, and index
+		// entries until the index is rebuilt (scrub.go).
+		AfterPurge: scrub,
 	}
 }
 

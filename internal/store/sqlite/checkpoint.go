@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -52,4 +53,47 @@ func checkpointPassive(ctx context.Context, conn *sql.DB) error {
 		return fmt.Errorf("sqlite: checkpoint: %w", err)
 	}
 	return nil
+}
+
+// scrubBusyTimeout is how long one TRUNCATE checkpoint waits for readers and
+// the writer before it answers "busy"; scrubWait is how long truncateWAL keeps
+// trying. Past it, the scrub fails and stays owed: desk retries it later, so a
+// reader held for minutes (sqlite3's .backup, a stuck export) costs writers at
+// most scrubBusyTimeout per try, not a stall for as long as it reads.
+const (
+	scrubBusyTimeout = 100 * time.Millisecond
+	scrubWait        = 2 * time.Second
+	scrubPause       = 20 * time.Millisecond
+)
+
+// errWALInUse says why a scrub failed while a reader holds an old snapshot.
+var errWALInUse = errors.New("sqlite: the WAL is still read by another connection (a long read transaction or a backup), so it can't be emptied yet")
+
+// truncateWAL checkpoints the whole WAL and truncates it to zero bytes, the only
+// state in which no old page image (a purged ticket's text) is left in it. SQLite
+// answers "busy" in the checkpoint's first column, not as an error, when a reader
+// still uses the WAL, the writer is in a transaction or another checkpoint holds
+// the lock: then the WAL is left as it was, and it tries again for up to
+// scrubWait, pausing between tries so writers get the lock meanwhile.
+func truncateWAL(ctx context.Context, db *sql.DB) error {
+	ctx, cancel := context.WithTimeout(ctx, scrubWait)
+	defer cancel()
+	for {
+		var busy, logPages, copied int
+		err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &copied)
+		if err != nil && ctx.Err() != nil {
+			return fmt.Errorf("%w: %w", errWALInUse, ctx.Err()) // the last try was still waiting
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: checkpoint: %w", err)
+		}
+		if busy == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w: %w", errWALInUse, ctx.Err())
+		case <-time.After(scrubPause):
+		}
+	}
 }

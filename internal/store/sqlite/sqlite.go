@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -59,7 +58,10 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 		_ = write.Close()
 		return nil, err
 	}
-	ckpt, err := openPool(path, 1, "deferred", nil)
+	// The checkpointer's connection also runs the scrubs (truncateWAL), with a
+	// short busy timeout: a TRUNCATE checkpoint holds off every writer while it
+	// waits for readers, so each try may stall writes only that long.
+	ckpt, err := openPool(path, 1, "deferred", []string{fmt.Sprintf("busy_timeout(%d)", scrubBusyTimeout.Milliseconds())})
 	if err != nil {
 		_ = write.Close()
 		_ = read.Close()
@@ -67,6 +69,7 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 	}
 	d := Dialect()
 	d.Background = checkpointer(ckpt)
+	d.AfterPurge = func(ctx context.Context, _ *sql.DB) error { return truncateWAL(ctx, ckpt) }
 	return store.New(write, read, d), nil
 }
 
@@ -173,26 +176,4 @@ func isUniqueViolation(err error) bool {
 		return false
 	}
 	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-}
-
-// truncateWAL checkpoints the whole WAL and truncates it to zero bytes. SQLite
-// answers "busy" in the checkpoint's first column, not as an error, when another
-// checkpoint (the background one) holds the lock: then the WAL, still holding
-// the purged text, is left as it was, so it tries again until it succeeds.
-func truncateWAL(ctx context.Context, db *sql.DB) error {
-	for {
-		var busy, logPages, copied int
-		err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &copied)
-		if err != nil {
-			return fmt.Errorf("sqlite: checkpoint: %w", err)
-		}
-		if busy == 0 {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("sqlite: checkpoint: WAL still in use: %w", ctx.Err())
-		case <-time.After(time.Millisecond):
-		}
-	}
 }

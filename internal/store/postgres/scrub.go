@@ -1,0 +1,103 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// scrubTables are the tables that hold a ticket's text or words: its row
+// (subject, description, tags, fields), comments, audits, full-text and tag rows,
+// idempotency keys and webhook deliveries. VACUUM also covers their TOAST tables.
+var scrubTables = []string{"tickets", "comments", "audits", "ticket_search", "ticket_tags", "idempotency_keys", "deliveries"}
+
+// scrubIndexes are the indexes whose keys are words of tickets. VACUUM removes a
+// purged row's entries from a b-tree but leaves the bytes in the page's free
+// space, and a GIN index keeps every word it ever held in its entry tree (VACUUM
+// only empties the word's posting list), so these are rebuilt: the new index
+// holds only live words and the old file is removed at the next checkpoint.
+var scrubIndexes = []string{"ticket_search_doc", "ticket_tags_pkey", "tickets_external_id", "idempotency_keys_pkey"}
+
+// scrub is PostgreSQL's after-purge step: VACUUM the tables that held the text
+// (INDEX_CLEANUP ON: with few dead rows VACUUM otherwise skips the indexes), rebuild
+// the indexes keyed by words without blocking writes, then checkpoint so the
+// cleaned pages reach the files and switch WAL segments so the segment holding
+// the purge's records can be removed (see docs/operations.md, "Purges and
+// scrubs", for what stays and for how long).
+func scrub(ctx context.Context, db *sql.DB) error {
+	if err := dropFailedRebuilds(ctx, db); err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, `VACUUM (INDEX_CLEANUP ON) `+strings.Join(scrubTables, ", ")); err != nil {
+		return fmt.Errorf("postgres: vacuum: %w", err)
+	}
+	for _, idx := range scrubIndexes {
+		if _, err := db.ExecContext(ctx, `REINDEX INDEX CONCURRENTLY `+idx); err != nil {
+			return fmt.Errorf("postgres: rebuild index %s: %w", idx, err)
+		}
+	}
+	return switchWAL(ctx, db)
+}
+
+// dropFailedRebuilds drops what a REINDEX CONCURRENTLY cut short (a crash, a
+// cancelled scrub) leaves behind: an invalid copy of the index, named *_ccnew
+// or *_ccold, which would otherwise be kept up to date by every write for ever.
+func dropFailedRebuilds(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, `SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE NOT i.indisvalid AND n.nspname = current_schema() AND c.relname ~ '_cc(new|old)[0-9]*$'`)
+	if err != nil {
+		return fmt.Errorf("postgres: failed index rebuilds: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return fmt.Errorf("postgres: failed index rebuilds: %w", err)
+		}
+		names = append(names, name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgres: failed index rebuilds: %w", err)
+	}
+	for _, name := range names {
+		if _, err := db.ExecContext(ctx, `DROP INDEX CONCURRENTLY IF EXISTS `+pgIdent(name)); err != nil {
+			return fmt.Errorf("postgres: drop failed rebuild %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// switchWAL checkpoints (the scrubbed pages reach the data files, and the old
+// index files are removed), starts a new WAL segment and checkpoints again, so
+// the segments holding the purged rows' records fall behind the redo point and
+// are removed (wal_recycle=off) or renamed for reuse at that checkpoint. Both
+// need a superuser or, from PostgreSQL 15, the pg_checkpoint role and EXECUTE
+// on pg_switch_wal; without them PostgreSQL's own checkpoints (checkpoint_timeout)
+// and segment switches (max_wal_size, archive_timeout) do it later, so a refusal
+// is not a failed scrub.
+func switchWAL(ctx context.Context, db *sql.DB) error {
+	for _, q := range []string{`CHECKPOINT`, `SELECT pg_switch_wal()`, `CHECKPOINT`} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			if isInsufficientPrivilege(err) {
+				return nil
+			}
+			return fmt.Errorf("postgres: %s: %w", q, err)
+		}
+	}
+	return nil
+}
+
+func isInsufficientPrivilege(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "42501"
+}
+
+// pgIdent quotes a name read from the catalog.
+func pgIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
