@@ -22,6 +22,11 @@ const maxAuthEntries = 10000
 type authCache struct {
 	mu sync.Mutex
 	m  map[string]authEntry
+	// gen counts clears. A lookup notes it before reading the database and only
+	// caches its answer if no clear happened meanwhile: otherwise a lookup that
+	// read a user just before a suspension committed would put the still-active
+	// user back after the clear, and the token would work for another authTTL.
+	gen uint64
 }
 
 type authEntry struct {
@@ -39,9 +44,20 @@ func (c *authCache) get(digest string, now time.Time) (model.User, bool) {
 	return e.user, true
 }
 
-func (c *authCache) put(digest string, u model.User, now time.Time) {
+// generation returns the number of clears so far; pass it to put.
+func (c *authCache) generation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put caches u for digest, unless the cache was cleared since gen was read.
+func (c *authCache) put(digest string, u model.User, now time.Time, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
 	if c.m == nil || len(c.m) >= maxAuthEntries {
 		c.m = map[string]authEntry{}
 	}
@@ -53,4 +69,5 @@ func (c *authCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m = nil
+	c.gen++
 }

@@ -110,8 +110,8 @@ func TestWebSessions(t *testing.T) {
 		if _, err := d.UpdateUser(ctx, admin, s.User.ID, desk.UserInput{Active: &inactive}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.Session(ctx, s.Token); !errors.Is(err, model.ErrForbidden) {
-			t.Fatalf("suspended user's session: %v, want ErrForbidden", err)
+		if _, err := d.Session(ctx, s.Token); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("suspended user's session: %v, want ErrNotFound (ended, so a reactivation can't revive it)", err)
 		}
 	})
 }

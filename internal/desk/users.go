@@ -127,9 +127,13 @@ func (s *Service) UpdateUser(ctx context.Context, actor model.User, id int64, in
 		if err := requireStaffOrSelf(actor, u); err != nil {
 			return err
 		}
+		before := u
 		v := &model.ValidationError{}
 		in.apply(&u, v)
 		if err := v.OrNil(); err != nil {
+			return err
+		}
+		if err := checkIdentityChange(actor, before, u); err != nil {
 			return err
 		}
 		u.UpdatedAt = s.clock()
@@ -137,10 +141,41 @@ func (s *Service) UpdateUser(ctx context.Context, actor model.User, id int64, in
 		if errors.Is(err, model.ErrConflict) {
 			return model.Invalid("email", "DuplicateValue", "Email: %s is already being used by another user", u.Email)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return endSessionsOnSuspension(ctx, tx, before, u)
 	})
 	s.auth.clear()
 	return u, err
+}
+
+// checkIdentityChange keeps end users from changing who they are. An end user who
+// could set their own email to an unregistered address would be handed every
+// ticket later filed from it; the external id and the active flag are identity
+// too. Staff change them.
+func checkIdentityChange(actor, before, after model.User) error {
+	if actor.Role.IsStaff() {
+		return nil
+	}
+	if before.Email != after.Email || before.ExternalID != after.ExternalID || before.Role != after.Role || before.Active != after.Active {
+		return fmt.Errorf("desk: only agents change a user's email, external id, role or suspension: %w", model.ErrForbidden)
+	}
+	return nil
+}
+
+// endSessionsOnSuspension ends every web session of a user being suspended, so a
+// later reactivation can't bring them back. A reactivation ends them too: sessions
+// of a suspension older than this rule must not come back either. API tokens are
+// refused while suspended by Authenticate (and the cache is cleared by the caller).
+func endSessionsOnSuspension(ctx context.Context, tx *store.Tx, before, after model.User) error {
+	if before.Active == after.Active && after.Active {
+		return nil
+	}
+	if err := tx.DeleteUserWebSessions(ctx, after.ID); err != nil {
+		return fmt.Errorf("desk: end sessions of suspended user %d: %w", after.ID, err)
+	}
+	return nil
 }
 
 func requireStaffOrSelf(actor, u model.User) error {
@@ -245,6 +280,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (model.User, e
 	if u, ok := s.auth.get(digest, now); ok {
 		return u, nil
 	}
+	gen := s.auth.generation()
 	u, err := s.db.Read().UserByTokenDigest(ctx, digest)
 	if err != nil {
 		return u, err
@@ -252,6 +288,6 @@ func (s *Service) Authenticate(ctx context.Context, token string) (model.User, e
 	if !u.Active {
 		return u, fmt.Errorf("desk: user %d is suspended: %w", u.ID, model.ErrForbidden)
 	}
-	s.auth.put(digest, u, now)
+	s.auth.put(digest, u, now, gen)
 	return u, nil
 }
