@@ -76,11 +76,13 @@ type Queue struct {
 	gate *fetchGate
 	// stopProbe ends the goroutine that watches endpoints waiting for a retry.
 	stopProbe context.CancelFunc
+	// endpoints bounds the requests in flight per endpoint host and holds their breakers.
+	endpoints *endpoints
 }
 
 // Open migrates River's tables and builds the client; call Start to work jobs.
 func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Queue, error) {
-	q := &Queue{db: db, log: log, sender: cfg.Sender, secrets: cfg.Secrets}
+	q := &Queue{db: db, log: log, sender: cfg.Sender, secrets: cfg.Secrets, endpoints: newEndpoints()}
 	var driver riverdriver.Driver[*sql.Tx]
 	if db.Dialect().Name == "sqlite" {
 		q.gate = newFetchGate()

@@ -50,6 +50,14 @@ func (q *Queue) probeOnce(ctx context.Context) {
 			continue
 		}
 		_ = conn.Close()
+		if q.endpoints.open(host) {
+			// Its breaker is open: one trial delivery, the rest follow once it is
+			// answered (succeed's kickWaiting), or wait out their backoff.
+			if !q.endpoints.connected(host) {
+				continue
+			}
+			jobs = jobs[:1]
+		}
 		for _, id := range jobs {
 			if err := q.RetryNow(ctx, id); err != nil {
 				q.log.Debug("retry waiting delivery", "job_id", id, "err", err)

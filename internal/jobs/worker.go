@@ -35,7 +35,14 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	if err != nil {
 		return q.fail(ctx, &d, err)
 	}
+	host := hostOf(req.URL)
+	if wait := q.endpoints.acquire(host); wait > 0 {
+		// The host is busy with other deliveries or its breaker is open: wait
+		// without holding a worker (a snooze doesn't count as an attempt).
+		return river.JobSnooze(min(wait, maxBackoff))
+	}
 	out := q.sender.Send(ctx, req)
+	q.endpoints.release(host, out, ctx.Err() == nil && (out.StatusCode != 0 || out.Retryable))
 	// The attempt happened: record it even if the job is being cancelled (shutdown,
 	// timeout), or a delivered request would be sent again after a restart.
 	ctx = context.WithoutCancel(ctx)
@@ -48,19 +55,20 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		q.log.Info("delete found nothing to delete on a retry: done by an earlier attempt", "delivery_id", d.ID, "ticket_id", d.TicketID, "attempt", job.Attempt)
 		return q.succeed(ctx, job, &d)
 	}
-	d.LastError = out.Err.Error()
+	cause := attemptError(req, out)
+	d.LastError = cause.Error()
 	if !out.Retryable || job.Attempt >= job.MaxAttempts {
-		return q.fail(ctx, &d, out.Err)
+		return q.fail(ctx, &d, cause)
 	}
 	d.State = model.DeliveryRetrying
 	if err := q.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.RecordAttempt(ctx, &d) }); err != nil {
 		return err
 	}
-	q.log.Warn("delivery will be retried", "delivery_id", d.ID, "ticket_id", d.TicketID, "attempt", job.Attempt, "status", out.StatusCode, "err", out.Err)
+	q.log.Warn("delivery will be retried", "delivery_id", d.ID, "ticket_id", d.TicketID, "attempt", job.Attempt, "status", out.StatusCode, "err", cause)
 	if out.RetryAfter > 0 {
 		return river.JobSnooze(min(out.RetryAfter, maxBackoff))
 	}
-	return out.Err
+	return cause
 }
 
 // alreadyGone reports a DELETE answered 404 or 410 on a retry. An earlier attempt
