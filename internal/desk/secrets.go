@@ -45,6 +45,12 @@ func (s *Service) sealWebhook(w *model.Webhook, old *model.Webhook) {
 		}
 		w.SigningSecret = newSecret()
 	}
+	if old != nil && s.secrets != nil && secretbox.IsSealed(w.SigningSecret) && secretbox.SealedKeyID(w.SigningSecret) != s.secrets.KeyID() {
+		// Sealed with a key this instance no longer has: no delivery can be signed
+		// with it, so saving the webhook (an admin entering its credentials again)
+		// issues a new one.
+		w.SigningSecret = newSecret()
+	}
 	data := make(map[string]string, len(w.AuthData))
 	for k, v := range w.AuthData {
 		if secretbox.IsPublicAuthKey(k) {

@@ -39,8 +39,11 @@ var postgresBackend = backend{name: "postgres", store: pgStore}
 func backends() []backend { return []backend{sqliteBackend, postgresBackend} }
 
 // pgStore gives the test its own PostgreSQL database (skipped without
-// TWINDESK_PG_URL, failed under CI).
-func pgStore(t *testing.T) config.Store { return config.Store{DatabaseURL: pgtest.URL(t)} }
+// TWINDESK_PG_URL, failed under CI), and a data directory for the secret key that
+// seals stored credentials, so it survives the tests' restarts as the database does.
+func pgStore(t *testing.T) config.Store {
+	return config.Store{DatabaseURL: pgtest.URL(t), DataDir: t.TempDir()}
+}
 
 // testLog sends log lines to t.Log until the test ends (River logs from its own
 // goroutines, which may outlive the test by a moment).
