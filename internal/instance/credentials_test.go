@@ -31,7 +31,7 @@ func (n *node) hookWithAuth(name, endpoint, typ string, data map[string]string) 
 	var out struct{ Webhook struct{ ID string } }
 	n.must(http.StatusCreated, "POST", "/api/v2/webhooks", map[string]any{"webhook": map[string]any{
 		"name": name, "endpoint": endpoint, "http_method": "POST", "request_format": "json", "status": "active",
-		"subscriptions": []string{"conditional_ticket_events"},
+		"subscriptions":  []string{"conditional_ticket_events"},
 		"authentication": map[string]any{"type": typ, "data": data, "add_position": "header"}}}, &out)
 	return out.Webhook.ID
 }
