@@ -109,6 +109,9 @@ func TestEscalationFlow(t *testing.T) {
 
 	stub := tw.stdAdmin.must("GET", fmt.Sprintf("/tickets/%d.json", e.stubID), nil)["ticket"].(map[string]any)
 	require.Equal(t, "hold", stub["status"])
+	require.Equal(t, "Escalated to Payroll", stub["subject"], "the stub's subject is neutral, never the original's")
+	stubRequester := tw.stdAdmin.must("GET", fmt.Sprintf("/users/%v.json", stub["requester_id"]), nil)["user"].(map[string]any)
+	require.Equal(t, "jo.doe@example.com", stubRequester["email"], "phone support finds a caller's stub by requester")
 	require.Equal(t, fmt.Sprint(e.secureID), stub["external_id"])
 	require.EqualValues(t, groupID(t, tw.stdAdmin, "Payroll (secure)"), stub["group_id"])
 	require.Equal(t, "Payroll", fieldValue(stub, stdFields[escalation.FieldSecureGroup]))
