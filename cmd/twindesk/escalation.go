@@ -15,7 +15,9 @@ const escalationUsage = `Usage:
   twindesk escalation setup --standard URL --secure URL [flags]
 
 Provisions the escalation recipe on both instances through their public API,
-idempotently: a second run changes nothing and says so.
+idempotently: a second run changes nothing and says so. The admin tokens given
+are used for provisioning only; each twindesk instance issues the other a peer
+identity that can make only the recipe's calls, and only that is stored.
 `
 
 func escalationCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -35,6 +37,7 @@ func escalationCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.StringVar(&cfg.Secure.Token, "secure-token", "", "secure admin's API token (env TWINDESK_SECURE_TOKEN)")
 	fs.StringVar(&mapping, "map", "Payroll (secure)=Payroll,HR (secure)=HR", "pseudo group in standard = group in secure, comma-separated (env TWINDESK_MAP)")
 	fs.StringVar(&cfg.Unassigned, "unassigned", escalation.DefaultUnassignedGroup, "pseudo group for tickets going to secure's unassigned queue (env TWINDESK_UNASSIGNED)")
+	fs.BoolVar(&cfg.Rotate, "rotate", false, "issue new peer tokens to both instances even when every webhook is in place, revoking the old ones (env TWINDESK_ROTATE)")
 	fs.StringVar(&categories, "categories", "", "secure categories as Name=tag, comma-separated; default a standard HR/Payroll set (env TWINDESK_CATEGORIES)")
 	if err := config.Parse(fs, args[1:]); err != nil {
 		return err
