@@ -205,6 +205,12 @@ func TestEscalationSurvivesSecureOutage(t *testing.T) {
 		code, _ := tw.stdAdmin.call("GET", fmt.Sprintf("/tickets/%d.json", orig), nil)
 		require.Equal(t, http.StatusOK, code, "the original must stay while secure is down")
 	}
+	// A note added now would be purged with the original and never reach secure:
+	// it is refused, with a message that says what to do instead.
+	code, out := it.call("PUT", fmt.Sprintf("/tickets/%d.json", orig), map[string]any{"ticket": map[string]any{
+		"comment": map[string]any{"body": "late note", "public": false}}})
+	require.Equal(t, http.StatusUnprocessableEntity, code, "%v", out)
+	require.Contains(t, fmt.Sprint(out["details"]), "being escalated")
 	tw.sec.start(t)
 	e := tw.waitLinked(t, orig, c, 90*time.Second)
 	tw.requireExactlyOnce(t, e)
