@@ -13,18 +13,23 @@ import (
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/instance"
+	"github.com/twindesk/twindesk/internal/secretbox"
 )
 
 const adminUsage = `Usage:
   twindesk admin create-user  --email E --name N --role admin|agent|end-user [--data D | --database-url U]
   twindesk admin create-token --email E                                     [--data D | --database-url U]
   twindesk admin set-password --email E   (reads the password from standard input)
+  twindesk admin gen-key --out FILE       (a new key for --secret-key-file; keep it outside the data directory)
 `
 
 func admin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, adminUsage)
 		return errors.New("admin: no subcommand given")
+	}
+	if args[0] == "gen-key" {
+		return genKey(args[1:], stdout, stderr)
 	}
 	var s config.Store
 	var email, name, role string
@@ -72,5 +77,25 @@ func admin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		fmt.Fprint(stderr, adminUsage)
 		return fmt.Errorf("admin: unknown subcommand %q", args[0])
 	}
+	return nil
+}
+
+// genKey writes a new secret key file for --secret-key-file. It never overwrites
+// a file: replacing a key makes every credential it sealed unreadable.
+func genKey(args []string, stdout, stderr io.Writer) error {
+	var out string
+	fs := flag.NewFlagSet("admin gen-key", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&out, "out", "", "file to create (mode 0600); keep it outside the data directory and back it up apart from the database")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if out == "" {
+		return errors.New("admin gen-key: --out is required")
+	}
+	if err := secretbox.GenerateKeyFile(out); err != nil {
+		return fmt.Errorf("admin gen-key: %w", err)
+	}
+	fmt.Fprintf(stdout, "wrote a new secret key to %s; start serve with --secret-key-file %s (or TWINDESK_SECRET_KEY_FILE)\n", out, out)
 	return nil
 }

@@ -91,6 +91,9 @@ func GenerateKeyFile(path string) error {
 	if err == nil {
 		err = os.Link(tmp.Name(), path) // fails if path exists: never replaces a key
 	}
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("secret key file %s already exists; a key is never overwritten: %w", path, fs.ErrExist)
+	}
 	if err != nil {
 		return fmt.Errorf("secret key file: %w", err)
 	}
