@@ -127,6 +127,9 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	in.DB.WarmSearch()
+	// Pays scrubs owed (one left by a kill between a purge and its scrub, at once),
+	// through the drain too; stopped when Serve returns.
+	defer in.Desk.StartScrubs(context.WithoutCancel(ctx))()
 	stopQueue := func() {
 		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), in.cfg.ShutdownTimeout)
 		defer cancel()
