@@ -16,7 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oklog/ulid/v2"
+
+	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/secretbox"
+	"github.com/twindesk/twindesk/internal/store"
 )
 
 // These tests play issue 16's first attack: an IT admin who wants the credentials
@@ -312,4 +316,62 @@ func TestWrongSecretKeyFailsClearly(t *testing.T) {
 	if got := authHeader(rcv.ok()[0]); got != basic("peer", "new") {
 		t.Errorf("Authorization %q, want the new credentials", got)
 	}
+}
+
+// Rows written before sealing existed hold plaintext: they keep working, and the
+// next start seals them.
+func TestPlaintextCredentialsSealedAtStart(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b backend) {
+		d := newDeployment(t, b)
+		n := d.open(true)
+		rcv := newReceiver(t)
+		ctx := context.Background()
+		pw, tpw := canary("legacy"), canary("legacytarget")
+		hook := model.Webhook{ID: ulid.Make().String(), Name: "legacy", Endpoint: rcv.URL(), HTTPMethod: "POST",
+			RequestFormat: "json", Status: "active", AuthType: "basic_auth",
+			AuthData: map[string]string{"username": "old", "password": pw}, SigningSecret: "legacy-signing-secret"}
+		tg := model.Target{Type: "http_target", Title: "legacy", Active: true, TargetURL: rcv.URL(), Method: "post",
+			ContentType: "application/json", Username: "oldt", Password: tpw}
+		err := n.In.DB.WriteTx(ctx, func(tx *store.Tx) error {
+			if err := tx.SaveWebhook(ctx, &hook, true); err != nil {
+				return err
+			}
+			var err error
+			tg.ID, err = tx.SaveTarget(ctx, &tg)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.notifyOnCreate([]string{hook.ID}, []int64{tg.ID})
+		n.ticket("plaintext row")
+		waitFor(t, 15*time.Second, "two deliveries", func() bool { return len(rcv.ok()) == 2 })
+		n.stop()
+
+		n = d.open(true)
+		w, err := n.In.DB.Read().Webhook(ctx, hook.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		storedT, err := n.In.DB.Read().Target(ctx, tg.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for what, v := range map[string]string{"password": w.AuthData["password"], "signing secret": w.SigningSecret, "target password": storedT.Password} {
+			if !secretbox.IsSealed(v) {
+				t.Errorf("%s stored as %q after a restart, want sealed", what, v)
+			}
+		}
+		if got := n.signingSecret(hook.ID); got != "legacy-signing-secret" {
+			t.Errorf("signing secret %q after sealing, want the legacy one", got)
+		}
+		n.ticket("sealed row")
+		waitFor(t, 15*time.Second, "two more deliveries", func() bool { return len(rcv.ok()) == 4 })
+		for _, r := range rcv.ok() {
+			if a := authHeader(r); a != basic("old", pw) && a != basic("oldt", tpw) {
+				t.Errorf("Authorization %q, want the legacy credentials", a)
+			}
+		}
+	})
 }
