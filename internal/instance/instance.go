@@ -181,7 +181,7 @@ func outboundPolicy(cfg config.Serve) (*webhook.Policy, error) {
 	}
 	p, err := webhook.NewPolicy(pc)
 	if err != nil {
-		return nil, fmt.Errorf("--outbound-allow: %w", err)
+		return nil, fmt.Errorf("--outbound-allow or --webhook-hosts: %w", err)
 	}
 	return p, nil
 }

@@ -19,6 +19,9 @@ import (
 func attemptError(req webhook.Request, out webhook.Outcome) error {
 	origin := originOf(req.URL)
 	method := strings.ToUpper(req.Method)
+	if out.StatusCode/100 == 3 { // the Location may carry ticket data too: not quoted
+		return fmt.Errorf("webhook: %s %s answered %d, a redirect: webhooks never follow redirects, point the endpoint at the final URL", method, origin, out.StatusCode)
+	}
 	if out.StatusCode != 0 {
 		return fmt.Errorf("webhook: %s %s answered %d", method, origin, out.StatusCode)
 	}

@@ -83,15 +83,36 @@ func (p *Policy) addAllow(e string) error {
 		p.allowNets = append(p.allowNets, pfx.Masked())
 		return nil
 	}
+	bad := fmt.Errorf("outbound allow entry %q: want host:port, host or a CIDR such as 10.0.0.0/8", e)
 	if host, port, err := net.SplitHostPort(e); err == nil {
-		if host == "" || port == "" {
-			return fmt.Errorf("outbound allow entry %q: want host:port, host or a CIDR", e)
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || !validHost(host) {
+			return bad
 		}
 		p.allowHostPort[canonicalHostPort(host, port)] = true
 		return nil
 	}
-	p.allowHost[canonicalHost(strings.Trim(e, "[]"))] = true
+	host := strings.TrimSuffix(strings.TrimPrefix(e, "["), "]")
+	if !validHost(host) {
+		return bad
+	}
+	p.allowHost[canonicalHost(host)] = true
 	return nil
+}
+
+// validHost accepts an IP address or a DNS name (letters, digits, "-", "_", ".").
+func validHost(h string) bool {
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for _, c := range h {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // canonicalHost lowercases a name and writes an IP in its canonical form, so

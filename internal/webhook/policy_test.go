@@ -144,6 +144,12 @@ func TestAllowedInternalAddresses(t *testing.T) {
 	s := newSender(t, PolicyConfig{Allow: []string{l.hostPort()}})
 	requireRefused(t, send(s, other.URL+"/x"), "a loopback address")
 	require.Zero(t, other.hits.Load())
-	_, err := NewPolicy(PolicyConfig{Allow: []string{"10.0.0.0/33"}})
-	require.ErrorContains(t, err, "10.0.0.0/33")
+	for _, bad := range []string{"10.0.0.0/33", "host:port:x", "host:0", "host:", ":80", "ho st", "http://host"} {
+		_, err := NewPolicy(PolicyConfig{Allow: []string{bad}})
+		require.ErrorContains(t, err, bad)
+	}
+	for _, good := range []string{"[::1]:8081", "::1", "[::1]", "peer.example", "peer.example:443", "10.0.0.0/8", "fd00::/8"} {
+		_, err := NewPolicy(PolicyConfig{Allow: []string{good}})
+		require.NoError(t, err, good)
+	}
 }

@@ -104,8 +104,8 @@ func (s *Sender) Send(ctx context.Context, r Request) Outcome {
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		// Never retried: the endpoint will redirect again, and following it could
 		// carry the credentials off the allowlist.
-		o.Err = fmt.Errorf("webhook: %s %s answered %d (a redirect to %s): webhooks never follow redirects, point the endpoint at the final URL",
-			r.Method, redact(r.URL), resp.StatusCode, redact(resp.Header.Get("Location")))
+		o.Err = fmt.Errorf("webhook: %s %s answered %d, a redirect: webhooks never follow redirects, point the endpoint at the final URL",
+			r.Method, redact(r.URL), resp.StatusCode)
 		return o
 	}
 	o.Err = fmt.Errorf("webhook: %s %s answered %d", r.Method, redact(r.URL), resp.StatusCode)
