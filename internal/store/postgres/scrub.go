@@ -10,6 +10,13 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
+// scrubLockKey is the advisory lock a scrub holds: arbitrary, constant.
+const scrubLockKey = 7_411_403
+
+// errScrubbing: another node's scrub is running; this one stays owed and is
+// retried, and it is paid by that scrub if its purge committed before it began.
+var errScrubbing = errors.New("postgres: another node is scrubbing")
+
 // scrubTables are the tables that hold a ticket's text or words: its row
 // (subject, description, tags, fields), comments, audits, full-text and tag rows,
 // idempotency keys and webhook deliveries. VACUUM also covers their TOAST tables.
@@ -28,7 +35,25 @@ var scrubIndexes = []string{"ticket_search_doc", "ticket_tags_pkey", "tickets_ex
 // cleaned pages reach the files and switch WAL segments so the segment holding
 // the purge's records can be removed (see docs/operations.md, "Purges and
 // scrubs", for what stays and for how long).
-func scrub(ctx context.Context, db *sql.DB) error {
+func scrub(ctx context.Context, pool *sql.DB) (err error) {
+	db, err := pool.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: scrub: %w", err)
+	}
+	defer db.Close()
+	// Nodes sharing the database would each rebuild the same indexes; one scrub
+	// at a time covers every node's purges committed before it started.
+	var locked bool
+	if err := db.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, scrubLockKey).Scan(&locked); err != nil {
+		return fmt.Errorf("postgres: scrub lock: %w", err)
+	}
+	if !locked {
+		return errScrubbing
+	}
+	defer func() {
+		_, uerr := db.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, scrubLockKey)
+		err = errors.Join(err, uerr)
+	}()
 	if err := dropFailedRebuilds(ctx, db); err != nil {
 		return err
 	}
@@ -46,7 +71,7 @@ func scrub(ctx context.Context, db *sql.DB) error {
 // dropFailedRebuilds drops what a REINDEX CONCURRENTLY cut short (a crash, a
 // cancelled scrub) leaves behind: an invalid copy of the index, named *_ccnew
 // or *_ccold, which would otherwise be kept up to date by every write for ever.
-func dropFailedRebuilds(ctx context.Context, db *sql.DB) error {
+func dropFailedRebuilds(ctx context.Context, db *sql.Conn) error {
 	rows, err := db.QueryContext(ctx, `SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
 		JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE NOT i.indisvalid AND n.nspname = current_schema() AND c.relname ~ '_cc(new|old)[0-9]*$'`)
@@ -82,7 +107,7 @@ func dropFailedRebuilds(ctx context.Context, db *sql.DB) error {
 // on pg_switch_wal; without them PostgreSQL's own checkpoints (checkpoint_timeout)
 // and segment switches (max_wal_size, archive_timeout) do it later, so a refusal
 // is not a failed scrub.
-func switchWAL(ctx context.Context, db *sql.DB) error {
+func switchWAL(ctx context.Context, db *sql.Conn) error {
 	for _, q := range []string{`CHECKPOINT`, `SELECT pg_switch_wal()`, `CHECKPOINT`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			if isInsufficientPrivilege(err) {

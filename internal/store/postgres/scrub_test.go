@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -124,4 +125,58 @@ func TestScrubClearsIndexes(t *testing.T) {
 	debt, err = db.ScrubDebt(ctx)
 	require.NoError(t, err)
 	require.Zero(t, debt.Count, "the scrub cleared what it owed")
+}
+
+// walHolding lists the segments in the server's pg_wal that contain needle.
+func walHolding(t *testing.T, db *store.DB, needle string) []string {
+	t.Helper()
+	var dataDir string
+	require.NoError(t, db.WriteDB().QueryRowContext(t.Context(), `SELECT current_setting('data_directory')`).Scan(&dataDir))
+	entries, err := os.ReadDir(filepath.Join(dataDir, "pg_wal"))
+	require.NoError(t, err)
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dataDir, "pg_wal", e.Name()))
+		if os.IsNotExist(err) {
+			continue // removed by a checkpoint since listed
+		}
+		require.NoError(t, err)
+		if bytes.Contains(b, []byte(needle)) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// TestScrubLeavesNoWAL: with wal_recycle=off (docs/operations.md), the scrub's
+// checkpoint, segment switch and second checkpoint remove the WAL segments that
+// held a purged ticket's records, so pg_wal no longer holds its text. Skipped on a
+// server that recycles segments or where the files can't be read.
+func TestScrubLeavesNoWAL(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, pgtest.URL(t))
+	relationFiles(t, db) // skips when the server's files aren't readable here
+	var recycle string
+	require.NoError(t, db.WriteDB().QueryRowContext(ctx, `SHOW wal_recycle`).Scan(&recycle))
+	if recycle != "off" {
+		t.Skip("the server recycles WAL segments (wal_recycle=on): purged text stays in pg_wal until overwritten")
+	}
+	d := desk.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	name, email, role := "Admin", "admin@example.com", "admin"
+	admin, err := d.BootstrapUser(ctx, desk.UserInput{Name: &name, Email: &email, Role: &role})
+	require.NoError(t, err)
+	const canary = "pgwalcanary3391"
+	subject, body, tags := "Pay "+canary, "Salary "+canary, []string{canary + "_tag"}
+	res, err := d.CreateTicket(ctx, admin, desk.TicketInput{Subject: &subject, Comment: &desk.CommentInput{Body: body}, Tags: &tags}, "")
+	require.NoError(t, err)
+	require.NotEmpty(t, walHolding(t, db, canary), "the ticket's records are in pg_wal")
+
+	require.NoError(t, d.PurgeTicket(ctx, admin, res.Ticket.ID))
+	start := time.Now()
+	require.NoError(t, db.Scrub(ctx))
+	t.Logf("scrub took %v", time.Since(start).Round(time.Millisecond))
+	require.Empty(t, walHolding(t, db, canary), "pg_wal still holds the purged text")
 }
