@@ -1,0 +1,172 @@
+package adversarial
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/twindesk/twindesk/internal/canarytest"
+)
+
+// stealCredentials is the IT admin of issue 16, item 1: they look for HR's
+// credentials in standard's files, API and UI, and point the recipe's webhook
+// at a listener of theirs.
+func stealCredentials(t *testing.T, r *rig) {
+	e := r.escalate(t, newTicketText())
+	hr := r.hrTicket(t)
+	var captured []string
+	t.Run("repoint webhook to an allowed listener", func(t *testing.T) {
+		captured = r.repointUpdateHook(t, e, r.itAllowed, true)
+		for _, authz := range captured {
+			r.assertPowerless(t, authz, hr)
+		}
+	})
+	t.Run("repoint webhook to a listener on no list", func(t *testing.T) {
+		r.repointUpdateHook(t, e, r.itRefused, false)
+		assert.Empty(t, r.itRefused.requests(), "standard called a listener its outbound policy doesn't allow")
+	})
+	t.Run("files", func(t *testing.T) { r.assertNoSecretsInFiles(t, captured) })
+	t.Run("api and ui", func(t *testing.T) { r.assertWebhooksHideSecrets(t) })
+	t.Run("setup restores the recipe", func(t *testing.T) {
+		r.setup(t)
+		r.noteFlows(t, e)
+	})
+}
+
+// hrTicket is an HR agent's ticket that was never escalated.
+func (r *rig) hrTicket(t *testing.T) int64 {
+	return r.hrAgent.createTicket(t, map[string]any{"subject": "Sick leave " + canary("hr"),
+		"comment": map[string]any{"body": "Private HR matter " + canary("hrbody")}})
+}
+
+// repointUpdateHook PATCHes "Escalation: update secure ticket" to l, as a
+// standard admin may, and makes it fire with a note on stub e. It returns the
+// Authorization headers l received.
+func (r *rig) repointUpdateHook(t *testing.T, e escalated, l *listener, allowed bool) []string {
+	id := r.stdAdmin.webhookID(t, "Escalation: update secure ticket")
+	res := r.stdAdmin.do(t, "PATCH", "/webhooks/"+id, map[string]any{"webhook": map[string]any{
+		"endpoint": l.url() + "/api/v2/tickets/update_many.json?ids={{ticket.external_id}}"}})
+	if res.code == http.StatusUnprocessableEntity {
+		t.Logf("the new endpoint was refused at save: %s", res)
+		require.False(t, allowed, "an endpoint the outbound policy allows was refused: %s", res)
+		return nil
+	}
+	require.Contains(t, []int{http.StatusOK, http.StatusNoContent}, res.code, "PATCH webhook: %s", res)
+	r.itAgent.must(t, "PUT", fmt.Sprintf("/tickets/%d.json", e.stub), map[string]any{"ticket": map[string]any{
+		"comment": map[string]any{"body": "Caller rang " + canary("repoint"), "public": false}}})
+	if allowed {
+		ok := eventually(t, 20*time.Second, "listener called", func() bool { return len(l.requests()) > 0 })
+		require.True(t, ok, "standard never called the repointed webhook: the attack was not tried")
+	} else {
+		time.Sleep(3 * time.Second) // room for a delivery that should not happen
+	}
+	var authz []string
+	for _, h := range l.requests() {
+		t.Logf("listener got %s %s with Authorization %q", h.method, h.path, redactAuthz(h.authz))
+		if h.authz != "" {
+			authz = append(authz, h.authz)
+		}
+	}
+	return authz
+}
+
+func redactAuthz(a string) string {
+	if len(a) > 12 {
+		return a[:12] + "..."
+	}
+	return a
+}
+
+// assertPowerless replays a captured Authorization header on secure: it may do
+// nothing beyond the recipe's calls on linked tickets.
+func (r *rig) assertPowerless(t *testing.T, authz string, hr int64) {
+	thief := api{base: r.sec.URL(), authz: authz}
+	before := r.secAdmin.ticket(t, hr)
+	for _, c := range []struct {
+		method, path string
+		body         any
+	}{
+		{"GET", "/tickets.json", nil},
+		{"GET", fmt.Sprintf("/tickets/%d.json", hr), nil},
+		{"GET", fmt.Sprintf("/tickets/%d/comments.json", hr), nil},
+		{"GET", "/search.json?query=type:ticket", nil},
+		{"GET", "/webhooks", nil},
+		{"GET", "/users.json", nil},
+		{"POST", "/users.json", map[string]any{"user": map[string]any{"name": "Mallory", "email": "mallory@example.com", "role": "admin"}}},
+		{"PUT", fmt.Sprintf("/tickets/%d.json", hr), map[string]any{"ticket": map[string]any{"comment": map[string]any{"body": "pwned"}}}},
+		{"PUT", fmt.Sprintf("/tickets/update_many.json?ids=%d", hr), map[string]any{"ticket": map[string]any{"comment": map[string]any{"body": "pwned"}}}},
+	} {
+		res := thief.do(t, c.method, c.path, c.body)
+		assert.Contains(t, []int{401, 403, 404, 422}, res.code, "captured credential on secure: %s %s answered %s", c.method, c.path, res)
+	}
+	if me := thief.do(t, "GET", "/users/me.json", nil); me.code == http.StatusOK {
+		user, _ := me.obj["user"].(map[string]any)
+		assert.NotContains(t, []any{"admin", "agent"}, user["role"], "captured credential is staff on secure: %s", me)
+	}
+	after := r.secAdmin.ticket(t, hr)
+	assert.Equal(t, before["updated_at"], after["updated_at"], "HR ticket %d changed by the captured credential", hr)
+}
+
+// secretValue is the token in an Authorization header (Basic user/token:T or
+// Bearer T).
+func secretValue(authz string) string {
+	if b, ok := strings.CutPrefix(authz, "Basic "); ok {
+		raw, err := base64.StdEncoding.DecodeString(b)
+		if err != nil {
+			return b
+		}
+		_, pw, _ := strings.Cut(string(raw), ":")
+		return pw
+	}
+	_, v, _ := strings.Cut(authz, " ")
+	return v
+}
+
+// assertNoSecretsInFiles scans both data dirs and logs for the admins' tokens,
+// the credentials a listener captured and the key that seals stored ones.
+func (r *rig) assertNoSecretsInFiles(t *testing.T, captured []string) {
+	key, err := os.ReadFile(r.keyFile)
+	require.NoError(t, err)
+	secrets := map[string]string{
+		"secure admin's token":            r.secToken,
+		"standard admin's token":          r.stdToken,
+		"secure admin's Basic credential": base64.StdEncoding.EncodeToString([]byte(r.secAdmin.email + "/token:" + r.secToken)),
+		"secret key":                      strings.TrimSpace(string(key)),
+	}
+	for i, a := range captured {
+		secrets[fmt.Sprintf("captured credential %d", i)] = secretValue(a)
+	}
+	for what, secret := range secrets {
+		for _, dir := range []string{r.stdData, r.secData} {
+			assert.Empty(t, canarytest.FilesContaining(t, dir, secret), "%s in plain text under %s", what, dir)
+		}
+		for _, log := range []string{r.std.LogPath, r.sec.LogPath} {
+			b, err := os.ReadFile(log)
+			require.NoError(t, err)
+			assert.NotContains(t, string(b), secret, "%s in %s", what, log)
+		}
+	}
+}
+
+// assertWebhooksHideSecrets reads standard's webhooks as its admin through the
+// API and the admin UI: no token, no password.
+func (r *rig) assertWebhooksHideSecrets(t *testing.T) {
+	ui := newBrowser(r.std.URL())
+	ui.login(t, r.stdAdmin.email, password)
+	pages := []string{string(r.stdAdmin.do(t, "GET", "/webhooks", nil).raw), ui.page(t, "/admin/webhooks")}
+	for _, h := range r.stdAdmin.list(t, "/webhooks", "webhooks") {
+		pages = append(pages, string(r.stdAdmin.do(t, "GET", fmt.Sprintf("/webhooks/%v", h["id"]), nil).raw),
+			ui.page(t, fmt.Sprintf("/admin/webhooks/%v", h["id"])))
+	}
+	for i, p := range pages {
+		assert.NotContains(t, p, r.secToken, "page %d shows the secure admin's token", i)
+		assert.NotContains(t, p, `"password"`, "page %d shows a password", i)
+	}
+}
