@@ -375,3 +375,42 @@ func TestPlaintextCredentialsSealedAtStart(t *testing.T) {
 		}
 	})
 }
+
+// The origin a template names is the part before any placeholder; one whose
+// rendered URL reaches another origin (here a port the placeholder extends, as
+// "http://peer.example{{ '.evil.example' }}/" would a host) gets no credential: the
+// delivery fails, saying why. Credentials written into the URL are refused.
+func TestCredentialsOnlyGoToTheTemplatesOrigin(t *testing.T) {
+	t.Parallel()
+	n := newDeployment(t, sqliteBackend).open(true)
+	listener := newReceiver(t)
+	_, port, _ := strings.Cut(listener.addr, ":")
+	endpoint := "http://127.0.0.1:" + port[:1] + "{{ '" + port[1:] + "' }}/hook"
+	hook := n.hookWithAuth("extended", endpoint, "bearer_token", map[string]string{"token": canary("token")})
+	n.notifyOnCreate([]string{hook}, nil)
+	n.ticket("extended port")
+	waitFor(t, 15*time.Second, "the delivery to fail", func() bool {
+		inv := n.invocations(hook)
+		return len(inv) == 1 && inv[0].State == "failed"
+	})
+	if inv := n.invocations(hook); inv[0].Error == nil || !strings.Contains(*inv[0].Error, "leaves the endpoint's host") {
+		t.Errorf("invocation error %v, want one saying the URL leaves the endpoint's host", inv[0].Error)
+	}
+	if len(listener.all()) != 0 {
+		t.Errorf("the listener got %d requests, want none", len(listener.all()))
+	}
+
+	for _, body := range []map[string]any{
+		{"webhook": map[string]any{"name": "in url", "endpoint": "http://peer:" + canary("pw") + "@127.0.0.1:9/x", "http_method": "POST"}},
+		{"target": map[string]any{"title": "in url", "target_url": "http://peer:" + canary("pw") + "@127.0.0.1:9/x", "method": "post"}},
+	} {
+		path := "/api/v2/webhooks"
+		if _, ok := body["target"]; ok {
+			path = "/api/v2/targets"
+		}
+		var out json.RawMessage
+		if status, _ := n.do("POST", path, body, nil, &out); status != http.StatusUnprocessableEntity || !strings.Contains(string(out), "not in the URL") {
+			t.Errorf("POST %s with credentials in the URL: %d %s, want 422", path, status, out)
+		}
+	}
+}
