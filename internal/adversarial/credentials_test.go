@@ -20,13 +20,21 @@ import (
 // at a listener of theirs.
 func stealCredentials(t *testing.T, r *rig) {
 	e := r.escalate(t, newTicketText())
+	r.noteFlows(t, e)
 	hr := r.hrTicket(t)
-	var captured []string
-	t.Run("repoint webhook to an allowed listener", func(t *testing.T) {
-		captured = r.repointUpdateHook(t, e, r.itAllowed, true)
+	captured := r.secProxy.webhookCredentials()
+	t.Run("peer credential standard sends", func(t *testing.T) {
+		require.NotEmpty(t, captured, "standard called secure without credentials: the proxy saw none")
 		for _, authz := range captured {
-			r.assertPowerless(t, authz, hr)
+			r.assertPowerless(t, authz, hr, e.secure)
 		}
+	})
+	t.Run("repoint webhook to an allowed listener", func(t *testing.T) {
+		got := r.repointUpdateHook(t, e, r.itAllowed, true)
+		for _, authz := range got {
+			r.assertPowerless(t, authz, hr, e.secure)
+		}
+		captured = append(captured, got...)
 	})
 	t.Run("repoint webhook to a listener on no list", func(t *testing.T) {
 		r.repointUpdateHook(t, e, r.itRefused, false)
@@ -85,10 +93,11 @@ func redactAuthz(a string) string {
 }
 
 // assertPowerless replays a captured Authorization header on secure: it may do
-// nothing beyond the recipe's calls on linked tickets.
-func (r *rig) assertPowerless(t *testing.T, authz string, hr int64) {
+// nothing beyond the recipe's calls on linked tickets. It reads nothing, not
+// even the ticket an escalation linked, and changes no ticket that is not linked.
+func (r *rig) assertPowerless(t *testing.T, authz string, hr, linked int64) {
 	thief := api{base: r.sec.URL(), authz: authz}
-	before := r.secAdmin.ticket(t, hr)
+	before, beforeLinked := r.secAdmin.ticket(t, hr), r.secAdmin.ticket(t, linked)
 	for _, c := range []struct {
 		method, path string
 		body         any
@@ -96,7 +105,11 @@ func (r *rig) assertPowerless(t *testing.T, authz string, hr int64) {
 		{"GET", "/tickets.json", nil},
 		{"GET", fmt.Sprintf("/tickets/%d.json", hr), nil},
 		{"GET", fmt.Sprintf("/tickets/%d/comments.json", hr), nil},
+		{"GET", fmt.Sprintf("/tickets/%d.json", linked), nil},
+		{"GET", fmt.Sprintf("/tickets/%d/comments.json", linked), nil},
+		{"GET", fmt.Sprintf("/tickets/%d/audits.json", linked), nil},
 		{"GET", "/search.json?query=type:ticket", nil},
+		{"GET", "/search/export.json?query=type:ticket&filter[type]=ticket", nil},
 		{"GET", "/webhooks", nil},
 		{"GET", "/users.json", nil},
 		{"POST", "/users.json", map[string]any{"user": map[string]any{"name": "Mallory", "email": "mallory@example.com", "role": "admin"}}},
@@ -112,6 +125,17 @@ func (r *rig) assertPowerless(t *testing.T, authz string, hr int64) {
 	}
 	after := r.secAdmin.ticket(t, hr)
 	assert.Equal(t, before["updated_at"], after["updated_at"], "HR ticket %d changed by the captured credential", hr)
+	// On the linked ticket the recipe posts private notes; it never closes the
+	// ticket or writes to the requester.
+	thief.do(t, "PUT", fmt.Sprintf("/tickets/update_many.json?ids=%d", linked), map[string]any{"ticket": map[string]any{
+		"status": "closed", "comment": map[string]any{"body": "public reply " + canary("public"), "public": true}}})
+	afterLinked := r.secAdmin.ticket(t, linked)
+	assert.Equal(t, beforeLinked["status"], afterLinked["status"], "the captured credential changed linked ticket %d's status", linked)
+	for _, c := range r.secAdmin.must(t, "GET", fmt.Sprintf("/tickets/%d/comments.json", linked), nil)["comments"].([]any) {
+		c := c.(map[string]any)
+		assert.False(t, c["public"] == true && strings.Contains(fmt.Sprint(c["body"]), "public reply"),
+			"the captured credential wrote to the requester of linked ticket %d", linked)
+	}
 }
 
 // secretValue is the token in an Authorization header (Basic user/token:T or

@@ -1,10 +1,13 @@
 package adversarial
 
 import (
+	"bytes"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"sync"
 	"testing"
 
@@ -15,6 +18,7 @@ import (
 type heard struct {
 	method, path, authz string
 	body                []byte
+	webhook             bool // sent by a twindesk webhook
 }
 
 // listener is an HTTP server an attacker runs; it records what reaches it and
@@ -26,6 +30,8 @@ type listener struct {
 	mu  sync.Mutex
 	got []heard
 	to  string // redirect target URL
+	// proxy, when set, forwards every request (a recording reverse proxy).
+	proxy http.Handler
 }
 
 // listen starts a listener on ip (a loopback address of its own, so an allow list
@@ -44,9 +50,15 @@ func listen(t *testing.T, ip string) *listener {
 func (l *listener) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	l.mu.Lock()
-	l.got = append(l.got, heard{r.Method, r.URL.RequestURI(), r.Header.Get("Authorization"), body})
+	l.got = append(l.got, heard{r.Method, r.URL.RequestURI(), r.Header.Get("Authorization"), body,
+		r.Header.Get("X-Zendesk-Webhook-Id") != ""})
 	to := l.to
 	l.mu.Unlock()
+	if l.proxy != nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		l.proxy.ServeHTTP(w, r)
+		return
+	}
 	if to != "" {
 		http.Redirect(w, r, to, http.StatusTemporaryRedirect)
 		return
@@ -72,4 +84,28 @@ func (r *rig) newListeners(t *testing.T) {
 	r.target = listen(t, "127.0.0.3")
 	r.redirect = listen(t, "127.0.0.4")
 	r.redirect.to = r.target.url() + "/stolen"
+	r.secProxy = listen(t, "127.0.0.5")
+}
+
+// forwardTo makes l a reverse proxy to addr that records what passes: standard
+// reaches secure through it, so the test sees the credential standard sends
+// (as anyone on the path, or standard's admin with a debugger, would).
+func (l *listener) forwardTo(addr string) {
+	l.proxy = httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: addr})
+}
+
+// webhookCredentials returns the Authorization headers of the webhook requests
+// (not the test's or setup's API calls) that reached l.
+func (l *listener) webhookCredentials() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	seen := map[string]bool{}
+	var out []string
+	for _, h := range l.got {
+		if h.authz != "" && h.webhook && !seen[h.authz] {
+			seen[h.authz] = true
+			out = append(out, h.authz)
+		}
+	}
+	return out
 }

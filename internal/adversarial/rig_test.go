@@ -51,6 +51,7 @@ type rig struct {
 	itRefused *listener // an IT admin's, on no list
 	redirect  *listener // on secure's host list; redirects to target
 	target    *listener // where redirect points; not on secure's host list
+	secProxy  *listener // standard's way to secure, recording what standard sends
 }
 
 // newRig builds the binary, starts both instances and runs escalation setup.
@@ -67,7 +68,8 @@ func newRig(t *testing.T) *rig {
 	stdAddr, secAddr := proctest.FreeAddr(t), proctest.FreeAddr(t)
 	r.stdData, r.secData = filepath.Join(r.dir, "standard-data"), filepath.Join(r.dir, "secure-data")
 	r.std = &proctest.Proc{Name: "standard", Bin: r.bin, Addr: stdAddr, LogPath: filepath.Join(r.dir, "standard.log"),
-		Args: r.serveArgs(r.stdData, nil, secAddr, r.itAllowed.addr)}
+		Args: r.serveArgs(r.stdData, nil, secAddr, r.secProxy.addr, r.itAllowed.addr)}
+	r.secProxy.forwardTo(secAddr)
 	r.sec = &proctest.Proc{Name: "secure", Bin: r.bin, Addr: secAddr, LogPath: filepath.Join(r.dir, "secure.log"),
 		Args: r.serveArgs(r.secData, []string{"--confidential", "--webhook-hosts", stdAddr + "," + r.redirect.addr},
 			stdAddr, r.redirect.addr, r.target.addr)}
@@ -167,7 +169,7 @@ func (r *rig) joinGroup(t *testing.T, admin api, email, group string) {
 // operator does; a second run (after an attack) restores the recipe.
 func (r *rig) setup(t *testing.T) string {
 	env := []string{"TWINDESK_STANDARD_TOKEN=" + r.stdToken, "TWINDESK_SECURE_TOKEN=" + r.secToken}
-	return r.cli(t, "", env, "escalation", "setup", "--standard", r.std.URL(), "--secure", r.sec.URL(),
+	return r.cli(t, "", env, "escalation", "setup", "--standard", r.std.URL(), "--secure", r.secProxy.url(),
 		"--standard-email", r.stdAdmin.email, "--secure-email", r.secAdmin.email)
 }
 
