@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/twindesk/twindesk/internal/model"
 )
 
 func newBox(t *testing.T) *Box {
@@ -175,5 +177,47 @@ func TestLoadConcurrentStartsShareOneKey(t *testing.T) {
 	}
 	if len(seen) != 1 {
 		t.Fatalf("%d different keys, want one", len(seen))
+	}
+}
+
+// BenchmarkOpenWebhook is the cost a delivery pays: opening a password and a
+// signing secret.
+func BenchmarkOpenWebhook(b *testing.B) {
+	box, _ := Generate()
+	w := model.Webhook{ID: "w", AuthType: "basic_auth", AuthData: map[string]string{"username": "u",
+		"password": box.Seal(AuthLabel("password"), "a password of some length")},
+		SigningSecret: box.Seal(SigningSecretLabel, "XmSy6BFLUj9CzuMHGblSx32f610inllh9e_zDH59BF0")}
+	for b.Loop() {
+		if _, err := box.OpenWebhook(w); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestOpenWebhookAndTarget(t *testing.T) {
+	t.Parallel()
+	box := newBox(t)
+	w := model.Webhook{ID: "w1", AuthType: "api_key", AuthData: map[string]string{"name": "X-Key",
+		"value": box.Seal(AuthLabel("value"), "v")}, SigningSecret: box.Seal(SigningSecretLabel, "s")}
+	got, err := box.OpenWebhook(w)
+	if err != nil || got.AuthData["value"] != "v" || got.AuthData["name"] != "X-Key" || got.SigningSecret != "s" {
+		t.Fatalf("OpenWebhook = %+v, %v", got, err)
+	}
+	if !IsSealed(w.AuthData["value"]) {
+		t.Error("OpenWebhook changed its argument's map")
+	}
+	if _, err := newBox(t).OpenWebhook(w); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), "webhook w1") {
+		t.Errorf("another key: %v, want ErrWrongKey naming the webhook", err)
+	}
+	var none *Box
+	if _, err := none.OpenWebhook(w); !errors.Is(err, ErrNoKey) {
+		t.Errorf("no key: %v, want ErrNoKey", err)
+	}
+	tg := model.Target{ID: 7, Password: box.Seal(TargetPasswordLabel, "p")}
+	if got, err := box.OpenTarget(tg); err != nil || got.Password != "p" {
+		t.Errorf("OpenTarget = %q, %v", got.Password, err)
+	}
+	if got, err := none.OpenTarget(model.Target{Password: "plain"}); err != nil || got.Password != "plain" {
+		t.Errorf("nil box, plaintext: %q, %v", got.Password, err)
 	}
 }
