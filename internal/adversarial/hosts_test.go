@@ -23,13 +23,22 @@ func bypassHostList(t *testing.T, r *rig) {
 			"http://" + std + `{{ ":1@` + r.target.addr + `" }}/x`,
 			"http://" + r.target.addr + "/x",
 		} {
-			r.fireSecureWebhook(t, endpoint, false)
+			r.fireWebhook(t, r.secAdmin, r.hrAgent, endpoint, "Probe", false)
 		}
 		assert.Empty(t, r.target.requests(), "secure called a host off its list")
 	})
+	t.Run("ticket values in the path and query", func(t *testing.T) {
+		// Saved (the host is fixed), rendered from a ticket the attacker writes.
+		for _, endpoint := range []string{"http://" + std + "/{{ticket.title}}", "http://" + std + "/x?u={{ticket.title}}"} {
+			for _, subject := range []string{"@" + r.target.addr + "/x", "/../@" + r.target.addr, "#@" + r.target.addr, "\\" + r.target.addr + "/x"} {
+				r.fireWebhook(t, r.secAdmin, r.hrAgent, endpoint, subject, false)
+			}
+		}
+		assert.Empty(t, r.target.requests(), "a ticket value moved secure's webhook off its list")
+	})
 	t.Run("redirect from a listed host", func(t *testing.T) {
 		before := len(r.redirect.requests())
-		r.fireSecureWebhook(t, r.redirect.url()+"/hook", true)
+		r.fireWebhook(t, r.secAdmin, r.hrAgent, r.redirect.url()+"/hook", "Probe", true)
 		ok := eventually(t, 20*time.Second, "redirector called", func() bool { return len(r.redirect.requests()) > before })
 		require.True(t, ok, "secure never called the listed redirector: the attack was not tried")
 		time.Sleep(2 * time.Second) // room for a redirect that should not be followed
@@ -38,22 +47,36 @@ func bypassHostList(t *testing.T, r *rig) {
 	legitimateEscalation(t, r)
 }
 
-// fireSecureWebhook saves a webhook to endpoint on secure as its admin, with a
-// trigger that calls it on tickets with a tag of its own, and creates such a
-// ticket as an HR agent. A refusal at save is fine unless mustSave; the trigger
-// is deleted afterwards so later tickets don't fire it.
-func (r *rig) fireSecureWebhook(t *testing.T, endpoint string, mustSave bool) {
-	res := r.secAdmin.do(t, "POST", "/webhooks", map[string]any{"webhook": map[string]any{
+// portScan is the IT admin of issue 16, item 8: standard's webhooks as a way
+// to probe loopback and link-local services. The outbound policy refuses both
+// at save or at send, with an error that says so.
+func portScan(t *testing.T, r *rig) {
+	for _, endpoint := range []string{r.itRefused.url() + "/probe", "http://169.254.169.254/latest/meta-data/"} {
+		if msg, sent := r.fireWebhook(t, r.stdAdmin, r.itAgent, endpoint, "Probe", false); sent {
+			assert.Contains(t, msg, "outbound policy", "standard's delivery to %s failed for another reason than its policy", endpoint)
+		}
+	}
+	assert.Empty(t, r.itRefused.requests(), "standard called a loopback listener no one allowed")
+	legitimateEscalation(t, r)
+}
+
+// fireWebhook saves a webhook to endpoint as admin, with a trigger that calls
+// it on tickets with a tag of its own, and has creator write such a ticket
+// with subject. A refusal at save is fine unless mustSave. It returns the
+// delivery's outcome and whether one was tried. The trigger is deleted
+// afterwards so later tickets don't fire it.
+func (r *rig) fireWebhook(t *testing.T, admin, creator api, endpoint, subject string, mustSave bool) (string, bool) {
+	res := admin.do(t, "POST", "/webhooks", map[string]any{"webhook": map[string]any{
 		"name": "Exfiltrate " + canary("wh"), "endpoint": endpoint, "http_method": "POST", "request_format": "json",
 		"status": "active", "subscriptions": []string{"conditional_ticket_events"}}})
 	if !mustSave && res.code == http.StatusUnprocessableEntity {
 		t.Logf("refused at save: %s: %s", endpoint, truncate(string(res.raw), 200))
-		return
+		return "", false
 	}
 	require.Equal(t, http.StatusCreated, res.code, "webhook %s: %s", endpoint, res)
 	hook := fmt.Sprint(res.obj["webhook"].(map[string]any)["id"])
 	tag := canary("probe")
-	res = r.secAdmin.do(t, "POST", "/triggers.json", map[string]any{"trigger": map[string]any{
+	res = admin.do(t, "POST", "/triggers.json", map[string]any{"trigger": map[string]any{
 		"title": "Exfiltrate " + tag,
 		"conditions": map[string]any{"all": []map[string]any{
 			{"field": "update_type", "operator": "is", "value": "Create"},
@@ -61,27 +84,30 @@ func (r *rig) fireSecureWebhook(t *testing.T, endpoint string, mustSave bool) {
 		"actions": []map[string]any{{"field": "notification_webhook", "value": []string{hook, `{"id": "{{ticket.id}}"}`}}}}})
 	if !mustSave && res.code == http.StatusUnprocessableEntity {
 		t.Logf("trigger refused at save: %s: %s", endpoint, truncate(string(res.raw), 200))
-		return
+		return "", false
 	}
 	require.Equal(t, http.StatusCreated, res.code, "trigger for %s: %s", endpoint, res)
 	trigger := idOf(res.obj["trigger"])
-	t.Cleanup(func() { r.secAdmin.do(t, "DELETE", fmt.Sprintf("/triggers/%d.json", trigger), nil) })
-	r.hrAgent.createTicket(t, map[string]any{"subject": "Probe", "comment": map[string]any{"body": "probe"}, "tags": []string{tag}})
-	r.waitTried(t, r.secAdmin, hook)
+	defer admin.do(t, "DELETE", fmt.Sprintf("/triggers/%d.json", trigger), nil)
+	creator.createTicket(t, map[string]any{"subject": subject, "comment": map[string]any{"body": "probe"}, "tags": []string{tag}})
+	return r.waitTried(t, admin, hook), true
 }
 
 // waitTried waits until a webhook has a delivery that was tried at least once
-// or ended, or 10 s pass.
-func (r *rig) waitTried(t *testing.T, admin api, hook string) {
+// or ended, or 10 s pass, and returns its state and error.
+func (r *rig) waitTried(t *testing.T, admin api, hook string) string {
+	var outcome string
 	eventually(t, 10*time.Second, "delivery tried", func() bool {
 		list, _ := admin.must(t, "GET", "/webhooks/"+hook+"/invocations", nil)["invocations"].([]any)
 		for _, d := range list {
 			d := d.(map[string]any)
 			if n, _ := d["attempts"].(float64); n > 0 || d["latest_completion_status"] == "failed" {
-				t.Logf("webhook %s: delivery %v, error %v", hook, d["latest_completion_status"], d["error"])
+				outcome = fmt.Sprintf("%v: %v", d["latest_completion_status"], d["error"])
+				t.Logf("webhook %s: delivery %s", hook, outcome)
 				return true
 			}
 		}
 		return false
 	})
+	return outcome
 }

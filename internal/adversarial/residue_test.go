@@ -77,8 +77,8 @@ func residueAfterKill(t *testing.T, r *rig) {
 	reader.release()
 	require.NoError(t, r.std.Start())
 	e := escalated{orig: orig}
-	r.waitLinked(t, &e, x.description)
-	r.assertGoneFromFiles(t, []string{x.subject, x.description, x.tag, x.field}, 30*time.Second)
+	r.waitLinked(t, &e, x.description, 30*time.Second)
+	r.assertGoneFromFiles(t, x.canaries(), 30*time.Second)
 	r.noteFlows(t, e)
 }
 

@@ -283,26 +283,34 @@ func (x ticketText) canaries() []string {
 // note and moves it to the pseudo group; both sides link it.
 func (r *rig) escalate(t *testing.T, x ticketText) escalated {
 	t.Helper()
-	e := escalated{orig: r.itAgent.createTicket(t, map[string]any{
+	e := escalated{orig: r.startEscalation(t, x)}
+	r.waitLinked(t, &e, x.description, 30*time.Second)
+	return e
+}
+
+// startEscalation writes the ticket and moves it to the pseudo group; it
+// returns the original's id.
+func (r *rig) startEscalation(t *testing.T, x ticketText) int64 {
+	t.Helper()
+	orig := r.itAgent.createTicket(t, map[string]any{
 		"subject":       "Salary of " + x.subject,
 		"comment":       map[string]any{"body": "My salary is wrong: " + x.description},
 		"requester":     map[string]any{"name": "Jo Requester", "email": "jo.requester@example.com"},
 		"tags":          []string{x.tag},
 		"custom_fields": []map[string]any{{"id": r.stdText, "value": x.field}},
-	})}
-	path := fmt.Sprintf("/tickets/%d.json", e.orig)
+	})
+	path := fmt.Sprintf("/tickets/%d.json", orig)
 	r.itAgent.must(t, "PUT", path, map[string]any{"ticket": map[string]any{
 		"comment": map[string]any{"body": "Internal: forwarding " + x.note, "public": false}}})
 	r.itAgent.must(t, "PUT", path, map[string]any{"ticket": map[string]any{"group_id": r.pseudo}})
-	r.waitLinked(t, &e, x.description)
-	return e
+	return orig
 }
 
 // waitLinked waits until the original answers 404 naming its stub, and the secure
 // ticket naming the original holds the description.
-func (r *rig) waitLinked(t *testing.T, e *escalated, description string) {
+func (r *rig) waitLinked(t *testing.T, e *escalated, description string, limit time.Duration) {
 	t.Helper()
-	ok := eventually(t, 30*time.Second, "escalation linked", func() bool {
+	ok := eventually(t, limit, "escalation linked", func() bool {
 		res := r.stdAdmin.do(t, "GET", fmt.Sprintf("/tickets/%d.json", e.orig), nil)
 		esc, _ := res.obj["escalated"].(map[string]any)
 		if res.code != http.StatusNotFound || esc["stub_id"] == nil {
@@ -312,7 +320,7 @@ func (r *rig) waitLinked(t *testing.T, e *escalated, description string) {
 		e.secure = r.secureFor(t, e.orig)
 		return e.secure != 0
 	})
-	require.True(t, ok, "the legitimate escalation of %d did not complete within 30 s (stub %d, secure %d)", e.orig, e.stub, e.secure)
+	require.True(t, ok, "the legitimate escalation of %d did not complete within %s (stub %d, secure %d)", e.orig, limit, e.stub, e.secure)
 	desc, _ := r.secAdmin.ticket(t, e.secure)["description"].(string)
 	require.Contains(t, desc, description, "secure ticket %d", e.secure)
 }

@@ -26,7 +26,9 @@ func TestAdversarial(t *testing.T) {
 		{"reserved tags by hand", reservedTagsByHand},
 		{"HR agent pushes text into standard", pushIntoStandard},
 		{"HR admin bypasses the host list", bypassHostList},
+		{"IT admin port-scans through webhooks", portScan},
 		{"canary after escalation", canaryAfterEscalation},
+		{"note while secure is down", noteWhileSecureDown},
 		{"residue after a held reader", residueAfterHeldReader},
 		{"residue after kill -9", residueAfterKill}, // last: it restarts standard
 	}
