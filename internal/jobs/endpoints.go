@@ -68,25 +68,26 @@ func (e *endpoints) get(host string) *endpoint {
 }
 
 // acquire reserves a request slot for host. It returns 0 when the request may be
-// sent (then release must follow), or how long the delivery should wait.
-func (e *endpoints) acquire(host string) time.Duration {
+// sent (then release must follow), or how long the delivery should wait; broken
+// is set when it waits because the host's breaker is open.
+func (e *endpoints) acquire(host string) (wait time.Duration, broken bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	ep := e.get(host)
 	now := e.now()
 	switch {
 	case now.Before(ep.openUntil):
-		return ep.openUntil.Sub(now) + jitter(busySnooze)
+		return ep.openUntil.Sub(now) + jitter(busySnooze), true
 	case ep.failures >= breakerThreshold: // half-open: one trial at a time
 		if ep.trial {
-			return jitter(busySnooze)
+			return jitter(busySnooze), true
 		}
 		ep.trial = true
 	case ep.inFlight >= maxInFlightPerHost:
-		return jitter(busySnooze)
+		return jitter(busySnooze), false
 	}
 	ep.inFlight++
-	return 0
+	return 0, false
 }
 
 // release frees host's slot and feeds the breaker with the attempt's outcome.

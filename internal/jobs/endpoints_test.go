@@ -12,6 +12,8 @@ import (
 	"github.com/twindesk/twindesk/internal/webhook"
 )
 
+func first(d time.Duration, _ bool) time.Duration { return d }
+
 type fakeClock struct{ t time.Time }
 
 func (c *fakeClock) now() time.Time { return c.t }
@@ -28,18 +30,18 @@ func TestEndpointsBoundInFlight(t *testing.T) {
 	t.Parallel()
 	e := newEndpoints()
 	for i := 0; i < maxInFlightPerHost; i++ {
-		if w := e.acquire("slow:80"); w != 0 {
+		if w, _ := e.acquire("slow:80"); w != 0 {
 			t.Fatalf("request %d waits %s, want a slot", i+1, w)
 		}
 	}
-	if w := e.acquire("slow:80"); w < busySnooze || w >= 2*busySnooze {
+	if w, _ := e.acquire("slow:80"); w < busySnooze || w >= 2*busySnooze {
 		t.Fatalf("a third request waits %s, want [%s, %s)", w, busySnooze, 2*busySnooze)
 	}
-	if w := e.acquire("other:80"); w != 0 {
+	if w, _ := e.acquire("other:80"); w != 0 {
 		t.Fatalf("another host waits %s behind the slow one", w)
 	}
 	e.release("slow:80", answered, true)
-	if w := e.acquire("slow:80"); w != 0 {
+	if w, _ := e.acquire("slow:80"); w != 0 {
 		t.Fatalf("after a release the host waits %s", w)
 	}
 }
@@ -54,7 +56,7 @@ func TestEndpointsBreaker(t *testing.T) {
 	e.now = clock.now
 	fail := func(out webhook.Outcome) {
 		t.Helper()
-		if w := e.acquire("h:80"); w != 0 {
+		if w, _ := e.acquire("h:80"); w != 0 {
 			t.Fatalf("no slot: waits %s", w)
 		}
 		e.release("h:80", out, true)
@@ -62,18 +64,18 @@ func TestEndpointsBreaker(t *testing.T) {
 	for i := 0; i < breakerThreshold; i++ {
 		fail(hung)
 	}
-	if w := e.acquire("h:80"); w < breakerCooldown {
+	if w, _ := e.acquire("h:80"); w < breakerCooldown {
 		t.Fatalf("open breaker: waits %s, want at least %s", w, breakerCooldown)
 	}
 	clock.t = clock.t.Add(breakerCooldown)
-	if w := e.acquire("h:80"); w != 0 {
+	if w, _ := e.acquire("h:80"); w != 0 {
 		t.Fatalf("half-open breaker: the trial waits %s", w)
 	}
-	if w := e.acquire("h:80"); w == 0 {
+	if w, _ := e.acquire("h:80"); w == 0 {
 		t.Fatal("half-open breaker let a second request go during the trial")
 	}
 	e.release("h:80", hung, true)
-	if w := e.acquire("h:80"); w < 2*breakerCooldown {
+	if w, _ := e.acquire("h:80"); w < 2*breakerCooldown {
 		t.Fatalf("after a failed trial: waits %s, want the cooldown doubled (%s)", w, 2*breakerCooldown)
 	}
 	if e.connected("h:80") {
@@ -82,7 +84,7 @@ func TestEndpointsBreaker(t *testing.T) {
 	clock.t = clock.t.Add(2 * breakerCooldown)
 	fail(answered)
 	for i := 0; i < maxInFlightPerHost; i++ {
-		if w := e.acquire("h:80"); w != 0 {
+		if w, _ := e.acquire("h:80"); w != 0 {
 			t.Fatalf("after an answer the breaker is still open: waits %s", w)
 		}
 	}
@@ -97,13 +99,13 @@ func TestEndpointsBreakerRefused(t *testing.T) {
 		e.acquire("h:80")
 		e.release("h:80", refused, true)
 	}
-	if !e.open("h:80") || e.acquire("h:80") == 0 {
+	if !e.open("h:80") || first(e.acquire("h:80")) == 0 {
 		t.Fatal("breaker not open after refused connections")
 	}
 	if !e.connected("h:80") {
 		t.Fatal("connect of a host that refused connections did not allow a trial")
 	}
-	if w := e.acquire("h:80"); w != 0 {
+	if w, _ := e.acquire("h:80"); w != 0 {
 		t.Fatalf("trial after a connect waits %s", w)
 	}
 }

@@ -36,9 +36,12 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		return q.fail(ctx, &d, err)
 	}
 	host := hostOf(req.URL)
-	if wait := q.endpoints.acquire(host); wait > 0 {
+	if wait, broken := q.endpoints.acquire(host); wait > 0 {
 		// The host is busy with other deliveries or its breaker is open: wait
 		// without holding a worker (a snooze doesn't count as an attempt).
+		if broken {
+			q.waitForHost(ctx, &d, req.URL)
+		}
 		return river.JobSnooze(min(wait, maxBackoff))
 	}
 	out := q.sender.Send(ctx, req)
@@ -69,6 +72,20 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		return river.JobSnooze(min(out.RetryAfter, maxBackoff))
 	}
 	return cause
+}
+
+// waitForHost shows a delivery held back by its host's open breaker as waiting to
+// retry, with the reason, in the delivery log; the prober and kickWaiting then
+// retry it with the others as soon as the host answers again.
+func (q *Queue) waitForHost(ctx context.Context, d *model.Delivery, rawURL string) {
+	if d.State == model.DeliveryRetrying && d.LastError != "" {
+		return
+	}
+	d.State, d.UpdatedAt = model.DeliveryRetrying, time.Now()
+	d.LastError = fmt.Sprintf("not sent yet: %s did not answer the last attempts; waiting for it to recover", originOf(rawURL))
+	if err := q.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.RecordAttempt(ctx, d) }); err != nil {
+		q.log.Warn("record a delivery waiting for its endpoint", "delivery_id", d.ID, "err", err)
+	}
 }
 
 // alreadyGone reports a DELETE answered 404 or 410 on a retry. An earlier attempt

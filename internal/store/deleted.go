@@ -58,8 +58,9 @@ func (q *Queries) TicketDeleted(ctx context.Context, id int64) (bool, error) {
 }
 
 // PurgeTicket deletes ticket id for good, live or soft-deleted: its row, comments,
-// audits, full-text document and idempotency keys, and the bodies of its webhook
-// deliveries. Run DB.Scrub after the commit so freed pages are wiped.
+// audits, full-text document and idempotency keys, and what its webhook
+// deliveries hold of it (PurgeDeliveries). Run DB.Scrub after the commit so freed
+// pages are wiped.
 func (q *Queries) PurgeTicket(ctx context.Context, id int64) error {
 	if err := q.UnindexTicket(ctx, id); err != nil {
 		return err
@@ -74,7 +75,7 @@ func (q *Queries) PurgeTicket(ctx context.Context, id int64) error {
 			return err
 		}
 	}
-	if err := q.PurgeDeliveryBodies(ctx, id); err != nil {
+	if err := q.PurgeDeliveries(ctx, id); err != nil {
 		return err
 	}
 	return q.exec(ctx, "purge ticket", true, `DELETE FROM tickets WHERE id = $1`, id)

@@ -176,14 +176,18 @@ func (q *Queries) NextInChain(ctx context.Context, chainID string, step int) (mo
 }
 
 // RecordAttempt saves the outcome of one attempt. On success the body is dropped,
-// so confidential text doesn't linger in the log.
+// so confidential text doesn't linger in the log. The body is otherwise left as
+// stored, never written back from d: a worker that loaded d before the ticket was
+// purged would put the purged text back.
 func (q *Queries) RecordAttempt(ctx context.Context, d *model.Delivery) error {
-	if d.State == model.DeliveryDelivered {
+	delivered := d.State == model.DeliveryDelivered
+	if delivered {
 		d.Body = ""
 	}
 	return q.exec(ctx, "record attempt", true, `UPDATE deliveries SET state = $1, attempts = $2, status_code = $3,
-		latency_ms = $4, last_error = $5, body = $6, job_id = $7, updated_at = $8 WHERE id = $9`,
-		d.State, d.Attempts, d.StatusCode, d.LatencyMS, d.LastError, d.Body, d.JobID, ts(d.UpdatedAt), d.ID)
+		latency_ms = $4, last_error = $5, body = CASE WHEN $6 THEN '' ELSE body END, job_id = $7, updated_at = $8
+		WHERE id = $9`,
+		d.State, d.Attempts, d.StatusCode, d.LatencyMS, d.LastError, delivered, d.JobID, ts(d.UpdatedAt), d.ID)
 }
 
 // Deliveries lists an endpoint's deliveries, newest first, for the invocation log.
@@ -224,10 +228,52 @@ func (q *Queries) RetryingJobs(ctx context.Context, endpointRef string) ([]int64
 	return out, q.wrapIf("retrying jobs", rows.Err())
 }
 
-// PurgeDeliveryBodies drops the stored bodies of a ticket's deliveries (used when
-// a ticket is permanently deleted).
-func (q *Queries) PurgeDeliveryBodies(ctx context.Context, ticketID int64) error {
-	return q.exec(ctx, "purge delivery bodies", false, `UPDATE deliveries SET body = '', last_error = '' WHERE ticket_id = $1`, ticketID)
+// NotSentPurged is the last_error of a delivery settled by its ticket's purge.
+const NotSentPurged = "not sent: the ticket was deleted permanently"
+
+// PurgeDeliveries removes what a ticket's deliveries hold of it, when the ticket
+// is permanently deleted: the bodies; the URLs, which are rendered from ticket
+// data (they go back to their endpoint's template, or empty for a deleted
+// endpoint); the errors; and the errors of their River jobs. Deliveries not sent
+// yet are settled as failed: their body is gone, so sending them would send
+// nothing, and each retry would log and record again.
+func (q *Queries) PurgeDeliveries(ctx context.Context, ticketID int64) error {
+	if err := q.purgeJobErrors(ctx, ticketID); err != nil {
+		return err
+	}
+	return q.exec(ctx, "purge deliveries", false, `UPDATE deliveries SET body = '',
+		last_error = CASE WHEN state IN ($1, $2, $3) THEN $4 ELSE '' END,
+		state = CASE WHEN state IN ($1, $2, $3) THEN $5 ELSE state END,
+		url = COALESCE(CASE kind
+			WHEN 'webhook' THEN (SELECT w.endpoint FROM webhooks w WHERE w.id = deliveries.endpoint_ref)
+			WHEN 'target' THEN (SELECT t.target_url FROM targets t WHERE CAST(t.id AS TEXT) = deliveries.endpoint_ref)
+		END, '')
+		WHERE ticket_id = $6`, model.DeliveryWaiting, model.DeliveryPending, model.DeliveryRetrying,
+		NotSentPurged, model.DeliveryFailed, ticketID)
+}
+
+// purgeJobErrors clears the errors River recorded for a ticket's delivery jobs.
+// They name only an endpoint's origin since the worker's errors were redacted,
+// but older rows carried the rendered URL's path. Databases without River's tables
+// (store tests) have nothing to clear.
+func (q *Queries) purgeJobErrors(ctx context.Context, ticketID int64) error {
+	exists := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'river_job'`
+	if q.d.Name == "postgres" {
+		exists = `SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE tablename = 'river_job' AND schemaname = current_schema()`
+	}
+	n, err := q.count(ctx, "find river_job", exists)
+	if err != nil || n == 0 {
+		return err
+	}
+	return q.exec(ctx, "purge job errors", false, `UPDATE river_job SET errors = NULL WHERE errors IS NOT NULL
+		AND id IN (SELECT job_id FROM deliveries WHERE ticket_id = $1 AND job_id > 0)`, ticketID)
+}
+
+// ForgetJob deletes a settled River job (completed, cancelled or discarded), so
+// a retried delivery that gets a new job leaves no errors behind in the old one.
+func (q *Queries) ForgetJob(ctx context.Context, jobID int64) error {
+	return q.exec(ctx, "forget job", false, `DELETE FROM river_job WHERE id = $1
+		AND state IN ('completed', 'cancelled', 'discarded')`, jobID)
 }
 
 // RetryingURL is a delivery waiting to retry: its job and the URL it goes to.
