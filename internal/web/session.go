@@ -147,15 +147,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusForbidden, d)
 		return
 	}
-	key, now := throttleKey(r, d.Email), time.Now()
-	if s.throttle.blocked(key, now) {
+	addr, now := clientAddress(r), time.Now()
+	if s.throttle.blocked(d.Email, addr, now) {
 		d.Error = "Too many wrong passwords. Wait 15 minutes, or ask an admin to set a new password."
 		s.renderLogin(w, r, http.StatusTooManyRequests, d)
 		return
 	}
 	sess, err := s.desk.Login(r.Context(), d.Email, r.PostFormValue("password"))
 	if errors.Is(err, model.ErrForbidden) {
-		s.throttle.fail(key, now)
+		s.throttle.fail(d.Email, addr, now)
 		d.Error = "Wrong email or password, or this account can't use the agent interface."
 		s.renderLogin(w, r, http.StatusUnauthorized, d)
 		return
@@ -164,7 +164,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, err)
 		return
 	}
-	s.throttle.reset(key)
+	s.throttle.reset(d.Email, addr)
 	s.setCookie(w, r, loginCookie, "", "/login", -1)
 	// A browser-session cookie: the server-side expiry (desk.SessionTTL, sliding)
 	// decides how long it is honoured.
