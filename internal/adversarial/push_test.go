@@ -33,6 +33,16 @@ func pushIntoStandard(t *testing.T, r *rig) {
 	legitimateEscalation(t, r)
 }
 
+// stdHolding lists what in standard's database holds c: files of the SQLite
+// data dir, or PostgreSQL relations and WAL segments.
+func (r *rig) stdHolding(t *testing.T, c string) []string {
+	if r.stdPG == nil {
+		return canarytest.FilesContaining(t, r.stdData, tail(c))
+	}
+	h := r.stdPG.holding(t, stored(c))
+	return append(append(h.indexes, h.tables...), h.wal...)
+}
+
 // assertAbsentFromStandard checks standard's search, ticket list, data files and
 // log for c.
 func (r *rig) assertAbsentFromStandard(t *testing.T, c string) {
@@ -42,7 +52,7 @@ func (r *rig) assertAbsentFromStandard(t *testing.T, c string) {
 	for _, tk := range r.stdAdmin.list(t, "/tickets.json", "tickets") {
 		assert.False(t, strings.Contains(fmt.Sprint(tk), tail(c)), "standard ticket %v holds %s", tk["id"], c)
 	}
-	assert.Empty(t, canarytest.FilesContaining(t, r.stdData, tail(c)), "standard's data holds %s", c)
+	assert.Empty(t, r.stdHolding(t, c), "standard's data holds %s", c)
 	log, err := os.ReadFile(r.std.LogPath)
 	require.NoError(t, err)
 	assert.NotContains(t, string(log), tail(c), "standard's log holds %s", c)

@@ -34,8 +34,11 @@ type rig struct {
 	bin      string
 	keyFile  string // outside both data dirs, as an operator keeps it
 	std, sec *proctest.Proc
-	stdData  string
+	stdData  string // SQLite data dir (unused on PostgreSQL)
 	secData  string
+	stdStore []string // standard's database flags
+	secStore []string
+	stdPG    *pgFiles // standard's PostgreSQL files, when it runs on PostgreSQL
 	serveHas func(flag string) bool
 
 	stdAdmin, itAgent  api // IT
@@ -55,7 +58,8 @@ type rig struct {
 }
 
 // newRig builds the binary, starts both instances and runs escalation setup.
-func newRig(t *testing.T) *rig {
+// Standard runs on PostgreSQL when stdDatabaseURL is set, else on SQLite.
+func newRig(t *testing.T, stdDatabaseURL string) *rig {
 	r := &rig{dir: os.Getenv(envDir)}
 	if r.dir == "" {
 		r.dir = t.TempDir()
@@ -67,21 +71,26 @@ func newRig(t *testing.T) *rig {
 	r.keyFile = r.newKeyFile(t)
 	stdAddr, secAddr := proctest.FreeAddr(t), proctest.FreeAddr(t)
 	r.stdData, r.secData = filepath.Join(r.dir, "standard-data"), filepath.Join(r.dir, "secure-data")
+	r.stdStore, r.secStore = []string{"--data", r.stdData, "--database-url="}, []string{"--data", r.secData, "--database-url="}
+	if stdDatabaseURL != "" {
+		r.stdStore = []string{"--database-url", stdDatabaseURL}
+		r.stdPG = openPGFiles(t, stdDatabaseURL)
+	}
 	r.std = &proctest.Proc{Name: "standard", Bin: r.bin, Addr: stdAddr, LogPath: filepath.Join(r.dir, "standard.log"),
-		Args: r.serveArgs(r.stdData, nil, secAddr, r.secProxy.addr, r.itAllowed.addr)}
+		Args: r.serveArgs(r.stdStore, nil, secAddr, r.secProxy.addr, r.itAllowed.addr)}
 	r.secProxy.forwardTo(secAddr)
 	r.sec = &proctest.Proc{Name: "secure", Bin: r.bin, Addr: secAddr, LogPath: filepath.Join(r.dir, "secure.log"),
-		Args: r.serveArgs(r.secData, []string{"--confidential", "--webhook-hosts", stdAddr + "," + r.redirect.addr},
+		Args: r.serveArgs(r.secStore, []string{"--confidential", "--webhook-hosts", stdAddr + "," + r.redirect.addr},
 			stdAddr, r.redirect.addr, r.target.addr)}
 	for _, p := range []*proctest.Proc{r.std, r.sec} {
 		require.NoError(t, p.Start())
 		t.Cleanup(p.Kill)
 	}
-	r.stdAdmin, r.stdToken = r.user(t, r.std, r.stdData, "admin@standard.example", "admin")
-	r.secAdmin, r.secToken = r.user(t, r.sec, r.secData, "admin@secure.example", "admin")
+	r.stdAdmin, r.stdToken = r.user(t, r.std, r.stdStore, "admin@standard.example", "admin")
+	r.secAdmin, r.secToken = r.user(t, r.sec, r.secStore, "admin@secure.example", "admin")
 	r.setup(t)
-	r.itAgent, _ = r.user(t, r.std, r.stdData, "it.agent@standard.example", "agent")
-	r.hrAgent, _ = r.user(t, r.sec, r.secData, "hr.agent@secure.example", "agent")
+	r.itAgent, _ = r.user(t, r.std, r.stdStore, "it.agent@standard.example", "agent")
+	r.hrAgent, _ = r.user(t, r.sec, r.secStore, "hr.agent@secure.example", "agent")
 	r.joinGroup(t, r.secAdmin, r.hrAgent.email, "Payroll")
 	r.pseudo = r.stdAdmin.idOfNamed(t, "/groups.json", "groups", "name", "Payroll (secure)")
 	r.secStdID = r.secAdmin.idOfNamed(t, "/ticket_fields.json", "ticket_fields", "title", escalation.FieldStandardTicket)
@@ -93,8 +102,8 @@ func newRig(t *testing.T) *rig {
 // serveArgs are the serve flags of one instance: debug logs (one line per
 // request, so the log scan covers the most text), the key file and the outbound
 // allow list when this build has them.
-func (r *rig) serveArgs(data string, extra []string, allow ...string) []string {
-	args := append([]string{"--data", data, "--database-url=", "--log-level", "debug", "--shutdown-timeout", "5s"}, extra...)
+func (r *rig) serveArgs(store, extra []string, allow ...string) []string {
+	args := append(append(append([]string{}, store...), "--log-level", "debug", "--shutdown-timeout", "5s"), extra...)
 	if r.serveHas("secret-key-file") {
 		args = append(args, "--secret-key-file", r.keyFile)
 	}
@@ -142,8 +151,7 @@ func (r *rig) cli(t *testing.T, stdin string, env []string, args ...string) stri
 
 // user creates a user with the CLI (admin) or the admin API (others), gives
 // them a password and an API token, and returns their API client and token.
-func (r *rig) user(t *testing.T, p *proctest.Proc, data, email, role string) (api, string) {
-	store := []string{"--data", data, "--database-url="}
+func (r *rig) user(t *testing.T, p *proctest.Proc, store []string, email, role string) (api, string) {
 	if role == "admin" {
 		r.cli(t, "", nil, append([]string{"admin", "create-user", "--email", email, "--name", "Admin " + p.Name, "--role", role}, store...)...)
 	} else {

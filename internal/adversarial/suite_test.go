@@ -17,7 +17,7 @@ func TestAdversarial(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the adversarial suite runs two twindesk processes; run it without -short")
 	}
-	r := newRig(t)
+	r := newRig(t, "")
 	t.Logf("work dir %s; logs standard.log and secure.log", r.dir)
 	attacks := []attack{
 		{"legitimate escalation", legitimateEscalation},
