@@ -49,15 +49,9 @@ func arrange(t *testing.T, b *bundle) flowData {
 	}
 	assignee, group := field("Secure assignee", "text"), field("Secure group", "text")
 	category := field("Secure category", "tagger", model.FieldOption{Name: "Payroll", Value: "cat_payroll"})
-	subject, ext, hold := "Salary question", "9001", "hold"
-	tags := []string{"stub_requires_sync", "has_secure_id", "escalated_to_secure"}
-	res, err := d.CreateTicket(ctx, b.admin, desk.TicketInput{Subject: &subject, ExternalID: &ext, Tags: &tags, Status: &hold,
-		Comment: &desk.CommentInput{Body: "Secure ticket 9001"}, Requester: &desk.RequesterInput{Email: "emp@example.com"},
-		CustomFields: []model.FieldValue{{ID: assignee, Value: "pat@secure.example"}, {ID: group, Value: "Payroll team"}, {ID: category, Value: "cat_payroll"}}}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fd.stubID = res.Ticket.ID
+	stub := b.stub(t, "9001", "emp@example.com",
+		model.FieldValue{ID: assignee, Value: "pat@secure.example"}, model.FieldValue{ID: group, Value: "Payroll team"}, model.FieldValue{ID: category, Value: "cat_payroll"})
+	fd.stubID = stub.ID
 	xss := b.ticketAs(t, xssSubject, xssBody, "xss@example.com", xssName)
 	fd.xssID, fd.xssRequester = xss.ID, xss.RequesterID
 	return fd

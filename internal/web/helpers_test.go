@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -13,6 +14,7 @@ import (
 	"github.com/twindesk/twindesk/internal/apitest"
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/peer"
 	"github.com/twindesk/twindesk/internal/store"
 )
 
@@ -141,3 +143,37 @@ func (c *client) login(email string) {
 
 // storePageAll reads every row of a list.
 var storePageAll = store.Page{Limit: 100000}
+
+// stub makes an escalation stub the only way one can be made: an original put
+// in escalation, then the peer instance's create naming it. subject is what the
+// secure side would send; the stub shows it only with --stub-subject original.
+func (b *bundle) stub(t testing.TB, secureID, requester string, fields ...model.FieldValue) model.Ticket {
+	t.Helper()
+	ctx := context.Background()
+	d := b.env.Instance.Desk
+	orig := b.ticket(t, "Original", "Original body", requester, false)
+	err := b.env.Instance.DB.WriteTx(ctx, func(tx *store.Tx) error {
+		before := orig.Clone()
+		orig.Tags = append(orig.Tags, peer.TagEscalationInFlight) // what the forward trigger sets
+		return tx.UpdateTicket(ctx, &before, &orig)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, typ := peer.FieldOriginalTicket, "text"
+	f, err := d.SaveField(ctx, b.admin, 0, desk.FieldInput{Title: &title, Type: &typ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secure, _, err := d.IssuePeerToken(ctx, b.admin, "secure")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields = append(fields, model.FieldValue{ID: f.ID, Value: fmt.Sprint(orig.ID)})
+	res, err := d.CreateTicket(ctx, secure, desk.TicketInput{ExternalID: &secureID, CustomFields: fields,
+		Comment: &desk.CommentInput{Body: "stub"}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Ticket
+}

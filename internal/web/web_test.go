@@ -161,17 +161,10 @@ func TestStubIsReadOnly(t *testing.T) {
 	t.Parallel()
 	b := setup(t, apitest.SQLite)
 	ctx := context.Background()
-	subject, ext := "Payroll question", "4242"
-	tags := []string{"stub_requires_sync", "has_secure_id", "escalated_to_secure"}
-	hold := "hold"
-	res, err := b.env.Instance.Desk.CreateTicket(ctx, b.admin, desk.TicketInput{Subject: &subject, ExternalID: &ext, Tags: &tags,
-		Status: &hold, Comment: &desk.CommentInput{Body: "Secure ticket 4242"}, Requester: &desk.RequesterInput{Email: "p@example.com"}}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	stub := b.stub(t, "4242", "p@example.com")
 	c := b.client(t)
 	c.login(apitest.AdminEmail)
-	path := fmt.Sprintf("/tickets/%d", res.Ticket.ID)
+	path := fmt.Sprintf("/tickets/%d", stub.ID)
 	_, page := c.get(path)
 	if !strings.Contains(page, "Escalated to the secure instance as #4242") {
 		t.Fatal("stub page lacks its banner")
@@ -192,15 +185,15 @@ func TestStubIsReadOnly(t *testing.T) {
 	if status != http.StatusSeeOther {
 		t.Fatalf("internal note on a stub: status %d, want 303", status)
 	}
-	comments, err := b.env.Instance.DB.Read().Comments(ctx, res.Ticket.ID, storePageAll)
+	comments, err := b.env.Instance.DB.Read().Comments(ctx, stub.ID, storePageAll)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(comments) != 2 || comments[1].Public || comments[1].Body != "Called the employee back" {
 		t.Fatalf("comments after the note: %+v", comments)
 	}
-	got, _ := b.env.Instance.Desk.Ticket(ctx, b.admin, res.Ticket.ID)
-	if got.Status != model.StatusHold || got.Subject != subject {
+	got, _ := b.env.Instance.Desk.Ticket(ctx, b.admin, stub.ID)
+	if got.Status != model.StatusHold || got.Subject != stub.Subject {
 		t.Fatalf("stub changed: %+v", got)
 	}
 }
