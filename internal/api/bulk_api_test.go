@@ -55,9 +55,9 @@ func TestUpdateMany(t *testing.T) {
 			a := newTicket(t, c, "A", "first", "keep")
 			b2 := newTicket(t, c, "B", "second", "keep", "drop")
 
-			// Bulk: one change for every id, as the escalation's "Send stub ID" sends it.
+			// Bulk: one change for every id, the shape the escalation's "Send stub ID" sends.
 			res := env.Do(t, "PUT", fmt.Sprintf("/api/v2/tickets/update_many.json?ids=%d,%d,999999", a, b2),
-				map[string]any{"ticket": map[string]any{"additional_tags": []string{"has_standard_id"}, "remove_tags": []string{"drop"}, "priority": "high"}})
+				map[string]any{"ticket": map[string]any{"additional_tags": []string{"followed_up"}, "remove_tags": []string{"drop"}, "priority": "high"}})
 			require.Equal(t, http.StatusOK, res.Status, string(res.Body))
 			var job jobStatusBody
 			res.Decode(t, &job)
@@ -73,7 +73,7 @@ func TestUpdateMany(t *testing.T) {
 			for _, id := range []int64{a, b2} {
 				var tk ticketBody
 				env.Do(t, "GET", fmt.Sprintf("/api/v2/tickets/%d.json", id), nil).Decode(t, &tk)
-				require.ElementsMatch(t, []string{"keep", "has_standard_id"}, tk.Ticket.Tags)
+				require.ElementsMatch(t, []string{"keep", "followed_up"}, tk.Ticket.Tags)
 				require.Equal(t, "high", *tk.Ticket.Priority)
 			}
 			// Each change went through the write path: it has its own audit.
