@@ -64,6 +64,10 @@ func (s *Server) Routes() http.Handler {
 	handle("GET", "/users/{id}", s.showUser)
 	handle("PUT", "/users/{id}", s.updateUser)
 
+	handle("GET", "/api_tokens", s.listAPITokens)
+	handle("GET", "/api_tokens/{id}", s.showAPIToken)
+	handle("DELETE", "/api_tokens/{id}", s.revokeAPIToken)
+
 	handle("GET", "/groups", s.listGroups)
 	handle("POST", "/groups", s.createGroup)
 	handle("GET", "/groups/{id}", s.showGroup)

@@ -179,3 +179,31 @@ func TestOwedScrubRunsAtStart(t *testing.T) {
 		"the owed scrub runs after the start")
 	requireNoDebt(t, d2)
 }
+
+// TestScrubIntervalDefersPurgesScrubs: with a scrub interval (PostgreSQL's
+// default), a purge returns without scrubbing, the loop scrubs at once when no
+// scrub ran within the interval, and a second purge soon after stays owed until
+// the interval has passed, then is paid without any other purge.
+func TestScrubIntervalDefersPurgesScrubs(t *testing.T) {
+	t.Parallel()
+	const interval = 1500 * time.Millisecond
+	db, err := sqlite.Open(t.Context(), t.TempDir())
+	require.NoError(t, err)
+	d := desk.New(db, slog.New(slog.NewTextHandler(t.Output(), nil)), desk.WithScrubInterval(interval))
+	stop := d.StartScrubs(context.Background())
+	t.Cleanup(func() { stop(); _ = db.Close() })
+	admin, first := canaryTicket(t, d)
+	subject := "second"
+	res, err := d.CreateTicket(t.Context(), admin, desk.TicketInput{Subject: &subject, Comment: &desk.CommentInput{Body: "second"}}, "")
+	require.NoError(t, err)
+
+	require.NoError(t, d.PurgeTicket(t.Context(), admin, first))
+	requireNoDebt(t, d) // the first scrub runs at once, in the loop
+	paid := time.Now()
+	require.NoError(t, d.PurgeTicket(t.Context(), admin, res.Ticket.ID))
+	debt, err := d.ScrubDebt(t.Context())
+	require.NoError(t, err)
+	require.EqualValues(t, 1, debt.Count, "a purge within the interval stays owed")
+	requireNoDebt(t, d)
+	require.GreaterOrEqual(t, time.Since(paid), interval-100*time.Millisecond, "the second scrub waited for the interval")
+}
