@@ -9,10 +9,12 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/instance"
+	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/secretbox"
 )
 
@@ -33,16 +35,18 @@ func admin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	}
 	var s config.Store
 	var email, name, role string
+	var id int64
 	fs := flag.NewFlagSet("admin "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	config.StoreFlags(fs, &s)
 	fs.StringVar(&email, "email", "", "the user's email")
 	fs.StringVar(&name, "name", "", "the user's name (create-user)")
 	fs.StringVar(&role, "role", "agent", "admin, agent or end-user (create-user)")
+	fs.Int64Var(&id, "id", 0, "the token's id, from list-tokens (revoke-token)")
 	if err := config.Parse(fs, args[1:]); err != nil {
 		return err
 	}
-	if email == "" {
+	if email == "" && args[0] != "list-tokens" && args[0] != "revoke-token" {
 		return errors.New("admin: --email is required")
 	}
 	db, err := instance.OpenStore(ctx, s)
@@ -64,6 +68,13 @@ func admin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 			return fmt.Errorf("admin: create token: %w", err)
 		}
 		fmt.Fprintf(stdout, "API token for %s (shown once; use Basic auth %s/token:<token> or Bearer <token>):\n%s\n", email, email, token)
+	case "list-tokens":
+		return listTokens(ctx, d, email, stdout)
+	case "revoke-token":
+		if err := d.RevokeToken(ctx, cliAdmin, id); err != nil {
+			return fmt.Errorf("admin: revoke token %d (see list-tokens for ids): %w", id, err)
+		}
+		fmt.Fprintf(stdout, "revoked token %d\n", id)
 	case "set-password":
 		pw, err := bufio.NewReader(stdin).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -97,5 +108,24 @@ func genKey(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("admin gen-key: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote a new secret key to %s; start serve with --secret-key-file %s (or TWINDESK_SECRET_KEY_FILE)\n", out, out)
+	return nil
+}
+
+// cliAdmin is the acting user of admin commands: whoever runs them holds the
+// database already.
+var cliAdmin = model.User{Role: model.RoleAdmin}
+
+// listTokens prints every API token (of email, if given): id, owner, creation.
+func listTokens(ctx context.Context, d *desk.Service, email string, stdout io.Writer) error {
+	rows, err := d.ListTokens(ctx, cliAdmin)
+	if err != nil {
+		return fmt.Errorf("admin: list tokens: %w", err)
+	}
+	fmt.Fprintln(stdout, "id\tuser\tcreated")
+	for _, t := range rows {
+		if email == "" || strings.EqualFold(t.UserEmail, email) {
+			fmt.Fprintf(stdout, "%d\t%s\t%s\n", t.ID, t.UserEmail, t.CreatedAt.Format(time.RFC3339))
+		}
+	}
 	return nil
 }
