@@ -172,7 +172,8 @@ func (in *Instance) Close() error { return in.DB.Close() }
 // ticket through its API) and, in confidential mode, only the --webhook-hosts.
 func outboundPolicy(cfg config.Serve) (*webhook.Policy, error) {
 	allow := splitHosts(cfg.OutboundAllow)
-	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
+	// A base URL on port 0 (a test's ephemeral listener) names no address to allow.
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" && u.Port() != "0" {
 		allow = append(allow, webhook.HostPort(u))
 	}
 	pc := webhook.PolicyConfig{Allow: allow}
