@@ -14,7 +14,7 @@ func TestTicketBodyOverOneMiB(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, env *apitest.Env) {
 		mustStatus(t, env.Do(t, "POST", "/api/v2/tickets.json", oversizedBody(2<<20)), http.StatusCreated)
-		big := `{"ticket": {"comment": {"body": "` + oversizedBody(2<<20)[len(`{"ticket": {"subject": "big", "comment": {"body": "`):]
+		big := `{"ticket": {"comment": {"body": "` + oversizedBody(2 << 20)[len(`{"ticket": {"subject": "big", "comment": {"body": "`):]
 		mustStatus(t, env.Do(t, "PUT", "/api/v2/tickets/1.json", big), http.StatusOK)
 	})
 }

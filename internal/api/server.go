@@ -102,6 +102,8 @@ func (s *Server) Routes() http.Handler {
 
 	handle("POST", "/twindesk/peer_identities/{name}/token", s.issuePeerToken)
 	handle("GET", "/twindesk/instance", s.showInstance)
+	handle("GET", "/twindesk/tickets/{id}/escalation", s.ticketChains)
+	handle("POST", "/twindesk/tickets/{id}/escalation/retry", s.retryChains)
 	handle("GET", "/twindesk/reports/escalations", s.escalationReport)
 	handle("GET", "/twindesk/reports/escalations.csv", s.escalationReportCSV)
 

@@ -433,5 +433,6 @@ func (s *Service) IssuePeerToken(ctx context.Context, actor model.User, name str
 // escalationRetryable reports whether the escalation of ticket id failed for
 // good, so its agents may change it again (and move it to retry).
 func (s *Service) escalationRetryable(ctx context.Context, tx *store.Tx, id int64) bool {
-	return false
+	failed, err := s.escalationFailed(ctx, tx, id)
+	return err == nil && failed
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/twindesk/twindesk/internal/model"
 )
@@ -301,4 +302,35 @@ func (q *Queries) UnreachableDeliveries(ctx context.Context, limit int) ([]Retry
 		out = append(out, r)
 	}
 	return out, q.wrapIf("retrying deliveries", rows.Err())
+}
+
+// FailedDeliveries lists a ticket's failed deliveries by chain and step. Bodies
+// are left out unless withBody (a retry needs them; a page showing the failure
+// doesn't, and an escalation's body holds the whole conversation).
+func (q *Queries) FailedDeliveries(ctx context.Context, ticketID int64, withBody bool) ([]model.Delivery, error) {
+	cols := deliveryCols
+	if !withBody {
+		cols = strings.Replace(cols, "url, body,", "url, '' AS body,", 1)
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT `+cols+` FROM deliveries WHERE ticket_id = $1 AND state = $2
+		ORDER BY chain_id, step`, ticketID, model.DeliveryFailed)
+	if err != nil {
+		return nil, q.wrap("failed deliveries", err)
+	}
+	defer rows.Close()
+	var out []model.Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, q.wrap("scan delivery", err)
+		}
+		out = append(out, d)
+	}
+	return out, q.wrapIf("failed deliveries", rows.Err())
+}
+
+// UnsettledDeliveries counts a ticket's deliveries not yet delivered or failed.
+func (q *Queries) UnsettledDeliveries(ctx context.Context, ticketID int64) (int64, error) {
+	return q.count(ctx, "unsettled deliveries", `SELECT COUNT(*) FROM deliveries WHERE ticket_id = $1
+		AND state IN ($2, $3, $4)`, ticketID, model.DeliveryWaiting, model.DeliveryPending, model.DeliveryRetrying)
 }

@@ -33,11 +33,12 @@ type page struct {
 // flashes are the only messages a redirect can ask a page to show (?flash=key), so
 // a crafted link can't put arbitrary text on the page.
 var flashes = map[string]string{
-	"created": "Ticket created.",
-	"updated": "Ticket updated.",
-	"invited": "Agent invited.",
-	"saved":   "Saved.",
-	"retried": "Delivery queued to run now.",
+	"created":       "Ticket created.",
+	"updated":       "Ticket updated.",
+	"invited":       "Agent invited.",
+	"saved":         "Saved.",
+	"retried":       "Delivery queued to run now.",
+	"chain_retried": "Sending again from the failed step.",
 }
 
 var funcs = template.FuncMap{

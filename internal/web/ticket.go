@@ -7,7 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/peer"
 	"github.com/twindesk/twindesk/internal/store"
 )
 
@@ -32,6 +34,11 @@ type ticketData struct {
 	Tags       string
 	Errors     []string
 	Draft      draft
+	// Failed lists the ticket's webhook chains that failed for good (an
+	// escalation refused by secure, say): a banner offers to retry them.
+	Failed []desk.FailedChain
+	// Escalating is set while the ticket carries escalation_in_progress.
+	Escalating bool
 }
 
 // draft keeps what the agent typed when a submit is refused.
@@ -77,7 +84,43 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
+	if err := s.loadFailedChains(r.Context(), rq, d); err != nil {
+		return err
+	}
 	s.render(w, r, rq, http.StatusOK, "ticket.html", "#"+itoa(t.ID)+" "+t.Subject, d)
+	return nil
+}
+
+// loadFailedChains fills the failure banner of the ticket page.
+func (s *Server) loadFailedChains(ctx context.Context, rq *request, d *ticketData) error {
+	if !rq.user.Role.IsStaff() {
+		return nil
+	}
+	var err error
+	d.Failed, err = s.desk.FailedChains(ctx, rq.user, d.T.ID)
+	d.Escalating = d.T.HasTag(peer.TagEscalationInFlight)
+	return err
+}
+
+// retryChains restarts the ticket's failed webhook chains (the banner's Retry).
+func (s *Server) retryChains(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	t, err := s.desk.Ticket(r.Context(), rq.user, id)
+	if err != nil {
+		return err
+	}
+	_, err = s.desk.RetryChain(r.Context(), rq.user, id)
+	var ve *model.ValidationError
+	if errors.As(err, &ve) {
+		return s.rerenderTicket(w, r, rq, &t, http.StatusUnprocessableEntity, validationMessages(ve))
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/tickets/"+itoa(id)+"?flash=chain_retried", http.StatusSeeOther)
 	return nil
 }
 

@@ -61,6 +61,9 @@ func (s *Server) rerenderTicket(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	d.Errors = msgs
 	d.Draft = draft{Body: r.PostFormValue("body"), Internal: r.PostFormValue("visibility") != "public"}
+	if err := s.loadFailedChains(r.Context(), rq, d); err != nil {
+		return err
+	}
 	s.render(w, r, rq, status, "ticket.html", "#"+itoa(t.ID)+" "+t.Subject, d)
 	return nil
 }

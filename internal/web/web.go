@@ -61,6 +61,7 @@ func (s *Server) Routes() http.Handler {
 	mux.Handle("POST /tickets", s.authed(s.createTicket))
 	mux.Handle("GET /tickets/{id}", s.authed(s.ticketPage))
 	mux.Handle("POST /tickets/{id}", s.authed(s.updateTicket))
+	mux.Handle("POST /tickets/{id}/escalation/retry", s.authed(s.retryChains))
 	mux.Handle("GET /reports/escalations", s.authed(s.reportPage))
 	mux.Handle("GET /reports/escalations.csv", s.authed(s.reportCSV))
 
