@@ -31,6 +31,7 @@ func TestEscalateFiveMegabyteConversation(t *testing.T) {
 			"comment": map[string]any{"body": marks[i] + "\n" + filler, "public": false},
 		}})
 	}
+	moved := time.Now()
 	tw.moveToPseudo(t, it, orig)
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -38,6 +39,7 @@ func TestEscalateFiveMegabyteConversation(t *testing.T) {
 		}
 	})
 	e := tw.waitLinked(t, orig, first, 60*time.Second)
+	t.Logf("escalated and linked %s after the move", time.Since(moved))
 
 	all := commentsText(t, tw.secAdmin, e.secureID)
 	require.Greater(t, len(all), comments*size, "the secure ticket holds the whole conversation")
