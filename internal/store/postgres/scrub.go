@@ -22,6 +22,11 @@ var errScrubbing = errors.New("postgres: another node is scrubbing")
 // idempotency keys and webhook deliveries. VACUUM also covers their TOAST tables.
 var scrubTables = []string{"tickets", "comments", "audits", "ticket_search", "ticket_tags", "idempotency_keys", "deliveries"}
 
+// scrubTablesIfPresent are vacuumed too when they exist: River's jobs keep the
+// errors of failed deliveries, and a database opened without the job queue has
+// no river_job.
+var scrubTablesIfPresent = []string{"river_job"}
+
 // scrubIndexes are the indexes whose keys are words of tickets. VACUUM removes a
 // purged row's entries from a b-tree but leaves the bytes in the page's free
 // space, and a GIN index keeps every word it ever held in its entry tree (VACUUM
@@ -57,7 +62,11 @@ func scrub(ctx context.Context, pool *sql.DB) (err error) {
 	if err := dropFailedRebuilds(ctx, db); err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, `VACUUM (INDEX_CLEANUP ON) `+strings.Join(scrubTables, ", ")); err != nil {
+	tables, err := presentTables(ctx, db)
+	if err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, `VACUUM (INDEX_CLEANUP ON) `+strings.Join(tables, ", ")); err != nil {
 		return fmt.Errorf("postgres: vacuum: %w", err)
 	}
 	for _, idx := range scrubIndexes {
@@ -66,6 +75,21 @@ func scrub(ctx context.Context, pool *sql.DB) (err error) {
 		}
 	}
 	return switchWAL(ctx, db)
+}
+
+// presentTables is scrubTables plus those of scrubTablesIfPresent that exist.
+func presentTables(ctx context.Context, db *sql.Conn) ([]string, error) {
+	tables := append([]string(nil), scrubTables...)
+	for _, t := range scrubTablesIfPresent {
+		var present bool
+		if err := db.QueryRowContext(ctx, `SELECT to_regclass($1) IS NOT NULL`, t).Scan(&present); err != nil {
+			return nil, fmt.Errorf("postgres: scrub: table %s: %w", t, err)
+		}
+		if present {
+			tables = append(tables, t)
+		}
+	}
+	return tables, nil
 }
 
 // dropFailedRebuilds drops what a REINDEX CONCURRENTLY cut short (a crash, a
