@@ -61,6 +61,14 @@ func (s *Service) FindTombstone(ctx context.Context, actor model.User, id int64)
 		return Tombstone{}, err
 	}
 	t := Tombstone{ID: id, PurgedAt: at}
+	if l, err := q.LinkByOrigin(ctx, id); err == nil {
+		t.StubID = l.TicketID
+		return t, nil
+	} else if !isNotFound(err) {
+		return t, err
+	}
+	// Stubs made before escalation links existed name their original only in
+	// the "Original ticket" field.
 	fields, err := q.ListFields(ctx)
 	if err != nil {
 		return t, err
