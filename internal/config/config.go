@@ -30,6 +30,9 @@ type Serve struct {
 	// StubSubject is what the stubs of escalated tickets show as their subject:
 	// "neutral" (the pseudo group) or "original" (the secure instance's subject).
 	StubSubject string
+	// ScrubInterval is the least time between two scrubs after purges; 0 keeps
+	// the backend's default (none on SQLite, 5 minutes on PostgreSQL).
+	ScrubInterval time.Duration
 	DebugAddr       string
 	// JobPoll is how often the webhook queue looks for new deliveries; on SQLite,
 	// which has no LISTEN/NOTIFY, it bounds how soon a webhook leaves.
@@ -67,6 +70,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback), e.g. 127.0.0.1:6060 (env TWINDESK_DEBUG_ADDR)")
 	fs.DurationVar(&c.JobPoll, "job-poll", 10*time.Millisecond, "how often idle nodes look for webhooks to deliver; lower sends sooner and costs more idle CPU (env TWINDESK_JOB_POLL)")
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", "", "file holding the key (base64 or hex of 32 bytes) that encrypts stored webhook and target credentials; keep it outside the data directory and back it up apart from the database. Without it TWINDESK_SECRET_KEY is used, else <data>/secret.key is generated (env TWINDESK_SECRET_KEY_FILE)")
+	fs.DurationVar(&c.ScrubInterval, "scrub-interval", 0, "least time between two scrubs of purged text; 0 keeps the default (none on SQLite; 5m on PostgreSQL, where a scrub rebuilds the full-text indexes). Purged text stays in the data files for at most this long plus one scrub (env TWINDESK_SCRUB_INTERVAL)")
 	fs.StringVar(&c.StubSubject, "stub-subject", "neutral", "subject of the stubs of escalated tickets: neutral (\"Escalated to Payroll\") or original (the ticket's own subject, which may itself be confidential) (env TWINDESK_STUB_SUBJECT)")
 	fs.StringVar(&c.WebhookHosts, "webhook-hosts", "", "comma-separated hosts webhooks may call in confidential mode (env TWINDESK_WEBHOOK_HOSTS)")
 	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "comma-separated host:port, host or CIDR entries webhooks may call although they are loopback, link-local or private, e.g. the peer instance 10.0.0.5:8081; this instance's --base-url and, in confidential mode, --webhook-hosts are always allowed (env TWINDESK_OUTBOUND_ALLOW)")
@@ -108,6 +112,9 @@ func (c *Serve) Validate() error {
 	}
 	if c.StubSubject != "neutral" && c.StubSubject != "original" {
 		return fmt.Errorf("--stub-subject %q: use neutral or original", c.StubSubject)
+	}
+	if c.ScrubInterval < 0 {
+		return errors.New("--scrub-interval must be 0 (the default) or more")
 	}
 	if c.JobPoll < 0 {
 		return errors.New("--job-poll must be 0 (the default) or more")

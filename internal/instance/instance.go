@@ -74,6 +74,9 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		return nil, err
 	}
 	opts := []desk.Option{desk.WithQueue(queue), desk.WithBaseURL(cfg.BaseURL), desk.WithStubSubjects(stubSubjects(cfg.StubSubject)), desk.WithSecrets(box)}
+	if cfg.ScrubInterval > 0 {
+		opts = append(opts, desk.WithScrubInterval(cfg.ScrubInterval))
+	}
 	if cfg.Confidential {
 		opts = append(opts, desk.WithConfidential(splitHosts(cfg.WebhookHosts)))
 	}
