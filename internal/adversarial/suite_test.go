@@ -25,6 +25,7 @@ func TestAdversarial(t *testing.T) {
 		{"IT agent hijacks HR tickets", hijackHRTickets},
 		{"reserved tags by hand", reservedTagsByHand},
 		{"HR agent pushes text into standard", pushIntoStandard},
+		{"HR admin edits the recipe", hrAdminEditsRecipe},
 		{"HR admin bypasses the host list", bypassHostList},
 		{"IT admin port-scans through webhooks", portScan},
 		{"canary after escalation", canaryAfterEscalation},
