@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/store"
@@ -53,16 +54,71 @@ type TicketInput struct {
 
 // NormalizeTags lower-cases tags, splits on spaces and drops duplicates, as Zendesk
 // stores them.
+// A set, not a scan of out: requests may name 100,000 tags.
 func NormalizeTags(in []string) []string {
 	out := make([]string, 0, len(in))
+	seen := make(map[string]struct{}, len(in))
 	for _, raw := range in {
 		for _, t := range strings.Fields(strings.ToLower(raw)) {
-			if !slices.Contains(out, t) {
+			if _, dup := seen[t]; !dup {
+				seen[t] = struct{}{}
 				out = append(out, t)
 			}
 		}
 	}
 	return out
+}
+
+// Limits of a ticket's tags. Zendesk documents none, but a ticket with 100,000
+// tags is abuse: every update rewrites and re-indexes them while holding the
+// writer, and triggers and webhooks carry them all.
+const (
+	MaxTicketTags = 1000
+	MaxTagLength  = 255
+)
+
+// applyTags sets, adds and removes tags in linear time, then checks the limits
+// when tags were set or added (a ticket over them may still lose tags).
+func (in *TicketInput) applyTags(t *model.Ticket, v *model.ValidationError) {
+	if in.Tags != nil {
+		t.Tags = NormalizeTags(*in.Tags)
+	}
+	if add := NormalizeTags(in.AdditionalTags); len(add) > 0 {
+		has := tagSet(t.Tags)
+		for _, tag := range add {
+			if _, ok := has[tag]; !ok {
+				has[tag] = struct{}{}
+				t.Tags = append(t.Tags, tag)
+			}
+		}
+	}
+	if remove := NormalizeTags(in.RemoveTags); len(remove) > 0 {
+		drop := tagSet(remove)
+		t.Tags = slices.DeleteFunc(t.Tags, func(x string) bool { _, ok := drop[x]; return ok })
+	}
+	if in.Tags != nil || len(in.AdditionalTags) > 0 {
+		checkTagLimits(t.Tags, v)
+	}
+}
+
+func tagSet(tags []string) map[string]struct{} {
+	set := make(map[string]struct{}, len(tags))
+	for _, t := range tags {
+		set[t] = struct{}{}
+	}
+	return set
+}
+
+func checkTagLimits(tags []string, v *model.ValidationError) {
+	if len(tags) > MaxTicketTags {
+		v.Add("tags", "TooLong", "Tags: a ticket has at most %d tags, not %d", MaxTicketTags, len(tags))
+	}
+	for _, t := range tags {
+		if utf8.RuneCountInString(t) > MaxTagLength {
+			v.Add("tags", "TooLong", "Tags: %.40q... is too long (maximum is %d characters)", t, MaxTagLength)
+			return
+		}
+	}
 }
 
 func oneOf(v string, allowed []string) bool { return v == "" || slices.Contains(allowed, v) }
@@ -96,17 +152,7 @@ func (in *TicketInput) applyScalars(t *model.Ticket, v *model.ValidationError) {
 			v.Add("external_id", "TooLong", "External ID: is too long (maximum is 255 characters)")
 		}
 	}
-	if in.Tags != nil {
-		t.Tags = NormalizeTags(*in.Tags)
-	}
-	for _, tag := range NormalizeTags(in.AdditionalTags) {
-		if !t.HasTag(tag) {
-			t.Tags = append(t.Tags, tag)
-		}
-	}
-	if remove := NormalizeTags(in.RemoveTags); len(remove) > 0 {
-		t.Tags = slices.DeleteFunc(t.Tags, func(x string) bool { return slices.Contains(remove, x) })
-	}
+	in.applyTags(t, v)
 }
 
 // resolvePeople checks and applies requester, submitter, assignee and group.

@@ -120,10 +120,14 @@ func editTags(tags []string, kind actKind, words []string) []string {
 	return removeTags(tags, words)
 }
 
+// addTags and removeTags look tags up in sets: a ticket may carry a thousand
+// tags, and an action name as many.
 func addTags(tags, words []string) []string {
 	out := tags[:len(tags):len(tags)]
+	has := stringSet(out)
 	for _, w := range words {
-		if !slices.Contains(out, w) {
+		if _, ok := has[w]; !ok {
+			has[w] = struct{}{}
 			out = append(out, w)
 		}
 	}
@@ -131,16 +135,25 @@ func addTags(tags, words []string) []string {
 }
 
 func removeTags(tags, words []string) []string {
-	if !slices.ContainsFunc(tags, func(t string) bool { return slices.Contains(words, t) }) {
+	drop := stringSet(words)
+	if !slices.ContainsFunc(tags, func(t string) bool { _, ok := drop[t]; return ok }) {
 		return tags
 	}
 	out := make([]string, 0, len(tags))
 	for _, t := range tags {
-		if !slices.Contains(words, t) {
+		if _, ok := drop[t]; !ok {
 			out = append(out, t)
 		}
 	}
 	return slices.Clip(out)
+}
+
+func stringSet(words []string) map[string]struct{} {
+	set := make(map[string]struct{}, len(words))
+	for _, w := range words {
+		set[w] = struct{}{}
+	}
+	return set
 }
 
 // tagList copies a tag list for an event, so that later edits of the ticket's
@@ -155,8 +168,9 @@ func sameTags(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
 	}
+	in := stringSet(a)
 	for _, t := range b {
-		if !slices.Contains(a, t) {
+		if _, ok := in[t]; !ok {
 			return false
 		}
 	}

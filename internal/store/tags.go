@@ -13,15 +13,16 @@ import (
 // on PostgreSQL every statement is a round trip.
 func (q *Queries) syncTags(ctx context.Context, id int64, had, has []string) error {
 	had, has = lowerTags(had), lowerTags(has)
+	hadSet, hasSet := stringSet(had), stringSet(has)
 	var gone, added []string
 	for _, tag := range had {
-		if !slices.Contains(has, tag) {
+		if _, kept := hasSet[tag]; !kept {
 			gone = append(gone, tag)
 			q.index.add(termChange{kind: removeKey, ticket: id, doc: tagKey(tag)}, "", "")
 		}
 	}
 	for _, tag := range has {
-		if !slices.Contains(had, tag) {
+		if _, was := hadSet[tag]; !was {
 			added = append(added, tag)
 			q.index.add(termChange{kind: addKey, ticket: id, doc: tagKey(tag)}, "", "")
 		}
@@ -56,12 +57,25 @@ func (q *Queries) syncTags(ctx context.Context, id int64, had, has []string) err
 // tags: search compares them.
 func lowerTags(tags []string) []string {
 	out := make([]string, 0, len(tags))
+	seen := make(map[string]struct{}, len(tags))
 	for _, t := range tags {
-		if t = strings.ToLower(t); t != "" && !slices.Contains(out, t) {
-			out = append(out, t)
+		if t = strings.ToLower(t); t != "" {
+			if _, dup := seen[t]; !dup {
+				seen[t] = struct{}{}
+				out = append(out, t)
+			}
 		}
 	}
 	return out
+}
+
+// stringSet is tags as a set, for linear-time differences of long lists.
+func stringSet(tags []string) map[string]struct{} {
+	set := make(map[string]struct{}, len(tags))
+	for _, t := range tags {
+		set[t] = struct{}{}
+	}
+	return set
 }
 
 // bulkTags writes the tag rows of freshly inserted tickets, several per statement.
