@@ -71,7 +71,7 @@ func admin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	case "list-tokens":
 		return listTokens(ctx, d, email, stdout)
 	case "revoke-token":
-		if err := d.RevokeToken(ctx, cliAdmin, id); err != nil {
+		if err := d.RevokeToken(ctx, cliAdmin(), id); err != nil {
 			return fmt.Errorf("admin: revoke token %d (see list-tokens for ids): %w", id, err)
 		}
 		fmt.Fprintf(stdout, "revoked token %d\n", id)
@@ -113,11 +113,11 @@ func genKey(args []string, stdout, stderr io.Writer) error {
 
 // cliAdmin is the acting user of admin commands: whoever runs them holds the
 // database already.
-var cliAdmin = model.User{Role: model.RoleAdmin}
+func cliAdmin() model.User { return model.User{Role: model.RoleAdmin} }
 
 // listTokens prints every API token (of email, if given): id, owner, creation.
 func listTokens(ctx context.Context, d *desk.Service, email string, stdout io.Writer) error {
-	rows, err := d.ListTokens(ctx, cliAdmin)
+	rows, err := d.ListTokens(ctx, cliAdmin())
 	if err != nil {
 		return fmt.Errorf("admin: list tokens: %w", err)
 	}
