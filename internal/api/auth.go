@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/twindesk/twindesk/internal/httpx"
 	"github.com/twindesk/twindesk/internal/model"
 )
 
@@ -28,10 +29,16 @@ func currentUser(ctx context.Context) model.User {
 // else is a 401 in Zendesk's shape. It also applies the per-user rate limit.
 func (s *Server) authenticated(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.SetRoute(r)
 		u, err := s.authenticate(r)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
+		}
+		if u.Role == model.RolePeer {
+			// Metrics count the peer's refused requests (any 4xx): a peer that
+			// keeps being refused is misconfigured or being abused.
+			httpx.SetPeer(r)
 		}
 		if u.Role == model.RolePeer && !peerAllowed(r) {
 			s.writeError(w, r, errForbidden)

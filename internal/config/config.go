@@ -33,7 +33,9 @@ type Serve struct {
 	// ScrubInterval is the least time between two scrubs after purges; 0 keeps
 	// the backend's default (none on SQLite, 5 minutes on PostgreSQL).
 	ScrubInterval time.Duration
-	DebugAddr       string
+	DebugAddr   string
+	// MetricsAddr is where /metrics is served (--metrics-addr); "" serves it nowhere.
+	MetricsAddr string
 	// JobPoll is how often the webhook queue looks for new deliveries; on SQLite,
 	// which has no LISTEN/NOTIFY, it bounds how soon a webhook leaves.
 	JobPoll time.Duration
@@ -68,6 +70,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain requests on SIGTERM (env TWINDESK_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.Confidential, "confidential", false, "secure-instance mode: restrict webhooks (env TWINDESK_CONFIDENTIAL)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback), e.g. 127.0.0.1:6060 (env TWINDESK_DEBUG_ADDR)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this address, apart from --addr so the network can't read them; keep it on loopback or a private interface, e.g. 127.0.0.1:9464; empty serves none (env TWINDESK_METRICS_ADDR)")
 	fs.DurationVar(&c.JobPoll, "job-poll", 10*time.Millisecond, "how often idle nodes look for webhooks to deliver; lower sends sooner and costs more idle CPU (env TWINDESK_JOB_POLL)")
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", "", "file holding the key (base64 or hex of 32 bytes) that encrypts stored webhook and target credentials; keep it outside the data directory and back it up apart from the database. Without it TWINDESK_SECRET_KEY is used, else <data>/secret.key is generated (env TWINDESK_SECRET_KEY_FILE)")
 	fs.DurationVar(&c.ScrubInterval, "scrub-interval", 0, "least time between two scrubs of purged text; 0 keeps the default (none on SQLite; 5m on PostgreSQL, where a scrub rebuilds the full-text indexes). Purged text stays in the data files for at most this long plus one scrub (env TWINDESK_SCRUB_INTERVAL)")
@@ -121,6 +124,9 @@ func (c *Serve) Validate() error {
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr {
+		return errors.New("--metrics-addr must differ from --addr: metrics are never served on the main address")
 	}
 	if c.SecretKey == "" {
 		c.SecretKey = os.Getenv("TWINDESK_SECRET_KEY")

@@ -3,6 +3,7 @@
 package httpx
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -13,7 +14,10 @@ import (
 
 type ctxKey int
 
-const requestIDKey ctxKey = 0
+const (
+	requestIDKey ctxKey = iota
+	routeKey
+)
 
 // RequestID returns the id given to the request by Middleware, or "".
 func RequestID(ctx context.Context) string {
@@ -47,12 +51,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Middleware gives each request an id, sets security headers, recovers panics as a
-// 500 and writes one access-log line with ids and timings, never bodies.
-func Middleware(log *slog.Logger, next http.Handler) http.Handler {
+// 500 and writes one access-log line with ids and timings, never bodies. Each
+// observer hears of every finished request (metrics).
+func Middleware(log *slog.Logger, next http.Handler, observers ...Observer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := newID()
 		sw := &statusWriter{ResponseWriter: w}
+		info := &routeInfo{}
+		r = r.WithContext(context.WithValue(context.WithValue(r.Context(), requestIDKey, id), routeKey, info))
 		h := sw.Header()
 		h.Set("X-Request-Id", id)
 		h.Set("X-Content-Type-Options", "nosniff")
@@ -65,10 +72,17 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 					http.Error(sw, `{"error":"InternalError","description":"internal server error"}`, http.StatusInternalServerError)
 				}
 			}
+			elapsed := time.Since(start)
 			log.Debug("request", "request_id", id, "method", r.Method, "path", r.URL.Path,
-				"status", sw.status, "bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+				"status", sw.status, "bytes", sw.bytes, "duration_ms", float64(elapsed.Microseconds())/1000)
+			if len(observers) > 0 {
+				done := Finished{Route: info.route(r), Status: cmp.Or(sw.status, http.StatusOK), Duration: elapsed, Peer: info.peer}
+				for _, o := range observers {
+					o.ObserveRequest(done)
+				}
+			}
 		}()
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		next.ServeHTTP(sw, r)
 	})
 }
 

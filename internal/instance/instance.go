@@ -19,6 +19,7 @@ import (
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/httpx"
 	"github.com/twindesk/twindesk/internal/jobs"
+	"github.com/twindesk/twindesk/internal/metrics"
 	"github.com/twindesk/twindesk/internal/secretbox"
 	"github.com/twindesk/twindesk/internal/store"
 	"github.com/twindesk/twindesk/internal/store/postgres"
@@ -47,6 +48,8 @@ type Instance struct {
 	Web *web.Server
 	// Queue delivers webhooks; Serve starts and stops it.
 	Queue *jobs.Queue
+	// Metrics is this instance's registry, served on --metrics-addr only.
+	Metrics *metrics.Metrics
 }
 
 // Open opens the store and builds the services; it starts nothing.
@@ -68,7 +71,9 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		_ = db.Close()
 		return nil, err
 	}
-	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, Sender: webhook.NewSender(policy), Secrets: box})
+	src := &metricsSource{db: db}
+	m := metrics.New(src, log)
+	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, Sender: webhook.NewSender(policy), Secrets: box, Observer: m})
 	if err != nil {
 		_ = db.Close()
 		return nil, err
@@ -81,18 +86,20 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		opts = append(opts, desk.WithConfidential(splitHosts(cfg.WebhookHosts)))
 	}
 	d := desk.New(db, log, opts...)
+	src.desk = d
 	if err := d.SealStoredCredentials(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("seal stored credentials: %w", err)
 	}
 	return &Instance{
-		cfg:   cfg,
-		log:   log,
-		DB:    db,
-		Desk:  d,
-		Queue: queue,
-		API:   api.New(d, log, api.Config{BaseURL: cfg.BaseURL, RatePerMinute: cfg.RatePerMinute}),
-		Web:   web.New(d, log, web.Config{BaseURL: cfg.BaseURL}),
+		cfg:     cfg,
+		log:     log,
+		DB:      db,
+		Desk:    d,
+		Queue:   queue,
+		Metrics: m,
+		API:     api.New(d, log, api.Config{BaseURL: cfg.BaseURL, RatePerMinute: cfg.RatePerMinute}),
+		Web:     web.New(d, log, web.Config{BaseURL: cfg.BaseURL}),
 	}, nil
 }
 
@@ -108,7 +115,10 @@ func (in *Instance) Handler() http.Handler {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	return httpx.Middleware(in.log, mux)
+	// No /metrics here: the main address faces the network (and, behind a
+	// reverse proxy on the same host, every request comes from loopback), so
+	// metrics are served on --metrics-addr alone; see serveMetrics.
+	return httpx.Middleware(in.log, mux, in.Metrics)
 }
 
 // Serve listens on ln until ctx is cancelled, then drains requests for up to the
@@ -123,6 +133,11 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	stopMetrics, err := in.serveMetrics(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	// Cancelling the context River starts with is its abrupt stop, which would cut
 	// off deliveries in flight (the receiver may have acted on them: they'd be sent
 	// again). The queue is stopped gracefully below instead.

@@ -62,6 +62,22 @@ type Config struct {
 	// Secrets opens the stored credentials a request carries (desk.WithSecrets
 	// sealed them); nil opens only plaintext ones.
 	Secrets *secretbox.Box
+	// Observer hears each attempt's outcome (metrics); nil hears nothing.
+	Observer Observer
+}
+
+// Observer hears what became of each delivery attempt: "delivered", "retried"
+// (it will be tried again) or "failed" (given up). kind is webhook or target and
+// endpointRef its id, never its URL, which may hold ticket data.
+type Observer interface {
+	DeliveryOutcome(kind, endpointRef, outcome string)
+}
+
+// observe tells the observer, if any.
+func (q *Queue) observe(d *model.Delivery, outcome string) {
+	if q.observer != nil {
+		q.observer.DeliveryOutcome(d.Kind, d.EndpointRef, outcome)
+	}
 }
 
 // Queue owns the River client and the delivery worker.
@@ -78,11 +94,12 @@ type Queue struct {
 	stopProbe context.CancelFunc
 	// endpoints bounds the requests in flight per endpoint host and holds their breakers.
 	endpoints *endpoints
+	observer  Observer
 }
 
 // Open migrates River's tables and builds the client; call Start to work jobs.
 func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Queue, error) {
-	q := &Queue{db: db, log: log, sender: cfg.Sender, secrets: cfg.Secrets, endpoints: newEndpoints()}
+	q := &Queue{db: db, log: log, sender: cfg.Sender, secrets: cfg.Secrets, endpoints: newEndpoints(), observer: cfg.Observer}
 	var driver riverdriver.Driver[*sql.Tx]
 	if db.Dialect().Name == "sqlite" {
 		q.gate = newFetchGate()

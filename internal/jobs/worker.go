@@ -67,6 +67,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	if err := q.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.RecordAttempt(ctx, &d) }); err != nil {
 		return err
 	}
+	q.observe(&d, "retried")
 	q.log.Warn("delivery will be retried", "delivery_id", d.ID, "ticket_id", d.TicketID, "attempt", job.Attempt, "status", out.StatusCode, "err", cause)
 	if out.RetryAfter > 0 {
 		return river.JobSnooze(min(out.RetryAfter, maxBackoff))
@@ -163,6 +164,7 @@ func (q *Queue) succeed(ctx context.Context, job *river.Job[DeliveryArgs], d *mo
 	if err != nil {
 		return err
 	}
+	q.observe(d, "delivered")
 	q.log.Info("delivered", "delivery_id", d.ID, "ticket_id", d.TicketID, "status", d.StatusCode, "latency_ms", d.LatencyMS)
 	q.kickWaiting(ctx, d.EndpointRef)
 	return nil
@@ -208,6 +210,7 @@ func (q *Queue) fail(ctx context.Context, d *model.Delivery, cause error) error 
 	if err != nil {
 		return err
 	}
+	q.observe(d, "failed")
 	q.log.Error("delivery failed", "delivery_id", d.ID, "ticket_id", d.TicketID, "status", d.StatusCode, "err", cause)
 	return river.JobCancel(cause)
 }
