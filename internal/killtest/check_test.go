@@ -245,9 +245,6 @@ func (r *rig) stopAndInspect(t *testing.T, originals []original) {
 		for _, c := range canaries {
 			require.False(t, bytes.Contains(logs, []byte(c)), "%s log %s carries ticket text %s", p.Name, p.LogPath, c)
 		}
-		// A purge whose scrub failed leaves its text in freed pages (PostgreSQL: in
-		// dead tuples until autovacuum).
-		require.False(t, bytes.Contains(logs, []byte("scrub after purge failed")), "%s log %s: a scrub after a purge failed", p.Name, p.LogPath)
 	}
 	if dir := r.stores[r.std].DataDir; r.backend == "sqlite" {
 		for _, o := range originals {
@@ -264,6 +261,11 @@ func (r *rig) requireAllDone(t *testing.T, p *proctest.Proc) {
 	db, err := instance.OpenStore(ctx, r.stores[p])
 	require.NoError(t, err)
 	defer db.Close()
+	// A purge whose scrub failed or was cut off by a kill leaves its text in
+	// freed pages; it stays owed until a scrub pays it, after a restart too.
+	debt, err := db.ScrubDebt(ctx)
+	require.NoError(t, err)
+	require.Zero(t, debt.Count, "%s: scrubs still owed after the run: %+v", p.Name, debt)
 	for table, want := range map[string]string{"deliveries": "delivered", "river_job": "completed"} {
 		rows, err := db.WriteDB().QueryContext(ctx, "SELECT state, COUNT(*) FROM "+table+" GROUP BY state")
 		require.NoError(t, err)

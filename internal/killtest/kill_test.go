@@ -139,6 +139,10 @@ func newRig(t *testing.T) *rig {
 	// Loopback is refused unless allowed: each side may call the other.
 	r.std = &proctest.Proc{Name: "standard", Bin: r.bin, Addr: stdAddr, LogPath: filepath.Join(r.dir, "standard.log"),
 		Args: []string{"--outbound-allow", secAddr}}
+	if r.backend == "postgres" {
+		// PostgreSQL batches scrubs (5 min by default); the run checks they were all paid.
+		r.std.Args = append(r.std.Args, "--scrub-interval", "1s")
+	}
 	r.sec = &proctest.Proc{Name: "secure", Bin: r.bin, Addr: secAddr, LogPath: filepath.Join(r.dir, "secure.log"),
 		Args: []string{"--confidential", "--webhook-hosts", stdAddr}}
 	r.stores = map[*proctest.Proc]config.Store{}
