@@ -193,3 +193,43 @@ func (r *rig) assertWebhooksHideSecrets(t *testing.T) {
 		assert.NotContains(t, p, `"password"`, "page %d shows a password", i)
 	}
 }
+
+// hrAdminRepointsStubHook: secure's "update standard stub" webhook pointed at
+// a listener on secure's own host list; the peer credential must not follow.
+func hrAdminRepointsStubHook(t *testing.T, r *rig) {
+	e := r.escalate(t, newTicketText())
+	hook := r.secAdmin.webhookID(t, "Escalation: update standard stub")
+	res := r.secAdmin.do(t, "PATCH", "/webhooks/"+hook, map[string]any{"webhook": map[string]any{
+		"endpoint": r.redirect.url() + "/api/v2/tickets/update_many.json?ids={{ticket.external_id}}"}})
+	t.Logf("repoint: %s", truncate(res.String(), 200))
+	before := len(r.redirect.requests())
+	r.hrAgent.must(t, "PUT", fmt.Sprintf("/tickets/%d.json", e.secure), map[string]any{"ticket": map[string]any{"status": "open"}})
+	ok := eventually(t, 20*time.Second, "listener called", func() bool { return len(r.redirect.requests()) > before })
+	require.True(t, ok, "secure never called the repointed webhook: the attack was not tried")
+	for _, h := range r.redirect.requests()[before:] {
+		assert.Empty(t, h.authz, "secure sent a credential to a listener after its webhook moved")
+	}
+	r.setup(t)
+	legitimateEscalation(t, r)
+}
+
+// peerEditsLinked: the peer credential standard sends, used on the linked
+// secure ticket for more than a private note.
+func peerEditsLinked(t *testing.T, r *rig) {
+	e := r.escalate(t, newTicketText())
+	r.noteFlows(t, e)
+	creds := r.secProxy.webhookCredentials()
+	require.NotEmpty(t, creds)
+	before := r.secAdmin.ticket(t, e.secure)
+	thief := api{base: r.sec.URL(), authz: creds[0]}
+	for _, change := range []map[string]any{{"subject": "changed"}, {"priority": "urgent"}, {"assignee_email": r.secAdmin.email},
+		{"external_id": "999"}, {"requester": map[string]any{"name": "Mallory", "email": "mallory@example.com"}}} {
+		res := thief.do(t, "PUT", fmt.Sprintf("/tickets/update_many.json?ids=%d", e.secure), map[string]any{"ticket": change})
+		assert.NotEqual(t, http.StatusOK, res.code, "the peer credential changed %v on linked ticket %d: %s", change, e.secure, res)
+	}
+	time.Sleep(time.Second)
+	after := r.secAdmin.ticket(t, e.secure)
+	for _, k := range []string{"subject", "priority", "assignee_id", "external_id", "requester_id"} {
+		assert.Equal(t, before[k], after[k], "the peer credential changed %s of linked ticket %d", k, e.secure)
+	}
+}

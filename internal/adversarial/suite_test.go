@@ -22,6 +22,8 @@ func TestAdversarial(t *testing.T) {
 	attacks := []attack{
 		{"legitimate escalation", legitimateEscalation},
 		{"IT admin steals credentials", stealCredentials},
+		{"IT admin edits a linked ticket with the peer credential", peerEditsLinked},
+		{"HR admin repoints the stub webhook", hrAdminRepointsStubHook},
 		{"IT agent hijacks HR tickets", hijackHRTickets},
 		{"reserved tags by hand", reservedTagsByHand},
 		{"HR agent pushes text into standard", pushIntoStandard},
