@@ -247,3 +247,26 @@ func TestEscalatedTicketPointsToStub(t *testing.T) {
 		t.Fatalf("unknown ticket: status %d", status)
 	}
 }
+
+// TestReservedTagsRefusedInTheUI: the escalation's tags can't be typed into a
+// ticket's tags by hand, so an agent can't make a ticket look like a stub.
+func TestReservedTagsRefusedInTheUI(t *testing.T) {
+	t.Parallel()
+	b := setup(t, apitest.SQLite)
+	tk := b.ticket(t, "Printer", "It jams", "jo@example.com", true)
+	c := b.client(t)
+	c.login(apitest.AdminEmail)
+	path := fmt.Sprintf("/tickets/%d", tk.ID)
+	c.get(path)
+	status, _, body := c.post(path, url.Values{"tags": {"printer has_secure_id escalated_to_secure"}, "status": {"open"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "reserved for the escalation") {
+		t.Fatalf("reserved tags by hand: status %d, want 422 with the reason; body %.300s", status, body)
+	}
+	got, err := b.env.Instance.Desk.Ticket(context.Background(), b.admin, tk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Tags) != 0 {
+		t.Fatalf("tags after the refused change: %v", got.Tags)
+	}
+}
