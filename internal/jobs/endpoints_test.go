@@ -12,8 +12,6 @@ import (
 	"github.com/twindesk/twindesk/internal/webhook"
 )
 
-func first(d time.Duration, _ bool) time.Duration { return d }
-
 type fakeClock struct{ t time.Time }
 
 func (c *fakeClock) now() time.Time { return c.t }
@@ -24,25 +22,41 @@ var (
 	refused  = webhook.Outcome{Err: &net.OpError{Op: "dial", Err: errors.New("connection refused")}, Retryable: true}
 )
 
-// TestEndpointsBoundInFlight: a host gets at most maxInFlightPerHost requests at
-// once; the rest wait, and other hosts are not affected.
+// TestEndpointsBoundInFlight: a host gets at most maxInFlight requests at once.
+// While they are quick a further one waits in the worker for a slot; once they
+// are slow it is told to wait (snooze) at once. Other hosts are not affected.
 func TestEndpointsBoundInFlight(t *testing.T) {
 	t.Parallel()
-	e := newEndpoints()
-	for i := 0; i < maxInFlightPerHost; i++ {
-		if w, _ := e.acquire("slow:80"); w != 0 {
+	ctx := context.Background()
+	clock := &fakeClock{t: time.Unix(1e9, 0)}
+	e := newEndpoints(2)
+	e.now = clock.now
+	var slots []uint64
+	for i := 0; i < 2; i++ {
+		slot, w, _ := e.acquire(ctx, "slow:80")
+		if slot == 0 {
 			t.Fatalf("request %d waits %s, want a slot", i+1, w)
 		}
+		slots = append(slots, slot)
 	}
-	if w, _ := e.acquire("slow:80"); w < busySnooze || w >= 2*busySnooze {
-		t.Fatalf("a third request waits %s, want [%s, %s)", w, busySnooze, 2*busySnooze)
+	// Quick so far: the third waits for a slot, and gets the one released.
+	go func() { time.Sleep(20 * time.Millisecond); e.release("slow:80", slots[0], answered, true) }()
+	if slot, w, _ := e.acquire(ctx, "slow:80"); slot == 0 {
+		t.Fatalf("a request to a busy but quick host waits %s, want the slot freed meanwhile", w)
+	} else {
+		slots[0] = slot
 	}
-	if w, _ := e.acquire("other:80"); w != 0 {
+	// Slow now: no waiting in the worker.
+	clock.t = clock.t.Add(slowAfter)
+	start := time.Now()
+	if slot, w, broken := e.acquire(ctx, "slow:80"); slot != 0 || broken || w < busySnooze || w >= 2*busySnooze {
+		t.Fatalf("a request to a busy slow host: slot %d, wait %s, broken %v; want a wait in [%s, %s)", slot, w, broken, busySnooze, 2*busySnooze)
+	}
+	if took := time.Since(start); took > slotWait/2 {
+		t.Fatalf("acquire for a slow host blocked %s", took)
+	}
+	if slot, w, _ := e.acquire(ctx, "other:80"); slot == 0 {
 		t.Fatalf("another host waits %s behind the slow one", w)
-	}
-	e.release("slow:80", answered, true)
-	if w, _ := e.acquire("slow:80"); w != 0 {
-		t.Fatalf("after a release the host waits %s", w)
 	}
 }
 
@@ -51,31 +65,34 @@ func TestEndpointsBoundInFlight(t *testing.T) {
 // and an answer (any status) closes it.
 func TestEndpointsBreaker(t *testing.T) {
 	t.Parallel()
+	ctx := context.Background()
 	clock := &fakeClock{t: time.Unix(1e9, 0)}
-	e := newEndpoints()
+	e := newEndpoints(2)
 	e.now = clock.now
 	fail := func(out webhook.Outcome) {
 		t.Helper()
-		if w, _ := e.acquire("h:80"); w != 0 {
+		slot, w, _ := e.acquire(ctx, "h:80")
+		if slot == 0 {
 			t.Fatalf("no slot: waits %s", w)
 		}
-		e.release("h:80", out, true)
+		e.release("h:80", slot, out, true)
 	}
 	for i := 0; i < breakerThreshold; i++ {
 		fail(hung)
 	}
-	if w, _ := e.acquire("h:80"); w < breakerCooldown {
-		t.Fatalf("open breaker: waits %s, want at least %s", w, breakerCooldown)
+	if slot, w, broken := e.acquire(ctx, "h:80"); slot != 0 || !broken || w < breakerCooldown {
+		t.Fatalf("open breaker: slot %d, wait %s, broken %v; want a wait of at least %s", slot, w, broken, breakerCooldown)
 	}
 	clock.t = clock.t.Add(breakerCooldown)
-	if w, _ := e.acquire("h:80"); w != 0 {
+	trial, w, _ := e.acquire(ctx, "h:80")
+	if trial == 0 {
 		t.Fatalf("half-open breaker: the trial waits %s", w)
 	}
-	if w, _ := e.acquire("h:80"); w == 0 {
+	if slot, _, _ := e.acquire(ctx, "h:80"); slot != 0 {
 		t.Fatal("half-open breaker let a second request go during the trial")
 	}
-	e.release("h:80", hung, true)
-	if w, _ := e.acquire("h:80"); w < 2*breakerCooldown {
+	e.release("h:80", trial, hung, true)
+	if _, w, _ := e.acquire(ctx, "h:80"); w < 2*breakerCooldown {
 		t.Fatalf("after a failed trial: waits %s, want the cooldown doubled (%s)", w, 2*breakerCooldown)
 	}
 	if e.connected("h:80") {
@@ -83,8 +100,8 @@ func TestEndpointsBreaker(t *testing.T) {
 	}
 	clock.t = clock.t.Add(2 * breakerCooldown)
 	fail(answered)
-	for i := 0; i < maxInFlightPerHost; i++ {
-		if w, _ := e.acquire("h:80"); w != 0 {
+	for i := 0; i < 2; i++ {
+		if slot, w, _ := e.acquire(ctx, "h:80"); slot == 0 {
 			t.Fatalf("after an answer the breaker is still open: waits %s", w)
 		}
 	}
@@ -94,18 +111,19 @@ func TestEndpointsBreaker(t *testing.T) {
 // successful connect ends the cooldown at once.
 func TestEndpointsBreakerRefused(t *testing.T) {
 	t.Parallel()
-	e := newEndpoints()
+	ctx := context.Background()
+	e := newEndpoints(2)
 	for i := 0; i < breakerThreshold; i++ {
-		e.acquire("h:80")
-		e.release("h:80", refused, true)
+		slot, _, _ := e.acquire(ctx, "h:80")
+		e.release("h:80", slot, refused, true)
 	}
-	if !e.open("h:80") || first(e.acquire("h:80")) == 0 {
+	if slot, _, _ := e.acquire(ctx, "h:80"); !e.open("h:80") || slot != 0 {
 		t.Fatal("breaker not open after refused connections")
 	}
 	if !e.connected("h:80") {
 		t.Fatal("connect of a host that refused connections did not allow a trial")
 	}
-	if w, _ := e.acquire("h:80"); w != 0 {
+	if slot, w, _ := e.acquire(ctx, "h:80"); slot == 0 {
 		t.Fatalf("trial after a connect waits %s", w)
 	}
 }

@@ -92,14 +92,15 @@ type Queue struct {
 	gate *fetchGate
 	// stopProbe ends the goroutine that watches endpoints waiting for a retry.
 	stopProbe context.CancelFunc
-	// endpoints bounds the requests in flight per endpoint host and holds their breakers.
+	// endpoints bounds the requests in flight per endpoint host (half the workers,
+	// at least 2) and holds their breakers.
 	endpoints *endpoints
 	observer  Observer
 }
 
 // Open migrates River's tables and builds the client; call Start to work jobs.
 func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Queue, error) {
-	q := &Queue{db: db, log: log, sender: cfg.Sender, secrets: cfg.Secrets, endpoints: newEndpoints(), observer: cfg.Observer}
+	q := &Queue{db: db, log: log, sender: cfg.Sender, secrets: cfg.Secrets, endpoints: newEndpoints(max(2, cfg.Workers/2)), observer: cfg.Observer}
 	var driver riverdriver.Driver[*sql.Tx]
 	if db.Dialect().Name == "sqlite" {
 		q.gate = newFetchGate()

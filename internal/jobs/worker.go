@@ -36,7 +36,8 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		return q.fail(ctx, &d, err)
 	}
 	host := hostOf(req.URL)
-	if wait, broken := q.endpoints.acquire(host); wait > 0 {
+	slot, wait, broken := q.endpoints.acquire(ctx, host)
+	if slot == 0 {
 		// The host is busy with other deliveries or its breaker is open: wait
 		// without holding a worker (a snooze doesn't count as an attempt).
 		if broken {
@@ -45,7 +46,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		return river.JobSnooze(min(wait, maxBackoff))
 	}
 	out := q.sender.Send(ctx, req)
-	q.endpoints.release(host, out, ctx.Err() == nil && (out.StatusCode != 0 || out.Retryable))
+	q.endpoints.release(host, slot, out, ctx.Err() == nil && (out.StatusCode != 0 || out.Retryable))
 	// The attempt happened: record it even if the job is being cancelled (shutdown,
 	// timeout), or a delivered request would be sent again after a restart.
 	ctx = context.WithoutCancel(ctx)
