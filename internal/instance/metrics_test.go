@@ -1,18 +1,23 @@
 package instance_test
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
+	pmodel "github.com/prometheus/common/model"
 
 	"github.com/twindesk/twindesk/internal/config"
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/peer"
+	"github.com/twindesk/twindesk/internal/store"
 )
 
 // freeAddr is a loopback address nothing listens on (a moment ago).
@@ -39,7 +44,7 @@ func scrape(t *testing.T, addr string) (map[string]*dto.MetricFamily, string) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("scrape: %d %s", resp.StatusCode, raw)
 	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
+	parser := expfmt.NewTextParser(pmodel.UTF8Validation)
 	fams, err := parser.TextToMetricFamilies(strings.NewReader(string(raw)))
 	if err != nil {
 		t.Fatalf("the Prometheus text parser refuses /metrics: %v\n%s", err, raw)
@@ -193,4 +198,72 @@ func TestMetricsNotOnMainAddress(t *testing.T) {
 	if err := cfg.Validate(); err == nil {
 		t.Error("--metrics-addr equal to --addr accepted")
 	}
+}
+
+// TestMetricsGaugesFromDatabase: the gauges read at scrape time follow the
+// database: a delivery nobody works yet, an escalation in flight, one whose chain
+// failed for good, and a scrub owed for a minute.
+func TestMetricsGaugesFromDatabase(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b backend) {
+		n := newDeployment(t, b).open(false) // no queue: deliveries stay pending, scrubs owed
+		srv := httptest.NewServer(n.In.MetricsHandler())
+		t.Cleanup(srv.Close)
+		addr := strings.TrimPrefix(srv.URL, "http://")
+
+		fams, _ := scrape(t, addr)
+		for _, name := range []string{"twindesk_escalations_in_flight", "twindesk_escalations_failed", "twindesk_scrubs_owed", "twindesk_scrub_oldest_owed_seconds"} {
+			if got := value(fams, name, nil); got != 0 {
+				t.Errorf("%s = %v on a fresh instance, want 0", name, got)
+			}
+		}
+
+		wh := n.webhook("http://127.0.0.1:9/hook")
+		n.onCreate(wh)
+		inFlight, stuck, purged := n.ticket("escalating"), n.ticket("escalation failed"), n.ticket("settled by its purge")
+		ctx := context.Background()
+		err := n.In.DB.WriteTx(ctx, func(tx *store.Tx) error {
+			for _, id := range []int64{inFlight, stuck, purged} {
+				if _, err := tx.SQL.ExecContext(ctx, `INSERT INTO ticket_tags (tag, ticket_id) VALUES ($1, $2)`, peer.TagEscalationInFlight, id); err != nil {
+					return err
+				}
+			}
+			now := time.Now()
+			if err := tx.AddDelivery(ctx, &model.Delivery{ID: "01FAILEDSTEP", ChainID: "chain", TicketID: stuck, Kind: "webhook",
+				EndpointRef: wh, Method: "POST", URL: "http://127.0.0.1:9/hook", State: model.DeliveryFailed, LastError: "answered 413",
+				CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+			// A delivery the ticket's purge settled as failed is no stuck escalation.
+			if err := tx.AddDelivery(ctx, &model.Delivery{ID: "01PURGEDSTEP", ChainID: "chain2", TicketID: purged, Kind: "webhook",
+				EndpointRef: wh, Method: "POST", URL: "http://127.0.0.1:9/hook", State: model.DeliveryFailed, LastError: store.NotSentPurged,
+				CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+			return tx.OweScrub(ctx, now.Add(-time.Minute))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		fams, _ = scrape(t, addr)
+		want := []struct {
+			name   string
+			labels map[string]string
+			min    float64
+			max    float64
+		}{
+			{"twindesk_webhook_deliveries_waiting", map[string]string{"kind": "webhook", "endpoint": wh, "state": "pending"}, 3, 3},
+			{"twindesk_escalations_in_flight", nil, 3, 3},
+			{"twindesk_escalations_failed", nil, 1, 1},
+			{"twindesk_scrubs_owed", nil, 1, 1},
+			{"twindesk_scrub_oldest_owed_seconds", nil, 59, 120},
+			{"twindesk_metrics_store_up", nil, 1, 1},
+		}
+		for _, w := range want {
+			if got := value(fams, w.name, w.labels); got < w.min || got > w.max {
+				t.Errorf("%s%v = %v, want %v..%v", w.name, w.labels, got, w.min, w.max)
+			}
+		}
+	})
 }
