@@ -3,6 +3,7 @@ package adversarial
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -87,9 +88,24 @@ func reservedTagsByHand(t *testing.T, r *rig) {
 		res := who.do(t, "PUT", fmt.Sprintf("/tickets/%d.json", e.stub), map[string]any{"ticket": map[string]any{"remove_tags": []string{escalation.TagEscalatedToSecure}}})
 		assert.Equal(t, http.StatusUnprocessableEntity, res.code, "%s removed %s from stub %d: %s", who.email, escalation.TagEscalatedToSecure, e.stub, res)
 	}
+	r.tagInUI(t, plain)
 	for _, who := range []api{r.hrAgent, r.secAdmin} {
 		res := who.do(t, "PUT", fmt.Sprintf("/tickets/%d.json", e.secure), map[string]any{"ticket": map[string]any{"remove_tags": []string{escalation.TagHasStandardID}}})
 		assert.Equal(t, http.StatusUnprocessableEntity, res.code, "%s removed %s from secure ticket %d: %s", who.email, escalation.TagHasStandardID, e.secure, res)
 	}
 	r.noteFlows(t, e)
+}
+
+// tagInUI tries the same through the agent UI's ticket form: refused, and the
+// ticket keeps its tags.
+func (r *rig) tagInUI(t *testing.T, id int64) {
+	ui := newBrowser(r.std.URL())
+	ui.login(t, r.itAgent.email, password)
+	path := fmt.Sprintf("/tickets/%d", id)
+	ui.page(t, path)
+	before := tagsOf(r.itAgent.ticket(t, id))
+	code, body := ui.do(t, "POST", path, url.Values{"tags": {strings.Join(append(before, escalation.TagHasSecureID, escalation.TagEscalatedToSecure), " ")}})
+	assert.Equal(t, http.StatusUnprocessableEntity, code, "the ticket form took the recipe's tags: %s", truncate(body, 300))
+	assert.Contains(t, body, "reserved for the escalation", "the form says why")
+	assert.Equal(t, before, tagsOf(r.itAgent.ticket(t, id)), "ticket %d's tags after the form", id)
 }
