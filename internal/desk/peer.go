@@ -388,6 +388,22 @@ func (s *Service) peerMayDelete(ctx context.Context, tx *store.Tx, id int64) err
 	return nil
 }
 
+// peerUserChange applies an update of a peer identity's user: an admin may
+// suspend or reactivate it, nothing else. Promoting it would turn the credential
+// the other instance holds into an admin's; renaming it would hide whose it is.
+func peerUserChange(actor model.User, u *model.User, in UserInput) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	if in.Name != nil || in.Email != nil || in.Role != nil || in.ExternalID != nil {
+		return model.Invalid("role", "InvalidValue", "Role: %s is a peer identity; it can only be suspended or reactivated (reissue it with twindesk escalation setup --rotate)", u.Email)
+	}
+	if in.Active != nil {
+		u.Active = *in.Active
+	}
+	return nil
+}
+
 var peerNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,40}$`)
 
 // IssuePeerToken creates the peer identity name (lower-case letters, digits and

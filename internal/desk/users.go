@@ -114,6 +114,13 @@ func (s *Service) UpdateUser(ctx context.Context, actor model.User, id int64, in
 		if u, err = tx.User(ctx, id); err != nil {
 			return err
 		}
+		if u.Role == model.RolePeer {
+			if err := peerUserChange(actor, &u, in); err != nil {
+				return err
+			}
+			u.UpdatedAt = s.clock()
+			return tx.UpdateUser(ctx, u)
+		}
 		if actor.ID != u.ID && (u.Role.IsStaff() || in.Role != nil) {
 			if err := requireAdmin(actor); err != nil {
 				return err

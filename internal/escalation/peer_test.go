@@ -157,3 +157,26 @@ func TestSecureAgentCannotPushAStubIntoStandard(t *testing.T) {
 	require.Len(t, ticketsByExternalID(tw.stdAdmin, "1"), 0, "no stub was made for the forged ticket")
 	require.Empty(t, tagged(tw.stdAdmin, escalation.TagEscalatedToSecure))
 }
+
+// TestPeerIdentityCantBePromoted: an HR admin who could make standard's peer
+// identity an admin would turn the credential standard holds into an admin's.
+func TestPeerIdentityCantBePromoted(t *testing.T) {
+	tw := newTwin(t)
+	probe := tw.probePeer(tw.sec)
+	me := probe.must("GET", "/users/me.json", nil)["user"].(map[string]any)
+	path := fmt.Sprintf("/users/%v.json", me["id"])
+	for _, change := range []map[string]any{{"role": "admin"}, {"email": "hr.admin@secure.example"}, {"name": "Someone"}} {
+		code, out := tw.secAdmin.call("PUT", path, map[string]any{"user": change})
+		require.Equal(t, http.StatusUnprocessableEntity, code, "%v: %v", change, out)
+	}
+	code, _ := probe.call("GET", "/tickets.json", nil)
+	require.Equal(t, http.StatusForbidden, code, "still a peer")
+
+	// Suspending it works and stops the token at once; reactivating restores it.
+	tw.secAdmin.must("PUT", path, map[string]any{"user": map[string]any{"suspended": true}})
+	code, _ = probe.call("GET", "/users/me.json", nil)
+	require.Equal(t, http.StatusUnauthorized, code)
+	tw.secAdmin.must("PUT", path, map[string]any{"user": map[string]any{"suspended": false}})
+	code, _ = probe.call("GET", "/users/me.json", nil)
+	require.Equal(t, http.StatusOK, code)
+}
