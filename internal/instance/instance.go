@@ -91,6 +91,12 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		_ = db.Close()
 		return nil, fmt.Errorf("seal stored credentials: %w", err)
 	}
+	if n, err := d.BackfillLinks(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("backfill escalation links: %w", err)
+	} else if n > 0 {
+		log.Info("escalation links recorded for tickets escalated before links existed", "links", n)
+	}
 	return &Instance{
 		cfg:     cfg,
 		log:     log,

@@ -88,3 +88,9 @@ func (q *Queries) Origin(ctx context.Context, id int64) (TicketOrigin, error) {
 	o.Tags = strings.Fields(tags)
 	return o, nil
 }
+
+// HasLinks reports whether any escalation link is recorded.
+func (q *Queries) HasLinks(ctx context.Context) (bool, error) {
+	n, err := q.count(ctx, "count escalation links", `SELECT COUNT(*) FROM (SELECT 1 FROM escalation_links LIMIT 1) AS l`)
+	return n > 0, err
+}
