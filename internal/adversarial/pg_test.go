@@ -88,20 +88,23 @@ func (r *rig) logged(t *testing.T, msg string) bool {
 }
 
 // pgFiles reads the files of a PostgreSQL database from the server's data
-// directory, which must be readable from the test (scripts/pg-temp's is).
+// directory when the test can read it (scripts/pg-temp's server, not a remote
+// one: then the file checks are left out, with a log line, and the API, UI and
+// log checks still run).
 type pgFiles struct {
-	db      *sql.DB
-	dataDir string
+	db       *sql.DB
+	dataDir  string
+	readable error // why the files can't be read, nil when they can
 }
 
 func openPGFiles(t *testing.T, url string) *pgFiles {
 	db, err := sql.Open("pgx", url)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
-	p := &pgFiles{db: db, dataDir: ""}
+	p := &pgFiles{db: db}
 	p.dataDir = p.setting(t, "data_directory")
-	if _, err := os.ReadDir(filepath.Join(p.dataDir, "base")); err != nil {
-		t.Skipf("the PostgreSQL server's files are not readable here, so the canary can't be looked for in them: %v", err)
+	if _, p.readable = os.ReadDir(filepath.Join(p.dataDir, "base")); p.readable != nil {
+		t.Logf("the PostgreSQL server's files are not readable here, so no canary is looked for in them: %v", p.readable)
 	}
 	return p
 }
@@ -119,6 +122,9 @@ type holdings struct {
 
 func (p *pgFiles) holding(t *testing.T, needle string) holdings {
 	var h holdings
+	if p.readable != nil {
+		return h
+	}
 	rows, err := p.db.QueryContext(context.Background(), `SELECT c.relkind::text, c.relname, pg_relation_filepath(c.oid) FROM pg_class c
 		WHERE pg_relation_filepath(c.oid) IS NOT NULL AND c.relkind IN ('r', 'i', 't')`)
 	require.NoError(t, err)

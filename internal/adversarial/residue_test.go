@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"github.com/twindesk/twindesk/internal/canarytest"
 	"github.com/twindesk/twindesk/internal/store/sqlite"
 )
 
@@ -57,6 +58,7 @@ func residueAfterHeldReader(t *testing.T, r *rig) {
 	x := newTicketText()
 	r.escalate(t, x)
 	time.Sleep(time.Second) // the purge's own scrub runs into the reader
+	t.Logf("while the reader was held, the description was in %v", canarytest.FilesContaining(t, r.stdData, tail(x.description)))
 	reader.release()
 	r.assertGoneFromFiles(t, x.canaries(), 30*time.Second)
 }
