@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/twindesk/twindesk/internal/liquid"
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/store"
 )
@@ -75,9 +76,13 @@ func failedChains(rows []model.Delivery) []FailedChain {
 }
 
 // RetryChain sends the ticket's failed chains again from their failed step: that
-// step gets a new job with a full retry budget (its stored body, rendered when the
-// trigger fired), the steps after it wait for it as before. It returns how many
-// chains it restarted; a 422 when there is none. Staff who can see the ticket only.
+// step gets a new job with a full retry budget, the steps after it wait for it as
+// before. Their URLs and bodies are rendered again from the ticket as it is now
+// (current_user is the actor): once its escalation failed, agents may change the
+// ticket again, and the body rendered when the trigger fired would leave out the
+// comments added since, which the purge at the end of the chain would then lose.
+// It returns how many chains it restarted; a 422 when there is none. Staff who
+// can see the ticket only.
 func (s *Service) RetryChain(ctx context.Context, actor model.User, ticketID int64) (int, error) {
 	if err := s.staffOnTicket(ctx, actor, ticketID); err != nil {
 		return 0, err
@@ -92,8 +97,20 @@ func (s *Service) RetryChain(ctx context.Context, actor model.User, ticketID int
 			return err
 		}
 		n = 0
-		for _, c := range failedChains(rows) {
-			if err := s.restartChain(ctx, tx, rows, c.ChainID); err != nil {
+		chains := failedChains(rows)
+		if len(chains) == 0 {
+			return nil
+		}
+		data, err := s.currentData(ctx, tx, ticketID)
+		if err != nil {
+			return err
+		}
+		for _, c := range chains {
+			steps := chainSteps(rows, c.ChainID)
+			if err := s.rerender(ctx, tx, actor, data, steps); err != nil {
+				return err
+			}
+			if err := s.restartChain(ctx, tx, steps); err != nil {
 				return err
 			}
 			n++
@@ -110,14 +127,82 @@ func (s *Service) RetryChain(ctx context.Context, actor model.User, ticketID int
 	return n, nil
 }
 
-// restartChain puts chain's first failed step back on the queue and its later
-// failed steps back to waiting, in tx.
-func (s *Service) restartChain(ctx context.Context, tx *store.Tx, rows []model.Delivery, chain string) error {
-	first := true
+// chainSteps are the rows of chain, in step order.
+func chainSteps(rows []model.Delivery, chain string) []model.Delivery {
+	var out []model.Delivery
 	for _, d := range rows {
-		if d.ChainID != chain {
+		if d.ChainID == chain {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// currentData is what Liquid shows of the ticket now.
+func (s *Service) currentData(ctx context.Context, tx *store.Tx, ticketID int64) (*liquid.TicketData, error) {
+	t, err := tx.Ticket(ctx, ticketID)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := s.rulesFor(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	return s.ticketData(ctx, tx, snap, &t)
+}
+
+// rerender renders each failed step again with its trigger's action for the same
+// endpoint. A step keeps what it has when that can't be told: the trigger was
+// deleted, it has no action for the endpoint or several, or the endpoint is
+// inactive now.
+func (s *Service) rerender(ctx context.Context, tx *store.Tx, actor model.User, data *liquid.TicketData, steps []model.Delivery) error {
+	trig, err := tx.Trigger(ctx, steps[0].TriggerID)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for i := range steps {
+		n, ok := actionFor(trig, steps[i].Kind, steps[i].EndpointRef)
+		if !ok {
 			continue
 		}
+		d, err := s.delivery(ctx, tx, n, data, actor)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			continue
+		}
+		steps[i].URL, steps[i].Body = d.URL, d.Body
+		if err := tx.SetDeliveryRequest(ctx, steps[i].ID, d.URL, d.Body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// actionFor finds trig's one notification action of kind to endpoint.
+func actionFor(trig model.Trigger, kind, endpoint string) (model.Notification, bool) {
+	var found []model.Notification
+	for _, a := range trig.Actions {
+		if a.Field != "notification_"+kind || len(a.Value) < 2 || a.Value[0] != endpoint {
+			continue
+		}
+		found = append(found, model.Notification{TriggerID: trig.ID, Kind: kind, TargetID: endpoint, Body: a.Value[1]})
+	}
+	if len(found) != 1 {
+		return model.Notification{}, false
+	}
+	return found[0], true
+}
+
+// restartChain puts a chain's first failed step back on the queue and its later
+// failed steps back to waiting, in tx.
+func (s *Service) restartChain(ctx context.Context, tx *store.Tx, steps []model.Delivery) error {
+	first := true
+	for _, d := range steps {
 		d.LastError, d.StatusCode, d.UpdatedAt = "", 0, s.clock()
 		d.State = model.DeliveryWaiting
 		if first {

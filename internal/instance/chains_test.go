@@ -66,6 +66,9 @@ func TestFailedChainIsShownAndRetried(t *testing.T) {
 			t.Errorf("an end user's retry: %d, want 403", status)
 		}
 
+		// Changed after the failure: the retry must send the ticket as it is now.
+		n.must(http.StatusOK, "PUT", "/api/v2/tickets/"+id, map[string]any{"ticket": map[string]any{
+			"subject": "changed after the failure"}}, nil)
 		accept.Store(true)
 		var retried struct {
 			RetriedChains int `json:"retried_chains"`
@@ -77,6 +80,11 @@ func TestFailedChainIsShownAndRetried(t *testing.T) {
 		waitFor(t, 10*time.Second, "both steps delivered after the retry", func() bool {
 			return len(first.ok()) == 1 && len(second.ok()) == 1
 		})
+		for _, r := range append(first.ok(), second.ok()...) {
+			if !strings.Contains(string(r.Body), "changed after the failure") {
+				t.Errorf("a retried step sent the body rendered before the change: %s", r.Body)
+			}
+		}
 		n.must(http.StatusOK, "GET", path, nil, &got)
 		if len(got.FailedChains) != 0 {
 			t.Errorf("failed chains after the retry: %+v", got)

@@ -334,3 +334,10 @@ func (q *Queries) UnsettledDeliveries(ctx context.Context, ticketID int64) (int6
 	return q.count(ctx, "unsettled deliveries", `SELECT COUNT(*) FROM deliveries WHERE ticket_id = $1
 		AND state IN ($2, $3, $4)`, ticketID, model.DeliveryWaiting, model.DeliveryPending, model.DeliveryRetrying)
 }
+
+// SetDeliveryRequest replaces the URL and body of a delivery not yet delivered
+// (a failed chain restarted from the ticket as it is now).
+func (q *Queries) SetDeliveryRequest(ctx context.Context, id, url, body string) error {
+	return q.exec(ctx, "set delivery request", true, `UPDATE deliveries SET url = $1, body = $2 WHERE id = $3
+		AND state <> $4`, url, body, id, model.DeliveryDelivered)
+}
