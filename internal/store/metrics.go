@@ -15,25 +15,30 @@ type Backlog struct {
 }
 
 // DeliveryBacklog counts the deliveries not yet settled, by endpoint and state,
-// for metrics. It reads the (endpoint_ref, state) index once per webhook and
-// target, so its cost follows the backlog, not the whole delivery log.
+// for metrics; every webhook and target gets a row per state, zeros included, so
+// a series doesn't vanish when its backlog drains. Each count is a range of the
+// (endpoint_ref, state) index, so the cost follows the backlog, not the whole
+// delivery log (a join let SQLite scan the index: 5 ms at 50,000 deliveries).
 func (q *Queries) DeliveryBacklog(ctx context.Context) ([]Backlog, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT d.kind, d.endpoint_ref, d.state, COUNT(*)
-		FROM (SELECT id AS ref FROM webhooks UNION SELECT CAST(id AS TEXT) FROM targets) e
-		JOIN deliveries d ON d.endpoint_ref = e.ref AND d.state IN ($1, $2, $3)
-		GROUP BY d.kind, d.endpoint_ref, d.state ORDER BY d.kind, d.endpoint_ref, d.state`,
-		model.DeliveryWaiting, model.DeliveryPending, model.DeliveryRetrying)
+	const count = `(SELECT COUNT(*) FROM deliveries d WHERE d.endpoint_ref = e.ref AND d.state = `
+	rows, err := q.q.QueryContext(ctx, `SELECT e.kind, e.ref, `+count+`$1), `+count+`$2), `+count+`$3)
+		FROM (SELECT 'webhook' AS kind, id AS ref FROM webhooks
+			UNION ALL SELECT 'target' AS kind, CAST(id AS TEXT) AS ref FROM targets) e
+		ORDER BY e.kind, e.ref`, model.DeliveryWaiting, model.DeliveryPending, model.DeliveryRetrying)
 	if err != nil {
 		return nil, q.wrap("delivery backlog", err)
 	}
 	defer rows.Close()
 	var out []Backlog
 	for rows.Next() {
-		var b Backlog
-		if err := rows.Scan(&b.Kind, &b.EndpointRef, &b.State, &b.Count); err != nil {
+		var kind, ref string
+		var n [3]int64
+		if err := rows.Scan(&kind, &ref, &n[0], &n[1], &n[2]); err != nil {
 			return nil, q.wrap("scan delivery backlog", err)
 		}
-		out = append(out, b)
+		for i, state := range []string{model.DeliveryWaiting, model.DeliveryPending, model.DeliveryRetrying} {
+			out = append(out, Backlog{Kind: kind, EndpointRef: ref, State: state, Count: n[i]})
+		}
 	}
 	return out, q.wrapIf("delivery backlog", rows.Err())
 }
