@@ -117,6 +117,13 @@ func TestMetrics(t *testing.T) {
 			t.Fatal(err)
 		}
 		uiResp.Body.Close()
+		// Unknown paths fall to the catch-all patterns: a path can't mint a series.
+		if status, _ := n.do("GET", "/api/v2/"+canary+".json", nil, nil, nil); status != http.StatusNotFound {
+			t.Fatalf("unknown API path: %d, want 404", status)
+		}
+		if resp, err := http.Get(n.URL + "/" + canary); err == nil {
+			resp.Body.Close()
+		}
 
 		// The peer identity asks for what the peer rules refuse: a read (403) and
 		// a change to a ticket no escalation links (404).
