@@ -20,7 +20,7 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"audit": s.auditOut(&a)})
+	writeJSON(w, http.StatusOK, map[string]any{"audit": s.auditOut(r, &a)})
 	return nil
 }
 

@@ -14,7 +14,7 @@ type commentJSON struct {
 	HTMLBody    string  `json:"html_body"`
 	PlainBody   string  `json:"plain_body"`
 	Public      bool    `json:"public"`
-	Attachments []any   `json:"attachments"`
+	Attachments any     `json:"attachments"`
 	AuditID     int64   `json:"audit_id"`
 	Via         viaJSON `json:"via"`
 	Metadata    any     `json:"metadata"`
@@ -51,9 +51,17 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rows, more := trim(p, rows)
+	files, err := s.commentAttachments(r, rows)
+	if err != nil {
+		return err
+	}
 	out := make([]commentJSON, 0, len(rows))
 	for i := range rows {
-		out = append(out, commentOut(&rows[i]))
+		c := commentOut(&rows[i])
+		if f := files[rows[i].ID]; f != nil {
+			c.Attachments = f
+		}
+		out = append(out, c)
 	}
 	count := int64(-1)
 	if !p.cursor {
@@ -78,14 +86,14 @@ type auditJSON struct {
 
 // auditOut renders an audit. Event ids are derived from the audit id and position,
 // since events are stored inside their audit.
-func (s *Server) auditOut(a *model.Audit) auditJSON {
+func (s *Server) auditOut(r *http.Request, a *model.Audit) auditJSON {
 	events := make([]map[string]any, 0, len(a.Events))
 	for i, e := range a.Events {
 		ev := map[string]any{"id": a.ID*1000 + int64(i), "type": e.Type}
 		switch e.Type {
 		case "Comment":
 			ev["body"], ev["html_body"], ev["plain_body"] = e.Body, htmlBody(e.Body), e.Body
-			ev["public"], ev["author_id"], ev["attachments"] = e.Public != nil && *e.Public, e.AuthorID, []any{}
+			ev["public"], ev["author_id"], ev["attachments"] = e.Public != nil && *e.Public, e.AuthorID, s.auditAttachments(r, a.ID)
 			ev["audit_id"] = a.ID
 		case "Notification":
 			ev["subject"], ev["body"], ev["recipients"] = e.Subject, e.Body, e.Recipients
@@ -128,7 +136,7 @@ func (s *Server) listAudits(w http.ResponseWriter, r *http.Request) error {
 	rows, more := trim(p, rows)
 	out := make([]auditJSON, len(rows))
 	for i := range rows {
-		out[i] = s.auditOut(&rows[i])
+		out[i] = s.auditOut(r, &rows[i])
 	}
 	count := int64(-1)
 	if !p.cursor {

@@ -56,6 +56,12 @@ func (s *Server) Routes() http.Handler {
 	handle("GET", "/tickets/{id}/comments", s.listComments)
 	handle("GET", "/tickets/{id}/audits", s.listAudits)
 
+	// Attachments (issue 18); downloads are served by DownloadRoutes.
+	handle("POST", "/uploads", s.createUpload)
+	handle("DELETE", "/uploads/{token}", s.deleteUpload)
+	handle("GET", "/attachments/{id}", s.showAttachment)
+	handle("PUT", "/tickets/{id}/comments/{comment_id}/attachments/{attachment_id}/redact", s.redactAttachment)
+
 	handle("GET", "/users", s.listUsers)
 	handle("POST", "/users", s.createUser)
 	handle("POST", "/users/create_or_update", s.createOrUpdateUser)

@@ -128,10 +128,11 @@ type ticketIn struct {
 }
 
 type commentIn struct {
-	Body     string `json:"body"`
-	HTMLBody string `json:"html_body"`
-	Public   *bool  `json:"public"`
-	AuthorID optID  `json:"author_id"`
+	Body     string   `json:"body"`
+	HTMLBody string   `json:"html_body"`
+	Public   *bool    `json:"public"`
+	AuthorID optID    `json:"author_id"`
+	Uploads  []string `json:"uploads"`
 }
 
 type fieldIn struct {
@@ -159,7 +160,7 @@ func (in *ticketIn) toInput(via string) (desk.TicketInput, error) {
 		if body == "" {
 			body = c.HTMLBody
 		}
-		out.Comment = &desk.CommentInput{Body: body, Public: c.Public, AuthorID: c.AuthorID.Val}
+		out.Comment = &desk.CommentInput{Body: body, Public: c.Public, AuthorID: c.AuthorID.Val, Uploads: c.Uploads}
 	} else if in.Description != nil {
 		out.Comment = &desk.CommentInput{Body: *in.Description}
 	}

@@ -65,7 +65,7 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
 	if res.Replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	writeJSON(w, status, map[string]any{"ticket": out, "audit": s.auditOut(&res.Audit)})
+	writeJSON(w, status, map[string]any{"ticket": out, "audit": s.auditOut(r, &res.Audit)})
 	return nil
 }
 
@@ -135,7 +135,7 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketOut(&res.Ticket), "audit": s.auditOut(&res.Audit)})
+	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketOut(&res.Ticket), "audit": s.auditOut(r, &res.Audit)})
 	return nil
 }
 

@@ -33,7 +33,7 @@ type Serve struct {
 	// ScrubInterval is the least time between two scrubs after purges; 0 keeps
 	// the backend's default (none on SQLite, 5 minutes on PostgreSQL).
 	ScrubInterval time.Duration
-	DebugAddr   string
+	DebugAddr     string
 	// MetricsAddr is where /metrics is served (--metrics-addr); "" serves it nowhere.
 	MetricsAddr string
 	// JobPoll is how often the webhook queue looks for new deliveries; on SQLite,
@@ -47,6 +47,9 @@ type Serve struct {
 	// OutboundAllow lists host:port, host or CIDR entries webhooks may reach
 	// although they are loopback, link-local or private (the peer instance).
 	OutboundAllow string
+	// MaxAttachmentBytes is the size limit per uploaded file
+	// (--max-attachment-bytes); 0 keeps the default, 50 MB.
+	MaxAttachmentBytes int64
 }
 
 // envName turns a flag name into its variable: database-url -> TWINDESK_DATABASE_URL.
@@ -76,6 +79,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.DurationVar(&c.ScrubInterval, "scrub-interval", 0, "least time between two scrubs of purged text; 0 keeps the default (none on SQLite; 5m on PostgreSQL, where a scrub rebuilds the full-text indexes). Purged text stays in the data files for at most this long plus one scrub (env TWINDESK_SCRUB_INTERVAL)")
 	fs.StringVar(&c.StubSubject, "stub-subject", "neutral", "subject of the stubs of escalated tickets: neutral (\"Escalated to Payroll\") or original (the ticket's own subject, which may itself be confidential) (env TWINDESK_STUB_SUBJECT)")
 	fs.StringVar(&c.WebhookHosts, "webhook-hosts", "", "comma-separated hosts webhooks may call in confidential mode (env TWINDESK_WEBHOOK_HOSTS)")
+	fs.Int64Var(&c.MaxAttachmentBytes, "max-attachment-bytes", 50<<20, "largest file one upload may carry, in bytes; larger ones get a 413 and nothing is stored (env TWINDESK_MAX_ATTACHMENT_BYTES)")
 	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "comma-separated host:port, host or CIDR entries webhooks may call although they are loopback, link-local or private, e.g. the peer instance 10.0.0.5:8081; this instance's --base-url and, in confidential mode, --webhook-hosts are always allowed (env TWINDESK_OUTBOUND_ALLOW)")
 }
 
@@ -115,6 +119,9 @@ func (c *Serve) Validate() error {
 	}
 	if c.StubSubject != "neutral" && c.StubSubject != "original" {
 		return fmt.Errorf("--stub-subject %q: use neutral or original", c.StubSubject)
+	}
+	if c.MaxAttachmentBytes < 0 {
+		return errors.New("--max-attachment-bytes must be 0 (the default, 50 MB) or more")
 	}
 	if c.ScrubInterval < 0 {
 		return errors.New("--scrub-interval must be 0 (the default) or more")

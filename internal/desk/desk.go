@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/twindesk/twindesk/internal/blob"
 	"github.com/twindesk/twindesk/internal/liquid"
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/secretbox"
@@ -37,6 +38,10 @@ type Service struct {
 	scrubber scrubber
 	// secrets seals stored credentials (WithSecrets); nil stores them as given.
 	secrets *secretbox.Box
+	// blobs keeps attachment bytes, maxAttachment is the size limit per file
+	// (WithBlobs, attachments.go).
+	blobs         blob.Store
+	maxAttachment int64
 }
 
 // Option configures a Service.

@@ -112,6 +112,8 @@ func (s *Service) scrubDueIn() time.Duration {
 // failure is logged and left to RunScrubs rather than returned: the caller's
 // request did succeed.
 func (s *Service) scrub(ctx context.Context) {
+	// Purged files first: a file store's deletes were owed by the purge (attachments.go).
+	s.PayBlobDeletes(context.WithoutCancel(ctx))
 	if s.scrubInterval() > 0 {
 		s.scrubber.kick()
 		return

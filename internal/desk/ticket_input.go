@@ -17,6 +17,8 @@ type CommentInput struct {
 	Body     string
 	Public   *bool // default true, as in Zendesk
 	AuthorID int64
+	// Uploads are upload tokens whose files the comment takes (attachments.go).
+	Uploads []string
 }
 
 // RequesterInput names a requester by email, creating an end user when unknown.

@@ -104,7 +104,7 @@ func (s *Service) createTicket(ctx context.Context, tx *store.Tx, actor model.Us
 		return TicketResult{}, err
 	}
 	t.Description = in.Comment.Body
-	return s.commitChange(ctx, tx, snap, actor, nil, &t, s.newComment(actor, in.Comment, t.Via, now))
+	return s.commitComment(ctx, tx, snap, actor, nil, &t, in.Comment, t.Via, now)
 }
 
 // endUserCreate keeps only what an end user may set on their own request.
@@ -186,7 +186,7 @@ func (s *Service) updateTicket(ctx context.Context, tx *store.Tx, actor model.Us
 	}
 	now := s.clock()
 	t.UpdatedAt = now
-	return s.commitChange(ctx, tx, snap, actor, &before, &t, s.newComment(actor, in.Comment, viaOr(in.Via), now))
+	return s.commitComment(ctx, tx, snap, actor, &before, &t, in.Comment, viaOr(in.Via), now)
 }
 
 // mayUpdate checks that actor may change t and returns the part of in it may

@@ -19,6 +19,10 @@ func (s *Service) purge(ctx context.Context, tx *store.Tx, id int64) error {
 	if err != nil {
 		return err
 	}
+	// Its files go with it: in this transaction, or owed to the file store.
+	if err := s.purgeAttachments(ctx, tx, id); err != nil {
+		return err
+	}
 	if err := tx.PurgeTicket(ctx, id); err != nil {
 		return err
 	}

@@ -11,10 +11,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/api"
+	"github.com/twindesk/twindesk/internal/blob"
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/httpx"
@@ -35,6 +37,15 @@ func OpenStore(ctx context.Context, c config.Store) (*store.DB, error) {
 		return postgres.Open(ctx, c.DatabaseURL)
 	}
 	return sqlite.Open(ctx, c.DataDir)
+}
+
+// openBlobs picks the attachment store: the database itself on PostgreSQL, so
+// every node reads every file; files under <data>/blobs on SQLite.
+func openBlobs(db *store.DB, c config.Store) (blob.Store, error) {
+	if c.DatabaseURL != "" {
+		return blob.NewPostgres(db.WriteDB()), nil
+	}
+	return blob.NewDir(filepath.Join(c.DataDir, "blobs"))
 }
 
 // Instance is one running helpdesk.
@@ -78,7 +89,13 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		_ = db.Close()
 		return nil, err
 	}
+	blobs, err := openBlobs(db, cfg.Store)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	opts := []desk.Option{desk.WithQueue(queue), desk.WithBaseURL(cfg.BaseURL), desk.WithStubSubjects(stubSubjects(cfg.StubSubject)), desk.WithSecrets(box)}
+	opts = append(opts, desk.WithBlobs(blobs, cfg.MaxAttachmentBytes))
 	if cfg.ScrubInterval > 0 {
 		opts = append(opts, desk.WithScrubInterval(cfg.ScrubInterval))
 	}
@@ -113,6 +130,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 func (in *Instance) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/v2/", in.API.Routes())
+	mux.Handle("GET /attachments/token/{token}/", in.API.DownloadRoutes())
 	mux.Handle("/", in.Web.Routes())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := in.DB.WriteDB().PingContext(r.Context()); err != nil {
@@ -154,6 +172,7 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
 	// Pays scrubs owed (one left by a kill between a purge and its scrub, at once),
 	// through the drain too; stopped when Serve returns.
 	defer in.Desk.StartScrubs(context.WithoutCancel(ctx))()
+	defer in.Desk.StartAttachmentSweeper(context.WithoutCancel(ctx))()
 	stopQueue := func() {
 		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), in.cfg.ShutdownTimeout)
 		defer cancel()

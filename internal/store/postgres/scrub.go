@@ -19,8 +19,10 @@ var errScrubbing = errors.New("postgres: another node is scrubbing")
 
 // scrubTables are the tables that hold a ticket's text or words: its row
 // (subject, description, tags, fields), comments, audits, full-text and tag rows,
-// idempotency keys and webhook deliveries. VACUUM also covers their TOAST tables.
-var scrubTables = []string{"tickets", "comments", "audits", "ticket_search", "ticket_tags", "idempotency_keys", "deliveries"}
+// idempotency keys, webhook deliveries, and attachments (names in attachments,
+// bytes in blob_chunks). VACUUM also covers their TOAST tables.
+var scrubTables = []string{"tickets", "comments", "audits", "ticket_search", "ticket_tags", "idempotency_keys", "deliveries",
+	"attachments", "blobs", "blob_chunks"}
 
 // scrubTablesIfPresent are vacuumed too when they exist: River's jobs keep the
 // errors of failed deliveries, and a database opened without the job queue has

@@ -1,0 +1,172 @@
+package api
+
+import (
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+// attachmentJSON is Zendesk's attachment object.
+type attachmentJSON struct {
+	ID               int64  `json:"id"`
+	URL              string `json:"url"`
+	FileName         string `json:"file_name"`
+	ContentURL       string `json:"content_url"`
+	MappedContentURL string `json:"mapped_content_url"`
+	ContentType      string `json:"content_type"`
+	Size             int64  `json:"size"`
+	Width            any    `json:"width"`
+	Height           any    `json:"height"`
+	Inline           bool   `json:"inline"`
+	Deleted          bool   `json:"deleted"`
+	Thumbnails       []any  `json:"thumbnails"`
+}
+
+// attachmentOut renders a; the download URL carries the random content token and
+// still needs a signed-in user who may see the ticket (download).
+func attachmentOut(r *http.Request, a *model.Attachment) attachmentJSON {
+	content := absoluteURL(r, "/attachments/token/"+a.ContentToken+"/?name="+url.QueryEscape(a.FileName))
+	return attachmentJSON{ID: a.ID, URL: absoluteURL(r, "/api/v2/attachments/"+strconv.FormatInt(a.ID, 10)+".json"),
+		FileName: a.FileName, ContentURL: content, MappedContentURL: content, ContentType: a.ContentType, Size: a.Size,
+		Width: nullable(a.Width), Height: nullable(a.Height), Thumbnails: []any{}}
+}
+
+func attachmentsOut(r *http.Request, list []model.Attachment) []attachmentJSON {
+	out := make([]attachmentJSON, len(list))
+	for i := range list {
+		out[i] = attachmentOut(r, &list[i])
+	}
+	return out
+}
+
+func (s *Server) showAttachment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	a, err := s.desk.Attachment(r.Context(), currentUser(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"attachment": attachmentOut(r, &a)})
+	return nil
+}
+
+// redactAttachment is PUT /tickets/{id}/comments/{comment_id}/attachments/{attachment_id}/redact.
+func (s *Server) redactAttachment(w http.ResponseWriter, r *http.Request) error {
+	var ids [3]int64
+	for i, name := range []string{"id", "comment_id", "attachment_id"} {
+		v, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+		if err != nil || v <= 0 {
+			return errNotFound
+		}
+		ids[i] = v
+	}
+	a, err := s.desk.RedactAttachment(r.Context(), currentUser(r.Context()), ids[0], ids[1], ids[2])
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"attachment": attachmentOut(r, &a)})
+	return nil
+}
+
+// commentAttachments loads the attachments of a page of comments, by comment id.
+func (s *Server) commentAttachments(r *http.Request, comments []model.Comment) (map[int64][]attachmentJSON, error) {
+	ids := make([]int64, len(comments))
+	for i, c := range comments {
+		ids[i] = c.ID
+	}
+	list, err := s.desk.DB().Read().CommentAttachments(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]attachmentJSON{}
+	for i := range list {
+		out[list[i].CommentID] = append(out[list[i].CommentID], attachmentOut(r, &list[i]))
+	}
+	return out, nil
+}
+
+// auditAttachments lists the attachments of the comment audit a wrote; an error
+// is logged and shows as none, as the audit itself was read.
+func (s *Server) auditAttachments(r *http.Request, auditID int64) []attachmentJSON {
+	list, err := s.desk.DB().Read().AuditAttachments(r.Context(), auditID)
+	if err != nil {
+		s.log.WarnContext(r.Context(), "audit attachments", "audit", auditID, "err", err)
+	}
+	return attachmentsOut(r, list)
+}
+
+// sessionCookie is the agent UI's session cookie (internal/web), accepted on
+// downloads so the UI's links work.
+const sessionCookie = "twindesk_session"
+
+// DownloadRoutes serves attachment bytes at content_url,
+// /attachments/token/{token}/?name=..., to a user signed in with an API token or
+// a web session who may see the attachment's ticket.
+func (s *Server) DownloadRoutes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /attachments/token/{token}/", http.HandlerFunc(s.serveDownload))
+	return mux
+}
+
+func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request) {
+	u, err := s.authenticate(r)
+	if err != nil {
+		u, err = s.sessionUser(r)
+	}
+	if err != nil {
+		s.writeError(w, r, errUnauthorized)
+		return
+	}
+	a, err := s.desk.AttachmentByContentToken(r.Context(), u, r.PathValue("token"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	body, err := s.desk.OpenAttachment(r.Context(), a)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	defer body.Close()
+	h := w.Header()
+	h.Set("Content-Type", servedType(a.ContentType))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.FileName}))
+	h.Set("Content-Length", strconv.FormatInt(a.Size, 10))
+	h.Set("X-Content-Type-Options", "nosniff")
+	// Even opened directly (a browser that ignores the disposition), the file
+	// runs no script and reaches nothing of this origin.
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	if _, err := io.Copy(w, body); err != nil {
+		s.log.DebugContext(r.Context(), "download cut short", "attachment", a.ID, "err", err)
+	}
+}
+
+func (s *Server) sessionUser(r *http.Request) (model.User, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return model.User{}, errUnauthorized
+	}
+	sess, err := s.desk.Session(r.Context(), c.Value)
+	if err != nil {
+		return model.User{}, errUnauthorized
+	}
+	return sess.User, nil
+}
+
+// servedType keeps the stored type for kinds a browser shows inertly; any other
+// (HTML, SVG, XML, scripts) is served as bytes.
+func servedType(t string) string {
+	switch t {
+	case "image/png", "image/jpeg", "image/gif", "application/pdf", "text/plain":
+		return t
+	}
+	return "application/octet-stream"
+}
