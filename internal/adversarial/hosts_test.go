@@ -111,3 +111,36 @@ func (r *rig) waitTried(t *testing.T, admin api, hook string) string {
 	})
 	return outcome
 }
+
+// slowEndpoint is issue 16, item 7 played by an IT admin: 40 deliveries to an
+// endpoint that never answers must not hold back an escalation.
+func slowEndpoint(t *testing.T, r *rig) {
+	res := r.stdAdmin.do(t, "POST", "/webhooks", map[string]any{"webhook": map[string]any{
+		"name": "Never answers", "endpoint": r.itHang.url() + "/hook", "http_method": "POST", "request_format": "json",
+		"status": "active", "subscriptions": []string{"conditional_ticket_events"}}})
+	require.Equal(t, http.StatusCreated, res.code, "webhook: %s", res)
+	hook := fmt.Sprint(res.obj["webhook"].(map[string]any)["id"])
+	tag := canary("slow")
+	res = r.stdAdmin.do(t, "POST", "/triggers.json", map[string]any{"trigger": map[string]any{
+		"title": "Slow " + tag,
+		"conditions": map[string]any{"all": []map[string]any{
+			{"field": "update_type", "operator": "is", "value": "Create"},
+			{"field": "current_tags", "operator": "includes", "value": tag}}},
+		"actions": []map[string]any{{"field": "notification_webhook", "value": []string{hook, `{"id": "{{ticket.id}}"}`}}}}})
+	require.Equal(t, http.StatusCreated, res.code, "trigger: %s", res)
+	defer r.stdAdmin.do(t, "DELETE", fmt.Sprintf("/triggers/%d.json", idOf(res.obj["trigger"])), nil)
+	for range 40 {
+		r.itAgent.createTicket(t, map[string]any{"subject": "Slow", "comment": map[string]any{"body": "slow"}, "tags": []string{tag}})
+	}
+	ok := eventually(t, 10*time.Second, "endpoint called", func() bool { return len(r.itHang.requests()) > 0 })
+	require.True(t, ok, "standard never called the endpoint that doesn't answer: the attack was not tried")
+	start := time.Now()
+	x := newTicketText()
+	e := escalated{orig: r.startEscalation(t, x)}
+	r.waitLinked(t, &e, x.description, 10*time.Second)
+	t.Logf("escalated in %s with 40 deliveries stuck on another endpoint", time.Since(start).Round(time.Millisecond))
+	r.noteFlows(t, e)
+	// The stuck deliveries retry for hours; pause the webhook so the suite's
+	// settle waits only for its own.
+	r.stdAdmin.must(t, "PATCH", "/webhooks/"+hook, map[string]any{"webhook": map[string]any{"status": "inactive"}})
+}

@@ -32,6 +32,9 @@ type listener struct {
 	to  string // redirect target URL
 	// proxy, when set, forwards every request (a recording reverse proxy).
 	proxy http.Handler
+	// hang, when set, holds every request open until the client gives up or
+	// the channel is closed: an endpoint that never answers.
+	hang chan struct{}
 }
 
 // listen starts a listener on ip (a loopback address of its own, so an allow list
@@ -54,6 +57,13 @@ func (l *listener) serve(w http.ResponseWriter, r *http.Request) {
 		r.Header.Get("X-Zendesk-Webhook-Id") != ""})
 	to := l.to
 	l.mu.Unlock()
+	if l.hang != nil {
+		select {
+		case <-r.Context().Done():
+		case <-l.hang:
+		}
+		return
+	}
 	if l.proxy != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		l.proxy.ServeHTTP(w, r)
@@ -85,6 +95,9 @@ func (r *rig) newListeners(t *testing.T) {
 	r.redirect = listen(t, "127.0.0.4")
 	r.redirect.to = r.target.url() + "/stolen"
 	r.secProxy = listen(t, "127.0.0.5")
+	r.itHang = listen(t, "127.0.0.6")
+	r.itHang.hang = make(chan struct{})
+	t.Cleanup(func() { close(r.itHang.hang) }) // runs before the server's Close
 }
 
 // forwardTo makes l a reverse proxy to addr that records what passes: standard

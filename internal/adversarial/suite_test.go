@@ -30,6 +30,7 @@ func TestAdversarial(t *testing.T) {
 		{"HR admin edits the recipe", hrAdminEditsRecipe},
 		{"HR admin bypasses the host list", bypassHostList},
 		{"IT admin port-scans through webhooks", portScan},
+		{"IT admin stalls webhooks with an endpoint that never answers", slowEndpoint},
 		{"canary after escalation", canaryAfterEscalation},
 		{"note while secure is down", noteWhileSecureDown},
 		{"residue after a held reader", residueAfterHeldReader},
