@@ -36,6 +36,14 @@ func stealCredentials(t *testing.T, r *rig) {
 		}
 		captured = append(captured, got...)
 	})
+	t.Run("repoint webhook with liquid in the authority", func(t *testing.T) {
+		// Written to look like secure's origin, rendered to the listener's.
+		got := r.repointUpdateHookTo(t, e, "http://"+r.secProxy.addr+`{{ "@`+r.itAllowed.addr+`" }}/api/v2/tickets/update_many.json?ids={{ticket.external_id}}`, r.itAllowed, false)
+		for _, authz := range got {
+			r.assertPowerless(t, authz, hr, e.secure)
+		}
+		captured = append(captured, got...)
+	})
 	t.Run("repoint webhook to a listener on no list", func(t *testing.T) {
 		r.repointUpdateHook(t, e, r.itRefused, false)
 		assert.Empty(t, r.itRefused.requests(), "standard called a listener its outbound policy doesn't allow")
@@ -58,9 +66,15 @@ func (r *rig) hrTicket(t *testing.T) int64 {
 // standard admin may, and makes it fire with a note on stub e. It returns the
 // Authorization headers l received.
 func (r *rig) repointUpdateHook(t *testing.T, e escalated, l *listener, allowed bool) []string {
+	return r.repointUpdateHookTo(t, e, l.url()+"/api/v2/tickets/update_many.json?ids={{ticket.external_id}}", l, allowed)
+}
+
+// repointUpdateHookTo is repointUpdateHook with the endpoint written out; l is
+// the listener it reaches, called for sure when allowed.
+func (r *rig) repointUpdateHookTo(t *testing.T, e escalated, endpoint string, l *listener, allowed bool) []string {
 	id := r.stdAdmin.webhookID(t, "Escalation: update secure ticket")
-	res := r.stdAdmin.do(t, "PATCH", "/webhooks/"+id, map[string]any{"webhook": map[string]any{
-		"endpoint": l.url() + "/api/v2/tickets/update_many.json?ids={{ticket.external_id}}"}})
+	before := len(l.requests())
+	res := r.stdAdmin.do(t, "PATCH", "/webhooks/"+id, map[string]any{"webhook": map[string]any{"endpoint": endpoint}})
 	if res.code == http.StatusUnprocessableEntity {
 		t.Logf("the new endpoint was refused at save: %s", res)
 		require.False(t, allowed, "an endpoint the outbound policy allows was refused: %s", res)
@@ -70,13 +84,13 @@ func (r *rig) repointUpdateHook(t *testing.T, e escalated, l *listener, allowed 
 	r.itAgent.must(t, "PUT", fmt.Sprintf("/tickets/%d.json", e.stub), map[string]any{"ticket": map[string]any{
 		"comment": map[string]any{"body": "Caller rang " + canary("repoint"), "public": false}}})
 	if allowed {
-		ok := eventually(t, 20*time.Second, "listener called", func() bool { return len(l.requests()) > 0 })
+		ok := eventually(t, 20*time.Second, "listener called", func() bool { return len(l.requests()) > before })
 		require.True(t, ok, "standard never called the repointed webhook: the attack was not tried")
 	} else {
 		time.Sleep(3 * time.Second) // room for a delivery that should not happen
 	}
 	var authz []string
-	for _, h := range l.requests() {
+	for _, h := range l.requests()[before:] {
 		t.Logf("listener got %s %s with Authorization %q", h.method, h.path, redactAuthz(h.authz))
 		if h.authz != "" {
 			authz = append(authz, h.authz)

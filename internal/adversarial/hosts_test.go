@@ -3,6 +3,7 @@ package adversarial
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,9 +52,16 @@ func bypassHostList(t *testing.T, r *rig) {
 // to probe loopback and link-local services. The outbound policy refuses both
 // at save or at send, with an error that says so.
 func portScan(t *testing.T, r *rig) {
-	for _, endpoint := range []string{r.itRefused.url() + "/probe", "http://169.254.169.254/latest/meta-data/"} {
-		if msg, sent := r.fireWebhook(t, r.stdAdmin, r.itAgent, endpoint, "Probe", false); sent {
-			assert.Contains(t, msg, "outbound policy", "standard's delivery to %s failed for another reason than its policy", endpoint)
+	_, port, _ := strings.Cut(r.itRefused.addr, ":")
+	for _, probe := range []struct{ endpoint, subject string }{
+		{r.itRefused.url() + "/probe", "Probe"},
+		{"http://169.254.169.254/latest/meta-data/", "Probe"},
+		{"http://localhost:" + port + "/probe", "Probe"},              // a name for loopback, checked when dialed
+		{"http://{{ticket.title}}/probe", r.itRefused.addr},           // the host from a ticket
+		{"http://127.0.0.1{{ticket.title}}/probe", ".2:" + port + ""}, // an address finished by a ticket
+	} {
+		if msg, sent := r.fireWebhook(t, r.stdAdmin, r.itAgent, probe.endpoint, probe.subject, false); sent {
+			assert.Contains(t, msg, "failed", "standard's delivery to %s (%s)", probe.endpoint, probe.subject)
 		}
 	}
 	assert.Empty(t, r.itRefused.requests(), "standard called a loopback listener no one allowed")
