@@ -34,8 +34,13 @@ func (q *Queries) AddAttachment(ctx context.Context, a *model.Attachment) (int64
 		nullID(a.Width), nullID(a.Height), ts(a.CreatedAt))
 }
 
-func (q *Queries) attachments(ctx context.Context, what, where string, args ...any) ([]model.Attachment, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+attachmentCols+attachmentFrom+where+` ORDER BY a.id`, args...)
+// attachments lists the rows matching where, by id, at most limit (0: all).
+func (q *Queries) attachments(ctx context.Context, what, where string, limit int, args ...any) ([]model.Attachment, error) {
+	tail := ` ORDER BY a.id`
+	if limit > 0 {
+		tail += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT `+attachmentCols+attachmentFrom+where+tail, args...)
 	if err != nil {
 		return nil, q.wrap(what, err)
 	}
@@ -74,7 +79,7 @@ func (q *Queries) AttachmentByContentToken(ctx context.Context, token string) (m
 
 // UploadAttachments lists the files of an upload token, attached or not.
 func (q *Queries) UploadAttachments(ctx context.Context, token string) ([]model.Attachment, error) {
-	return q.attachments(ctx, "upload attachments", `WHERE a.upload_token = $1`, token)
+	return q.attachments(ctx, "upload attachments", `WHERE a.upload_token = $1`, 0, token)
 }
 
 // CommentAttachments lists the attachments of the given comments.
@@ -90,17 +95,17 @@ func (q *Queries) CommentAttachments(ctx context.Context, commentIDs []int64) ([
 		where += fmt.Sprintf("$%d", i+1)
 		args[i] = id
 	}
-	return q.attachments(ctx, "comment attachments", where+`)`, args...)
+	return q.attachments(ctx, "comment attachments", where+`)`, 0, args...)
 }
 
 // AuditAttachments lists the attachments of the comment written by an audit.
 func (q *Queries) AuditAttachments(ctx context.Context, auditID int64) ([]model.Attachment, error) {
-	return q.attachments(ctx, "audit attachments", `WHERE c.audit_id = $1`, auditID)
+	return q.attachments(ctx, "audit attachments", `WHERE c.audit_id = $1`, 0, auditID)
 }
 
 // TicketAttachments lists every attachment of a ticket.
 func (q *Queries) TicketAttachments(ctx context.Context, ticketID int64) ([]model.Attachment, error) {
-	return q.attachments(ctx, "ticket attachments", `WHERE a.ticket_id = $1`, ticketID)
+	return q.attachments(ctx, "ticket attachments", `WHERE a.ticket_id = $1`, 0, ticketID)
 }
 
 // AttachUpload attaches the not yet attached files of an upload token owned by
@@ -132,7 +137,7 @@ func (q *Queries) RedactAttachment(ctx context.Context, id int64) error {
 
 // ExpiredUploads lists files uploaded before cutoff that no comment took.
 func (q *Queries) ExpiredUploads(ctx context.Context, cutoff time.Time, limit int) ([]model.Attachment, error) {
-	return q.attachments(ctx, "expired uploads", `WHERE a.comment_id IS NULL AND a.created_at < $1 LIMIT $2`, ts(cutoff), limit)
+	return q.attachments(ctx, "expired uploads", `WHERE a.comment_id IS NULL AND a.created_at < $1`, limit, ts(cutoff))
 }
 
 // OweBlobDelete records, in the caller's transaction, that a file store still
