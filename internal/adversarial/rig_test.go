@@ -39,7 +39,6 @@ type rig struct {
 	stdStore []string // standard's database flags
 	secStore []string
 	stdPG    *pgFiles // standard's PostgreSQL files, when it runs on PostgreSQL
-	serveHas func(flag string) bool
 
 	stdAdmin, itAgent  api // IT
 	secAdmin, hrAgent  api // HR
@@ -67,7 +66,6 @@ func newRig(t *testing.T, stdDatabaseURL string) *rig {
 	}
 	require.NoError(t, os.MkdirAll(r.dir, 0o755))
 	r.bin = proctest.BuildBinary(t, r.dir)
-	r.serveHas = flagsOf(t, r.bin, "serve")
 	r.newListeners(t)
 	r.keyFile = r.newKeyFile(t)
 	stdAddr, secAddr := proctest.FreeAddr(t), proctest.FreeAddr(t)
@@ -101,39 +99,20 @@ func newRig(t *testing.T, stdDatabaseURL string) *rig {
 }
 
 // serveArgs are the serve flags of one instance: debug logs (one line per
-// request, so the log scan covers the most text), the key file and the outbound
-// allow list when this build has them.
+// request, so the log scan covers the most text), the key that seals stored
+// credentials and the private addresses it may call.
 func (r *rig) serveArgs(store, extra []string, allow ...string) []string {
-	args := append(append(append([]string{}, store...), "--log-level", "debug", "--shutdown-timeout", "5s"), extra...)
-	if r.serveHas("secret-key-file") {
-		args = append(args, "--secret-key-file", r.keyFile)
-	}
-	if r.serveHas("outbound-allow") {
-		args = append(args, "--outbound-allow", strings.Join(allow, ","))
-	}
-	return args
+	args := append(append([]string{}, store...), "--log-level", "debug", "--shutdown-timeout", "5s",
+		"--secret-key-file", r.keyFile, "--outbound-allow", strings.Join(allow, ","))
+	return append(args, extra...)
 }
 
-// flagsOf lists the flags a subcommand's --help shows, so the suite runs against
-// builds with and without a defence's flags.
-func flagsOf(t *testing.T, bin string, cmd ...string) func(string) bool {
-	out, _ := exec.Command(bin, append(cmd, "--help")...).CombinedOutput() // --help exits 2 with flag's usage
-	return func(flag string) bool {
-		return bytes.Contains(out, []byte("-"+flag+" ")) || bytes.Contains(out, []byte("-"+flag+"\n"))
-	}
-}
-
-// newKeyFile writes the secret key both instances encrypt credentials with,
-// with `twindesk admin gen-key` when the build has it.
+// newKeyFile writes the secret key both instances seal credentials with, outside
+// both data dirs, as docs/operations.md tells an operator to keep it.
 func (r *rig) newKeyFile(t *testing.T) string {
 	path := filepath.Join(r.dir, "keys", "twindesk.key")
 	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o700))
-	if err := exec.Command(r.bin, "admin", "gen-key", "--out", path).Run(); err == nil {
-		return path
-	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	require.NoError(t, os.WriteFile(path, []byte(hex.EncodeToString(b)+"\n"), 0o600))
+	r.cli(t, "", nil, "admin", "gen-key", "--out", path)
 	return path
 }
 
