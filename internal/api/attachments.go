@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"io"
 	"mime"
 	"net/http"
@@ -136,7 +137,9 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request) {
 	defer body.Close()
 	h := w.Header()
 	h.Set("Content-Type", servedType(a.ContentType))
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.FileName}))
+	// FormatMediaType encodes non-ASCII names (RFC 2231); it returns "" for a
+	// name it can't encode, which must still be a download.
+	h.Set("Content-Disposition", cmp.Or(mime.FormatMediaType("attachment", map[string]string{"filename": a.FileName}), "attachment"))
 	h.Set("Content-Length", strconv.FormatInt(a.Size, 10))
 	h.Set("X-Content-Type-Options", "nosniff")
 	// Even opened directly (a browser that ignores the disposition), the file

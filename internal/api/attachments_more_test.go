@@ -105,3 +105,19 @@ func TestTwoNodesShareFiles(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.StatusCode, string(body))
 	require.Equal(t, sha256.Sum256(big), sha256.Sum256(body))
 }
+
+// TestNonASCIIFileName: a non-ASCII name round-trips and is encoded in the
+// download's Content-Disposition (RFC 2231), still as an attachment.
+func TestNonASCIIFileName(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.SQLite)
+	c := env.AdminClient()
+	up := upload(t, c, "Lohnabrechnung März.pdf", "", []byte("%PDF-1.4"))
+	require.Equal(t, "Lohnabrechnung März.pdf", up.Attachment.FileName)
+	require.Equal(t, "application/pdf", up.Attachment.ContentType)
+	_, err := c.CreateTicket(t.Context(), zendesk.Ticket{Subject: "s", Comment: &zendesk.TicketComment{Body: "b", Uploads: []string{up.Token}}})
+	require.NoError(t, err)
+	res, _ := download(t, up.Attachment.ContentURL, apitest.AdminEmail, env.AdminToken)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, "attachment; filename*=utf-8''Lohnabrechnung%20M%C3%A4rz.pdf", res.Header.Get("Content-Disposition"))
+}
