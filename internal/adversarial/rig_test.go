@@ -284,6 +284,13 @@ func (r *rig) escalate(t *testing.T, x ticketText) escalated {
 // returns the original's id.
 func (r *rig) startEscalation(t *testing.T, x ticketText) int64 {
 	t.Helper()
+	return r.startEscalationWith(t, x, func(string) {})
+}
+
+// startEscalationWith is startEscalation with more done to the ticket (its
+// API path given) before it moves.
+func (r *rig) startEscalationWith(t *testing.T, x ticketText, more func(path string)) int64 {
+	t.Helper()
 	orig := r.itAgent.createTicket(t, map[string]any{
 		"subject":       "Salary of " + x.subject,
 		"comment":       map[string]any{"body": "My salary is wrong: " + x.description},
@@ -294,6 +301,7 @@ func (r *rig) startEscalation(t *testing.T, x ticketText) int64 {
 	path := fmt.Sprintf("/tickets/%d.json", orig)
 	r.itAgent.must(t, "PUT", path, map[string]any{"ticket": map[string]any{
 		"comment": map[string]any{"body": "Internal: forwarding " + x.note, "public": false}}})
+	more(path)
 	r.itAgent.must(t, "PUT", path, map[string]any{"ticket": map[string]any{"group_id": r.pseudo}})
 	return orig
 }

@@ -32,6 +32,7 @@ func TestAdversarial(t *testing.T) {
 		{"IT admin port-scans through webhooks", portScan},
 		{"IT admin stalls webhooks with an endpoint that never answers", slowEndpoint},
 		{"canary after escalation", canaryAfterEscalation},
+		{"attachment after escalation", attachmentAfterEscalation},
 		{"note while secure is down", noteWhileSecureDown},
 		{"residue after a held reader", residueAfterHeldReader},
 		{"residue after kill -9", residueAfterKill}, // last: it restarts standard
