@@ -171,16 +171,16 @@ func (c *cluster) create(ctx context.Context, phase string, i int) (id int64, ag
 func (c *cluster) killB(began time.Time, creates func() int64) (string, error) {
 	c.rec.hold()
 	defer c.rec.releaseAll()
-	if !waitFor(5*time.Second, func() bool { held, _ := c.rec.counts(); return held >= 2*maxWorkers }) {
+	if !waitFor(5*time.Second, func() bool { held, _ := c.rec.counts(); return held >= 2*perHost }) {
 		held, _ := c.rec.counts()
-		return "", fmt.Errorf("only %d deliveries in flight after 5s of holding, want %d (%d per node): has River's MaxWorkers changed?", held, 2*maxWorkers, maxWorkers)
+		return "", fmt.Errorf("only %d deliveries in flight after 5s of holding, want %d (%d per node): has the per-host bound or River's MaxWorkers changed?", held, 2*perHost, perHost)
 	}
 	at, createsAt := time.Since(began), creates()
 	c.bUp.Store(false)
 	c.b.Kill()
 	// Released only once the receiver has seen b's connections close, so that a
 	// request of b is never answered as if b were alive.
-	waitFor(2*time.Second, func() bool { _, cut := c.rec.counts(); return cut >= maxWorkers })
+	waitFor(2*time.Second, func() bool { _, cut := c.rec.counts(); return cut >= perHost })
 	c.rec.releaseAll()
 	time.Sleep(time.Second)
 	if err := c.b.Start(); err != nil {

@@ -27,6 +27,10 @@ const (
 	// maxWorkers is how many deliveries one node works at once (River's MaxWorkers,
 	// jobs.Config.Workers as instance.Open sets it): the most a kill can cut off.
 	maxWorkers = 8
+	// perHost is how many of them one node sends to one endpoint host at once
+	// (half its workers, internal/jobs/endpoints.go): the test's receiver is one
+	// host, so it is the most a kill can cut off.
+	perHost = maxWorkers / 2
 	// creators is how many creates are in flight at once.
 	creators = 4
 	// rescueLimit bounds the wait for deliveries after a kill: River rescues a job
@@ -66,9 +70,13 @@ func TestScaleOut(t *testing.T) {
 		require.Positive(t, r.cut, "the kill cut off no delivery: the test did not test a node dying mid-delivery")
 		// One kill cuts off at most the deliveries one node works at once; each is
 		// sent again once, when River rescues its job, and nothing else is.
-		require.LessOrEqual(t, r.tally.duplicates, 1*maxWorkers)
+		require.LessOrEqual(t, r.tally.duplicates, perHost)
 		require.Equal(t, r.cut, r.tally.duplicates, "duplicates should be exactly the deliveries the kill cut off")
-		require.Equal(t, r.cut, r.rescued, "River jobs attempted twice should be exactly the deliveries the kill cut off")
+		// River rescues every job the killed node was working: the ones whose
+		// request the kill cut off, and the ones still waiting in a worker for a
+		// slot of the per-host bound, which were never sent (so are no duplicate).
+		require.GreaterOrEqual(t, r.rescued, r.cut, "every delivery the kill cut off is attempted again")
+		require.LessOrEqual(t, r.rescued, maxWorkers, "River jobs attempted twice are at most what the killed node worked at once")
 	})
 	t.Logf("scale-out test done in %s", time.Since(began).Round(time.Second))
 }
