@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
+	"github.com/twindesk/twindesk/internal/httpx"
 	"github.com/twindesk/twindesk/internal/model"
 )
 
@@ -116,12 +118,18 @@ func (s *Server) DownloadRoutes() http.Handler {
 }
 
 func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request) {
+	httpx.SetRoute(r) // metrics label the pattern, never the token in the path
 	u, err := s.authenticate(r)
 	if err != nil {
 		u, err = s.sessionUser(r)
 	}
 	if err != nil {
 		s.writeError(w, r, errUnauthorized)
+		return
+	}
+	if wait, ok := s.limiter.allow(u.ID, time.Now()); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		writeJSON(w, http.StatusTooManyRequests, errorBody{Error: "TooManyRequests", Description: "Rate limit exceeded; retry after the number of seconds in Retry-After"})
 		return
 	}
 	a, err := s.desk.AttachmentByContentToken(r.Context(), u, r.PathValue("token"))
