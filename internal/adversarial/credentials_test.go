@@ -247,3 +247,31 @@ func peerEditsLinked(t *testing.T, r *rig) {
 		assert.Equal(t, before[k], after[k], "the peer credential changed %s of linked ticket %d", k, e.secure)
 	}
 }
+
+// peerCreates: the peer credential standard sends may create escalated tickets
+// (once per standard id, which secure can't check), but not rename an HR user
+// through the requester, nor write to the requester.
+func peerCreates(t *testing.T, r *rig) {
+	e := r.escalate(t, newTicketText())
+	r.noteFlows(t, e)
+	creds := r.secProxy.webhookCredentials()
+	require.NotEmpty(t, creds)
+	thief := api{base: r.sec.URL(), authz: creds[0]}
+	me := r.hrAgent.must(t, "GET", "/users/me.json", nil)["user"].(map[string]any)
+	for i, body := range []map[string]any{
+		{"subject": "x", "comment": map[string]any{"body": "x", "public": false}, "requester": map[string]any{"name": "Mallory", "email": r.hrAgent.email}},
+		{"subject": "x", "comment": map[string]any{"body": "Click http://evil.example", "public": true}, "requester": map[string]any{"name": "Jo", "email": "jo@example.com"}},
+		{"subject": "x", "comment": map[string]any{"body": "x", "public": false}, "requester_id": me["id"], "assignee_id": me["id"]},
+	} {
+		body["custom_fields"] = []map[string]any{{"id": r.secStdID, "value": fmt.Sprint(900000 + i)}}
+		res := thief.do(t, "POST", "/tickets.json", map[string]any{"ticket": body})
+		t.Logf("peer create %d: %d", i, res.code)
+		if res.code == http.StatusCreated {
+			for _, c := range r.secAdmin.must(t, "GET", fmt.Sprintf("/tickets/%d/comments.json", idOf(res.obj["ticket"])), nil)["comments"].([]any) {
+				assert.NotEqual(t, true, c.(map[string]any)["public"], "the peer wrote to a requester")
+			}
+		}
+	}
+	after := r.hrAgent.must(t, "GET", "/users/me.json", nil)["user"].(map[string]any)
+	assert.Equal(t, me["name"], after["name"], "the peer renamed an HR agent")
+}

@@ -23,6 +23,7 @@ func TestAdversarial(t *testing.T) {
 		{"legitimate escalation", legitimateEscalation},
 		{"IT admin steals credentials", stealCredentials},
 		{"IT admin edits a linked ticket with the peer credential", peerEditsLinked},
+		{"IT admin creates secure tickets with the peer credential", peerCreates},
 		{"HR admin repoints the stub webhook", hrAdminRepointsStubHook},
 		{"IT agent hijacks HR tickets", hijackHRTickets},
 		{"reserved tags by hand", reservedTagsByHand},
