@@ -15,18 +15,18 @@ import (
 
 // attachmentJSON is Zendesk's attachment object.
 type attachmentJSON struct {
-	ID               int64  `json:"id"`
-	URL              string `json:"url"`
-	FileName         string `json:"file_name"`
-	ContentURL       string `json:"content_url"`
-	MappedContentURL string `json:"mapped_content_url"`
-	ContentType      string `json:"content_type"`
-	Size             int64  `json:"size"`
-	Width            any    `json:"width"`
-	Height           any    `json:"height"`
-	Inline           bool   `json:"inline"`
-	Deleted          bool   `json:"deleted"`
-	Thumbnails       []any  `json:"thumbnails"`
+	ID               int64            `json:"id"`
+	URL              string           `json:"url"`
+	FileName         string           `json:"file_name"`
+	ContentURL       string           `json:"content_url"`
+	MappedContentURL string           `json:"mapped_content_url"`
+	ContentType      string           `json:"content_type"`
+	Size             int64            `json:"size"`
+	Width            any              `json:"width"`
+	Height           any              `json:"height"`
+	Inline           bool             `json:"inline"`
+	Deleted          bool             `json:"deleted"`
+	Thumbnails       []attachmentJSON `json:"thumbnails"`
 }
 
 // attachmentOut renders a; the download URL carries the random content token and
@@ -35,7 +35,7 @@ func attachmentOut(r *http.Request, a *model.Attachment) attachmentJSON {
 	content := absoluteURL(r, "/attachments/token/"+a.ContentToken+"/?name="+url.QueryEscape(a.FileName))
 	return attachmentJSON{ID: a.ID, URL: absoluteURL(r, "/api/v2/attachments/"+strconv.FormatInt(a.ID, 10)+".json"),
 		FileName: a.FileName, ContentURL: content, MappedContentURL: content, ContentType: a.ContentType, Size: a.Size,
-		Width: nullable(a.Width), Height: nullable(a.Height), Thumbnails: []any{}}
+		Width: nullable(a.Width), Height: nullable(a.Height), Thumbnails: attachmentsOut(r, a.Thumbnails)}
 }
 
 func attachmentsOut(r *http.Request, list []model.Attachment) []attachmentJSON {
@@ -87,6 +87,7 @@ func (s *Server) commentAttachments(r *http.Request, comments []model.Comment) (
 	if err != nil {
 		return nil, err
 	}
+	list = model.NestThumbnails(list)
 	out := map[int64][]attachmentJSON{}
 	for i := range list {
 		out[list[i].CommentID] = append(out[list[i].CommentID], attachmentOut(r, &list[i]))
@@ -101,7 +102,7 @@ func (s *Server) auditAttachments(r *http.Request, auditID int64) []attachmentJS
 	if err != nil {
 		s.log.WarnContext(r.Context(), "audit attachments", "audit", auditID, "err", err)
 	}
-	return attachmentsOut(r, list)
+	return attachmentsOut(r, model.NestThumbnails(list))
 }
 
 // sessionCookie is the agent UI's session cookie (internal/web), accepted on

@@ -1,9 +1,12 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"image"
+	"image/png"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -120,4 +123,66 @@ func TestNonASCIIFileName(t *testing.T) {
 	res, _ := download(t, up.Attachment.ContentURL, apitest.AdminEmail, env.AdminToken)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.Equal(t, "attachment; filename*=utf-8''Lohnabrechnung%20M%C3%A4rz.pdf", res.Header.Get("Content-Disposition"))
+}
+
+// TestImageThumbnails: an image gets an 80-pixel PNG thumbnail, listed on the
+// upload, the comment and the attachment, downloadable like the file, and
+// purged with it; an image declaring a huge size gets none (it is never
+// decoded).
+func TestImageThumbnails(t *testing.T) {
+	t.Parallel()
+	for _, b := range apitest.Backends {
+		t.Run(string(b), func(t *testing.T) {
+			t.Parallel()
+			var dataDir string
+			env := apitest.New(t, b, apitest.WithConfig(func(c *config.Serve) { dataDir = c.DataDir }))
+			c, ctx := env.AdminClient(), t.Context()
+			img := image.NewRGBA(image.Rect(0, 0, 400, 200))
+			var buf bytes.Buffer
+			require.NoError(t, png.Encode(&buf, img))
+			up := upload(t, c, "photo.png", "", buf.Bytes())
+			require.Len(t, up.Attachment.Thumbnails, 1)
+			require.Len(t, up.Attachments, 1, "a thumbnail is not an attachment of its own")
+			th := up.Attachment.Thumbnails[0]
+			require.Equal(t, "photo_thumb.png", th.FileName)
+
+			bomb := upload(t, c, "bomb.png", up.Token, pngHeader(100000, 100000))
+			require.Empty(t, bomb.Attachment.Thumbnails)
+
+			tk, err := c.CreateTicket(ctx, zendesk.Ticket{Subject: "s", Comment: &zendesk.TicketComment{Body: "b", Uploads: []string{up.Token}}})
+			require.NoError(t, err)
+			got, err := c.GetAttachment(ctx, up.Attachment.ID)
+			require.NoError(t, err)
+			require.Len(t, got.Thumbnails, 1)
+			list, err := c.ListTicketComments(ctx, tk.ID, nil)
+			require.NoError(t, err)
+			require.Len(t, list.TicketComments[0].Attachments, 2)
+			require.Len(t, list.TicketComments[0].Attachments[0].Thumbnails, 1)
+			res, body := download(t, th.ContentURL, apitest.AdminEmail, env.AdminToken)
+			require.Equal(t, http.StatusOK, res.StatusCode)
+			cfg, err := png.DecodeConfig(bytes.NewReader(body))
+			require.NoError(t, err)
+			require.Equal(t, [2]int{80, 40}, [2]int{cfg.Width, cfg.Height})
+
+			require.NoError(t, c.DeleteTicket(ctx, tk.ID))
+			require.Equal(t, http.StatusOK, env.Do(t, "DELETE", fmt.Sprintf("/api/v2/deleted_tickets/%d.json", tk.ID), nil).Status)
+			res, _ = download(t, th.ContentURL, apitest.AdminEmail, env.AdminToken)
+			require.Equal(t, http.StatusNotFound, res.StatusCode)
+			if b == apitest.Postgres {
+				var n int
+				require.NoError(t, env.Instance.DB.WriteDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM blob_chunks`).Scan(&n))
+				require.Zero(t, n, "file and thumbnail chunks deleted")
+				return
+			}
+			require.Empty(t, regularFiles(t, filepath.Join(dataDir, "blobs")), "file and thumbnail removed")
+		})
+	}
+}
+
+// pngHeader is a PNG signature and IHDR declaring w x h pixels, with no data.
+func pngHeader(w, h uint32) []byte {
+	out := []byte("\x89PNG\r\n\x1a\n")
+	ihdr := []byte{byte(w >> 24), byte(w >> 16), byte(w >> 8), byte(w), byte(h >> 24), byte(h >> 16), byte(h >> 8), byte(h), 8, 6, 0, 0, 0}
+	out = appendChunk(out, "IHDR", ihdr)
+	return appendChunk(out, "IEND", nil)
 }

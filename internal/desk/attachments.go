@@ -44,6 +44,7 @@ func WithBlobs(b blob.Store, maxBytes int64) Option {
 	return func(s *Service) {
 		s.blobs = b
 		s.maxAttachment = cmp.Or(max(maxBytes, 0), DefaultMaxAttachmentBytes)
+		s.thumbSlots = make(chan struct{}, 1)
 	}
 }
 
@@ -93,20 +94,33 @@ func (s *Service) Upload(ctx context.Context, actor model.User, in UploadInput) 
 		UploaderID: actor.ID, FileName: name, ContentType: contentType(in.ContentType, name), Size: info.Size,
 		SHA256: info.SHA256, CreatedAt: s.clock()}
 	a.Width, a.Height = s.imageSize(ctx, info.ID)
+	thumb, hasThumb := s.makeThumbnail(ctx, a)
 	var out []model.Attachment
 	err = s.db.WriteTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if a.ID, err = tx.AddAttachment(ctx, &a); err != nil {
 			return err
 		}
+		if hasThumb {
+			thumb.ThumbnailOf = a.ID
+			if thumb.ID, err = tx.AddAttachment(ctx, &thumb); err != nil {
+				return err
+			}
+		}
 		out, err = tx.UploadAttachments(ctx, a.UploadToken)
 		return err
 	})
 	if err != nil {
 		_ = s.blobs.Delete(context.WithoutCancel(ctx), info.ID)
+		if hasThumb {
+			_ = s.blobs.Delete(context.WithoutCancel(ctx), thumb.BlobID)
+		}
 		return model.Attachment{}, nil, err
 	}
-	return a, out, nil
+	if hasThumb {
+		a.Thumbnails = []model.Attachment{thumb}
+	}
+	return a, model.NestThumbnails(out), nil
 }
 
 // ownsOpenUpload checks that token is an unexpired upload of actor's that no
@@ -248,13 +262,18 @@ func (s *Service) attachUploads(ctx context.Context, tx *store.Tx, actor model.U
 	return nil
 }
 
-// Attachment loads an attachment actor may see (see mayRead).
+// Attachment loads an attachment actor may see (see mayRead), with its
+// thumbnails.
 func (s *Service) Attachment(ctx context.Context, actor model.User, id int64) (model.Attachment, error) {
 	a, err := s.db.Read().Attachment(ctx, id)
 	if err != nil {
 		return a, err
 	}
-	return a, s.mayRead(ctx, actor, a)
+	if err := s.mayRead(ctx, actor, a); err != nil {
+		return a, err
+	}
+	a.Thumbnails, err = s.db.Read().ThumbnailsOf(ctx, id)
+	return a, err
 }
 
 // AttachmentByContentToken loads the attachment of a download URL for actor.
@@ -314,6 +333,15 @@ func (s *Service) RedactAttachment(ctx context.Context, actor model.User, ticket
 		}
 		if a.BlobID != "" {
 			if err := s.deleteBlobTx(ctx, tx, a.BlobID); err != nil {
+				return err
+			}
+		}
+		thumbs, err := tx.ThumbnailsOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, th := range thumbs {
+			if err := s.deleteAttachmentTx(ctx, tx, th); err != nil {
 				return err
 			}
 		}

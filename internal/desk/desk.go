@@ -42,6 +42,8 @@ type Service struct {
 	// (WithBlobs, attachments.go).
 	blobs         blob.Store
 	maxAttachment int64
+	// thumbSlots lets one thumbnail decode run at a time (thumbnails.go).
+	thumbSlots chan struct{}
 }
 
 // Option configures a Service.

@@ -26,4 +26,28 @@ type Attachment struct {
 	// Width and Height are an image's dimensions, 0 for other files.
 	Width, Height int64
 	CreatedAt     time.Time
+	// ThumbnailOf is the original's id when this row is an image's thumbnail.
+	ThumbnailOf int64
+	// Thumbnails are this image's thumbnails (see NestThumbnails).
+	Thumbnails []Attachment
+}
+
+// NestThumbnails moves the thumbnails of list into their originals' Thumbnails
+// and returns the originals, in list's order. A thumbnail whose original is not
+// in list is dropped.
+func NestThumbnails(list []Attachment) []Attachment {
+	out := make([]Attachment, 0, len(list))
+	at := map[int64]int{}
+	for _, a := range list {
+		if a.ThumbnailOf == 0 {
+			at[a.ID] = len(out)
+			out = append(out, a)
+		}
+	}
+	for _, a := range list {
+		if i, ok := at[a.ThumbnailOf]; ok && a.ThumbnailOf != 0 {
+			out[i].Thumbnails = append(out[i].Thumbnails, a)
+		}
+	}
+	return out
 }

@@ -10,17 +10,19 @@ import (
 )
 
 const attachmentCols = `a.id, a.upload_token, a.content_token, a.blob_id, a.uploader_id, a.ticket_id, a.comment_id,
-	COALESCE(c.public, FALSE), a.file_name, a.content_type, a.size, a.sha256, a.width, a.height, a.created_at`
+	COALESCE(c.public, FALSE), a.file_name, a.content_type, a.size, a.sha256, a.width, a.height, a.created_at,
+	a.thumbnail_of`
 
 const attachmentFrom = ` FROM attachments a LEFT JOIN comments c ON c.id = a.comment_id `
 
 func scanAttachment(row interface{ Scan(...any) error }) (model.Attachment, error) {
 	var a model.Attachment
-	var ticket, comment, w, h sql.NullInt64
+	var ticket, comment, w, h, thumbOf sql.NullInt64
 	var at int64
 	err := row.Scan(&a.ID, &a.UploadToken, &a.ContentToken, &a.BlobID, &a.UploaderID, &ticket, &comment,
-		&a.CommentPublic, &a.FileName, &a.ContentType, &a.Size, &a.SHA256, &w, &h, &at)
+		&a.CommentPublic, &a.FileName, &a.ContentType, &a.Size, &a.SHA256, &w, &h, &at, &thumbOf)
 	a.TicketID, a.CommentID, a.Width, a.Height = ticket.Int64, comment.Int64, w.Int64, h.Int64
+	a.ThumbnailOf = thumbOf.Int64
 	a.CreatedAt = fromTS(at)
 	return a, err
 }
@@ -28,10 +30,10 @@ func scanAttachment(row interface{ Scan(...any) error }) (model.Attachment, erro
 // AddAttachment records an upload (not yet attached) and returns its id.
 func (q *Queries) AddAttachment(ctx context.Context, a *model.Attachment) (int64, error) {
 	return q.insertID(ctx, "add attachment", `INSERT INTO attachments (upload_token, content_token, blob_id,
-		uploader_id, file_name, content_type, size, sha256, width, height, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		uploader_id, file_name, content_type, size, sha256, width, height, created_at, thumbnail_of)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 		a.UploadToken, a.ContentToken, a.BlobID, a.UploaderID, a.FileName, a.ContentType, a.Size, a.SHA256,
-		nullID(a.Width), nullID(a.Height), ts(a.CreatedAt))
+		nullID(a.Width), nullID(a.Height), ts(a.CreatedAt), nullID(a.ThumbnailOf))
 }
 
 // attachments lists the rows matching where, by id, at most limit (0: all).
@@ -66,6 +68,11 @@ func (q *Queries) Attachment(ctx context.Context, id int64) (model.Attachment, e
 		return a, q.wrap("attachment", err)
 	}
 	return a, nil
+}
+
+// ThumbnailsOf lists an image's thumbnails.
+func (q *Queries) ThumbnailsOf(ctx context.Context, id int64) ([]model.Attachment, error) {
+	return q.attachments(ctx, "thumbnails", `WHERE a.thumbnail_of = $1`, 0, id)
 }
 
 // AttachmentByContentToken loads the attachment a download URL names.
