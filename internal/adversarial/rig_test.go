@@ -24,7 +24,7 @@ import (
 const password = "correct horse battery staple"
 
 // envDir names a directory to keep the binary, data and logs in for a look
-// after a failure (a fresh one each run).
+// after a failure, one subdirectory per test (give a fresh one each run).
 const envDir = "TWINDESK_ADVERSARIAL_DIR"
 
 // rig is a standard and a secure process with the recipe provisioned, the people
@@ -60,9 +60,9 @@ type rig struct {
 // newRig builds the binary, starts both instances and runs escalation setup.
 // Standard runs on PostgreSQL when stdDatabaseURL is set, else on SQLite.
 func newRig(t *testing.T, stdDatabaseURL string) *rig {
-	r := &rig{dir: os.Getenv(envDir)}
-	if r.dir == "" {
-		r.dir = t.TempDir()
+	r := &rig{dir: t.TempDir()}
+	if keep := os.Getenv(envDir); keep != "" {
+		r.dir = filepath.Join(keep, t.Name())
 	}
 	require.NoError(t, os.MkdirAll(r.dir, 0o755))
 	r.bin = proctest.BuildBinary(t, r.dir)
