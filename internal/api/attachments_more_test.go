@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/nukosuke/go-zendesk/zendesk"
 	"github.com/stretchr/testify/require"
@@ -185,4 +187,38 @@ func pngHeader(w, h uint32) []byte {
 	ihdr := []byte{byte(w >> 24), byte(w >> 16), byte(w >> 8), byte(w), byte(h >> 24), byte(h >> 16), byte(h >> 8), byte(h), 8, 6, 0, 0, 0}
 	out = appendChunk(out, "IHDR", ihdr)
 	return appendChunk(out, "IEND", nil)
+}
+
+// slowReader sends n bytes in small pieces, pausing between them.
+type slowReader struct {
+	left  int
+	pause time.Duration
+}
+
+func (s *slowReader) Read(p []byte) (int, error) {
+	if s.left == 0 {
+		return 0, io.EOF
+	}
+	time.Sleep(s.pause)
+	n := min(len(p), s.left, 1024)
+	s.left -= n
+	return n, nil
+}
+
+// TestSlowUploadOutlastsReadTimeout: an upload may take longer than the
+// server's read timeout, which is meant for JSON bodies.
+func TestSlowUploadOutlastsReadTimeout(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.SQLite)
+	srv := httptest.NewUnstartedServer(env.Instance.Handler())
+	srv.Config.ReadTimeout = 300 * time.Millisecond
+	srv.Start()
+	t.Cleanup(srv.Close)
+	req, err := http.NewRequestWithContext(t.Context(), "POST", srv.URL+"/api/v2/uploads.json?filename=slow.bin", &slowReader{left: 10 << 10, pause: 100 * time.Millisecond})
+	require.NoError(t, err)
+	req.SetBasicAuth(apitest.AdminEmail+"/token", env.AdminToken)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_ = res.Body.Close()
+	require.Equal(t, http.StatusCreated, res.StatusCode)
 }

@@ -4,9 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/twindesk/twindesk/internal/desk"
 )
+
+// uploadReadTime is how long an upload's body may take to arrive (50 MB at
+// 60 KB/s).
+const uploadReadTime = 15 * time.Minute
 
 // uploadJSON is the "upload" object of POST /api/v2/uploads.
 type uploadJSON struct {
@@ -23,6 +28,9 @@ func (s *Server) createUpload(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength > limit {
 		return fileTooLarge(limit) // refused before a byte is read
 	}
+	// The server's read timeout (30 s) suits JSON bodies, not a 50 MB file on a
+	// slow link: an authenticated upload gets uploadReadTime.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadTime))
 	q := r.URL.Query()
 	added, files, err := s.desk.Upload(r.Context(), currentUser(r.Context()), desk.UploadInput{Token: q.Get("token"),
 		FileName: q.Get("filename"), ContentType: r.Header.Get("Content-Type"), Body: r.Body})
