@@ -138,6 +138,7 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	extendDeadlines(w, false) // a 50 MB file on a slow link outlasts the 60 s write timeout
 	body, err := s.desk.OpenAttachment(r.Context(), a)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -206,12 +206,12 @@ func (s *slowReader) Read(p []byte) (int, error) {
 }
 
 // TestSlowUploadOutlastsReadTimeout: an upload may take longer than the
-// server's read timeout, which is meant for JSON bodies.
+// server's read and write timeouts, which are meant for JSON bodies.
 func TestSlowUploadOutlastsReadTimeout(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t, apitest.SQLite)
 	srv := httptest.NewUnstartedServer(env.Instance.Handler())
-	srv.Config.ReadTimeout = 300 * time.Millisecond
+	srv.Config.ReadTimeout, srv.Config.WriteTimeout = 300*time.Millisecond, 300*time.Millisecond
 	srv.Start()
 	t.Cleanup(srv.Close)
 	req, err := http.NewRequestWithContext(t.Context(), "POST", srv.URL+"/api/v2/uploads.json?filename=slow.bin", &slowReader{left: 10 << 10, pause: 100 * time.Millisecond})

@@ -9,9 +9,21 @@ import (
 	"github.com/twindesk/twindesk/internal/desk"
 )
 
-// uploadReadTime is how long an upload's body may take to arrive (50 MB at
+// transferTime is how long an upload's body or a download may take (50 MB at
 // 60 KB/s).
-const uploadReadTime = 15 * time.Minute
+const transferTime = 15 * time.Minute
+
+// extendDeadlines gives the request transferTime to answer, and to read its
+// body when read is set. Errors mean the connection can't (HTTP/2 streams
+// without deadlines): the server's timeouts stay.
+func extendDeadlines(w http.ResponseWriter, read bool) {
+	rc := http.NewResponseController(w)
+	at := time.Now().Add(transferTime)
+	if read {
+		_ = rc.SetReadDeadline(at)
+	}
+	_ = rc.SetWriteDeadline(at)
+}
 
 // uploadJSON is the "upload" object of POST /api/v2/uploads.
 type uploadJSON struct {
@@ -28,9 +40,9 @@ func (s *Server) createUpload(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength > limit {
 		return fileTooLarge(limit) // refused before a byte is read
 	}
-	// The server's read timeout (30 s) suits JSON bodies, not a 50 MB file on a
-	// slow link: an authenticated upload gets uploadReadTime.
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadReadTime))
+	// The server's timeouts (30 s to read, 60 s to answer) suit JSON bodies, not
+	// a 50 MB file on a slow link: an authenticated upload gets transferTime.
+	extendDeadlines(w, true)
 	q := r.URL.Query()
 	added, files, err := s.desk.Upload(r.Context(), currentUser(r.Context()), desk.UploadInput{Token: q.Get("token"),
 		FileName: q.Get("filename"), ContentType: r.Header.Get("Content-Type"), Body: r.Body})
