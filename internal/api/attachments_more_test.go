@@ -222,3 +222,29 @@ func TestSlowUploadOutlastsReadTimeout(t *testing.T) {
 	_ = res.Body.Close()
 	require.Equal(t, http.StatusCreated, res.StatusCode)
 }
+
+// TestUploadContentType: a specific Content-Type is kept; the generic ones
+// clients send for any file (go-zendesk's application/binary, node-zendesk's
+// application/json for a file given by path) give way to the name's type.
+func TestUploadContentType(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.SQLite)
+	for _, c := range []struct{ sent, name, want string }{
+		{"application/json", "scan.png", "image/png"},
+		{"application/binary", "payslip.pdf", "application/pdf"},
+		{"", "notes.unknownext", "application/octet-stream"},
+		{"image/jpeg; charset=binary", "photo.bin", "image/jpeg"},
+	} {
+		res := env.Do(t, "POST", "/api/v2/uploads.json?filename="+c.name, []byte("x"), apitest.Header("Content-Type", c.sent))
+		require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+		var out struct {
+			Upload struct {
+				Attachment struct {
+					ContentType string `json:"content_type"`
+				} `json:"attachment"`
+			} `json:"upload"`
+		}
+		res.Decode(t, &out)
+		require.Equal(t, c.want, out.Upload.Attachment.ContentType, "%+v", c)
+	}
+}

@@ -189,7 +189,8 @@ func lastRune(s string) (rune, int) {
 // name, as Zendesk does for go-zendesk's "application/binary".
 func contentType(sent, name string) string {
 	t, _, err := mime.ParseMediaType(sent)
-	if err == nil && t != "application/binary" && t != "application/octet-stream" {
+	// node-zendesk sends a file given by path as "application/json".
+	if err == nil && t != "application/binary" && t != "application/octet-stream" && t != "application/json" {
 		return t
 	}
 	if byExt := mime.TypeByExtension(strings.ToLower(filepath.Ext(name))); byExt != "" {
