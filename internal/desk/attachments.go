@@ -394,31 +394,47 @@ func (s *Service) deleteBlobTx(ctx context.Context, tx *store.Tx, id string) err
 	return tx.OweBlobDelete(ctx, id, s.clock())
 }
 
-// PayBlobDeletes removes the blobs owed a delete and reports how many are
-// still owed (failed, or left for the next round). Failures are logged without
-// ticket data and retried by SweepAttachments.
+// PayBlobDeletes removes the blobs owed a delete, batch after batch until none
+// is left or one fails, and returns how many failed (-1 when the debt can't be
+// read). Failures are logged without ticket data and retried by
+// SweepAttachments.
 func (s *Service) PayBlobDeletes(ctx context.Context) int {
 	if s.blobs == nil {
 		return 0
 	}
-	ids, err := s.db.Read().BlobDeletesOwed(ctx, sweepBatch)
-	if err != nil {
-		s.log.WarnContext(ctx, "blob deletes owed: can't read them", "err", err)
-		return -1
-	}
-	left := 0
-	for _, id := range ids {
-		settle := func(tx *store.Tx) error { return tx.BlobDeleted(ctx, id) }
-		if err := s.blobs.Delete(ctx, id); err != nil {
-			left++
-			s.log.WarnContext(ctx, "blob delete failed; it stays owed and is retried", "blob", id, "err", err)
-			settle = func(tx *store.Tx) error { return tx.BlobDeleteFailed(ctx, id) }
+	for {
+		ids, err := s.db.Read().BlobDeletesOwed(ctx, sweepBatch)
+		if err != nil {
+			s.log.WarnContext(ctx, "blob deletes owed: can't read them", "err", err)
+			return -1
 		}
-		if err := s.db.WriteTx(ctx, settle); err != nil {
-			s.log.WarnContext(ctx, "blob delete owed: can't settle", "blob", id, "err", err)
+		failed := 0
+		for _, id := range ids {
+			if !s.payBlobDelete(ctx, id) {
+				failed++
+			}
+		}
+		if failed > 0 || len(ids) < sweepBatch || ctx.Err() != nil {
+			return failed
 		}
 	}
-	return left
+}
+
+// payBlobDelete deletes one blob owed and settles the debt; false when the
+// delete failed (it stays owed, with one more attempt counted).
+func (s *Service) payBlobDelete(ctx context.Context, id string) bool {
+	ok := true
+	settle := func(tx *store.Tx) error { return tx.BlobDeleted(ctx, id) }
+	if err := s.blobs.Delete(ctx, id); err != nil {
+		ok = false
+		s.log.WarnContext(ctx, "blob delete failed; it stays owed and is retried", "blob", id, "err", err)
+		settle = func(tx *store.Tx) error { return tx.BlobDeleteFailed(ctx, id) }
+	}
+	if err := s.db.WriteTx(ctx, settle); err != nil {
+		s.log.WarnContext(ctx, "blob delete owed: can't settle", "blob", id, "err", err)
+		return false
+	}
+	return ok
 }
 
 // SweepAttachments deletes uploads no comment took within UploadTTL and pays
