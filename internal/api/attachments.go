@@ -105,6 +105,19 @@ func (s *Server) auditAttachments(r *http.Request, auditID int64) []attachmentJS
 	return attachmentsOut(r, model.NestThumbnails(list))
 }
 
+// auditsAttachments loads the attachments of a page of audits in one query.
+func (s *Server) auditsAttachments(r *http.Request, audits []model.Audit) (func(int64) []attachmentJSON, error) {
+	ids := make([]int64, len(audits))
+	for i, a := range audits {
+		ids[i] = a.ID
+	}
+	byAudit, err := s.desk.DB().Read().AuditsAttachments(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	return func(id int64) []attachmentJSON { return attachmentsOut(r, model.NestThumbnails(byAudit[id])) }, nil
+}
+
 // sessionCookie is the agent UI's session cookie (internal/web), accepted on
 // downloads so the UI's links work.
 const sessionCookie = "twindesk_session"

@@ -87,13 +87,18 @@ type auditJSON struct {
 // auditOut renders an audit. Event ids are derived from the audit id and position,
 // since events are stored inside their audit.
 func (s *Server) auditOut(r *http.Request, a *model.Audit) auditJSON {
+	return s.auditOutWith(a, func(id int64) []attachmentJSON { return s.auditAttachments(r, id) })
+}
+
+// auditOutWith renders an audit whose Comment event's attachments files gives.
+func (s *Server) auditOutWith(a *model.Audit, files func(auditID int64) []attachmentJSON) auditJSON {
 	events := make([]map[string]any, 0, len(a.Events))
 	for i, e := range a.Events {
 		ev := map[string]any{"id": a.ID*1000 + int64(i), "type": e.Type}
 		switch e.Type {
 		case "Comment":
 			ev["body"], ev["html_body"], ev["plain_body"] = e.Body, htmlBody(e.Body), e.Body
-			ev["public"], ev["author_id"], ev["attachments"] = e.Public != nil && *e.Public, e.AuthorID, s.auditAttachments(r, a.ID)
+			ev["public"], ev["author_id"], ev["attachments"] = e.Public != nil && *e.Public, e.AuthorID, files(a.ID)
 			ev["audit_id"] = a.ID
 		case "Notification":
 			ev["subject"], ev["body"], ev["recipients"] = e.Subject, e.Body, e.Recipients
@@ -134,9 +139,13 @@ func (s *Server) listAudits(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rows, more := trim(p, rows)
+	files, err := s.auditsAttachments(r, rows)
+	if err != nil {
+		return err
+	}
 	out := make([]auditJSON, len(rows))
 	for i := range rows {
-		out[i] = s.auditOut(r, &rows[i])
+		out[i] = s.auditOutWith(&rows[i], files)
 	}
 	count := int64(-1)
 	if !p.cursor {

@@ -110,6 +110,49 @@ func (q *Queries) AuditAttachments(ctx context.Context, auditID int64) ([]model.
 	return q.attachments(ctx, "audit attachments", `WHERE c.audit_id = $1`, 0, auditID)
 }
 
+// AuditsAttachments returns the attachments of the comments the given audits
+// wrote, by audit id, in one query.
+func (q *Queries) AuditsAttachments(ctx context.Context, auditIDs []int64) (map[int64][]model.Attachment, error) {
+	out := map[int64][]model.Attachment{}
+	if len(auditIDs) == 0 {
+		return out, nil
+	}
+	in, args := "", make([]any, len(auditIDs))
+	for i, id := range auditIDs {
+		if i > 0 {
+			in += ", "
+		}
+		in += fmt.Sprintf("$%d", i+1)
+		args[i] = id
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT `+attachmentCols+`, c.audit_id`+attachmentFrom+
+		`WHERE c.audit_id IN (`+in+`) ORDER BY a.id`, args...)
+	if err != nil {
+		return nil, q.wrap("audits attachments", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var auditID int64
+		a, err := scanAttachment(extraCol{rows, &auditID})
+		if err != nil {
+			return nil, q.wrap("audits attachments", err)
+		}
+		out[auditID] = append(out[auditID], a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, q.wrap("audits attachments", err)
+	}
+	return out, nil
+}
+
+// extraCol scans one more column after scanAttachment's.
+type extraCol struct {
+	rows  *sql.Rows
+	extra any
+}
+
+func (e extraCol) Scan(dest ...any) error { return e.rows.Scan(append(dest, e.extra)...) }
+
 // TicketAttachments lists every attachment of a ticket.
 func (q *Queries) TicketAttachments(ctx context.Context, ticketID int64) ([]model.Attachment, error) {
 	return q.attachments(ctx, "ticket attachments", `WHERE a.ticket_id = $1`, 0, ticketID)
