@@ -232,7 +232,8 @@ func checkStubValues(fields []model.FieldValue, ids map[string]int64) error {
 		if f.ID == ids[peer.FieldSecureStatus] && f.Value != "" && !model.Status(f.Value).Valid() {
 			return peerInvalid("custom_fields", "field %d: %q is not a status", f.ID, f.Value)
 		}
-		if f.ID == ids[peer.FieldSecureAssignee] && f.Value != "" && !validEmail(f.Value) {
+		isEmail := f.ID == ids[peer.FieldSecureAssignee] || f.ID == ids[peer.FieldEscalatedBy]
+		if isEmail && f.Value != "" && !validEmail(f.Value) {
 			return peerInvalid("custom_fields", "field %d: %q is not an email address", f.ID, f.Value)
 		}
 	}

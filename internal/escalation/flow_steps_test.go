@@ -11,6 +11,7 @@ import (
 
 	"github.com/twindesk/twindesk/internal/canarytest"
 	"github.com/twindesk/twindesk/internal/escalation"
+	"github.com/twindesk/twindesk/internal/peer"
 )
 
 // escalated is what steps 1-3 produce.
@@ -114,7 +115,7 @@ func TestEscalationFlow(t *testing.T) {
 	require.Equal(t, "jo.doe@example.com", stubRequester["email"], "phone support finds a caller's stub by requester")
 	require.Equal(t, fmt.Sprint(e.secureID), stub["external_id"])
 	require.EqualValues(t, groupID(t, tw.stdAdmin, "Payroll (secure)"), stub["group_id"])
-	require.Equal(t, "Payroll", fieldValue(stub, stdFields[escalation.FieldSecureGroup]))
+	require.Equal(t, peer.TeamOption(groupID(t, tw.secAdmin, "Payroll")), fieldValue(stub, stdFields[escalation.FieldSecureTeam]))
 	require.Equal(t, "it.agent@standard.example", fieldValue(stub, stdFields[escalation.FieldEscalatedBy]))
 	require.NotContains(t, comments(tw.stdAdmin, e.stubID), c1)
 

@@ -31,6 +31,7 @@ const (
 	FieldSecureCategory = peer.FieldSecureCategory
 	FieldSecureAssignee = peer.FieldSecureAssignee
 	FieldSecureGroup    = peer.FieldSecureGroup
+	FieldSecureTeam     = peer.FieldSecureTeam
 	FieldSecureStatus   = peer.FieldSecureStatus
 	FieldEscalatedBy    = peer.FieldEscalatedBy
 	FieldCategory       = peer.FieldCategory
@@ -114,10 +115,11 @@ func groupCase(pairs [][2]int64, fallback string) string {
 type ids struct {
 	pseudo       map[string]int64 // pseudo group name -> standard id
 	secureGroup  map[string]int64 // secure group name -> secure id
+	secureTeams  []int64          // every secure group's id, for Secure team
 	unassigned   int64            // standard id of the fallback pseudo group
 	stdCategory  int64            // standard "Secure category"
 	stdAssignee  int64
-	stdGroup     int64
+	stdTeam      int64 // standard "Secure team"
 	stdStatus    int64
 	stdEscalBy   int64
 	stdOriginal  int64 // standard "Original ticket"
@@ -131,6 +133,18 @@ type ids struct {
 	whUpdateSec  string
 	whCreateStub string
 	whUpdateStub string
+}
+
+// teamCase renders the Secure team option of the ticket's group: one of the
+// groups secure had when setup ran, or nothing for a newer one (run setup again).
+func teamCase(x *ids) string {
+	var b strings.Builder
+	b.WriteString("{% case ticket.group.id %}")
+	for _, id := range x.secureTeams {
+		fmt.Fprintf(&b, "{%% when %d %%}%s", id, peer.TeamOption(id))
+	}
+	b.WriteString("{% endcase %}")
+	return b.String()
 }
 
 func forwardBody(x *ids, m []Mapping) string {
@@ -168,7 +182,7 @@ func stubBody(x *ids, m []Mapping) string {
   "external_id": "{{ticket.id}}",
   "tags": ["` + TagStubRequiresSync + `", "` + TagHasSecureID + `", "` + TagEscalatedToSecure + `"],
   "custom_fields": [
-    {"id": ` + fmt.Sprint(x.stdGroup) + `, "value": "{{ticket.group.name}}"},
+    {"id": ` + fmt.Sprint(x.stdTeam) + `, "value": "` + teamCase(x) + `"},
     {"id": ` + fmt.Sprint(x.stdAssignee) + `, "value": "{{ticket.assignee.email}}"},
     {"id": ` + fmt.Sprint(x.stdStatus) + `, "value": "{{ticket.status}}"},
     {"id": ` + fmt.Sprint(x.stdEscalBy) + `, "value": "{{ticket.ticket_field_` + fmt.Sprint(x.secEscalBy) + `}}"},
@@ -184,7 +198,7 @@ const sendCommentBody = `{"ticket": {"comment": {"body": "Comment via standard i
 func reassignedBody(x *ids) string {
 	return `{"ticket": {"custom_fields": [
   {"id": ` + fmt.Sprint(x.stdAssignee) + `, "value": "{{ticket.assignee.email}}"},
-  {"id": ` + fmt.Sprint(x.stdGroup) + `, "value": "{{ticket.group.name}}"},
+  {"id": ` + fmt.Sprint(x.stdTeam) + `, "value": "` + teamCase(x) + `"},
   {"id": ` + fmt.Sprint(x.stdStatus) + `, "value": "{{ticket.status}}"}
 ]}}`
 }

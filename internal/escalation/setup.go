@@ -1,6 +1,7 @@
 package escalation
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -195,13 +196,17 @@ func (s *setup) fields(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	team, err := s.teamField(ctx)
+	if err != nil {
+		return err
+	}
 	for _, f := range []struct {
 		dst  *int64
 		want ticketField
 	}{
 		{&s.x.stdCategory, s.categoryField(FieldSecureCategory)},
 		{&s.x.stdAssignee, ticketField{Type: "text", Title: FieldSecureAssignee}},
-		{&s.x.stdGroup, ticketField{Type: "text", Title: FieldSecureGroup}},
+		{&s.x.stdTeam, team},
 		{&s.x.stdStatus, ticketField{Type: "text", Title: FieldSecureStatus}},
 		{&s.x.stdEscalBy, ticketField{Type: "text", Title: FieldEscalatedBy}},
 		{&s.x.stdOriginal, ticketField{Type: "text", Title: FieldOriginalTicket}},
@@ -220,13 +225,31 @@ func (s *setup) fields(ctx context.Context) error {
 	return err
 }
 
+// teamField is the stub's Secure team dropdown: one option per group secure has
+// now. The secure side can then only pick one of them; a text field took any line,
+// an original subject included.
+func (s *setup) teamField(ctx context.Context) (ticketField, error) {
+	groups, err := s.sec.groups(ctx)
+	if err != nil {
+		return ticketField{}, err
+	}
+	slices.SortFunc(groups, func(a, b group) int { return cmp.Compare(a.ID, b.ID) })
+	f := ticketField{Type: "tagger", Title: FieldSecureTeam}
+	s.x.secureTeams = s.x.secureTeams[:0]
+	for _, g := range groups {
+		f.Options = append(f.Options, fieldOption{Name: g.Name, Value: peer.TeamOption(g.ID)})
+		s.x.secureTeams = append(s.x.secureTeams, g.ID)
+	}
+	return f, nil
+}
+
 func (s *setup) form(ctx context.Context) error {
 	forms, err := s.std.forms(ctx)
 	if err != nil {
 		return err
 	}
 	want := ticketForm{Name: FormStub, DisplayName: FormStub, Active: true,
-		TicketFieldIDs: []int64{s.x.stdCategory, s.x.stdStatus, s.x.stdAssignee, s.x.stdGroup, s.x.stdEscalBy, s.x.stdOriginal}}
+		TicketFieldIDs: []int64{s.x.stdCategory, s.x.stdStatus, s.x.stdAssignee, s.x.stdTeam, s.x.stdEscalBy, s.x.stdOriginal}}
 	for _, f := range forms {
 		if f.Name != FormStub {
 			continue

@@ -43,7 +43,12 @@ var ReservedTags = []string{TagEscalatedToSecure, TagEscalatedFromStd, TagStubRe
 const (
 	FieldSecureCategory = "Secure category"
 	FieldSecureAssignee = "Secure assignee"
-	FieldSecureGroup    = "Secure group"
+	// FieldSecureTeam is the secure ticket's group as a dropdown of secure's
+	// groups, so the secure side can only pick one of them. It replaces
+	// FieldSecureGroup, a text field any line could be written into; stubs made
+	// before keep their value there.
+	FieldSecureTeam  = "Secure team"
+	FieldSecureGroup = "Secure group"
 	FieldSecureStatus   = "Secure status"
 	FieldEscalatedBy    = "Escalated by"
 	FieldCategory       = "Category"
@@ -55,7 +60,7 @@ const (
 )
 
 // StubSyncFields are the stub fields the secure instance keeps in step.
-var StubSyncFields = []string{FieldSecureCategory, FieldSecureAssignee, FieldSecureGroup, FieldSecureStatus}
+var StubSyncFields = []string{FieldSecureCategory, FieldSecureAssignee, FieldSecureTeam, FieldSecureStatus}
 
 // StubCreateFields are the stub fields the secure instance may set on creation.
 var StubCreateFields = append([]string{FieldEscalatedBy, FieldOriginalTicket}, StubSyncFields...)
@@ -103,6 +108,9 @@ func FieldValueOK(v string) bool {
 // Email is the email of the peer identity called name. It is fixed, so setup
 // knows which identity a webhook authenticates as without reading any secret.
 func Email(name string) string { return "peer-" + name + "@peers.twindesk.invalid" }
+
+// TeamOption is the value of the Secure team option for secure group id.
+func TeamOption(groupID int64) string { return "secure_team_" + strconv.FormatInt(groupID, 10) }
 
 // StubSubject is the neutral subject of a stub: the pseudo group it was moved
 // to, never the original subject, which may name a salary or an illness.

@@ -47,10 +47,11 @@ func arrange(t *testing.T, b *bundle) flowData {
 		}
 		return f.ID
 	}
-	assignee, group := field("Secure assignee", "text"), field("Secure group", "text")
+	assignee := field("Secure assignee", "text")
+	group := field("Secure team", "tagger", model.FieldOption{Name: "Payroll team", Value: "secure_team_7"})
 	category := field("Secure category", "tagger", model.FieldOption{Name: "Payroll", Value: "cat_payroll"})
 	stub := b.stub(t, "9001", "emp@example.com",
-		model.FieldValue{ID: assignee, Value: "pat@secure.example"}, model.FieldValue{ID: group, Value: "Payroll team"}, model.FieldValue{ID: category, Value: "cat_payroll"})
+		model.FieldValue{ID: assignee, Value: "pat@secure.example"}, model.FieldValue{ID: group, Value: "secure_team_7"}, model.FieldValue{ID: category, Value: "cat_payroll"})
 	fd.stubID = stub.ID
 	xss := b.ticketAs(t, xssSubject, xssBody, "xss@example.com", xssName)
 	fd.xssID, fd.xssRequester = xss.ID, xss.RequesterID

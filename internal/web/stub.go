@@ -15,7 +15,8 @@ const stubTag = "escalated_to_secure"
 // Titles of the stub form's fields that mirror the secure ticket (DESIGN section 7).
 const (
 	secureAssigneeTitle = "Secure assignee"
-	secureGroupTitle    = "Secure group"
+	secureTeamTitle     = "Secure team"
+	secureGroupTitle    = "Secure group" // stubs made before Secure team
 	secureCategoryTitle = "Secure category"
 )
 
@@ -43,7 +44,9 @@ func newStubInfo(t *model.Ticket, fields []model.TicketField) *stubInfo {
 		switch {
 		case strings.EqualFold(f.Title, secureAssigneeTitle):
 			si.Assignee = v
-		case strings.EqualFold(f.Title, secureGroupTitle):
+		case strings.EqualFold(f.Title, secureTeamTitle) && v != "":
+			si.Group = v
+		case strings.EqualFold(f.Title, secureGroupTitle) && si.Group == "":
 			si.Group = v
 		case strings.EqualFold(f.Title, secureCategoryTitle):
 			si.Category = v
