@@ -50,6 +50,9 @@ type Serve struct {
 	// MaxAttachmentBytes is the size limit per uploaded file
 	// (--max-attachment-bytes); 0 keeps the default, 50 MB.
 	MaxAttachmentBytes int64
+	// MaxTicketAttachmentBytes bounds the sum of one ticket's attachments
+	// (--max-ticket-attachment-bytes); 0 keeps the default, 1 GiB.
+	MaxTicketAttachmentBytes int64
 }
 
 // envName turns a flag name into its variable: database-url -> TWINDESK_DATABASE_URL.
@@ -80,6 +83,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.StringVar(&c.StubSubject, "stub-subject", "neutral", "subject of the stubs of escalated tickets: neutral (\"Escalated to Payroll\") or original (the ticket's own subject, which may itself be confidential) (env TWINDESK_STUB_SUBJECT)")
 	fs.StringVar(&c.WebhookHosts, "webhook-hosts", "", "comma-separated hosts webhooks may call in confidential mode (env TWINDESK_WEBHOOK_HOSTS)")
 	fs.Int64Var(&c.MaxAttachmentBytes, "max-attachment-bytes", 50<<20, "largest file one upload may carry, in bytes; larger ones get a 413 and nothing is stored (env TWINDESK_MAX_ATTACHMENT_BYTES)")
+	fs.Int64Var(&c.MaxTicketAttachmentBytes, "max-ticket-attachment-bytes", 1<<30, "most bytes of attachments one ticket may carry; a comment whose uploads would go over it is a 422 (env TWINDESK_MAX_TICKET_ATTACHMENT_BYTES)")
 	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "comma-separated host:port, host or CIDR entries webhooks may call although they are loopback, link-local or private, e.g. the peer instance 10.0.0.5:8081; this instance's --base-url and, in confidential mode, --webhook-hosts are always allowed (env TWINDESK_OUTBOUND_ALLOW)")
 }
 
@@ -122,6 +126,9 @@ func (c *Serve) Validate() error {
 	}
 	if c.MaxAttachmentBytes < 0 {
 		return errors.New("--max-attachment-bytes must be 0 (the default, 50 MB) or more")
+	}
+	if c.MaxTicketAttachmentBytes < 0 {
+		return errors.New("--max-ticket-attachment-bytes must be 0 (the default, 1 GiB) or more")
 	}
 	if c.ScrubInterval < 0 {
 		return errors.New("--scrub-interval must be 0 (the default) or more")

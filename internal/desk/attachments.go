@@ -48,6 +48,17 @@ func WithBlobs(b blob.Store, maxBytes int64) Option {
 	}
 }
 
+// DefaultMaxTicketAttachmentBytes bounds the sum of a ticket's attachments
+// when no limit is configured.
+const DefaultMaxTicketAttachmentBytes = 1 << 30
+
+// WithTicketAttachmentLimit sets the most bytes of attachments one ticket may
+// carry (0 for DefaultMaxTicketAttachmentBytes): a comment whose uploads would
+// go over it is a 422.
+func WithTicketAttachmentLimit(n int64) Option {
+	return func(s *Service) { s.maxTicketAttachments = max(n, 0) }
+}
+
 // MaxAttachmentBytes is the size limit per file.
 func (s *Service) MaxAttachmentBytes() int64 {
 	return cmp.Or(s.maxAttachment, DefaultMaxAttachmentBytes)
@@ -259,6 +270,13 @@ func (s *Service) attachUploads(ctx context.Context, tx *store.Tx, actor model.U
 		if n == 0 {
 			return invalidToken()
 		}
+	}
+	total, err := tx.TicketAttachmentBytes(ctx, c.TicketID)
+	if err != nil {
+		return err
+	}
+	if limit := cmp.Or(s.maxTicketAttachments, DefaultMaxTicketAttachmentBytes); total > limit {
+		return model.Invalid("uploads", "TooLarge", "Uploads: the ticket's attachments would total %d bytes, over the limit of %d bytes per ticket", total, limit)
 	}
 	return nil
 }

@@ -36,13 +36,13 @@ func (f *flakyBlobs) Delete(ctx context.Context, id string) error {
 	return f.Dir.Delete(ctx, id)
 }
 
-func attachmentDesk(t *testing.T, dir string, blobs blob.Store, now func() time.Time) *desk.Service {
+func attachmentDesk(t *testing.T, dir string, blobs blob.Store, now func() time.Time, opts ...desk.Option) *desk.Service {
 	t.Helper()
 	db, err := sqlite.Open(t.Context(), dir)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
 	log := slog.New(slog.NewTextHandler(t.Output(), nil))
-	return desk.New(db, log, desk.WithBlobs(blobs, 0), desk.WithClock(now))
+	return desk.New(db, log, append([]desk.Option{desk.WithBlobs(blobs, 0), desk.WithClock(now)}, opts...)...)
 }
 
 func ticketWithFile(t *testing.T, d *desk.Service) (model.User, int64) {
@@ -126,4 +126,32 @@ func TestUnusedUploadsExpire(t *testing.T) {
 		_ = r.Close()
 	}
 	require.ErrorIs(t, err, model.ErrNotFound)
+}
+
+// TestTicketAttachmentLimit: the files of one ticket may total the limit, not
+// more; the comment that would go over it is a 422 and is not saved.
+func TestTicketAttachmentLimit(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	blobs, err := blob.NewDir(filepath.Join(dir, "blobs"))
+	require.NoError(t, err)
+	d := attachmentDesk(t, dir, blobs, time.Now, desk.WithTicketAttachmentLimit(1000))
+	ctx := t.Context()
+	name, email, role := "Admin", "admin@example.com", "admin"
+	admin, err := d.BootstrapUser(ctx, desk.UserInput{Name: &name, Email: &email, Role: &role})
+	require.NoError(t, err)
+	up := func(n int) string {
+		a, _, err := d.Upload(ctx, admin, desk.UploadInput{FileName: "f.bin", Body: bytes.NewReader(make([]byte, n))})
+		require.NoError(t, err)
+		return a.UploadToken
+	}
+	subject := "files"
+	res, err := d.CreateTicket(ctx, admin, desk.TicketInput{Subject: &subject, Comment: &desk.CommentInput{Body: "a", Uploads: []string{up(600)}}}, "")
+	require.NoError(t, err)
+	_, err = d.UpdateTicket(ctx, admin, res.Ticket.ID, desk.TicketInput{Comment: &desk.CommentInput{Body: "b", Uploads: []string{up(401)}}})
+	var v *model.ValidationError
+	require.ErrorAs(t, err, &v)
+	require.Contains(t, v.Error(), "limit")
+	_, err = d.UpdateTicket(ctx, admin, res.Ticket.ID, desk.TicketInput{Comment: &desk.CommentInput{Body: "c", Uploads: []string{up(400)}}})
+	require.NoError(t, err, "exactly the limit")
 }

@@ -40,8 +40,9 @@ type Service struct {
 	secrets *secretbox.Box
 	// blobs keeps attachment bytes, maxAttachment is the size limit per file
 	// (WithBlobs, attachments.go).
-	blobs         blob.Store
-	maxAttachment int64
+	blobs                blob.Store
+	maxAttachment        int64
+	maxTicketAttachments int64
 	// thumbSlots lets one thumbnail decode run at a time (thumbnails.go).
 	thumbSlots chan struct{}
 }

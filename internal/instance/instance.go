@@ -95,7 +95,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		return nil, err
 	}
 	opts := []desk.Option{desk.WithQueue(queue), desk.WithBaseURL(cfg.BaseURL), desk.WithStubSubjects(stubSubjects(cfg.StubSubject)), desk.WithSecrets(box)}
-	opts = append(opts, desk.WithBlobs(blobs, cfg.MaxAttachmentBytes))
+	opts = append(opts, desk.WithBlobs(blobs, cfg.MaxAttachmentBytes), desk.WithTicketAttachmentLimit(cfg.MaxTicketAttachmentBytes))
 	if cfg.ScrubInterval > 0 {
 		opts = append(opts, desk.WithScrubInterval(cfg.ScrubInterval))
 	}

@@ -153,6 +153,15 @@ type extraCol struct {
 
 func (e extraCol) Scan(dest ...any) error { return e.rows.Scan(append(dest, e.extra)...) }
 
+// TicketAttachmentBytes is the sum of a ticket's attachments' sizes.
+func (q *Queries) TicketAttachmentBytes(ctx context.Context, ticketID int64) (int64, error) {
+	var n int64
+	if err := q.q.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM attachments WHERE ticket_id = $1`, ticketID).Scan(&n); err != nil {
+		return 0, q.wrap("ticket attachment bytes", err)
+	}
+	return n, nil
+}
+
 // TicketAttachments lists every attachment of a ticket.
 func (q *Queries) TicketAttachments(ctx context.Context, ticketID int64) ([]model.Attachment, error) {
 	return q.attachments(ctx, "ticket attachments", `WHERE a.ticket_id = $1`, 0, ticketID)
