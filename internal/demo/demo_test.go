@@ -2,8 +2,10 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +55,9 @@ func TestRunTwice(t *testing.T) {
 			require.Contains(t, text, "0 created, 0 updated", "a second demo run on the same data and ports changes nothing")
 		}
 		stdAddr, secAddr = addrAfter(t, text, "standard (IT):"), addrAfter(t, text, "secure (HR/Payroll):")
+		if run == 0 {
+			requireSampleAttachment(t, stdAddr, text)
+		}
 		cancel()
 		select {
 		case err := <-done:
@@ -70,4 +75,39 @@ func addrAfter(t *testing.T, text, label string) string {
 	fields := strings.Fields(rest)
 	require.NotEmpty(t, fields)
 	return strings.TrimPrefix(fields[0], "http://")
+}
+
+// requireSampleAttachment: the demo shows attachments: the printer ticket's first
+// comment carries the error log, downloadable by an agent.
+func requireSampleAttachment(t *testing.T, addr, text string) {
+	t.Helper()
+	_, rest, ok := strings.Cut(text, "it.agent@standard.example")
+	require.True(t, ok)
+	token := strings.Fields(rest)[0]
+	get := func(url string) []byte {
+		req, err := http.NewRequest("GET", url, nil)
+		require.NoError(t, err)
+		req.SetBasicAuth("it.agent@standard.example/token", token)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "GET %s: %s", url, body)
+		return body
+	}
+	var out struct {
+		Comments []struct {
+			Attachments []struct {
+				FileName   string `json:"file_name"`
+				ContentURL string `json:"content_url"`
+			} `json:"attachments"`
+		} `json:"comments"`
+	}
+	require.NoError(t, json.Unmarshal(get("http://"+addr+"/api/v2/tickets/1/comments.json"), &out))
+	require.NotEmpty(t, out.Comments)
+	require.Len(t, out.Comments[0].Attachments, 1)
+	a := out.Comments[0].Attachments[0]
+	require.Equal(t, "printer-error-log.txt", a.FileName)
+	require.Contains(t, string(get(a.ContentURL)), "paper jam")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/model"
@@ -80,15 +81,23 @@ func sampleTickets(ctx context.Context, std *Node) error {
 	if err != nil || n > 0 {
 		return err
 	}
-	for _, t := range []struct{ subject, body, name, email string }{
-		{"Printer on floor 3 jams", "The printer near the kitchen jams on every job.", "Jo Doe", "jo.doe@example.com"},
-		{"VPN drops every hour", "My VPN disconnects every hour since Monday.", "Sam Lee", "sam.lee@example.com"},
-		{"Question about my last payslip", "My payslip shows 4,250.00 but my contract says 4,500.00. Can someone check?", "Alex Kim", "alex.kim@example.com"},
-		{"Parental leave starting in March", "I'd like to start parental leave on 1 March; my personal situation is attached.", "Robin Park", "robin.park@example.com"},
+	for _, t := range []struct{ subject, body, name, email, file string }{
+		{"Printer on floor 3 jams", "The printer near the kitchen jams on every job; the error log is attached.", "Jo Doe", "jo.doe@example.com", "printer-error-log.txt"},
+		{"VPN drops every hour", "My VPN disconnects every hour since Monday.", "Sam Lee", "sam.lee@example.com", ""},
+		{"Question about my last payslip", "My payslip shows 4,250.00 but my contract says 4,500.00. Can someone check?", "Alex Kim", "alex.kim@example.com", ""},
+		{"Parental leave starting in March", "I'd like to start parental leave on 1 March; my personal situation is attached.", "Robin Park", "robin.park@example.com", ""},
 	} {
 		subject, body := t.subject, t.body
 		in := desk.TicketInput{Subject: &subject, Comment: &desk.CommentInput{Body: body},
 			Requester: &desk.RequesterInput{Name: t.name, Email: t.email}, Via: "web"}
+		if t.file != "" {
+			a, _, err := d.Upload(ctx, std.Admin, desk.UploadInput{FileName: t.file, ContentType: "text/plain",
+				Body: strings.NewReader("E-0213 paper jam, tray 2\nE-0213 paper jam, tray 2\n")})
+			if err != nil {
+				return fmt.Errorf("demo: sample attachment: %w", err)
+			}
+			in.Comment.Uploads = []string{a.UploadToken}
+		}
 		if _, err := d.CreateTicket(ctx, std.Admin, in, ""); err != nil {
 			return fmt.Errorf("demo: sample ticket: %w", err)
 		}
@@ -106,4 +115,5 @@ func printLogins(w io.Writer, std, sec *Node, logins []login) {
 	}
 	fmt.Fprintf(w, "\nTry it: log in to %s as it.agent@standard.example, open \"Question about my last payslip\"\n", std.URL)
 	fmt.Fprintf(w, "and set its group to \"Payroll (secure)\". Within a second it moves to %s and a stub stays behind.\n", sec.URL)
+	fmt.Fprintf(w, "\"Printer on floor 3 jams\" carries an attachment (API: GET %s/api/v2/tickets/1/comments.json).\n", std.URL)
 }
