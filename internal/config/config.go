@@ -30,6 +30,9 @@ type Serve struct {
 	// StubSubject is what the stubs of escalated tickets show as their subject:
 	// "neutral" (the pseudo group) or "original" (the secure instance's subject).
 	StubSubject string
+	// MaxTicketBody is the largest ticket create or update body in bytes (0: the
+	// API's default, 32 MiB); an escalation sends the whole conversation in one.
+	MaxTicketBody int64
 	// ScrubInterval is the least time between two scrubs after purges; 0 keeps
 	// the backend's default (none on SQLite, 5 minutes on PostgreSQL).
 	ScrubInterval time.Duration
@@ -80,6 +83,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.DurationVar(&c.JobPoll, "job-poll", 10*time.Millisecond, "how often idle nodes look for webhooks to deliver; lower sends sooner and costs more idle CPU (env TWINDESK_JOB_POLL)")
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", "", "file holding the key (base64 or hex of 32 bytes) that encrypts stored webhook and target credentials; keep it outside the data directory and back it up apart from the database. Without it TWINDESK_SECRET_KEY is used, else <data>/secret.key is generated (env TWINDESK_SECRET_KEY_FILE)")
 	fs.DurationVar(&c.ScrubInterval, "scrub-interval", 0, "least time between two scrubs of purged text; 0 keeps the default (none on SQLite; 5m on PostgreSQL, where a scrub rebuilds the full-text indexes). Purged text stays in the data files for at most this long plus one scrub (env TWINDESK_SCRUB_INTERVAL)")
+	fs.Int64Var(&c.MaxTicketBody, "max-ticket-body", 32<<20, "largest ticket create or update body in bytes; an escalation forwards the whole conversation in one create, so set the same value on both instances (env TWINDESK_MAX_TICKET_BODY)")
 	fs.StringVar(&c.StubSubject, "stub-subject", "neutral", "subject of the stubs of escalated tickets: neutral (\"Escalated to Payroll\") or original (the ticket's own subject, which may itself be confidential) (env TWINDESK_STUB_SUBJECT)")
 	fs.StringVar(&c.WebhookHosts, "webhook-hosts", "", "comma-separated hosts webhooks may call in confidential mode (env TWINDESK_WEBHOOK_HOSTS)")
 	fs.Int64Var(&c.MaxAttachmentBytes, "max-attachment-bytes", 50<<20, "largest file one upload may carry, in bytes; larger ones get a 413 and nothing is stored (env TWINDESK_MAX_ATTACHMENT_BYTES)")
@@ -117,6 +121,9 @@ func (c *Serve) Validate() error {
 	}
 	if c.RatePerMinute < 0 {
 		return errors.New("--rate-limit must be 0 or more")
+	}
+	if c.MaxTicketBody < 0 {
+		return errors.New("--max-ticket-body must be 0 (the default) or more")
 	}
 	if c.StubSubject == "" {
 		c.StubSubject = "neutral"

@@ -121,7 +121,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		Desk:    d,
 		Queue:   queue,
 		Metrics: m,
-		API:     api.New(d, log, api.Config{BaseURL: cfg.BaseURL, RatePerMinute: cfg.RatePerMinute}),
+		API:     api.New(d, log, api.Config{BaseURL: cfg.BaseURL, RatePerMinute: cfg.RatePerMinute, MaxTicketBody: cfg.MaxTicketBody}),
 		Web:     web.New(d, log, web.Config{BaseURL: cfg.BaseURL}),
 	}, nil
 }
