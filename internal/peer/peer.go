@@ -47,11 +47,11 @@ const (
 	// groups, so the secure side can only pick one of them. It replaces
 	// FieldSecureGroup, a text field any line could be written into; stubs made
 	// before keep their value there.
-	FieldSecureTeam  = "Secure team"
-	FieldSecureGroup = "Secure group"
-	FieldSecureStatus   = "Secure status"
-	FieldEscalatedBy    = "Escalated by"
-	FieldCategory       = "Category"
+	FieldSecureTeam   = "Secure team"
+	FieldSecureGroup  = "Secure group"
+	FieldSecureStatus = "Secure status"
+	FieldEscalatedBy  = "Escalated by"
+	FieldCategory     = "Category"
 	// FieldOriginalTicket (standard) and FieldStandardTicket (secure) carry the id of
 	// the purged standard ticket, so phone support can answer a caller who quotes it.
 	FieldOriginalTicket = "Original ticket"

@@ -198,7 +198,7 @@ func refusedIP(ip netip.Addr) string {
 }
 
 var (
-	thisNetwork = netip.MustParsePrefix("0.0.0.0/8")      // "this host on this network", reaches loopback on Linux
+	thisNetwork = netip.MustParsePrefix("0.0.0.0/8")     // "this host on this network", reaches loopback on Linux
 	sharedNAT   = netip.MustParsePrefix("100.64.0.0/10") // RFC 6598: inside a provider's network
 	broadcast   = netip.MustParseAddr("255.255.255.255")
 )
