@@ -29,9 +29,9 @@ type bundle struct {
 }
 
 // setup starts an instance on backend b with the admin in group "Support".
-func setup(t testing.TB, b apitest.Backend) *bundle {
+func setup(t testing.TB, b apitest.Backend, opts ...apitest.Option) *bundle {
 	t.Helper()
-	env := apitest.New(t, b)
+	env := apitest.New(t, b, opts...)
 	ctx := context.Background()
 	d := env.Instance.Desk
 	admin, err := d.User(ctx, model.User{Role: model.RoleAdmin}, env.AdminID)

@@ -29,6 +29,8 @@ type request struct {
 	user  model.User
 	csrf  string
 	token string
+	// files is a multipart post's unread rest (routes that take files only).
+	files *fileParts
 }
 
 // handlerFunc is a web handler that returns its error instead of writing it, so
@@ -65,7 +67,14 @@ func (s *Server) session(r *http.Request) (*request, error) {
 
 // authed requires a valid session. GETs without one are sent to the login page;
 // POSTs must also carry the session's CSRF token.
-func (s *Server) authed(h handlerFunc) http.Handler {
+func (s *Server) authed(h handlerFunc) http.Handler { return s.guard(h, false) }
+
+// authedFiles is authed for a form that may carry files (multipart): the CSRF
+// token is checked before any file is read, and the handler stores the files
+// (receiveFiles).
+func (s *Server) authedFiles(h handlerFunc) http.Handler { return s.guard(h, true) }
+
+func (s *Server) guard(h handlerFunc, files bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rq, err := s.session(r)
 		if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrForbidden) {
@@ -81,9 +90,8 @@ func (s *Server) authed(h handlerFunc) http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-			if err := r.ParseForm(); err != nil {
-				s.fail(w, r, rq, &httpError{http.StatusBadRequest, "The form could not be read (too large or malformed)."})
+			if err := s.readPost(w, r, rq, files); err != nil {
+				s.fail(w, r, rq, err)
 				return
 			}
 			if !sameToken(r.PostFormValue("csrf"), rq.csrf) {

@@ -45,6 +45,9 @@ type ticketData struct {
 type draft struct {
 	Body     string
 	Internal bool
+	// Upload is the token of the files a refused submit carried; Kept lists them.
+	Upload string
+	Kept   []attachmentView
 }
 
 // commentView is one message of the thread.
@@ -54,6 +57,7 @@ type commentView struct {
 	Body     string
 	Public   bool
 	At       time.Time
+	Files    []attachmentView
 }
 
 // fieldView is one custom field input.
@@ -115,7 +119,7 @@ func (s *Server) retryChains(w http.ResponseWriter, r *http.Request, rq *request
 	_, err = s.desk.RetryChain(r.Context(), rq.user, id)
 	var ve *model.ValidationError
 	if errors.As(err, &ve) {
-		return s.rerenderTicket(w, r, rq, &t, http.StatusUnprocessableEntity, validationMessages(ve))
+		return s.rerenderTicket(w, r, rq, &t, http.StatusUnprocessableEntity, validationMessages(ve), "")
 	}
 	if err != nil {
 		return err
@@ -157,8 +161,13 @@ func (s *Server) loadTicket(ctx context.Context, t *model.Ticket) (*ticketData, 
 	if d.Requester.ID == 0 {
 		d.Requester = model.User{ID: t.RequesterID, Name: "user " + itoa(t.RequesterID)}
 	}
+	files, err := s.commentAttachments(ctx, comments)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range comments {
-		d.Thread = append(d.Thread, commentView{Author: names.user(c.AuthorID), AuthorID: c.AuthorID, Body: c.Body, Public: c.Public, At: c.CreatedAt})
+		d.Thread = append(d.Thread, commentView{Author: names.user(c.AuthorID), AuthorID: c.AuthorID, Body: c.Body, Public: c.Public,
+			At: c.CreatedAt, Files: files[c.ID]})
 	}
 	for i := len(audits) - 1; i >= 0; i-- {
 		d.History = append(d.History, names.audit(&audits[i]))

@@ -26,6 +26,17 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
+	// A stub's notes can't carry files yet: they would have to go to the secure
+	// instance (issue 18), so a file is refused before a byte is stored.
+	upload, err := s.receiveFiles(w, r, rq, func() error {
+		if isStub(&t) {
+			return errStubReadOnly
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	var in desk.TicketInput
 	if isStub(&t) {
 		in, err = stubInput(r.PostForm)
@@ -33,16 +44,20 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 		in, err = ticketInput(r.PostForm, &t)
 	}
 	if err == nil {
+		err = withUploads(in.Comment, upload)
+	}
+	if err == nil {
 		_, err = s.desk.UpdateTicket(r.Context(), rq.user, id, in)
 	}
 	var ve *model.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		return s.rerenderTicket(w, r, rq, &t, http.StatusUnprocessableEntity, validationMessages(ve))
+		return s.rerenderTicket(w, r, rq, &t, http.StatusUnprocessableEntity, validationMessages(ve), upload)
 	case errors.Is(err, desk.ErrStale):
 		return s.rerenderTicket(w, r, rq, &t, http.StatusConflict,
-			[]string{"Someone changed this ticket since you opened it. Review it below; your text is kept, submit again."})
+			[]string{"Someone changed this ticket since you opened it. Review it below; your text and files are kept, submit again."}, upload)
 	case err != nil:
+		s.dropUpload(r.Context(), rq, upload)
 		return err
 	}
 	http.Redirect(w, r, "/tickets/"+itoa(id)+"?flash=updated", http.StatusSeeOther)
@@ -50,7 +65,8 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 }
 
 // rerenderTicket shows the ticket again with errors and the agent's draft.
-func (s *Server) rerenderTicket(w http.ResponseWriter, r *http.Request, rq *request, t *model.Ticket, status int, msgs []string) error {
+// upload is the token of the files the submit carried, kept for the next one.
+func (s *Server) rerenderTicket(w http.ResponseWriter, r *http.Request, rq *request, t *model.Ticket, status int, msgs []string, upload string) error {
 	fresh, err := s.desk.Ticket(r.Context(), rq.user, t.ID)
 	if err != nil {
 		return err
@@ -60,7 +76,8 @@ func (s *Server) rerenderTicket(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	d.Errors = msgs
-	d.Draft = draft{Body: r.PostFormValue("body"), Internal: r.PostFormValue("visibility") != "public"}
+	d.Draft = draft{Body: r.PostFormValue("body"), Internal: r.PostFormValue("visibility") != "public",
+		Upload: upload, Kept: s.keptFiles(r.Context(), rq, upload)}
 	if err := s.loadFailedChains(r.Context(), rq, d); err != nil {
 		return err
 	}

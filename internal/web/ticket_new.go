@@ -23,7 +23,10 @@ type newTicketData struct {
 	AssigneeID     int64
 	Tags           string
 	// Idem is the form's idempotency key: a double submit creates one ticket.
-	Idem       string
+	Idem string
+	// Upload is the token of the files a refused submit carried; Kept lists them.
+	Upload     string
+	Kept       []attachmentView
 	Priorities []string
 	Types      []string
 	Groups     []model.Group
@@ -67,15 +70,20 @@ func (s *Server) loadPickers(ctx context.Context, groups *[]model.Group, agents 
 // createTicket creates a ticket for a requester given by email (created as an end
 // user when unknown) through desk.CreateTicket.
 func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, rq *request) error {
+	upload, err := s.receiveFiles(w, r, rq, func() error { return nil })
+	if err != nil {
+		return err
+	}
 	f := r.PostForm
 	d := &newTicketData{RequesterEmail: strings.TrimSpace(f.Get("requester_email")), RequesterName: strings.TrimSpace(f.Get("requester_name")),
 		Subject: f.Get("subject"), Body: f.Get("body"), Internal: f.Get("visibility") == "internal", Priority: f.Get("priority"),
-		Type: f.Get("type"), Tags: f.Get("tags"), Idem: f.Get("idem")}
-	var err error
+		Type: f.Get("type"), Tags: f.Get("tags"), Idem: f.Get("idem"), Upload: upload}
 	if d.GroupID, err = parseOptionalID(f.Get("group_id")); err != nil {
+		s.dropUpload(r.Context(), rq, upload)
 		return &httpError{http.StatusBadRequest, "The group is not a valid choice."}
 	}
 	if d.AssigneeID, err = parseOptionalID(f.Get("assignee_id")); err != nil {
+		s.dropUpload(r.Context(), rq, upload)
 		return &httpError{http.StatusBadRequest, "The assignee is not a valid choice."}
 	}
 	var res desk.TicketResult
@@ -86,10 +94,11 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	var ve *model.ValidationError
 	if errors.As(err, &ve) {
-		d.Errors = validationMessages(ve)
+		d.Errors, d.Kept = validationMessages(ve), s.keptFiles(r.Context(), rq, upload)
 		return s.renderNewTicket(w, r, rq, http.StatusUnprocessableEntity, d)
 	}
 	if err != nil {
+		s.dropUpload(r.Context(), rq, upload)
 		return err
 	}
 	http.Redirect(w, r, "/tickets/"+itoa(res.Ticket.ID)+"?flash=created", http.StatusSeeOther)
@@ -101,6 +110,9 @@ func (d *newTicketData) input() desk.TicketInput {
 	public := !d.Internal
 	in := desk.TicketInput{Subject: &d.Subject, Requester: &desk.RequesterInput{Email: d.RequesterEmail, Name: d.RequesterName},
 		Comment: &desk.CommentInput{Body: d.Body, Public: &public}, Via: "web"}
+	if d.Upload != "" {
+		in.Comment.Uploads = []string{d.Upload}
+	}
 	if d.Priority != "" {
 		in.Priority = &d.Priority
 	}
