@@ -259,3 +259,44 @@ func comments(t *testing.T, b *bundle, ticketID int64) int {
 	return len(list)
 }
 
+
+// TestFilesNeedCSRFToken: a multipart post with a wrong token, or with its file
+// before the token, is refused before any file is stored.
+func TestFilesNeedCSRFToken(t *testing.T) {
+	t.Parallel()
+	b := setup(t, apitest.SQLite)
+	tk := b.ticket(t, "Forged", "x", "emp@example.com", true)
+	c := b.client(t)
+	c.login(apitest.AdminEmail)
+	path := fmt.Sprintf("/tickets/%d", tk.ID)
+	good := c.csrf
+	c.csrf = "x" + good
+	status, _, _ := c.postFiles(path, [][2]string{{"body", "forged"}}, upload{"a.txt", "text/plain", []byte("a")})
+	if status != http.StatusForbidden {
+		t.Fatalf("wrong CSRF token with a file: status %d, want 403", status)
+	}
+	// The token after the file: the file comes before the token is known.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("files", "b.txt")
+	_, _ = fw.Write([]byte("b"))
+	_ = mw.WriteField("csrf", good)
+	_ = mw.WriteField("body", "token last")
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", c.base+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("CSRF token after the file: status %d, want 403", res.StatusCode)
+	}
+	if n := unattached(t, b); n != 0 {
+		t.Fatalf("refused posts stored %d files", n)
+	}
+	if n := comments(t, b, tk.ID); n != 1 {
+		t.Fatalf("refused posts added comments: %d", n)
+	}
+}

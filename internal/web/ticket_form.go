@@ -43,6 +43,9 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 	} else {
 		in, err = ticketInput(r.PostForm, &t)
 	}
+	if err == nil && isStub(&t) && upload != "" {
+		err = errStubReadOnly // a kept token can't reach a stub's note either
+	}
 	if err == nil {
 		err = withUploads(in.Comment, upload)
 	}
