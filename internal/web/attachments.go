@@ -225,6 +225,10 @@ var previewTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image
 // thumbnail.
 const previewMax = 160
 
+// previewMaxBytes is the largest image shown inline by itself when it has no
+// thumbnail.
+const previewMaxBytes = 1 << 20
+
 // contentURL is an attachment's download URL (the API's content_url, relative).
 func contentURL(a *model.Attachment) string {
 	return "/attachments/token/" + a.ContentToken + "/?name=" + url.QueryEscape(a.FileName)
@@ -239,6 +243,9 @@ func newAttachmentView(a *model.Attachment) attachmentView {
 		th := &a.Thumbnails[0]
 		v.Preview, v.Width, v.Height = contentURL(th), th.Width, th.Height
 		return v
+	}
+	if a.Size > previewMaxBytes {
+		return v // no thumbnail (too many pixels): not worth loading whole
 	}
 	v.Preview, v.Width, v.Height = v.URL, a.Width, a.Height
 	if scale := max(a.Width, a.Height); scale > previewMax {

@@ -300,3 +300,38 @@ func TestFilesNeedCSRFToken(t *testing.T) {
 		t.Fatalf("refused posts added comments: %d", n)
 	}
 }
+
+// TestNewTicketWithFilesTwice: a new ticket's form posted twice (same
+// idempotency key) makes one ticket with the files once; the second post's
+// files are deleted.
+func TestNewTicketWithFilesTwice(t *testing.T) {
+	t.Parallel()
+	b := setup(t, apitest.SQLite)
+	c := b.client(t)
+	c.login(apitest.AdminEmail)
+	_, page := c.get("/tickets/new")
+	if !strings.Contains(page, `enctype="multipart/form-data"`) || !strings.Contains(page, `id="files"`) {
+		t.Fatalf("the new-ticket form takes no files:\n%s", page)
+	}
+	idem := regexp.MustCompile(`name="idem" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	fields := [][2]string{{"idem", idem}, {"requester_email", "emp@example.com"}, {"subject", "ID scan"},
+		{"visibility", "internal"}, {"body", "Scan attached"}}
+	var locs []string
+	for range 2 {
+		status, loc, body := c.postFiles("/tickets", fields, upload{"id.png", "image/png", pngImage(t, 30, 20)})
+		if status != http.StatusSeeOther {
+			t.Fatalf("create with a file: status %d\n%s", status, body)
+		}
+		locs = append(locs, loc)
+	}
+	if locs[0] != locs[1] {
+		t.Fatalf("a double submit made two tickets: %v", locs)
+	}
+	_, page = c.get(strings.TrimSuffix(locs[0], "?flash=created"))
+	if n := strings.Count(page, `class="file-name">id.png</a>`); n != 1 {
+		t.Fatalf("the ticket lists id.png %d times, want once:\n%s", n, page)
+	}
+	if n := unattached(t, b); n != 0 {
+		t.Fatalf("the replayed submit left %d uploads", n)
+	}
+}

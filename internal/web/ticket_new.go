@@ -97,8 +97,10 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, rq *reques
 		d.Errors, d.Kept = validationMessages(ve), s.keptFiles(r.Context(), rq, upload)
 		return s.renderNewTicket(w, r, rq, http.StatusUnprocessableEntity, d)
 	}
-	if err != nil {
+	if err != nil || res.Replayed { // a double submit: the first one's files are on the ticket
 		s.dropUpload(r.Context(), rq, upload)
+	}
+	if err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/tickets/"+itoa(res.Ticket.ID)+"?flash=created", http.StatusSeeOther)
