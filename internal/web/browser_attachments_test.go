@@ -3,6 +3,7 @@ package web_test
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,21 +53,31 @@ func TestBrowserAttachments(t *testing.T) {
 	}
 	br.screenshot("ticket-attachments")
 
-	// Dropping a file on the reply box adds it to the reply's files.
-	drop := `(() => {
-		const dt = new DataTransfer();
-		dt.items.add(new File(["dropped bytes"], "dropped.txt", {type: "text/plain"}));
-		document.getElementById("body").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
-		return document.getElementById("files").files.length;
-	})()`
-	if n := eval[int](br, drop); n != 1 {
-		t.Fatalf("after the drop the file input holds %d files, want 1", n)
+	// Dropping a file on the reply box adds it to the reply's files; one
+	// dropped beside it too, rather than the browser opening it over the draft.
+	drop := func(sel, name, content string) int {
+		return eval[int](br, `(() => {
+			const dt = new DataTransfer();
+			dt.items.add(new File([`+strconv.Quote(content)+`], `+strconv.Quote(name)+`, {type: "text/plain"}));
+			const ev = new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true});
+			document.querySelector(`+strconv.Quote(sel)+`).dispatchEvent(ev);
+			return ev.defaultPrevented ? document.getElementById("files").files.length : -1;
+		})()`)
+	}
+	if n := drop("#body", "dropped.txt", "dropped bytes"); n != 1 {
+		t.Fatalf("after the drop on the reply box the file input holds %d files, want 1", n)
+	}
+	if n := drop(".ticket-title", "near.txt", "near miss"); n != 2 {
+		t.Fatalf("after a drop beside the reply box the file input holds %d files, want 2", n)
+	}
+	if got := br.text("#picked"); !strings.Contains(got, "dropped.txt") || !strings.Contains(got, "near.txt") {
+		t.Errorf("the dropped files are not listed: %q", got)
 	}
 	br.fill("body", "And the log.")
 	br.clickAndLoad("#submit")
 	names := eval[[]string](br, `Array.from(document.querySelectorAll(".comment .file-name")).map(a => a.textContent)`)
-	if strings.Join(names, ",") != "screen.png,dropped.txt" {
-		t.Fatalf("the thread lists %v, want screen.png then dropped.txt", names)
+	if strings.Join(names, ",") != "screen.png,dropped.txt,near.txt" {
+		t.Fatalf("the thread lists %v, want screen.png, dropped.txt, near.txt", names)
 	}
 	if got := eval[string](br, `document.querySelectorAll(".comment")[1].querySelector(".file-size").textContent`); got != "13 bytes" {
 		t.Errorf("dropped.txt shows size %q, want 13 bytes", got)

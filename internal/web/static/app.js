@@ -49,29 +49,33 @@
     listPicked(input);
   }
 
-  function dropTarget(e) {
-    var t = e.target;
-    if (!t || !t.getAttribute || !t.getAttribute("data-drop")) return null;
-    var input = document.getElementById(t.getAttribute("data-drop"));
-    if (!input || !e.dataTransfer || Array.prototype.indexOf.call(e.dataTransfer.types, "Files") < 0) return null;
-    return input;
+  // A file dragged anywhere over a page with a message box that takes files
+  // goes to that box's file input: a near miss must not make the browser open
+  // the file and lose the draft.
+  function dropZone(e) {
+    if (!e.dataTransfer || Array.prototype.indexOf.call(e.dataTransfer.types || [], "Files") < 0) return null;
+    var box = document.querySelector("[data-drop]");
+    var input = box && document.getElementById(box.getAttribute("data-drop"));
+    return input ? { box: box, input: input } : null;
   }
 
   document.addEventListener("dragover", function (e) {
-    if (!dropTarget(e)) return;
+    var z = dropZone(e);
+    if (!z) return;
     e.preventDefault();
     e.dataTransfer.dropEffect = "copy";
-    e.target.classList.add("dropping");
+    z.box.classList.add("dropping");
   });
   document.addEventListener("dragleave", function (e) {
-    if (e.target && e.target.classList) e.target.classList.remove("dropping");
+    var z = dropZone(e);
+    if (z && e.target === z.box) z.box.classList.remove("dropping");
   });
   document.addEventListener("drop", function (e) {
-    var input = dropTarget(e);
-    if (!input) return;
+    var z = dropZone(e);
+    if (!z) return;
     e.preventDefault();
-    e.target.classList.remove("dropping");
-    addDropped(input, e.dataTransfer.files);
+    z.box.classList.remove("dropping");
+    addDropped(z.input, e.dataTransfer.files);
   });
   document.addEventListener("change", function (e) {
     if (e.target && e.target.type === "file") listPicked(e.target);
