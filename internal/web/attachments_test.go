@@ -229,6 +229,23 @@ func TestFilesWithoutMessageAreKept(t *testing.T) {
 	if !strings.Contains(page, `class="file-name">contract.txt</a>`) {
 		t.Fatalf("the kept file is not on the comment:\n%s", page)
 	}
+
+	// The new-ticket form keeps them across a refused submit too.
+	_, page = c.get("/tickets/new")
+	fields := [][2]string{{"requester_email", "emp@example.com"}, {"subject", " "}, {"body", "Scan"}}
+	status, _, page = c.postFiles("/tickets", fields, upload{"scan.txt", "text/plain", []byte("scan")})
+	token = regexp.MustCompile(`name="upload_token" value="([^"]+)" checked`).FindStringSubmatch(page)
+	if status != http.StatusUnprocessableEntity || token == nil || !strings.Contains(page, `class="file-name">scan.txt</a>`) {
+		t.Fatalf("new ticket without subject: status %d, want 422 keeping scan.txt\n%s", status, page)
+	}
+	fields[1][1] = "Scan"
+	status, loc, page := c.postFiles("/tickets", append([][2]string{{"upload_token", token[1]}}, fields...))
+	if status != http.StatusSeeOther {
+		t.Fatalf("new ticket resubmitted: status %d\n%s", status, page)
+	}
+	if _, page = c.get(strings.TrimSuffix(loc, "?flash=created")); !strings.Contains(page, `class="file-name">scan.txt</a>`) {
+		t.Fatalf("the kept file is not on the new ticket:\n%s", page)
+	}
 }
 
 // download GETs path with c's cookies (the web session) and returns the body.

@@ -82,4 +82,9 @@ func TestBrowserAttachments(t *testing.T) {
 	if got := eval[string](br, `document.querySelectorAll(".comment")[1].querySelector(".file-size").textContent`); got != "13 bytes" {
 		t.Errorf("dropped.txt shows size %q, want 13 bytes", got)
 	}
+	br.checkPage("ticket with files")
+	br.viewport(390, 844)
+	br.open(br.location())
+	br.checkPage("ticket with files on a phone")
+	br.screenshot("ticket-attachments-phone")
 }
