@@ -158,7 +158,7 @@ func (s *Server) storePart(w http.ResponseWriter, r *http.Request, rq *request, 
 	if !isFilePart(p) {
 		return token, fp.addField(r, p)
 	}
-	name := p.FileName()
+	name := browserFileName(p.FileName())
 	if name == "" { // the file input with nothing picked
 		_, err := io.Copy(io.Discard, io.LimitReader(p, 1<<10))
 		return token, err
@@ -191,6 +191,14 @@ func (s *Server) storePart(w http.ResponseWriter, r *http.Request, rq *request, 
 	}
 	return added.UploadToken, nil
 }
+
+// formNameEscapes undoes what browsers do to a file name in multipart/form-data
+// (HTML's encoding algorithm: a quote becomes %22, CR and LF %0D and %0A), so
+// the file keeps the name the agent sees. Line breaks are dropped, as desk drops
+// control characters.
+var formNameEscapes = strings.NewReplacer("%22", `"`, "%0A", "", "%0D", "", "%0a", "", "%0d", "")
+
+func browserFileName(name string) string { return formNameEscapes.Replace(name) }
 
 // dropUpload deletes the files of a submit that saved nothing; an error only
 // leaves them to expire with the unused uploads.

@@ -13,6 +13,9 @@ import (
 	"github.com/twindesk/twindesk/internal/apitest"
 )
 
+// xssFile is a file name made of markup; it must show as text.
+const xssFile = `"><img src=x onerror="window.__pwned=9">.txt`
+
 // TestBrowserAttachments attaches a file through the new-ticket page's file
 // input and a file dropped on the reply box, in headless Chromium, and sees
 // both listed, the image previewed (its thumbnail loaded with the session
@@ -70,14 +73,20 @@ func TestBrowserAttachments(t *testing.T) {
 	if n := drop(".ticket-title", "near.txt", "near miss"); n != 2 {
 		t.Fatalf("after a drop beside the reply box the file input holds %d files, want 2", n)
 	}
+	if n := drop("#body", xssFile, "x"); n != 3 {
+		t.Fatalf("after the third drop the file input holds %d files, want 3", n)
+	}
 	if got := br.text("#picked"); !strings.Contains(got, "dropped.txt") || !strings.Contains(got, "near.txt") {
 		t.Errorf("the dropped files are not listed: %q", got)
 	}
 	br.fill("body", "And the log.")
 	br.clickAndLoad("#submit")
 	names := eval[[]string](br, `Array.from(document.querySelectorAll(".comment .file-name")).map(a => a.textContent)`)
-	if strings.Join(names, ",") != "screen.png,dropped.txt,near.txt" {
-		t.Fatalf("the thread lists %v, want screen.png, dropped.txt, near.txt", names)
+	if strings.Join(names, ",") != "screen.png,dropped.txt,near.txt,"+xssFile {
+		t.Fatalf("the thread lists %q, want screen.png, dropped.txt, near.txt and the markup name as text", names)
+	}
+	if pwned := eval[bool](br, `window.__pwned !== undefined`); pwned {
+		t.Fatal("a file name ran as markup")
 	}
 	if got := eval[string](br, `document.querySelectorAll(".comment")[1].querySelector(".file-size").textContent`); got != "13 bytes" {
 		t.Errorf("dropped.txt shows size %q, want 13 bytes", got)
