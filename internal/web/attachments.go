@@ -344,3 +344,15 @@ func withUploads(c *desk.CommentInput, upload string) error {
 	c.Uploads = append(c.Uploads, upload)
 	return nil
 }
+
+// attachedByAudit names the files each audit's comment carried, for the
+// history.
+func attachedByAudit(comments []model.Comment, files map[int64][]attachmentView) map[int64][]string {
+	out := map[int64][]string{}
+	for _, c := range comments {
+		for _, f := range files[c.ID] {
+			out[c.AuditID] = append(out[c.AuditID], f.Name)
+		}
+	}
+	return out
+}

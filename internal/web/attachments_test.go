@@ -142,6 +142,9 @@ func TestReplyWithFiles(t *testing.T) {
 				t.Fatalf("reply with files: status %d location %q\n%s", status, loc, body)
 			}
 			_, page = c.get(path)
+			if !strings.Contains(page, "<li>Attached report &lt;1&gt;.pdf, screen.png</li>") {
+				t.Errorf("the history doesn't say which files the reply attached:\n%s", page)
+			}
 			if !strings.Contains(page, "3.1 KB") || !strings.Contains(page, "application/pdf") || !strings.Contains(page, "image/png") {
 				t.Errorf("the ticket page lacks the files' sizes or types:\n%s", page)
 			}

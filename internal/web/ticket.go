@@ -169,8 +169,13 @@ func (s *Server) loadTicket(ctx context.Context, t *model.Ticket) (*ticketData, 
 		d.Thread = append(d.Thread, commentView{Author: names.user(c.AuthorID), AuthorID: c.AuthorID, Body: c.Body, Public: c.Public,
 			At: c.CreatedAt, Files: files[c.ID]})
 	}
+	attached := attachedByAudit(comments, files)
 	for i := len(audits) - 1; i >= 0; i-- {
-		d.History = append(d.History, names.audit(&audits[i]))
+		v := names.audit(&audits[i])
+		if list := attached[audits[i].ID]; len(list) > 0 {
+			v.Lines = append(v.Lines, "Attached "+strings.Join(list, ", "))
+		}
+		d.History = append(d.History, v)
 	}
 	if isStub(t) {
 		d.Stub = newStubInfo(t, names.fieldList)
