@@ -279,7 +279,6 @@ func comments(t *testing.T, b *bundle, ticketID int64) int {
 	return len(list)
 }
 
-
 // TestFilesNeedCSRFToken: a multipart post with a wrong token, or with its file
 // before the token, is refused before any file is stored.
 func TestFilesNeedCSRFToken(t *testing.T) {
