@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +11,36 @@ import (
 	"github.com/twindesk/twindesk/internal/search"
 	"github.com/twindesk/twindesk/internal/store"
 )
+
+// numberPage answers a search for a ticket number. It jumps when the number can
+// mean one ticket only. On a secure instance a caller quotes the standard number
+// they were given, which may also be another secure ticket's id: then both are
+// listed, marked, rather than opening the wrong employee's ticket.
+func (s *Server) numberPage(w http.ResponseWriter, r *http.Request, rq *request, n int64) error {
+	found, err := s.desk.NumberCandidates(r.Context(), rq.user, n)
+	if err != nil {
+		return err
+	}
+	if len(found) == 1 || (len(found) == 0 && !s.desk.Confidential()) {
+		id := n // none: the ticket page explains (a tombstone, or not found)
+		if len(found) == 1 {
+			id = found[0].ID
+		}
+		http.Redirect(w, r, "/tickets/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return nil
+	}
+	d := listData{Heading: fmt.Sprintf("Ticket number %d", n), Total: int64(len(found)),
+		Empty: fmt.Sprintf("No ticket has number %d here, and none was escalated from standard ticket %d.", n, n)}
+	if len(found) > 1 {
+		d.Notice = fmt.Sprintf("%d is both standard ticket %d's number, escalated here as ticket %d, and the number of secure ticket %d. Check the requester before you open one.",
+			n, n, found[0].ID, found[1].ID)
+	}
+	if d.Rows, err = s.ticketRows(r.Context(), found); err != nil {
+		return err
+	}
+	s.render(w, r, rq, http.StatusOK, "list.html", d.Heading, d)
+	return nil
+}
 
 // searchSortKeys maps the list's sort keys to the search's; a search has no sort
 // by id or subject (its default order is relevance).
@@ -20,8 +51,7 @@ var searchSortKeys = map[string]string{"status": "status", "priority": "priority
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, rq *request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if id, err := strconv.ParseInt(strings.TrimPrefix(q, "#"), 10, 64); err == nil && id > 0 {
-		http.Redirect(w, r, "/tickets/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-		return nil
+		return s.numberPage(w, r, rq, id)
 	}
 	d := listData{Heading: "Search", Empty: "Search subjects and comments, or use keywords such as status:open, assignee:me, tags:vip or requester:ann@example.com."}
 	if q == "" {

@@ -75,6 +75,8 @@ type listData struct {
 	// Users and Error are for search results.
 	Users []model.User
 	Error string
+	// Notice explains an ambiguous ticket number.
+	Notice string
 }
 
 // listQuery is the sort and page a list request asks for.
