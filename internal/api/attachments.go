@@ -118,9 +118,6 @@ func (s *Server) auditsAttachments(r *http.Request, audits []model.Audit) (func(
 	return func(id int64) []attachmentJSON { return attachmentsOut(r, model.NestThumbnails(byAudit[id])) }, nil
 }
 
-// sessionCookie is the agent UI's session cookie (internal/web), accepted on
-// downloads so the UI's links work.
-const sessionCookie = "twindesk_session"
 
 // DownloadRoutes serves attachment bytes at content_url,
 // /attachments/token/{token}/?name=..., to a user signed in with an API token or
@@ -175,8 +172,10 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// sessionUser is the user of the agent UI's session cookie (internal/web),
+// accepted on downloads so the UI's links work.
 func (s *Server) sessionUser(r *http.Request) (model.User, error) {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(httpx.SessionCookie(s.cfg.BaseURL))
 	if err != nil || c.Value == "" {
 		return model.User{}, errUnauthorized
 	}

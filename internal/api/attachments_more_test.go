@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/twindesk/twindesk/internal/apitest"
+	"github.com/twindesk/twindesk/internal/httpx"
 	"github.com/twindesk/twindesk/internal/canarytest"
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/instance"
@@ -78,7 +79,7 @@ func TestDownloadWithWebSession(t *testing.T) {
 	for cookie, want := range map[string]int{sess.Token: http.StatusOK, "forged": http.StatusUnauthorized} {
 		req, err := http.NewRequestWithContext(ctx, "GET", up.Attachment.ContentURL, nil)
 		require.NoError(t, err)
-		req.AddCookie(&http.Cookie{Name: "twindesk_session", Value: cookie})
+		req.AddCookie(&http.Cookie{Name: httpx.SessionCookie(env.URL), Value: cookie})
 		res, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		_ = res.Body.Close()

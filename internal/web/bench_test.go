@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/twindesk/twindesk/internal/apitest"
+	"github.com/twindesk/twindesk/internal/httpx"
 )
 
 // BenchmarkTicketListPage renders the "My open tickets" view with 50 tickets (of
@@ -26,7 +27,7 @@ func BenchmarkTicketListPage(b *testing.B) {
 	u, _ := url.Parse(bb.env.URL)
 	var cookies []*http.Cookie
 	for _, ck := range c.http.Jar.Cookies(u) {
-		if ck.Name == "twindesk_session" {
+		if strings.HasPrefix(ck.Name, httpx.SessionCookiePrefix) {
 			cookies = append(cookies, ck)
 		}
 	}

@@ -61,3 +61,21 @@ func TestSecureNumberSearchNeverOpensTheWrongTicket(t *testing.T) {
 		t.Fatalf("a standard number escalated here: status %d location %q, want the escalated ticket %d", status, loc, only.ID)
 	}
 }
+
+// TestTwoInstancesOnOneHostKeepBothSessions: browsers keep cookies per host name,
+// not per port; with one cookie name, logging into the secure instance logged
+// the agent out of the standard one on the same host.
+func TestTwoInstancesOnOneHostKeepBothSessions(t *testing.T) {
+	t.Parallel()
+	std, sec := setup(t, apitest.SQLite), setup(t, apitest.SQLite)
+	a := std.client(t)
+	a.login(apitest.AdminEmail)
+	b := sec.client(t)
+	b.http.Jar = a.http.Jar // one browser
+	b.login(apitest.AdminEmail)
+	for _, c := range []*client{a, b} {
+		if status, _ := c.get("/views/mine"); status != http.StatusOK {
+			t.Fatalf("%s after logging into both: status %d, want 200 (still logged in)", c.base, status)
+		}
+	}
+}

@@ -14,15 +14,13 @@ import (
 	"github.com/twindesk/twindesk/internal/model"
 )
 
-const (
-	// sessionCookie holds the random session id; the database keeps its digest.
-	sessionCookie = "twindesk_session"
-	// loginCookie holds the anti-forgery token of the login form, which is posted
-	// before any session exists (double-submit: cookie and form field must match).
-	loginCookie = "twindesk_login"
-	// maxFormBytes bounds every posted form.
-	maxFormBytes = 1 << 20
-)
+// The session cookie holds the random session id (the database keeps its
+// digest); the login cookie holds the anti-forgery token of the login form, which
+// is posted before any session exists (double-submit: cookie and form field must
+// match). Both are named per instance (httpx.SessionCookie).
+
+// maxFormBytes bounds every posted form.
+const maxFormBytes = 1 << 20
 
 // request is what an authenticated handler knows about its caller.
 type request struct {
@@ -54,7 +52,7 @@ func sameToken(a, b string) bool {
 
 // session resolves the request's session cookie, or fails with model.ErrNotFound.
 func (s *Server) session(r *http.Request) (*request, error) {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(s.sessionCookie)
 	if err != nil || c.Value == "" {
 		return nil, model.ErrNotFound
 	}
@@ -135,10 +133,10 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 // on the login page) doesn't invalidate the form of the first.
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
 	token := newToken()
-	if c, err := r.Cookie(loginCookie); err == nil && len(c.Value) == len(token) {
+	if c, err := r.Cookie(s.loginCookie); err == nil && len(c.Value) == len(token) {
 		token = c.Value
 	}
-	s.setCookie(w, r, loginCookie, token, "/login", 3600)
+	s.setCookie(w, r, s.loginCookie, token, "/login", 3600)
 	s.render(w, r, &request{csrf: token}, status, "login.html", "Log in", d)
 }
 
@@ -149,7 +147,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"))}
-	c, err := r.Cookie(loginCookie)
+	c, err := r.Cookie(s.loginCookie)
 	if err != nil || !sameToken(c.Value, r.PostFormValue("csrf")) {
 		d.Error = "The login form expired or was not sent from this site. Please try again."
 		s.renderLogin(w, r, http.StatusForbidden, d)
@@ -173,10 +171,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.throttle.reset(d.Email, addr)
-	s.setCookie(w, r, loginCookie, "", "/login", -1)
+	s.setCookie(w, r, s.loginCookie, "", "/login", -1)
 	// A browser-session cookie: the server-side expiry (desk.SessionTTL, sliding)
 	// decides how long it is honoured.
-	s.setCookie(w, r, sessionCookie, sess.Token, "/", 0)
+	s.setCookie(w, r, s.sessionCookie, sess.Token, "/", 0)
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 
@@ -184,7 +182,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, rq *request) err
 	if err := s.desk.Logout(r.Context(), rq.token); err != nil {
 		return err
 	}
-	s.setCookie(w, r, sessionCookie, "", "/", -1)
+	s.setCookie(w, r, s.sessionCookie, "", "/", -1)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }

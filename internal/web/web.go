@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/httpx"
 )
 
 //go:embed templates/*.html
@@ -34,12 +35,15 @@ type Server struct {
 	cfg      Config
 	pages    map[string]pageTemplate
 	throttle *loginThrottle
+	// sessionCookie and loginCookie are named per instance (httpx.SessionCookie).
+	sessionCookie, loginCookie string
 }
 
 // New parses the templates once and returns the web server. It panics on a
 // template error, which is a bug caught by any test.
 func New(d *desk.Service, log *slog.Logger, cfg Config) *Server {
-	return &Server{desk: d, log: log, cfg: cfg, pages: mustParsePages(), throttle: newLoginThrottle()}
+	return &Server{desk: d, log: log, cfg: cfg, pages: mustParsePages(), throttle: newLoginThrottle(),
+		sessionCookie: httpx.SessionCookie(cfg.BaseURL), loginCookie: httpx.LoginCookie(cfg.BaseURL)}
 }
 
 // Routes returns every web route; mount it at "/".

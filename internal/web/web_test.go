@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/twindesk/twindesk/internal/apitest"
+	"github.com/twindesk/twindesk/internal/httpx"
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/model"
@@ -131,7 +132,7 @@ func TestSecurityHeadersAndCookies(t *testing.T) {
 	res.Body.Close()
 	var session *http.Cookie
 	for _, ck := range res.Cookies() {
-		if ck.Name == "twindesk_session" {
+		if strings.HasPrefix(ck.Name, httpx.SessionCookiePrefix) {
 			session = ck
 		}
 	}
