@@ -47,11 +47,11 @@ func arrange(t *testing.T, b *bundle) flowData {
 		}
 		return f.ID
 	}
-	assignee := field("Secure assignee", "text")
+	assignee, secStatus := field("Secure assignee", "text"), field("Secure status", "text")
 	group := field("Secure team", "tagger", model.FieldOption{Name: "Payroll team", Value: "secure_team_7"})
 	category := field("Secure category", "tagger", model.FieldOption{Name: "Payroll", Value: "cat_payroll"})
 	stub := b.stub(t, "9001", "emp@example.com",
-		model.FieldValue{ID: assignee, Value: "pat@secure.example"}, model.FieldValue{ID: group, Value: "secure_team_7"}, model.FieldValue{ID: category, Value: "cat_payroll"})
+		model.FieldValue{ID: assignee, Value: "pat@secure.example"}, model.FieldValue{ID: group, Value: "secure_team_7"}, model.FieldValue{ID: category, Value: "cat_payroll"}, model.FieldValue{ID: secStatus, Value: "pending"})
 	fd.stubID = stub.ID
 	xss := b.ticketAs(t, xssSubject, xssBody, "xss@example.com", xssName)
 	fd.xssID, fd.xssRequester = xss.ID, xss.RequesterID
@@ -192,7 +192,7 @@ func browserSearch(t *testing.T, br *browser, id int64) {
 func browserStubAndReport(t *testing.T, br *browser, fd flowData) {
 	br.open(fmt.Sprintf("/tickets/%d", fd.stubID))
 	banner := br.text("#stub-banner")
-	for _, want := range []string{"Escalated to the secure instance as #9001", "pat@secure.example", "Payroll team", "Payroll", "hold"} {
+	for _, want := range []string{"Escalated to the secure instance as #9001", "pat@secure.example", "Payroll team", "Payroll", "pending"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("stub banner lacks %q: %s", want, banner)
 		}

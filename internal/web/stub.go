@@ -18,6 +18,7 @@ const (
 	secureTeamTitle     = "Secure team"
 	secureGroupTitle    = "Secure group" // stubs made before Secure team
 	secureCategoryTitle = "Secure category"
+	secureStatusTitle   = "Secure status"
 )
 
 // isStub reports whether t is a stub of a ticket escalated to the secure instance.
@@ -32,9 +33,14 @@ type stubInfo struct {
 	Category string
 }
 
-// newStubInfo reads the secure ticket's mirrored state off the stub.
+// newStubInfo reads the secure ticket's mirrored state off the stub. Its status
+// is the secure ticket's (the Secure status field), never the stub's own, which
+// stays on hold until secure closes it.
 func newStubInfo(t *model.Ticket, fields []model.TicketField) *stubInfo {
-	si := &stubInfo{SecureID: t.ExternalID, Status: string(t.Status)}
+	si := &stubInfo{SecureID: t.ExternalID, Status: "not reported yet"}
+	if t.Status == model.StatusClosed {
+		si.Status = string(model.StatusClosed)
+	}
 	for i := range fields {
 		f := &fields[i]
 		v := t.Field(f.ID)
@@ -50,6 +56,8 @@ func newStubInfo(t *model.Ticket, fields []model.TicketField) *stubInfo {
 			si.Group = v
 		case strings.EqualFold(f.Title, secureCategoryTitle):
 			si.Category = v
+		case strings.EqualFold(f.Title, secureStatusTitle) && v != "":
+			si.Status = v
 		}
 	}
 	return si

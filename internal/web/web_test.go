@@ -170,6 +170,9 @@ func TestStubIsReadOnly(t *testing.T) {
 	if !strings.Contains(page, "Escalated to the secure instance as #4242") {
 		t.Fatal("stub page lacks its banner")
 	}
+	if !strings.Contains(page, "<dt>Secure status</dt><dd>not reported yet</dd>") {
+		t.Fatal("the banner must not show the stub's own status (hold) as the secure ticket's")
+	}
 	if strings.Contains(page, `name="status"`) || strings.Contains(page, `value="public"`) {
 		t.Fatal("stub page offers edits or public replies")
 	}
