@@ -128,6 +128,10 @@ func (s *Server) Routes() http.Handler {
 	handle("DELETE", "/ticket_forms/{id}", s.deleteForm)
 	handle("PUT", "/tickets/update_many", s.updateMany)
 	handle("DELETE", "/tickets/destroy_many", s.destroyMany)
+	handle("POST", "/tickets/create_many", s.createMany)
+	// Ticket Import API (issue 21): historic tickets, no triggers.
+	handle("POST", "/imports/tickets", s.importTicket)
+	handle("POST", "/imports/tickets/create_many", s.importMany)
 	handle("GET", "/job_statuses/{id}", s.showJobStatus)
 	handle("GET", "/deleted_tickets", s.listDeleted)
 	handle("PUT", "/deleted_tickets/restore_many", s.restoreMany)
