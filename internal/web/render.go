@@ -35,6 +35,7 @@ type page struct {
 var flashes = map[string]string{
 	"created":       "Ticket created.",
 	"updated":       "Ticket updated.",
+	"escalating":    "Ticket sent to the secure desk.",
 	"invited":       "Agent invited.",
 	"saved":         "Saved.",
 	"retried":       "Delivery queued to run now.",

@@ -28,12 +28,16 @@ type ticketData struct {
 	Priorities []string
 	Types      []string
 	Groups     []model.Group
-	Agents     []model.User
-	Fields     []fieldView
-	FormName   string
-	Tags       string
-	Errors     []string
-	Draft      draft
+	// SecureGroups are the pseudo groups: choosing one escalates the ticket.
+	SecureGroups map[int64]bool
+	// ConfirmEscalation asks the agent to confirm the pseudo group chosen.
+	ConfirmEscalation bool
+	Agents            []model.User
+	Fields            []fieldView
+	FormName          string
+	Tags              string
+	Errors            []string
+	Draft             draft
 	// Failed lists the ticket's webhook chains that failed for good (an
 	// escalation refused by secure, say): a banner offers to retry them.
 	Failed []desk.FailedChain
@@ -84,6 +88,12 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
+	if hide, err := s.hideEscalating(r.Context(), rq, &t); err != nil || hide {
+		if err == nil {
+			s.renderEscalating(w, r, rq, http.StatusOK, &t, "")
+		}
+		return err
+	}
 	d, err := s.loadTicket(r.Context(), &t)
 	if err != nil {
 		return err
@@ -93,6 +103,20 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request)
 	}
 	s.render(w, r, rq, http.StatusOK, "ticket.html", "#"+itoa(t.ID)+" "+t.Subject, d)
 	return nil
+}
+
+// hideEscalating reports whether t's page must show only the escalation notice:
+// it is being moved to secure and nothing failed. A failed escalation shows the
+// ticket with its Retry banner, as the agent may need to act on it.
+func (s *Server) hideEscalating(ctx context.Context, rq *request, t *model.Ticket) (bool, error) {
+	if !inEscalation(t) {
+		return false, nil
+	}
+	if !rq.user.Role.IsStaff() {
+		return true, nil
+	}
+	failed, err := s.desk.FailedChains(ctx, rq.user, t.ID)
+	return len(failed) == 0, err
 }
 
 // loadFailedChains fills the failure banner of the ticket page.
@@ -132,11 +156,27 @@ func (s *Server) retryChains(w http.ResponseWriter, r *http.Request, rq *request
 // escalation points to its stub, so phone support can help a caller who quotes
 // the old number.
 func (s *Server) tombstoneOr404(w http.ResponseWriter, r *http.Request, rq *request, id int64) error {
+	return s.tombstoneDraft(w, r, rq, id, "")
+}
+
+// tombstoneView is the tombstone page: the purged ticket, and the text an agent
+// typed for it that could not be saved any more.
+type tombstoneView struct {
+	desk.Tombstone
+	Draft string
+}
+
+// tombstoneDraft answers for a purged ticket, showing draftBody (if any) so the
+// agent can copy it to the stub instead of losing it.
+func (s *Server) tombstoneDraft(w http.ResponseWriter, r *http.Request, rq *request, id int64, draftBody string) error {
 	tomb, err := s.desk.FindTombstone(r.Context(), rq.user, id)
 	if err != nil {
+		if draftBody != "" {
+			return &httpError{http.StatusNotFound, "This ticket no longer exists, so your text was not saved. Copy it before leaving: " + draftBody}
+		}
 		return errNotFound
 	}
-	s.render(w, r, rq, http.StatusNotFound, "tombstone.html", "Ticket #"+itoa(id)+" was escalated", tomb)
+	s.render(w, r, rq, http.StatusNotFound, "tombstone.html", "Ticket #"+itoa(id)+" was escalated", tombstoneView{Tombstone: tomb, Draft: draftBody})
 	return nil
 }
 
@@ -180,6 +220,9 @@ func (s *Server) loadTicket(ctx context.Context, t *model.Ticket) (*ticketData, 
 	if isStub(t) {
 		d.Stub = newStubInfo(t, names.fieldList)
 		return d, nil
+	}
+	if d.SecureGroups, err = s.secureGroups(ctx); err != nil {
+		return nil, err
 	}
 	for _, u := range names.staff {
 		if u.Active {

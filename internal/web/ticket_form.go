@@ -49,11 +49,18 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 	if err == nil {
 		err = withUploads(in.Comment, upload)
 	}
+	if err == nil && !isStub(&t) {
+		err = s.confirmEscalation(r.Context(), r.PostForm, &t)
+	}
+	var res desk.TicketResult
 	if err == nil {
-		_, err = s.desk.UpdateTicket(r.Context(), rq.user, id, in)
+		res, err = s.desk.UpdateTicket(r.Context(), rq.user, id, in)
 	}
 	var ve *model.ValidationError
+	var ce *escalationConfirm
 	switch {
+	case errors.As(err, &ce):
+		return s.rerenderTicket(w, r, rq, &t, http.StatusConflict, []string{ce.Error()}, upload)
 	case errors.As(err, &ve):
 		return s.rerenderTicket(w, r, rq, &t, http.StatusUnprocessableEntity, validationMessages(ve), upload)
 	case errors.Is(err, desk.ErrStale):
@@ -63,7 +70,11 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 		s.dropUpload(r.Context(), rq, upload)
 		return err
 	}
-	http.Redirect(w, r, "/tickets/"+itoa(id)+"?flash=updated", http.StatusSeeOther)
+	flash := "updated"
+	if inEscalation(&res.Ticket) {
+		flash = "escalating" // the ticket page now shows only where it went
+	}
+	http.Redirect(w, r, "/tickets/"+itoa(id)+"?flash="+flash, http.StatusSeeOther)
 	return nil
 }
 
@@ -71,7 +82,19 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 // upload is the token of the files the submit carried, kept for the next one.
 func (s *Server) rerenderTicket(w http.ResponseWriter, r *http.Request, rq *request, t *model.Ticket, status int, msgs []string, upload string) error {
 	fresh, err := s.desk.Ticket(r.Context(), rq.user, t.ID)
+	if errors.Is(err, model.ErrNotFound) {
+		// Escalated and purged meanwhile: keep the typed text on the way out.
+		s.dropUpload(r.Context(), rq, upload)
+		return s.tombstoneDraft(w, r, rq, t.ID, r.PostFormValue("body"))
+	}
 	if err != nil {
+		return err
+	}
+	if hide, err := s.hideEscalating(r.Context(), rq, &fresh); err != nil || hide {
+		if err == nil {
+			s.dropUpload(r.Context(), rq, upload)
+			s.renderEscalating(w, r, rq, http.StatusConflict, &fresh, r.PostFormValue("body"))
+		}
 		return err
 	}
 	d, err := s.loadTicket(r.Context(), &fresh)
@@ -81,6 +104,10 @@ func (s *Server) rerenderTicket(w http.ResponseWriter, r *http.Request, rq *requ
 	d.Errors = msgs
 	d.Draft = draft{Body: r.PostFormValue("body"), Internal: r.PostFormValue("visibility") != "public",
 		Upload: upload, Kept: s.keptFiles(r.Context(), rq, upload)}
+	// A pseudo group chosen but not yet saved stays chosen, with its confirm box.
+	if g := pendingSecureGroup(r.PostForm, &fresh, d.SecureGroups); g != 0 {
+		d.T.GroupID, d.ConfirmEscalation = g, true
+	}
 	if err := s.loadFailedChains(r.Context(), rq, d); err != nil {
 		return err
 	}

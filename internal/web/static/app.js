@@ -81,5 +81,25 @@
     if (e.target && e.target.type === "file") listPicked(e.target);
   });
 
+  // Choosing a pseudo group ("→ secure") sends the ticket and its content to the
+  // secure desk: ask first. Without script the server asks with a checkbox.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form || form.id !== "ticket-form") return;
+    var group = document.getElementById("group_id");
+    var opt = group && group.options[group.selectedIndex];
+    if (!opt || !opt.hasAttribute("data-secure") || opt.defaultSelected) return;
+    var box = document.getElementById("confirm_escalation");
+    if (box && box.checked) return;
+    var name = opt.textContent.replace(/\s*→.*$/, "");
+    if (!window.confirm("Move this ticket to " + name + "? It goes to the secure desk: its conversation and fields are deleted here.")) {
+      e.preventDefault();
+      return;
+    }
+    var ok = document.createElement("input");
+    ok.type = "hidden"; ok.name = "confirm_escalation"; ok.value = "1";
+    form.appendChild(ok);
+  });
+
   document.addEventListener("DOMContentLoaded", syncReply);
 })();
