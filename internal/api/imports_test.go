@@ -126,10 +126,17 @@ func TestImportTicket(t *testing.T) {
 			env.Do(t, "GET", "/api/v2/search.json?query=payroll", nil).Decode(t, &found)
 			require.Equal(t, 1, found.Count)
 
-			// A closed ticket may be imported (a create can't be closed).
+			// A closed ticket may be imported (a create can't be closed); a time
+			// before 1970 is rounded up to 1970, as Zendesk does.
 			res = env.Do(t, "POST", "/api/v2/imports/tickets", map[string]any{"ticket": map[string]any{
-				"subject": "Old", "requester_id": requester, "assignee_id": agent, "status": "closed", "description": "long ago"}})
+				"subject": "Old", "requester_id": requester, "assignee_id": agent, "status": "closed", "description": "long ago",
+				"created_at": "1960-05-01T00:00:00Z"}})
 			require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+			res.Decode(t, &out)
+			old, err := c.GetTicket(ctx, out.Ticket.ID)
+			require.NoError(t, err)
+			require.Equal(t, "closed", old.Status)
+			require.Equal(t, "1970-01-01T00:00:00Z", old.CreatedAt.UTC().Format(time.RFC3339))
 
 			// A create through the normal path does fire the trigger: the receiver
 			// above is reachable and the check is not vacuous.
@@ -186,6 +193,8 @@ func TestImportTicketInvalidWritesNothing(t *testing.T) {
 				{"subject": "x", "created_at": "yesterday", "description": "d"},
 				{"subject": "x", "created_at": "2024-02-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z", "description": "d"},
 				{"subject": "x"},
+				{"subject": "x", "comments": []map[string]any{{"value": "from the future", "created_at": "2999-01-01T00:00:00Z"}}},
+				{"subject": "x", "comments": []map[string]any{{"value": "v", "author": "not an object"}}},
 			} {
 				res := env.Do(t, "POST", "/api/v2/imports/tickets.json", map[string]any{"ticket": body})
 				require.Equal(t, http.StatusUnprocessableEntity, res.Status, string(res.Body))

@@ -93,12 +93,29 @@ func (s *Service) importTicket(ctx context.Context, tx *store.Tx, actor model.Us
 	return s.commitImport(ctx, tx, actor, &t, comments, in.Comments)
 }
 
-// orNow returns at, or now when at is zero.
+// orNow returns at, or now when at is zero. A time before 1970 becomes 1970, as
+// Zendesk rounds up the ticket times it imports.
 func orNow(at, now time.Time) time.Time {
 	if at.IsZero() {
 		return now
 	}
+	if epoch := time.Unix(0, 0).UTC(); at.Before(epoch) {
+		return epoch
+	}
 	return at.UTC().Truncate(time.Microsecond)
+}
+
+// checkCommentTime refuses a comment time in the future or before 1970, as
+// Zendesk does: one is a clock mistake, and the other would sort the comment
+// before the ticket existed.
+func checkCommentTime(at, now time.Time, i int, v *model.ValidationError) {
+	if at.IsZero() {
+		return
+	}
+	if at.After(now) || at.Before(time.Unix(0, 0)) {
+		v.Add(fmt.Sprintf("comments[%d].created_at", i), "InvalidValue",
+			"Comments[%d]: created_at %s is in the future or before 1970", i, at.UTC().Format(time.RFC3339))
+	}
 }
 
 // importComments resolves each comment's author and time. An author_id that
@@ -109,11 +126,13 @@ func (s *Service) importComments(ctx context.Context, tx *store.Tx, in []ImportC
 		return nil, nil
 	}
 	out := make([]*model.Comment, len(in))
+	now := s.clock()
 	for i, ic := range in {
 		c := &model.Comment{AuthorID: t.SubmitterID, Body: ic.Body, Public: true, Via: viaImport, CreatedAt: orNow(ic.CreatedAt, t.CreatedAt)}
 		if ic.Public != nil {
 			c.Public = *ic.Public
 		}
+		checkCommentTime(ic.CreatedAt, now, i, v)
 		if ic.Body == "" {
 			v.Add(fmt.Sprintf("comments[%d]", i), "BlankValue", "Comments[%d]: value cannot be blank", i)
 		}
