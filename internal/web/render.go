@@ -28,6 +28,29 @@ type page struct {
 	Flash   string
 	Query   string
 	Data    any
+	// Desk says which instance this is, on every page and in its title, so an
+	// agent never types payroll details into the IT desk or the reverse.
+	Desk deskRole
+}
+
+// deskRole is the instance's role as the pages show it.
+type deskRole struct {
+	Name   string
+	Secure bool
+}
+
+// deskRole names this instance: Config.InstanceName if set, else by its mode.
+func (s *Server) deskRole() deskRole {
+	secure := s.desk.Confidential()
+	name := s.cfg.InstanceName
+	switch {
+	case name != "":
+	case secure:
+		name = "Secure desk — HR/Payroll"
+	default:
+		name = "IT desk"
+	}
+	return deskRole{Name: name, Secure: secure}
 }
 
 // flashes are the only messages a redirect can ask a page to show (?flash=key), so
@@ -83,7 +106,7 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // render executes page name into a buffer first, so a template error becomes a
 // clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, rq *request, status int, name, title string, data any) {
-	p := page{Title: title, Data: data, Flash: flashes[r.URL.Query().Get("flash")], Query: r.URL.Query().Get("q")}
+	p := page{Title: title, Data: data, Flash: flashes[r.URL.Query().Get("flash")], Query: r.URL.Query().Get("q"), Desk: s.deskRole()}
 	if rq != nil {
 		p.User, p.CSRF, p.IsAdmin = rq.user, rq.csrf, rq.user.Role == model.RoleAdmin
 	}

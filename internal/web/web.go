@@ -26,6 +26,9 @@ type Config struct {
 	// BaseURL is the instance's public URL; an https URL makes cookies Secure even
 	// behind a TLS-terminating proxy.
 	BaseURL string
+	// InstanceName is shown in the top bar and page titles; empty means "IT desk",
+	// or "Secure desk — HR/Payroll" on a confidential instance.
+	InstanceName string
 }
 
 // Server holds what the web handlers need.
