@@ -41,6 +41,8 @@ type ticketData struct {
 	// Failed lists the ticket's webhook chains that failed for good (an
 	// escalation refused by secure, say): a banner offers to retry them.
 	Failed []desk.FailedChain
+	// Once is the form's nonce: a second post of the same form changes nothing.
+	Once string
 	// Escalating is set while the ticket carries escalation_in_progress.
 	Escalating bool
 }
@@ -197,7 +199,7 @@ func (s *Server) loadTicket(ctx context.Context, t *model.Ticket) (*ticketData, 
 	}
 	d := &ticketData{T: *t, Stamp: t.UpdatedAt.Format(time.RFC3339Nano), Requester: names.users[t.RequesterID],
 		Statuses: allStatuses, Priorities: model.Priorities, Types: model.TicketTypes, Groups: names.groupList,
-		Tags: strings.Join(t.Tags, " "), Draft: draft{Internal: isStub(t)}}
+		Tags: strings.Join(t.Tags, " "), Draft: draft{Internal: isStub(t)}, Once: newToken()}
 	if d.Requester.ID == 0 {
 		d.Requester = model.User{ID: t.RequesterID, Name: "user " + itoa(t.RequesterID)}
 	}

@@ -37,6 +37,15 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
+	once := r.PostFormValue("once")
+	if saved, err := s.formSaved(r.Context(), rq, id, once); err != nil || saved {
+		// The same form again (back, resubmit): it was saved already, change nothing.
+		s.dropUpload(r.Context(), rq, upload)
+		if err == nil {
+			http.Redirect(w, r, "/tickets/"+itoa(id)+"?flash=updated", http.StatusSeeOther)
+		}
+		return err
+	}
 	var in desk.TicketInput
 	if isStub(&t) {
 		in, err = stubInput(r.PostForm)
@@ -70,6 +79,7 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 		s.dropUpload(r.Context(), rq, upload)
 		return err
 	}
+	s.rememberForm(r.Context(), rq, id, once)
 	flash := "updated"
 	if inEscalation(&res.Ticket) {
 		flash = "escalating" // the ticket page now shows only where it went
@@ -102,6 +112,9 @@ func (s *Server) rerenderTicket(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	d.Errors = msgs
+	if once := r.PostFormValue("once"); once != "" && len(once) <= maxOnceLen {
+		d.Once = once // the retry of a refused submit is the same form
+	}
 	d.Draft = draft{Body: r.PostFormValue("body"), Internal: r.PostFormValue("visibility") != "public",
 		Upload: upload, Kept: s.keptFiles(r.Context(), rq, upload)}
 	// A pseudo group chosen but not yet saved stays chosen, with its confirm box.
