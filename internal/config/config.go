@@ -15,6 +15,9 @@ import (
 type Store struct {
 	DataDir     string
 	DatabaseURL string
+	// ScrubRewrite (PostgreSQL) rewrites the tables that held purged text at each
+	// scrub, so no page keeps its bytes in free space.
+	ScrubRewrite bool
 }
 
 // Serve is the configuration of `twindesk serve`.
@@ -84,6 +87,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", "", "file holding the key (base64 or hex of 32 bytes) that encrypts stored webhook and target credentials; keep it outside the data directory and back it up apart from the database. Without it TWINDESK_SECRET_KEY is used, else <data>/secret.key is generated (env TWINDESK_SECRET_KEY_FILE)")
 	fs.DurationVar(&c.ScrubInterval, "scrub-interval", 0, "least time between two scrubs of purged text; 0 keeps the default (none on SQLite; 5m on PostgreSQL, where a scrub rebuilds the full-text indexes). Purged text stays in the data files for at most this long plus one scrub (env TWINDESK_SCRUB_INTERVAL)")
 	fs.Int64Var(&c.MaxTicketBody, "max-ticket-body", 32<<20, "largest ticket create or update body in bytes; an escalation forwards the whole conversation in one create, so set the same value on both instances (env TWINDESK_MAX_TICKET_BODY)")
+	fs.BoolVar(&c.ScrubRewrite, "scrub-rewrite", false, "PostgreSQL: each scrub rewrites the tables that held purged text (VACUUM FULL), so purged text leaves the table files within --scrub-interval plus one scrub; each table is locked, reads included, while it is copied (env TWINDESK_SCRUB_REWRITE)")
 	fs.StringVar(&c.StubSubject, "stub-subject", "neutral", "subject of the stubs of escalated tickets: neutral (\"Escalated to Payroll\") or original (the ticket's own subject, which may itself be confidential) (env TWINDESK_STUB_SUBJECT)")
 	fs.StringVar(&c.WebhookHosts, "webhook-hosts", "", "comma-separated hosts webhooks may call in confidential mode (env TWINDESK_WEBHOOK_HOSTS)")
 	fs.Int64Var(&c.MaxAttachmentBytes, "max-attachment-bytes", 50<<20, "largest file one upload may carry, in bytes; larger ones get a 413 and nothing is stored (env TWINDESK_MAX_ATTACHMENT_BYTES)")

@@ -34,7 +34,11 @@ import (
 // given, SQLite in the data directory otherwise.
 func OpenStore(ctx context.Context, c config.Store) (*store.DB, error) {
 	if c.DatabaseURL != "" {
-		return postgres.Open(ctx, c.DatabaseURL)
+		var opts []postgres.Option
+		if c.ScrubRewrite {
+			opts = append(opts, postgres.WithTableRewrite())
+		}
+		return postgres.Open(ctx, c.DatabaseURL, opts...)
 	}
 	return sqlite.Open(ctx, c.DataDir)
 }

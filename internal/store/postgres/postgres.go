@@ -21,7 +21,11 @@ import (
 var migrations embed.FS
 
 // Open connects to url and applies migrations. Reads and writes share one pool.
-func Open(ctx context.Context, url string) (*store.DB, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*store.DB, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
@@ -44,8 +48,23 @@ func Open(ctx context.Context, url string) (*store.DB, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	return store.New(db, db, Dialect()), nil
+	d := Dialect()
+	if o.rewriteTables {
+		d.AfterPurge = func(ctx context.Context, pool *sql.DB) error { return scrubWith(ctx, pool, true) }
+	}
+	return store.New(db, db, d), nil
 }
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct{ rewriteTables bool }
+
+// WithTableRewrite makes each scrub rewrite the tables that held purged text
+// (VACUUM FULL) instead of vacuuming them and rebuilding their word indexes:
+// VACUUM leaves a purged row's bytes in the page's free space, a rewrite leaves
+// none, at the cost of locking each table, reads included, while it is copied.
+func WithTableRewrite() Option { return func(o *options) { o.rewriteTables = true } }
 
 // migrate holds an advisory lock so that several nodes starting together on one
 // database apply each migration once.

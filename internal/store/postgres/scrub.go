@@ -42,7 +42,11 @@ var scrubIndexes = []string{"ticket_search_doc", "ticket_tags_pkey", "tickets_ex
 // cleaned pages reach the files and switch WAL segments so the segment holding
 // the purge's records can be removed (see docs/operations.md, "Purges and
 // scrubs", for what stays and for how long).
-func scrub(ctx context.Context, pool *sql.DB) (err error) {
+func scrub(ctx context.Context, pool *sql.DB) error { return scrubWith(ctx, pool, false) }
+
+// scrubWith is scrub; with rewrite, the tables are rewritten (VACUUM FULL, which
+// also rebuilds every index of theirs) so no free space keeps purged bytes.
+func scrubWith(ctx context.Context, pool *sql.DB, rewrite bool) (err error) {
 	db, err := pool.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: scrub: %w", err)
@@ -67,6 +71,12 @@ func scrub(ctx context.Context, pool *sql.DB) (err error) {
 	tables, err := presentTables(ctx, db)
 	if err != nil {
 		return err
+	}
+	if rewrite {
+		if _, err := db.ExecContext(ctx, `VACUUM (FULL) `+strings.Join(tables, ", ")); err != nil {
+			return fmt.Errorf("postgres: rewrite tables: %w", err)
+		}
+		return switchWAL(ctx, db)
 	}
 	if _, err := db.ExecContext(ctx, `VACUUM (INDEX_CLEANUP ON) `+strings.Join(tables, ", ")); err != nil {
 		return fmt.Errorf("postgres: vacuum: %w", err)
