@@ -37,6 +37,7 @@ func escalationCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.StringVar(&cfg.Secure.Token, "secure-token", "", "secure admin's API token (env TWINDESK_SECURE_TOKEN)")
 	fs.StringVar(&mapping, "map", "Payroll (secure)=Payroll,HR (secure)=HR", "pseudo group in standard = group in secure, comma-separated (env TWINDESK_MAP)")
 	fs.StringVar(&cfg.Unassigned, "unassigned", escalation.DefaultUnassignedGroup, "pseudo group for tickets going to secure's unassigned queue (env TWINDESK_UNASSIGNED)")
+	fs.BoolVar(&cfg.KeepSubject, "stub-subject-original", false, "send the ticket's subject with its stub (standard shows it only when it runs with --stub-subject original; a subject such as \"Salary of X\" is confidential itself) (env TWINDESK_STUB_SUBJECT_ORIGINAL)")
 	fs.BoolVar(&cfg.Rotate, "rotate", false, "issue new peer tokens to both instances even when every webhook is in place, revoking the old ones (env TWINDESK_ROTATE)")
 	fs.StringVar(&categories, "categories", "", "secure categories as Name=tag, comma-separated; default a standard HR/Payroll set (env TWINDESK_CATEGORIES)")
 	if err := config.Parse(fs, args[1:]); err != nil {

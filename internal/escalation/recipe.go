@@ -166,14 +166,21 @@ func forwardBody(x *ids, m []Mapping) string {
 }}`
 }
 
-func stubBody(x *ids, m []Mapping) string {
+// stubBody is the stub's create. Its subject is neutral unless keepSubject:
+// standard then shows the original subject only if it runs with
+// --stub-subject original, both choices the operator's.
+func stubBody(x *ids, m []Mapping, keepSubject bool) string {
+	subject := "Escalated to {{ticket.group.name}}"
+	if keepSubject {
+		subject = "{{ticket.title}}"
+	}
 	var pairs [][2]int64
 	for _, mp := range m {
 		pairs = append(pairs, [2]int64{x.secureGroup[mp.Secure], x.pseudo[mp.Pseudo]})
 	}
 	return groupCase(pairs, fmt.Sprint(x.unassigned)) + `
 {"ticket": {
-  "subject": "Escalated to {{ticket.group.name}}",
+  "subject": "` + subject + `",
   "group_id": "{{group}}",
   "ticket_form_id": ` + fmt.Sprint(x.stubForm) + `,
   "status": "hold",

@@ -30,6 +30,9 @@ type Config struct {
 	Categories []Category
 	// Rotate issues new peer tokens even when every webhook is in place.
 	Rotate bool
+	// KeepSubject sends the secure ticket's subject with its stub; standard shows
+	// it only with --stub-subject original (a subject may itself be confidential).
+	KeepSubject bool
 }
 
 // Report lists what a setup run changed; a second run reports only Unchanged.

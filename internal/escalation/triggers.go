@@ -69,7 +69,7 @@ func (s *setup) secureTriggers() []trigger {
 		cond("current_tags", "includes", TagStubRequired),
 		cond("current_tags", "not_includes", TagHasStandardID),
 	}
-	stub.Actions = []action{hook(s.x.whCreateStub, stubBody(&s.x, s.cfg.Map))}
+	stub.Actions = []action{hook(s.x.whCreateStub, stubBody(&s.x, s.cfg.Map, s.cfg.KeepSubject))}
 
 	var moved trigger
 	moved.Title = TriggerReassigned
