@@ -143,6 +143,8 @@ var (
 type errorData struct {
 	Status   int
 	Messages []string
+	// Next is where "Log in" returns to, for a post refused for an ended session.
+	Next string
 }
 
 // fail maps err to an error page. Unexpected errors are logged here, once, with

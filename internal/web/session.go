@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -80,7 +81,10 @@ func (s *Server) guard(h handlerFunc, files bool) http.Handler {
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			s.fail(w, r, nil, &httpError{http.StatusUnauthorized, "Your session has ended. Log in again, then repeat the change."})
+			s.render(w, r, nil, http.StatusUnauthorized, "error.html", http.StatusText(http.StatusUnauthorized), errorData{
+				Status:   http.StatusUnauthorized,
+				Messages: []string{"Your session has ended. Log in again, then repeat the change. A reply you typed is kept in this browser tab and comes back on the ticket page."},
+				Next:     returnPage(r.URL.Path)})
 			return
 		}
 		if err != nil {
@@ -101,6 +105,20 @@ func (s *Server) guard(h handlerFunc, files bool) http.Handler {
 			s.fail(w, r, rq, err)
 		}
 	})
+}
+
+// returnPage is the page to go back to after logging in again from a post to
+// path: the ticket's page for a ticket form, else the home page.
+func returnPage(path string) string {
+	rest, ok := strings.CutPrefix(path, "/tickets/")
+	if !ok {
+		return "/"
+	}
+	id, _, _ := strings.Cut(rest, "/")
+	if n, err := strconv.ParseInt(id, 10, 64); err != nil || n <= 0 {
+		return "/"
+	}
+	return "/tickets/" + id
 }
 
 // admin is authed plus the admin role.

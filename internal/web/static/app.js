@@ -101,5 +101,39 @@
     form.appendChild(ok);
   });
 
+  // The ticket reply box's text is kept in this tab (sessionStorage) until the
+  // page confirms it was saved (?flash=updated), so an expired session, a refused
+  // submit or a stray reload never throws the typed text away.
+  function draftKey() { return "twindesk-draft:" + location.pathname; }
+  function store() {
+    try { return window.sessionStorage; } catch (err) { return null; }
+  }
+  function draftBox() {
+    var box = document.getElementById("body");
+    return box && box.form && box.form.id === "ticket-form" ? box : null;
+  }
+  function restoreDraft() {
+    var st = store();
+    if (!st) return;
+    var flash = new URLSearchParams(location.search).get("flash");
+    if (flash === "updated" || flash === "escalating") { st.removeItem(draftKey()); return; }
+    var box = draftBox();
+    var saved = st.getItem(draftKey());
+    if (!box || !saved || box.value) return;
+    box.value = saved;
+    var note = document.createElement("p");
+    note.className = "hint";
+    note.id = "draft-restored";
+    note.textContent = "Your unsent text was restored.";
+    box.parentNode.insertBefore(note, box);
+  }
+  document.addEventListener("input", function (e) {
+    var box = draftBox();
+    var st = store();
+    if (!box || e.target !== box || !st) return;
+    if (box.value) st.setItem(draftKey(), box.value); else st.removeItem(draftKey());
+  });
+
+  document.addEventListener("DOMContentLoaded", restoreDraft);
   document.addEventListener("DOMContentLoaded", syncReply);
 })();
