@@ -66,8 +66,10 @@ var flashes = map[string]string{
 }
 
 var funcs = template.FuncMap{
-	"date": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
-	"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	// Times say their zone: agents work in many, the server shows UTC.
+	"date":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") + " UTC" },
+	"linkify": linkify,
+	"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"dash": func(s string) string {
 		if s == "" {
 			return "—"

@@ -71,7 +71,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, rq *request)
 	res, err := s.desk.Search(r.Context(), rq.user, req)
 	var pe *search.ParseError
 	if errors.As(err, &pe) || errors.Is(err, store.ErrUnsupportedSearch) || errors.Is(err, desk.ErrSearchTooDeep) {
-		d.Error = err.Error()
+		d.Error = searchErrorText(err)
 		s.render(w, r, rq, http.StatusBadRequest, "list.html", d.Heading, d)
 		return nil
 	}
@@ -86,4 +86,32 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, rq *request)
 	d.Columns = sortColumns(lq, []string{"status", "priority", "updated", "created"})
 	s.render(w, r, rq, http.StatusOK, "list.html", d.Heading, d)
 	return nil
+}
+
+// parseMessages rewords the parser's messages that read as developer jargon.
+var parseMessages = map[string]string{
+	"unterminated quote":              "a quote is not closed",
+	"lone '-' with nothing to negate": "a \u201c-\u201d has nothing after it to leave out",
+}
+
+// searchErrorText says in plain words why a query can't run, instead of the
+// parser's "search: position 0: unterminated quote".
+func searchErrorText(err error) string {
+	var pe *search.ParseError
+	switch {
+	case errors.As(err, &pe):
+		msg := pe.Msg
+		if plain, ok := parseMessages[msg]; ok {
+			msg = plain
+		}
+		return fmt.Sprintf("Search couldn't read your query: %s (at character %d).", msg, pe.Pos+1)
+	case errors.Is(err, desk.ErrSearchTooDeep):
+		return fmt.Sprintf("Search shows at most %d results. Narrow the query, for example with status:open or created>2026-01-01, to see the rest.", desk.MaxSearchResults)
+	default: // store.ErrUnsupportedSearch
+		_, detail, _ := strings.Cut(err.Error(), store.ErrUnsupportedSearch.Error()+": ")
+		if detail == "" {
+			return "Search can't run this query."
+		}
+		return "Search can't run this query: " + detail + "."
+	}
 }

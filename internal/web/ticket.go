@@ -41,6 +41,10 @@ type ticketData struct {
 	// Failed lists the ticket's webhook chains that failed for good (an
 	// escalation refused by secure, say): a banner offers to retry them.
 	Failed []desk.FailedChain
+	// Closed tickets can't change: the page shows them read-only.
+	Closed bool
+	// AssigneeName and GroupName are shown on the read-only page.
+	AssigneeName, GroupName string
 	// Once is the form's nonce: a second post of the same form changes nothing.
 	Once string
 	// Escalating is set while the ticket carries escalation_in_progress.
@@ -229,6 +233,15 @@ func (s *Server) loadTicket(ctx context.Context, t *model.Ticket) (*ticketData, 
 	for _, u := range names.staff {
 		if u.Active {
 			d.Agents = append(d.Agents, u)
+		}
+	}
+	d.Closed = t.Status == model.StatusClosed
+	if t.AssigneeID != 0 {
+		d.AssigneeName = names.user(t.AssigneeID)
+	}
+	for _, g := range names.groupList {
+		if g.ID == t.GroupID {
+			d.GroupName = g.Name
 		}
 	}
 	shown, formName := formFields(t, names.fieldList, names.forms)
