@@ -70,6 +70,20 @@ type commentView struct {
 	Files    []attachmentView
 }
 
+// escalationFields are written by the escalation alone (peer.StubCreateFields,
+// peer.EscalatedCreateFields and the older Secure group): the ticket page shows
+// them as text when set, and not at all when empty, so an agent can neither
+// edit them nor see six empty escalation boxes on every ticket.
+var escalationFields = func() map[string]bool {
+	m := map[string]bool{peer.FieldSecureGroup: true}
+	for _, list := range [][]string{peer.StubCreateFields, peer.EscalatedCreateFields} {
+		for _, title := range list {
+			m[title] = true
+		}
+	}
+	return m
+}()
+
 // fieldView is one custom field input.
 type fieldView struct {
 	ID       int64
@@ -78,6 +92,8 @@ type fieldView struct {
 	Value    string
 	Required bool
 	Options  []model.FieldOption
+	// ReadOnly fields are shown as text and not posted.
+	ReadOnly bool
 }
 
 var allStatuses = []string{"new", "open", "pending", "hold", "solved", "closed"}
@@ -247,7 +263,14 @@ func (s *Server) loadTicket(ctx context.Context, t *model.Ticket) (*ticketData, 
 	shown, formName := formFields(t, names.fieldList, names.forms)
 	d.FormName = formName
 	for _, f := range shown {
-		d.Fields = append(d.Fields, fieldView{ID: f.ID, Title: f.Title, Type: f.Type, Value: t.Field(f.ID), Required: f.Required, Options: f.Options})
+		v := fieldView{ID: f.ID, Title: f.Title, Type: f.Type, Value: t.Field(f.ID), Required: f.Required, Options: f.Options}
+		if escalationFields[f.Title] {
+			if v.Value == "" {
+				continue // a stub's mirror field, empty on every other ticket
+			}
+			v.ReadOnly = true
+		}
+		d.Fields = append(d.Fields, v)
 	}
 	return d, nil
 }
