@@ -13,6 +13,7 @@ import (
 	"github.com/twindesk/twindesk/internal/escalation"
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/peer"
+	"github.com/twindesk/twindesk/internal/store"
 )
 
 // pseudoGroup makes the "Payroll (secure)" group and the forward trigger the
@@ -86,5 +87,34 @@ func TestEscalatingHidesContentAndSaysWhereItWent(t *testing.T) {
 	status, _, page = c.post(path, url.Values{"body": {"late reply about 4321"}, "visibility": {"public"}})
 	if status != http.StatusConflict || !strings.Contains(page, "late reply about 4321") || strings.Contains(page, "4321.00") {
 		t.Fatalf("late reply on an escalating ticket: status %d, want 409 with the draft and no content\n%s", status, page)
+	}
+}
+
+// TestNewTicketInPseudoGroupAsksFirst: a new ticket created straight into a
+// pseudo group escalates at once, so the new-ticket form marks those groups,
+// asks for confirmation, and then lands on the escalation notice.
+func TestNewTicketInPseudoGroupAsksFirst(t *testing.T) {
+	t.Parallel()
+	b := setup(t, apitest.SQLite)
+	g := b.pseudoGroup(t)
+	c := b.client(t)
+	c.login(apitest.AdminEmail)
+	_, page := c.get("/tickets/new")
+	if !strings.Contains(page, `data-secure="1">Payroll (secure) → secure: content leaves this desk`) {
+		t.Fatal("the new-ticket form doesn't mark the pseudo group")
+	}
+	form := url.Values{"requester_email": {"bob@example.com"}, "subject": {"Bonus"}, "body": {"bonus of 999.00"},
+		"visibility": {"public"}, "group_id": {fmt.Sprint(g.ID)}, "idem": {"new-form-1"}}
+	status, _, page := c.post("/tickets", form)
+	if status != http.StatusConflict || !strings.Contains(page, `name="confirm_escalation"`) || !strings.Contains(page, "bonus of 999.00") {
+		t.Fatalf("unconfirmed: status %d, want 409 with a confirm box and the text kept\n%s", status, page)
+	}
+	if n, _ := b.env.Instance.DB.Read().CountTickets(context.Background(), store.TicketFilter{}); n != 0 {
+		t.Fatalf("an unconfirmed ticket was created (%d tickets)", n)
+	}
+	form.Set("confirm_escalation", "1")
+	status, loc, _ := c.post("/tickets", form)
+	if status != http.StatusSeeOther || !strings.HasSuffix(loc, "?flash=escalating") {
+		t.Fatalf("confirmed: status %d location %q, want the escalation notice", status, loc)
 	}
 }

@@ -32,6 +32,10 @@ type newTicketData struct {
 	Groups     []model.Group
 	Agents     []model.User
 	Errors     []string
+	// SecureGroups are the pseudo groups: creating a ticket in one escalates it.
+	SecureGroups map[int64]bool
+	// ConfirmEscalation asks the agent to confirm the pseudo group chosen.
+	ConfirmEscalation bool
 }
 
 func (s *Server) newTicketForm(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -44,6 +48,10 @@ func (s *Server) renderNewTicket(w http.ResponseWriter, r *http.Request, rq *req
 		return err
 	}
 	d.Priorities, d.Types = model.Priorities, model.TicketTypes
+	var err error
+	if d.SecureGroups, err = s.secureGroups(r.Context()); err != nil {
+		return err
+	}
 	s.render(w, r, rq, status, "ticket_new.html", "New ticket", d)
 	return nil
 }
@@ -89,6 +97,14 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, rq *reques
 	var res desk.TicketResult
 	if strings.TrimSpace(d.Subject) == "" {
 		err = model.Invalid("subject", "BlankValue", "Subject: cannot be blank")
+	} else if err = s.confirmEscalation(r.Context(), f, &model.Ticket{}); err != nil {
+		var ce *escalationConfirm
+		if !errors.As(err, &ce) {
+			s.dropUpload(r.Context(), rq, upload)
+			return err
+		}
+		d.Errors, d.Kept, d.ConfirmEscalation = []string{ce.Error()}, s.keptFiles(r.Context(), rq, upload), true
+		return s.renderNewTicket(w, r, rq, http.StatusConflict, d)
 	} else {
 		res, err = s.desk.CreateTicket(r.Context(), rq.user, d.input(), d.Idem)
 	}
@@ -103,7 +119,11 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/tickets/"+itoa(res.Ticket.ID)+"?flash=created", http.StatusSeeOther)
+	flash := "created"
+	if inEscalation(&res.Ticket) {
+		flash = "escalating"
+	}
+	http.Redirect(w, r, "/tickets/"+itoa(res.Ticket.ID)+"?flash="+flash, http.StatusSeeOther)
 	return nil
 }
 

@@ -85,8 +85,7 @@
   // secure desk: ask first. Without script the server asks with a checkbox.
   document.addEventListener("submit", function (e) {
     var form = e.target;
-    if (!form || form.id !== "ticket-form") return;
-    var group = document.getElementById("group_id");
+    var group = form && form.querySelector ? form.querySelector("#group_id") : null;
     var opt = group && group.options[group.selectedIndex];
     if (!opt || !opt.hasAttribute("data-secure") || opt.defaultSelected) return;
     var box = document.getElementById("confirm_escalation");
