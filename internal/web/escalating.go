@@ -14,8 +14,7 @@ import (
 // escalatingData is what the page of a ticket in escalation shows: its number
 // and where its stub will be, never its content (that now belongs to secure).
 type escalatingData struct {
-	ID      int64
-	Subject string
+	ID int64
 	// Draft is text the agent typed for this ticket that could not be saved;
 	// shown so it can be copied to the stub, not lost.
 	Draft string
@@ -55,7 +54,7 @@ func (s *Server) secureGroups(ctx context.Context) (map[int64]bool, error) {
 // escalation.
 func (s *Server) renderEscalating(w http.ResponseWriter, r *http.Request, rq *request, status int, t *model.Ticket, draftBody string) {
 	s.render(w, r, rq, status, "escalating.html", "#"+itoa(t.ID)+" is moving to the secure desk",
-		&escalatingData{ID: t.ID, Subject: t.Subject, Draft: draftBody})
+		&escalatingData{ID: t.ID, Draft: draftBody})
 }
 
 // escalationConfirm refuses a move into a pseudo group the agent has not
