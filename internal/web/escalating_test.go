@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twindesk/twindesk/internal/apitest"
 	"github.com/twindesk/twindesk/internal/desk"
@@ -116,5 +117,22 @@ func TestNewTicketInPseudoGroupAsksFirst(t *testing.T) {
 	status, loc, _ := c.post("/tickets", form)
 	if status != http.StatusSeeOther || !strings.HasSuffix(loc, "?flash=escalating") {
 		t.Fatalf("confirmed: status %d location %q, want the escalation notice", status, loc)
+	}
+}
+
+// TestReplyToPurgedTicketKeepsText: a reply typed while the ticket was
+// escalated and purged lands on the tombstone with the text, not on a bare 404.
+func TestReplyToPurgedTicketKeepsText(t *testing.T) {
+	t.Parallel()
+	b := setup(t, apitest.SQLite)
+	ctx := context.Background()
+	if err := b.env.Instance.DB.WriteTx(ctx, func(tx *store.Tx) error { return tx.AddTombstone(ctx, 999, time.Now()) }); err != nil {
+		t.Fatal(err)
+	}
+	c := b.client(t)
+	c.login(apitest.AdminEmail)
+	status, _, page := c.post("/tickets/999", url.Values{"body": {"typed for a long time"}, "visibility": {"public"}})
+	if status != http.StatusNotFound || !strings.Contains(page, "was escalated to the secure instance") || !strings.Contains(page, "typed for a long time</textarea>") {
+		t.Fatalf("reply to a purged ticket: status %d, want the tombstone with the text\n%s", status, page)
 	}
 }

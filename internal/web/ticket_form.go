@@ -23,6 +23,11 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 		return err
 	}
 	t, err := s.desk.Ticket(r.Context(), rq.user, id)
+	if errors.Is(err, model.ErrNotFound) {
+		// Escalated and purged while the agent typed: show where it went, with the
+		// text (guard read the text fields; files are never stored for it).
+		return s.tombstoneDraft(w, r, rq, id, r.PostFormValue("body"))
+	}
 	if err != nil {
 		return err
 	}
