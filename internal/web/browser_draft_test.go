@@ -62,3 +62,46 @@ func TestBrowserDraftSurvivesExpiredSession(t *testing.T) {
 		t.Fatalf("a saved reply comes back as a draft: %q", got)
 	}
 }
+
+// TestBrowserNewTicketDraftSurvivesExpiredSession: the same for the new-ticket
+// form's message: after logging in again the agent is back on the form with it.
+func TestBrowserNewTicketDraftSurvivesExpiredSession(t *testing.T) {
+	b := setup(t, apitest.SQLite)
+	br := newBrowser(t, b.env.URL)
+	login := func() {
+		br.fill("email", apitest.AdminEmail)
+		br.fill("password", password)
+		br.clickAndLoad("form[action='/login'] button")
+	}
+	br.open("/login")
+	login()
+	br.open("/tickets/new")
+	const typed = "The projector in room 4 shows only blue."
+	br.fill("requester_email", "dan@example.com")
+	br.fill("subject", "Projector")
+	br.fill("body", typed)
+	br.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("body").dispatchEvent(new Event("input", {bubbles: true}))`))
+	br.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{})
+		return err
+	}))
+	br.clickAndLoad("form[action='/tickets'] button.primary")
+	br.clickAndLoad("#login-again")
+	login()
+	if loc := br.location(); loc != "/tickets/new" {
+		t.Fatalf("after logging in again at %s, want the new-ticket form", loc)
+	}
+	if got := eval[string](br, `document.getElementById("body").value`); got != typed {
+		t.Fatalf("message box holds %q, want the typed text", got)
+	}
+	br.fill("requester_email", "dan@example.com")
+	br.fill("subject", "Projector")
+	br.clickAndLoad("form[action='/tickets'] button.primary")
+	if loc := br.location(); !strings.HasSuffix(loc, "?flash=created") {
+		t.Fatalf("create after restore: at %s", loc)
+	}
+	br.open("/tickets/new")
+	if got := eval[string](br, `document.getElementById("body").value`); got != "" {
+		t.Fatalf("a created ticket's text comes back as a draft: %q", got)
+	}
+}

@@ -58,7 +58,7 @@ func (s *Server) deskRole() deskRole {
 var flashes = map[string]string{
 	"created":       "Ticket created.",
 	"updated":       "Ticket updated.",
-	"escalating":    "Ticket sent to the secure desk.",
+	"escalating":    "Ticket is being sent to the secure desk.",
 	"invited":       "Agent invited.",
 	"saved":         "Saved.",
 	"retried":       "Delivery queued to run now.",

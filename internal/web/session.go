@@ -110,6 +110,9 @@ func (s *Server) guard(h handlerFunc, files bool) http.Handler {
 // returnPage is the page to go back to after logging in again from a post to
 // path: the ticket's page for a ticket form, else the home page.
 func returnPage(path string) string {
+	if path == "/tickets" {
+		return "/tickets/new" // the new-ticket form; its text is kept in the tab
+	}
 	rest, ok := strings.CutPrefix(path, "/tickets/")
 	if !ok {
 		return "/"

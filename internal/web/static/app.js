@@ -103,19 +103,24 @@
   // The ticket reply box's text is kept in this tab (sessionStorage) until the
   // page confirms it was saved (?flash=updated), so an expired session, a refused
   // submit or a stray reload never throws the typed text away.
+  var newTicketKey = "twindesk-draft:/tickets/new";
   function draftKey() { return "twindesk-draft:" + location.pathname; }
   function store() {
     try { return window.sessionStorage; } catch (err) { return null; }
   }
   function draftBox() {
     var box = document.getElementById("body");
-    return box && box.form && box.form.id === "ticket-form" ? box : null;
+    if (!box || !box.form) return null;
+    if (box.form.id === "ticket-form") return box;
+    return location.pathname === "/tickets/new" ? box : null; // the new-ticket form
   }
   function restoreDraft() {
     var st = store();
     if (!st) return;
     var flash = new URLSearchParams(location.search).get("flash");
-    if (flash === "updated" || flash === "escalating") { st.removeItem(draftKey()); return; }
+    if (flash === "updated" || flash === "escalating") st.removeItem(draftKey());
+    if (flash === "created" || flash === "escalating") st.removeItem(newTicketKey);
+    if (flash) return;
     var box = draftBox();
     var saved = st.getItem(draftKey());
     if (!box || !saved || box.value) return;
