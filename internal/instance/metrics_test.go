@@ -140,6 +140,12 @@ func TestMetrics(t *testing.T) {
 			t.Fatalf("peer change of an unlinked ticket: %d, want a 4xx", status)
 		}
 
+		// The receiver answers before the worker records the outcome: wait for it.
+		delivered := map[string]string{"kind": "webhook", "endpoint": wh, "outcome": "delivered"}
+		waitFor(t, 30*time.Second, "the delivered outcome counted", func() bool {
+			fams, _ := scrape(t, metricsAddr)
+			return value(fams, "twindesk_webhook_deliveries_total", delivered) >= 1
+		})
 		fams, raw := scrape(t, metricsAddr)
 		checks := []struct {
 			name   string
