@@ -138,6 +138,30 @@
     if (box.value) st.setItem(draftKey(), box.value); else st.removeItem(draftKey());
   });
 
+  // Times come from the server in UTC, saying so. In a browser set to another
+  // zone they are shown in that zone, naming it; the UTC time stays as the title.
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function localTimes() {
+    if (typeof Intl !== "object") return;
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (err) { return; }
+    if (!zone || zone === "UTC" || zone === "Etc/UTC") return;
+    Array.prototype.forEach.call(document.querySelectorAll("time[datetime]"), function (el) {
+      var d = new Date(el.getAttribute("datetime"));
+      if (isNaN(d.getTime()) || !/ UTC$/.test(el.textContent)) return;
+      var name = "";
+      try {
+        var part = new Intl.DateTimeFormat("en", { timeZoneName: "short" }).formatToParts(d)
+          .filter(function (p) { return p.type === "timeZoneName"; })[0];
+        name = part ? part.value : zone;
+      } catch (err) { name = zone; }
+      el.title = el.textContent;
+      el.textContent = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
+        pad(d.getHours()) + ":" + pad(d.getMinutes()) + " " + name;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", localTimes);
   document.addEventListener("DOMContentLoaded", restoreDraft);
   document.addEventListener("DOMContentLoaded", syncReply);
 })();
