@@ -244,7 +244,7 @@ func (s *Service) DeleteUpload(ctx context.Context, actor model.User, token stri
 // of in's upload tokens attached to it in the same transaction.
 func (s *Service) commitComment(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, actor model.User, before, t *model.Ticket, in *CommentInput, via string, now time.Time) (TicketResult, error) {
 	c := s.newComment(actor, in, via, now)
-	res, err := s.commitChange(ctx, tx, snap, actor, before, t, c)
+	res, err := s.commitChange(ctx, tx, snap, actor, before, t, c, via)
 	if err != nil {
 		return res, err
 	}

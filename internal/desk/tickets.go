@@ -214,7 +214,9 @@ func (s *Service) canSee(_ context.Context, _ *store.Tx, actor model.User, t *mo
 
 // commitChange runs the triggers of snap on the change, then writes the ticket,
 // the audit with every event, and the comment, all in tx.
-func (s *Service) commitChange(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, actor model.User, before, t *model.Ticket, c *model.Comment) (TicketResult, error) {
+// via is the channel of this change (the audit's), not the ticket's own, which
+// stays how it was created.
+func (s *Service) commitChange(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, actor model.User, before, t *model.Ticket, c *model.Comment, via string) (TicketResult, error) {
 	// Events of the request itself are taken before triggers run; trigger changes
 	// come back from the loop as their own events, marked with the trigger id.
 	events := fieldEvents(before, t)
@@ -233,7 +235,7 @@ func (s *Service) commitChange(ctx context.Context, tx *store.Tx, snap *ruleSnap
 	if err := s.saveTicket(ctx, tx, before, t); err != nil {
 		return TicketResult{}, err
 	}
-	audit := model.Audit{TicketID: t.ID, AuthorID: actor.ID, Via: t.Via, CreatedAt: t.UpdatedAt, Events: events}
+	audit := model.Audit{TicketID: t.ID, AuthorID: actor.ID, Via: via, CreatedAt: t.UpdatedAt, Events: events}
 	var err error
 	if audit.ID, err = tx.AddAudit(ctx, &audit); err != nil {
 		return TicketResult{}, err
