@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -68,6 +69,9 @@ func scrubWith(ctx context.Context, pool *sql.DB, rewrite bool) (err error) {
 	if err := dropFailedRebuilds(ctx, db); err != nil {
 		return err
 	}
+	if err := waitOlderSnapshots(ctx, db); err != nil {
+		return err
+	}
 	tables, err := presentTables(ctx, db)
 	if err != nil {
 		return err
@@ -87,6 +91,42 @@ func scrubWith(ctx context.Context, pool *sql.DB, rewrite bool) (err error) {
 		}
 	}
 	return switchWAL(ctx, db)
+}
+
+// snapshotWait bounds how long a scrub waits for transactions older than it.
+const snapshotWait = 10 * time.Second
+
+// waitOlderSnapshots waits until no other transaction of this database that
+// began before the scrub is still open. VACUUM keeps (and VACUUM FULL copies) a
+// deleted row that an open snapshot may still see, so a purge committed while a
+// delivery's or a reader's transaction was open would be left in the files by a
+// scrub that then reported success. A transaction still open after snapshotWait
+// (an idle one, a long report) fails the scrub: it stays owed and is retried.
+func waitOlderSnapshots(ctx context.Context, db *sql.Conn) error {
+	var start time.Time
+	if err := db.QueryRowContext(ctx, `SELECT clock_timestamp()`).Scan(&start); err != nil {
+		return fmt.Errorf("postgres: scrub: %w", err)
+	}
+	deadline := time.Now().Add(snapshotWait)
+	for {
+		var open int
+		err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND xact_start < $1`, start).Scan(&open)
+		if err != nil {
+			return fmt.Errorf("postgres: scrub: open transactions: %w", err)
+		}
+		if open == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("postgres: scrub: %d transactions older than the purge are still open (a long report or an idle transaction), so its rows can't be removed yet", open)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("postgres: scrub: waiting for older transactions: %w", ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // presentTables is scrubTables plus those of scrubTablesIfPresent that exist.

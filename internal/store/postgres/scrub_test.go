@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"os"
@@ -220,4 +221,42 @@ func TestScrubRewriteLeavesNoTableResidue(t *testing.T) {
 	_, err = db.WriteDB().ExecContext(ctx, `CHECKPOINT`)
 	require.NoError(t, err)
 	require.Empty(t, holders(t, db, canary), "relations still holding purged text after a rewrite scrub")
+}
+
+// TestScrubWaitsForOlderSnapshots: a transaction that began before the purge
+// (a delivery, a report) may still see the purged rows, and VACUUM keeps (VACUUM
+// FULL copies) what an open snapshot sees. The scrub waits for it instead of
+// reporting success with the text still in the files.
+func TestScrubWaitsForOlderSnapshots(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, pgtest.URL(t), postgres.WithTableRewrite())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	d := desk.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	name, email, role := "Admin", "admin@example.com", "admin"
+	admin, err := d.BootstrapUser(ctx, desk.UserInput{Name: &name, Email: &email, Role: &role})
+	require.NoError(t, err)
+	const canary = "pgsnapshotcanary7719"
+	subject := "Pay " + canary
+	res, err := d.CreateTicket(ctx, admin, desk.TicketInput{Subject: &subject, Comment: &desk.CommentInput{Body: "Salary " + canary}}, "")
+	require.NoError(t, err)
+
+	reader, err := db.WriteDB().BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead})
+	require.NoError(t, err)
+	var n int
+	require.NoError(t, reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)) // takes the snapshot, locks no scrubbed table
+	require.NoError(t, d.PurgeTicket(ctx, admin, res.Ticket.ID))
+	done := make(chan error, 1)
+	go func() { done <- db.Scrub(ctx) }()
+	select {
+	case err := <-done:
+		t.Fatalf("the scrub finished (%v) while a snapshot older than the purge was open", err)
+	case <-time.After(time.Second):
+	}
+	require.NoError(t, reader.Rollback())
+	require.NoError(t, <-done)
+	_, err = db.WriteDB().ExecContext(ctx, `CHECKPOINT`)
+	require.NoError(t, err)
+	require.Empty(t, holders(t, db, canary), "relations holding purged text after the scrub")
 }
