@@ -179,8 +179,9 @@ func (c *cluster) killB(began time.Time, creates func() int64) (string, error) {
 	c.bUp.Store(false)
 	c.b.Kill()
 	// Released only once the receiver has seen b's connections close, so that a
-	// request of b is never answered as if b were alive.
-	waitFor(2*time.Second, func() bool { _, cut := c.rec.counts(); return cut >= perHost })
+	// request of b is never answered as if b were alive. How many b had in flight
+	// isn't known here (up to its workers), so wait for all of them or 2 s.
+	waitFor(2*time.Second, func() bool { _, cut := c.rec.counts(); return cut >= maxWorkers })
 	c.rec.releaseAll()
 	time.Sleep(time.Second)
 	if err := c.b.Start(); err != nil {
