@@ -71,15 +71,12 @@ func newRig(t *testing.T, stdDatabaseURL string) *rig {
 	stdAddr, secAddr := proctest.FreeAddr(t), proctest.FreeAddr(t)
 	r.stdData, r.secData = filepath.Join(r.dir, "standard-data"), filepath.Join(r.dir, "secure-data")
 	r.stdStore, r.secStore = []string{"--data", r.stdData, "--database-url="}, []string{"--data", r.secData, "--database-url="}
-	var stdExtra []string
 	if stdDatabaseURL != "" {
 		r.stdStore = []string{"--database-url", stdDatabaseURL}
 		r.stdPG = openPGFiles(t, stdDatabaseURL)
-		// The bound on table files holds only when scrubs rewrite the tables.
-		stdExtra = []string{"--scrub-rewrite"}
 	}
 	r.std = &proctest.Proc{Name: "standard", Bin: r.bin, Addr: stdAddr, LogPath: filepath.Join(r.dir, "standard.log"),
-		Args: r.serveArgs(r.stdStore, stdExtra, secAddr, r.secProxy.addr, r.itAllowed.addr, r.itHang.addr)}
+		Args: r.serveArgs(r.stdStore, nil, secAddr, r.secProxy.addr, r.itAllowed.addr, r.itHang.addr)}
 	r.secProxy.forwardTo(secAddr)
 	r.sec = &proctest.Proc{Name: "secure", Bin: r.bin, Addr: secAddr, LogPath: filepath.Join(r.dir, "secure.log"),
 		Args: r.serveArgs(r.secStore, []string{"--confidential", "--webhook-hosts", stdAddr + "," + r.redirect.addr},

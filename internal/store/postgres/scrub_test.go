@@ -183,46 +183,6 @@ func TestScrubLeavesNoWAL(t *testing.T) {
 	require.Empty(t, walHolding(t, db, canary), "pg_wal still holds the purged text")
 }
 
-// TestScrubRewriteLeavesNoTableResidue: with WithTableRewrite the scrub rewrites
-// the tables, so the canary is in no file of any table, TOAST table or index
-// afterwards; the plain scrub leaves it in table pages' free space
-// (TestScrubClearsIndexes logs where).
-func TestScrubRewriteLeavesNoTableResidue(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.URL(t), postgres.WithTableRewrite())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
-	d := desk.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	name, email, role := "Admin", "admin@example.com", "admin"
-	admin, err := d.BootstrapUser(ctx, desk.UserInput{Name: &name, Email: &email, Role: &role})
-	require.NoError(t, err)
-	const canary = "pgrewritecanary5531"
-	ticket := func(subject, body string, tags ...string) int64 {
-		res, err := d.CreateTicket(ctx, admin, desk.TicketInput{Subject: &subject, Comment: &desk.CommentInput{Body: body}, Tags: &tags}, "")
-		require.NoError(t, err)
-		return res.Ticket.ID
-	}
-	for range 30 {
-		ticket("Printer", "The printer is jammed again", "printer")
-	}
-	id := ticket("Pay "+canary, "Salary "+canary+" for March", canary+"_tag")
-	for range 30 {
-		ticket("VPN", "VPN drops every hour", "vpn")
-	}
-	_, err = db.WriteDB().ExecContext(ctx, `CHECKPOINT`)
-	require.NoError(t, err)
-	require.NotEmpty(t, holders(t, db, canary), "the canary is in the files before the purge")
-
-	require.NoError(t, d.PurgeTicket(ctx, admin, id))
-	start := time.Now()
-	require.NoError(t, db.Scrub(ctx))
-	t.Logf("rewrite scrub took %s", time.Since(start).Round(time.Millisecond))
-	_, err = db.WriteDB().ExecContext(ctx, `CHECKPOINT`)
-	require.NoError(t, err)
-	require.Empty(t, holders(t, db, canary), "relations still holding purged text after a rewrite scrub")
-}
-
 // TestScrubWaitsForOlderSnapshots: a transaction that began before the purge
 // (a delivery, a report) may still see the purged rows, and VACUUM keeps (VACUUM
 // FULL copies) what an open snapshot sees. The scrub waits for it instead of
