@@ -118,7 +118,6 @@ func (s *Server) auditsAttachments(r *http.Request, audits []model.Audit) (func(
 	return func(id int64) []attachmentJSON { return attachmentsOut(r, model.NestThumbnails(byAudit[id])) }, nil
 }
 
-
 // DownloadRoutes serves attachment bytes at content_url,
 // /attachments/token/{token}/?name=..., to a user signed in with an API token or
 // a web session who may see the attachment's ticket.

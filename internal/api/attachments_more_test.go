@@ -20,9 +20,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/twindesk/twindesk/internal/apitest"
-	"github.com/twindesk/twindesk/internal/httpx"
 	"github.com/twindesk/twindesk/internal/canarytest"
 	"github.com/twindesk/twindesk/internal/config"
+	"github.com/twindesk/twindesk/internal/httpx"
 	"github.com/twindesk/twindesk/internal/instance"
 )
 

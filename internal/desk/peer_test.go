@@ -56,8 +56,8 @@ func TestStubSubject(t *testing.T) {
 		require.NoError(t, err)
 		ext, sent := "17", "Salary of Jo Doe"
 		stub, err := d.CreateTicket(ctx, secure, desk.TicketInput{Subject: &sent, ExternalID: &ext,
-			Requester: &desk.RequesterInput{Name: "Someone Else", Email: "else@example.com"},
-			Comment:   &desk.CommentInput{Body: "text the secure side wanted here"},
+			Requester:    &desk.RequesterInput{Name: "Someone Else", Email: "else@example.com"},
+			Comment:      &desk.CommentInput{Body: "text the secure side wanted here"},
 			CustomFields: []model.FieldValue{{ID: f.ID, Value: fmt.Sprint(orig.ID)}}}, "")
 		require.NoError(t, err)
 		require.Equal(t, tc.want, stub.Ticket.Subject)

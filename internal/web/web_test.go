@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/twindesk/twindesk/internal/apitest"
-	"github.com/twindesk/twindesk/internal/httpx"
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/httpx"
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/store"
 )
