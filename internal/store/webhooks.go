@@ -193,10 +193,15 @@ func (q *Queries) RecordAttempt(ctx context.Context, d *model.Delivery) error {
 
 // Deliveries lists an endpoint's deliveries, newest first, for the invocation log.
 func (q *Queries) Deliveries(ctx context.Context, endpointRef string, limit int) ([]model.Delivery, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+deliveryCols+` FROM deliveries WHERE endpoint_ref = $1
+	return q.deliveries(ctx, "list deliveries", `SELECT `+deliveryCols+` FROM deliveries WHERE endpoint_ref = $1
 		ORDER BY created_at DESC, id DESC LIMIT $2`, endpointRef, limit)
+}
+
+// deliveries runs a query selecting deliveryCols (or a variant) and scans its rows.
+func (q *Queries) deliveries(ctx context.Context, what, query string, args ...any) ([]model.Delivery, error) {
+	rows, err := q.q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, q.wrap("list deliveries", err)
+		return nil, q.wrap(what, err)
 	}
 	defer rows.Close()
 	var out []model.Delivery
@@ -207,7 +212,7 @@ func (q *Queries) Deliveries(ctx context.Context, endpointRef string, limit int)
 		}
 		out = append(out, d)
 	}
-	return out, q.wrapIf("list deliveries", rows.Err())
+	return out, q.wrapIf(what, rows.Err())
 }
 
 // RetryingJobs returns the job ids of an endpoint's deliveries waiting to retry.
@@ -312,21 +317,8 @@ func (q *Queries) FailedDeliveries(ctx context.Context, ticketID int64, withBody
 	if !withBody {
 		cols = strings.Replace(cols, "url, body,", "url, '' AS body,", 1)
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT `+cols+` FROM deliveries WHERE ticket_id = $1 AND state = $2
+	return q.deliveries(ctx, "failed deliveries", `SELECT `+cols+` FROM deliveries WHERE ticket_id = $1 AND state = $2
 		ORDER BY chain_id, step`, ticketID, model.DeliveryFailed)
-	if err != nil {
-		return nil, q.wrap("failed deliveries", err)
-	}
-	defer rows.Close()
-	var out []model.Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, q.wrap("scan delivery", err)
-		}
-		out = append(out, d)
-	}
-	return out, q.wrapIf("failed deliveries", rows.Err())
 }
 
 // UnsettledDeliveries counts a ticket's deliveries not yet delivered or failed.
