@@ -447,13 +447,6 @@ func (s *Service) IssuePeerToken(ctx context.Context, actor model.User, name str
 	return u, token, err
 }
 
-// escalationRetryable reports whether the escalation of ticket id failed for
-// good, so its agents may change it again (and move it to retry).
-func (s *Service) escalationRetryable(ctx context.Context, tx *store.Tx, id int64) bool {
-	failed, err := s.escalationFailed(ctx, tx, id)
-	return err == nil && failed
-}
-
 // NumberCandidates returns the tickets an agent may mean by number n: on a
 // secure instance, the ticket escalated from standard ticket n (callers quote
 // the number they were given before the escalation) and the secure ticket n;

@@ -198,7 +198,15 @@ func (s *Service) mayUpdate(ctx context.Context, tx *store.Tx, actor model.User,
 	if err := s.canSee(ctx, tx, actor, t); err != nil {
 		return in, err
 	}
-	if t.HasTag(peer.TagEscalationInFlight) && !s.escalationRetryable(ctx, tx, t.ID) {
+	if !t.HasTag(peer.TagEscalationInFlight) {
+		return in, nil
+	}
+	// A ticket whose escalation failed for good may be changed again (and retried).
+	failed, err := s.escalationFailed(ctx, tx, t.ID)
+	if err != nil {
+		return in, err
+	}
+	if !failed {
 		return in, errInFlight(t.ID)
 	}
 	return in, nil
