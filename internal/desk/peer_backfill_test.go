@@ -2,8 +2,6 @@ package desk_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -12,7 +10,6 @@ import (
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/peer"
 	"github.com/twindesk/twindesk/internal/store"
-	"github.com/twindesk/twindesk/internal/store/sqlite"
 )
 
 // TestBackfillLinksKeepsOldStubsSyncing: a stub made before escalation links
@@ -22,13 +19,7 @@ import (
 func TestBackfillLinksKeepsOldStubsSyncing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
-	d := desk.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	name, email, role := "Admin", "admin@example.com", "admin"
-	admin, err := d.BootstrapUser(ctx, desk.UserInput{Name: &name, Email: &email, Role: &role})
-	require.NoError(t, err)
+	d, db, admin := openDesk(t)
 	title, typ := peer.FieldOriginalTicket, "text"
 	orig, err := d.SaveField(ctx, admin, 0, desk.FieldInput{Title: &title, Type: &typ})
 	require.NoError(t, err)

@@ -3,8 +3,6 @@ package desk_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -13,7 +11,6 @@ import (
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/peer"
 	"github.com/twindesk/twindesk/internal/store"
-	"github.com/twindesk/twindesk/internal/store/sqlite"
 )
 
 // TestStubSubject: a stub shows a neutral subject built from the pseudo group,
@@ -29,13 +26,7 @@ func TestStubSubject(t *testing.T) {
 		{desk.StubSubjectOriginal, "Salary of Jo Doe"},
 	} {
 		ctx := context.Background()
-		db, err := sqlite.Open(ctx, t.TempDir())
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = db.Close() })
-		d := desk.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), desk.WithStubSubjects(tc.mode))
-		name, email, role := "Admin", "admin@example.com", "admin"
-		admin, err := d.BootstrapUser(ctx, desk.UserInput{Name: &name, Email: &email, Role: &role})
-		require.NoError(t, err)
+		d, db, admin := openDesk(t, desk.WithStubSubjects(tc.mode))
 		groupName := "Payroll (secure)"
 		g, err := d.SaveGroup(ctx, admin, 0, desk.GroupInput{Name: &groupName})
 		require.NoError(t, err)

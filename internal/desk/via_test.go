@@ -2,15 +2,12 @@ package desk_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/store"
-	"github.com/twindesk/twindesk/internal/store/sqlite"
 )
 
 // TestAuditViaIsTheChangesChannel: history says how each change was made; a
@@ -18,13 +15,7 @@ import (
 func TestAuditViaIsTheChangesChannel(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
-	d := desk.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	name, email, role := "Admin", "admin@example.com", "admin"
-	admin, err := d.BootstrapUser(ctx, desk.UserInput{Name: &name, Email: &email, Role: &role})
-	require.NoError(t, err)
+	d, db, admin := openDesk(t)
 	subject, prio := "Printer", "high"
 	res, err := d.CreateTicket(ctx, admin, desk.TicketInput{Subject: &subject, Comment: &desk.CommentInput{Body: "jammed"}, Via: "api"}, "")
 	require.NoError(t, err)
