@@ -39,8 +39,9 @@ var (
 
 // Box seals and opens values with one key. It is safe for concurrent use.
 type Box struct {
-	aead cipher.AEAD
-	id   [idSize]byte
+	aead      cipher.AEAD
+	id        [idSize]byte
+	deriveKey [sha256.Size]byte // see Derive
 }
 
 // New returns a Box for a 32-byte key.
@@ -58,6 +59,7 @@ func New(key []byte) (*Box, error) {
 	}
 	b := &Box{aead: aead}
 	copy(b.id[:], keyID(key))
+	b.deriveKey = sha256.Sum256(append([]byte("twindesk secretbox derive\x00"), key...))
 	return b, nil
 }
 
