@@ -64,6 +64,8 @@ type Config struct {
 	Secrets *secretbox.Box
 	// Observer hears each attempt's outcome (metrics); nil hears nothing.
 	Observer Observer
+	// Mail sends outgoing mail (see mail.go); without a sender mail jobs wait.
+	Mail MailConfig
 }
 
 // Observer hears what became of each delivery attempt: "delivered", "retried"
@@ -88,6 +90,8 @@ type Queue struct {
 	sender   *webhook.Sender
 	secrets  *secretbox.Box
 	complete func(ctx context.Context, tx *sql.Tx, job *river.Job[DeliveryArgs]) error
+	// completeMail is complete for mail jobs.
+	completeMail func(ctx context.Context, tx *sql.Tx, job *river.Job[MailArgs]) error
 	// gate is nil unless this process alone can enqueue (SQLite); see fetchGate.
 	gate *fetchGate
 	// stopProbe ends the goroutine that watches endpoints waiting for a retry.
@@ -106,17 +110,20 @@ func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Que
 		q.gate = newFetchGate()
 		driver = gatedDriver{Driver: riversqlite.New(db.WriteDB()), gate: q.gate}
 		q.complete = completeWith[*riversqlite.Driver]
+		q.completeMail = completeMailWith[*riversqlite.Driver]
 	} else {
 		driver = riverdatabasesql.New(db.WriteDB())
 		q.complete = completeWith[*riverdatabasesql.Driver]
+		q.completeMail = completeMailWith[*riverdatabasesql.Driver]
 	}
 	if err := migrate(ctx, driver); err != nil {
 		return nil, err
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliveryWorker{q: q})
+	river.AddWorker(workers, &mailWorker{q: q, cfg: cfg.Mail})
 	client, err := river.NewClient(driver, &river.Config{
-		Queues:      map[string]river.QueueConfig{deliveryQueue: {MaxWorkers: max(1, cfg.Workers)}},
+		Queues:      map[string]river.QueueConfig{deliveryQueue: {MaxWorkers: max(1, cfg.Workers)}, mailQueue: {MaxWorkers: mailWorkers}},
 		Workers:     workers,
 		RetryPolicy: backoff{},
 		JobTimeout:  2 * webhook.Timeout,

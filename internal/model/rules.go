@@ -56,8 +56,13 @@ func (c *Change) IsCreate() bool { return c.Before == nil }
 // Liquid template; it is rendered after the trigger loop, from the final ticket.
 type Notification struct {
 	TriggerID int64
-	// Kind is "webhook" or "target".
+	// Kind is "webhook", "target" or NotifyUser (a mail; TargetID is then
+	// the recipient: "requester_id", "assignee_id", "current_user" or an id).
 	Kind     string
 	TargetID string
 	Body     string
+	Subject  string // NotifyUser only
 }
+
+// NotifyUser is the Kind of a notification_user action's notification.
+const NotifyUser = "user"

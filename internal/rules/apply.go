@@ -45,7 +45,7 @@ func (a *applier) apply(ac *act) bool {
 		return a.setTags(editTags(t.Tags, ac.kind, ac.words))
 	case aCustom:
 		return a.setCustom(ac.fieldID, ac.arg)
-	case aWebhook, aTarget:
+	case aWebhook, aTarget, aUser:
 		a.notify(ac)
 	}
 	return false
@@ -233,10 +233,13 @@ func syncedValue(t *model.Ticket, f *model.TicketField) string {
 
 func (a *applier) notify(ac *act) {
 	kind := "webhook"
-	if ac.kind == aTarget {
+	switch ac.kind {
+	case aTarget:
 		kind = "target"
+	case aUser:
+		kind = model.NotifyUser
 	}
 	a.res.Notifications = append(a.res.Notifications, model.Notification{
-		TriggerID: a.trigger, Kind: kind, TargetID: ac.arg, Body: ac.body,
+		TriggerID: a.trigger, Kind: kind, TargetID: ac.arg, Body: ac.body, Subject: ac.subject,
 	})
 }

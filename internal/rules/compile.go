@@ -66,6 +66,7 @@ const (
 	aCustom
 	aWebhook
 	aTarget
+	aUser // notification_user: mail to a user (desk/mail_notify.go)
 )
 
 func parseActField(name string) (actKind, int64) {
@@ -92,6 +93,8 @@ func parseActField(name string) (actKind, int64) {
 		return aWebhook, 0
 	case "notification_target":
 		return aTarget, 0
+	case "notification_user":
+		return aUser, 0
 	}
 	if id := parseCustom(name); id != 0 {
 		return aCustom, id
@@ -108,6 +111,7 @@ type act struct {
 	id      int64    // literal id value
 	arg     string   // the value, or the webhook/target id
 	body    string   // notification body
+	subject string   // notification_user's subject
 	words   []string // tags of a tag action
 }
 
@@ -126,6 +130,8 @@ func (cp *compiler) act(a model.Action) act {
 		out.words = cp.fields(out.arg)
 	case aWebhook, aTarget:
 		out.body = a.Value[1]
+	case aUser:
+		out.subject, out.body = a.Value[1], a.Value[2]
 	}
 	out.ok = true
 	return out

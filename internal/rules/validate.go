@@ -25,6 +25,7 @@ const (
 	probWords     = "must contain at least one word"
 	probOneValue  = "must have exactly one value"
 	probTwoValues = "must be an array of two strings: [id, body]"
+	probUserMail  = `must be an array of three strings: [recipient, subject, body], recipient "requester_id", "assignee_id", "current_user" or a user id`
 )
 
 // Validate checks a trigger before it is saved: a title, at least one condition
@@ -121,6 +122,8 @@ func checkAct(kind actKind, vals []string) string {
 			return probTwoValues
 		}
 		return ""
+	case aUser:
+		return when(len(vals) != 3 || !validMailRecipient(vals[0]) || strings.TrimSpace(vals[2]) == "", probUserMail)
 	}
 	if len(vals) != 1 {
 		return probOneValue

@@ -78,5 +78,8 @@ func (q *Queries) PurgeTicket(ctx context.Context, id int64) error {
 	if err := q.PurgeDeliveries(ctx, id); err != nil {
 		return err
 	}
+	if err := q.PurgeMail(ctx, id); err != nil {
+		return err
+	}
 	return q.exec(ctx, "purge ticket", true, `DELETE FROM tickets WHERE id = $1`, id)
 }
