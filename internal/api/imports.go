@@ -111,9 +111,19 @@ func (s *Server) importTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.desk.ImportTicket(r.Context(), currentUser(r.Context()), in)
+	actor := currentUser(r.Context())
+	var res desk.TicketResult
+	if actor.Role == model.RolePeer {
+		// The standard instance forwarding an escalated ticket (desk checks it).
+		res, err = s.desk.ImportEscalated(r.Context(), actor, in, r.Header.Get("Idempotency-Key"))
+	} else {
+		res, err = s.desk.ImportTicket(r.Context(), actor, in)
+	}
 	if err != nil {
 		return err
+	}
+	if res.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	out := s.ticketOut(&res.Ticket)
 	w.Header().Set("Location", out.URL)

@@ -85,6 +85,10 @@ func (s *Service) Upload(ctx context.Context, actor model.User, in UploadInput) 
 	if s.blobs == nil {
 		return model.Attachment{}, nil, errors.New("desk: no attachment store configured")
 	}
+	if isPeer(actor) && !s.confidential {
+		// Only standard's peer uploads, to carry an escalated ticket's files here.
+		return model.Attachment{}, nil, fmt.Errorf("desk: upload as the secure instance's peer: %w", model.ErrForbidden)
+	}
 	name := cleanFileName(in.FileName)
 	if name == "" {
 		return model.Attachment{}, nil, model.Invalid("filename", "BlankValue", "Filename: cannot be blank")

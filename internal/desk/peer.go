@@ -291,7 +291,8 @@ func (s *Service) peerUpdateEscalated(ctx context.Context, tx *store.Tx, l model
 	}
 	if in.Comment != nil {
 		private := false
-		clean.Comment = &CommentInput{Body: in.Comment.Body, Public: &private}
+		// Its files: uploads the peer made itself (attachUploads checks the owner).
+		clean.Comment = &CommentInput{Body: in.Comment.Body, Public: &private, Uploads: in.Comment.Uploads}
 	}
 	return clean, nil
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/twindesk/twindesk/internal/jobs"
 	"github.com/twindesk/twindesk/internal/peer"
 )
 
@@ -152,11 +153,13 @@ func forwardBody(x *ids, m []Mapping) string {
 	for _, mp := range m {
 		pairs = append(pairs, [2]int64{x.pseudo[mp.Pseudo], x.secureGroup[mp.Secure]})
 	}
+	// The forward is a Ticket Import: the worker puts every comment, with its
+	// author, time, public flag and files, where the marker is (jobs/forward.go).
 	return groupCase(pairs, "") + `
 {"ticket": {
   "subject": "{{ticket.title}}",
   "group_id": "{{group}}",
-  "comment": {"body": "{{ticket.comments_formatted}}", "public": false},
+  "comments": "` + jobs.ConversationMarker + `",
   "requester": {"name": "{{ticket.requester.name}}", "email": "{{ticket.requester.email}}"},
   "tags": ["` + TagEscalatedFromStd + `", "` + TagStubRequired + `"],
   "custom_fields": [

@@ -324,7 +324,7 @@ func (s *setup) webhooks(ctx context.Context) error {
 	onSelf := s.credential(s.std, s.stdTwindesk, "self", s.cfg.Standard)     // standard deleting its own ticket
 	onStandard := s.credential(s.std, s.stdTwindesk, "secure", s.cfg.Standard)
 	stdHooks := []wantHook{
-		{&s.x.whCreateSec, webhook{Name: "Escalation: create secure ticket", Endpoint: secURL + "/api/v2/tickets.json", HTTPMethod: "POST"}, onSecure},
+		{&s.x.whCreateSec, webhook{Name: "Escalation: create secure ticket", Endpoint: secURL + "/api/v2/imports/tickets.json", HTTPMethod: "POST"}, onSecure},
 		{&s.x.whDeleteStd, webhook{Name: "Escalation: delete standard ticket", Endpoint: stdURL + "/api/v2/tickets/{{ticket.id}}.json", HTTPMethod: "DELETE"}, onSelf},
 		{&s.x.whPurgeStd, webhook{Name: "Escalation: purge standard ticket", Endpoint: stdURL + "/api/v2/deleted_tickets/{{ticket.id}}.json", HTTPMethod: "DELETE"}, onSelf},
 		{&s.x.whUpdateSec, webhook{Name: "Escalation: update secure ticket", Endpoint: secURL + "/api/v2/tickets/update_many.json?ids={{ticket.external_id}}", HTTPMethod: "PUT"}, onSecure},

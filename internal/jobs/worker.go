@@ -45,7 +45,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		}
 		return river.JobSnooze(min(wait, maxBackoff))
 	}
-	out := q.sender.Send(ctx, req)
+	out := q.send(ctx, &d, req, job.Args.Forward)
 	q.endpoints.release(host, slot, out, ctx.Err() == nil && (out.StatusCode != 0 || out.Retryable))
 	// The attempt happened: record it even if the job is being cancelled (shutdown,
 	// timeout), or a delivered request would be sent again after a restart.
@@ -101,7 +101,24 @@ func alreadyGone(req webhook.Request, out webhook.Outcome, attempt int) bool {
 }
 
 // Timeout bounds one attempt, request plus bookkeeping.
-func (w *deliveryWorker) Timeout(*river.Job[DeliveryArgs]) time.Duration { return 2 * webhook.Timeout }
+func (w *deliveryWorker) Timeout(job *river.Job[DeliveryArgs]) time.Duration {
+	if job.Args.Forward {
+		return forwardTimeout
+	}
+	return 2 * webhook.Timeout
+}
+
+// send makes the attempt's request; a forward first uploads the ticket's files
+// and completes the body with its conversation.
+func (q *Queue) send(ctx context.Context, d *model.Delivery, req webhook.Request, forward bool) webhook.Outcome {
+	if forward && isForward(req.Body) {
+		var failed *webhook.Outcome
+		if req, failed = q.completeForward(ctx, d, req); failed != nil {
+			return *failed
+		}
+	}
+	return q.sender.Send(ctx, req)
+}
 
 // request resolves the endpoint a delivery goes to, opening its stored
 // credentials. They were granted for the endpoint's origin (the part of the

@@ -38,6 +38,11 @@ type Request struct {
 	AuthType      string
 	AuthData      map[string]string
 	Headers       map[string]string
+	// Stream, when set, is the body instead of Body, sent as read (a file of an
+	// escalated ticket) and never signed.
+	Stream io.Reader
+	// KeepAnswer keeps up to 64 KiB of the answer in Outcome.Answer.
+	KeepAnswer bool
 }
 
 // Outcome is what one attempt produced.
@@ -50,6 +55,8 @@ type Outcome struct {
 	Retryable bool
 	// RetryAfter is the server's Retry-After, when it sent one.
 	RetryAfter time.Duration
+	// Answer is the start of the answer's body, when the request asked for it.
+	Answer []byte
 }
 
 // Delivered reports whether the endpoint accepted the request.
@@ -96,8 +103,11 @@ func (s *Sender) Send(ctx context.Context, r Request) Outcome {
 		return Outcome{Latency: latency, Err: fmt.Errorf("webhook: %s %s: %w", r.Method, redact(r.URL), err), Retryable: true}
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
 	o := Outcome{StatusCode: resp.StatusCode, Latency: latency}
+	if r.KeepAnswer {
+		o.Answer, _ = io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return o
 	}
@@ -126,6 +136,9 @@ func (s *Sender) build(ctx context.Context, r Request) (*http.Request, error) {
 	hasBody := method != http.MethodGet && method != http.MethodDelete && r.Body != ""
 	if hasBody {
 		body = strings.NewReader(r.Body)
+	}
+	if r.Stream != nil {
+		body, hasBody = r.Stream, true
 	}
 	req, err := http.NewRequestWithContext(ctx, method, r.URL, body)
 	if err != nil {
