@@ -88,12 +88,13 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 	}
 	src := &metricsSource{db: db}
 	m := metrics.New(src, log)
-	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, Sender: webhook.NewSender(policy), Secrets: box, Observer: m})
+	blobs, err := openBlobs(db, cfg.Store)
 	if err != nil {
 		_ = db.Close()
 		return nil, err
 	}
-	blobs, err := openBlobs(db, cfg.Store)
+	// Blobs: an escalation's forward sends the ticket's files (jobs/forward.go).
+	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, Sender: webhook.NewSender(policy), Secrets: box, Observer: m, Blobs: blobs})
 	if err != nil {
 		_ = db.Close()
 		return nil, err

@@ -20,6 +20,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/twindesk/twindesk/internal/blob"
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/secretbox"
 	"github.com/twindesk/twindesk/internal/store"
@@ -37,6 +38,9 @@ const (
 // body stays in the deliveries table, where it is dropped once delivered.
 type DeliveryArgs struct {
 	DeliveryID string `json:"delivery_id"`
+	// Forward marks an escalation's forward, which uploads files first and
+	// gets a longer timeout (forward.go).
+	Forward bool `json:"forward,omitempty"`
 }
 
 // Kind names the job type.
@@ -64,6 +68,9 @@ type Config struct {
 	Secrets *secretbox.Box
 	// Observer hears each attempt's outcome (metrics); nil hears nothing.
 	Observer Observer
+	// Blobs holds the attachments an escalation's forward sends; nil fails
+	// forwards.
+	Blobs blob.Store
 	// Mail sends outgoing mail (see mail.go); without a sender mail jobs wait.
 	Mail MailConfig
 }
@@ -100,11 +107,12 @@ type Queue struct {
 	// at least 2) and holds their breakers.
 	endpoints *endpoints
 	observer  Observer
+	blobs     blob.Store
 }
 
 // Open migrates River's tables and builds the client; call Start to work jobs.
 func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Queue, error) {
-	q := &Queue{db: db, log: log, sender: cfg.Sender, secrets: cfg.Secrets, endpoints: newEndpoints(max(2, cfg.Workers/2)), observer: cfg.Observer}
+	q := &Queue{db: db, log: log, sender: cfg.Sender, secrets: cfg.Secrets, endpoints: newEndpoints(max(2, cfg.Workers/2)), observer: cfg.Observer, blobs: cfg.Blobs}
 	var driver riverdriver.Driver[*sql.Tx]
 	if db.Dialect().Name == "sqlite" {
 		q.gate = newFetchGate()
@@ -194,7 +202,7 @@ func (q *Queue) Stop(ctx context.Context) error {
 
 // Enqueue inserts the job for delivery d inside tx and records its id on d.
 func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, d *model.Delivery) error {
-	res, err := q.client.InsertTx(ctx, tx.SQL, DeliveryArgs{DeliveryID: d.ID}, nil)
+	res, err := q.client.InsertTx(ctx, tx.SQL, DeliveryArgs{DeliveryID: d.ID, Forward: isForward(d.Body)}, nil)
 	if err != nil {
 		return fmt.Errorf("jobs: enqueue delivery %s: %w", d.ID, err)
 	}
