@@ -143,6 +143,8 @@ func (s *Server) Routes() http.Handler {
 	handle("GET", "/search", s.search)
 	handle("GET", "/search/count", s.searchCount)
 	handle("GET", "/search/export", s.searchExport)
+	s.macroRoutes(handle) // issue 19
+	s.viewRoutes(handle)
 
 	mux.Handle("/api/v2/", s.authenticated(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	return trimJSONSuffix(mux)
