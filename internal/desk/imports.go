@@ -197,6 +197,10 @@ func (s *Service) commitImport(ctx context.Context, tx *store.Tx, actor model.Us
 	if err := s.saveTicket(ctx, tx, nil, t); err != nil {
 		return TicketResult{}, err
 	}
+	// Historic times stay on the ticket, but it is new to the exports now.
+	if err := tx.TouchTicket(ctx, t.ID, s.clock()); err != nil {
+		return TicketResult{}, err
+	}
 	var first model.Audit
 	for i, c := range comments {
 		pub := c.Public

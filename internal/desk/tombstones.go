@@ -26,6 +26,10 @@ func (s *Service) purge(ctx context.Context, tx *store.Tx, id int64) error {
 	if err := tx.PurgeTicket(ctx, id); err != nil {
 		return err
 	}
+	// The incremental exports still list it, as an id and "deleted" (exports.go).
+	if err := tx.RecordPurge(ctx, id, s.clock()); err != nil {
+		return err
+	}
 	// Owed in the purge's own commit, so a failed or killed scrub is retried (scrub.go).
 	if err := tx.OweScrub(ctx, s.clock()); err != nil {
 		return err

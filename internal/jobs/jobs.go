@@ -107,6 +107,8 @@ type Queue struct {
 	// at least 2) and holds their breakers.
 	endpoints *endpoints
 	observer  Observer
+	// auto runs the scheduled automations (automations.go).
+	auto *automationWorker
 	blobs     blob.Store
 }
 
@@ -129,6 +131,8 @@ func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Que
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliveryWorker{q: q})
+	q.auto = &automationWorker{q: q}
+	river.AddWorker(workers, q.auto)
 	river.AddWorker(workers, &mailWorker{q: q, cfg: cfg.Mail})
 	client, err := river.NewClient(driver, &river.Config{
 		Queues:      map[string]river.QueueConfig{deliveryQueue: {MaxWorkers: max(1, cfg.Workers)}, mailQueue: {MaxWorkers: mailWorkers}},

@@ -39,8 +39,8 @@ func (q *Queries) CountDeletedTickets(ctx context.Context) (int64, error) {
 // RestoreTicket undoes a soft delete; model.ErrNotFound when id is not deleted.
 // The ticket goes back into the full-text and tag indexes.
 func (q *Queries) RestoreTicket(ctx context.Context, id int64, at time.Time) error {
-	if err := q.exec(ctx, "restore ticket", true, `UPDATE tickets SET deleted_at = NULL, deleted_by = NULL, updated_at = $1
-		WHERE id = $2 AND deleted_at IS NOT NULL`, ts(at), id); err != nil {
+	if err := q.exec(ctx, "restore ticket", true, `UPDATE tickets SET deleted_at = NULL, deleted_by = NULL, updated_at = $1,
+		generated_at = $1 WHERE id = $2 AND deleted_at IS NOT NULL`, ts(at), id); err != nil {
 		return err
 	}
 	return q.reindexTicket(ctx, id)

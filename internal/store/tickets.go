@@ -83,7 +83,8 @@ func (q *Queries) tickets(ctx context.Context, query string, args ...any) ([]mod
 func (q *Queries) CreateTicket(ctx context.Context, t *model.Ticket) (int64, error) {
 	id, err := q.insertID(ctx, "create ticket", `INSERT INTO tickets (subject, description, status, priority, type,
 		requester_id, submitter_id, assignee_id, group_id, tags, external_id, custom_fields, ticket_form_id, via,
-		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+		created_at, updated_at, generated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+		RETURNING id`,
 		t.Subject, t.Description, t.Status, t.Priority, t.Type, t.RequesterID, t.SubmitterID, nullID(t.AssigneeID),
 		nullID(t.GroupID), strings.Join(t.Tags, " "), t.ExternalID, encodeFields(t.CustomFields), nullID(t.TicketFormID),
 		t.Via, ts(t.CreatedAt), ts(t.UpdatedAt))
@@ -99,7 +100,7 @@ func (q *Queries) CreateTicket(ctx context.Context, t *model.Ticket) (int64, err
 func (q *Queries) UpdateTicket(ctx context.Context, before, t *model.Ticket) error {
 	err := q.exec(ctx, "update ticket", true, `UPDATE tickets SET subject = $1, status = $2, priority = $3, type = $4,
 		requester_id = $5, submitter_id = $6, assignee_id = $7, group_id = $8, tags = $9, external_id = $10,
-		custom_fields = $11, ticket_form_id = $12, updated_at = $13 WHERE id = $14 AND deleted_at IS NULL`,
+		custom_fields = $11, ticket_form_id = $12, updated_at = $13, generated_at = $13 WHERE id = $14 AND deleted_at IS NULL`,
 		t.Subject, t.Status, t.Priority, t.Type, t.RequesterID, t.SubmitterID, nullID(t.AssigneeID), nullID(t.GroupID),
 		strings.Join(t.Tags, " "), t.ExternalID, encodeFields(t.CustomFields), nullID(t.TicketFormID), ts(t.UpdatedAt), t.ID)
 	if err != nil {
@@ -172,7 +173,8 @@ func (q *Queries) TicketsByIDs(ctx context.Context, ids []int64) ([]model.Ticket
 // SoftDeleteTicket marks a ticket deleted; it can be restored. It leaves the
 // full-text and tag indexes, which hold live tickets only.
 func (q *Queries) SoftDeleteTicket(ctx context.Context, id, actorID int64, at time.Time) error {
-	if err := q.exec(ctx, "delete ticket", true, `UPDATE tickets SET deleted_at = $1, deleted_by = $2 WHERE id = $3 AND deleted_at IS NULL`,
+	if err := q.exec(ctx, "delete ticket", true, `UPDATE tickets SET deleted_at = $1, deleted_by = $2, generated_at = $1
+		WHERE id = $3 AND deleted_at IS NULL`,
 		ts(at), actorID, id); err != nil {
 		return err
 	}

@@ -1,0 +1,21 @@
+-- Incremental exports (issue 21). generated_at is Zendesk's generated_timestamp:
+-- when the ticket last changed in this database (an update, a soft delete, a
+-- restore, an import), which for an imported ticket is not its historic
+-- updated_at. The exports walk (generated_at, id) in index order, page by page.
+ALTER TABLE tickets ADD COLUMN generated_at BIGINT NOT NULL DEFAULT 0;
+UPDATE tickets SET generated_at = CASE WHEN deleted_at > updated_at THEN deleted_at ELSE updated_at END;
+CREATE INDEX tickets_generated ON tickets (generated_at, id);
+
+-- A purged ticket leaves its id and purge time only, so an export tells a
+-- warehouse it is gone without saying anything of what it held. Tickets purged
+-- by an escalation before this migration are known from their tombstones.
+CREATE TABLE purged_tickets (
+    id        BIGINT PRIMARY KEY,
+    purged_at BIGINT NOT NULL
+);
+CREATE INDEX purged_tickets_time ON purged_tickets (purged_at, id);
+INSERT INTO purged_tickets (id, purged_at) SELECT id, purged_at FROM tombstones;
+
+-- The ticket event and user exports walk audits and users in time order.
+CREATE INDEX audits_created ON audits (created_at, id);
+CREATE INDEX users_updated ON users (updated_at, id);
