@@ -34,7 +34,10 @@ func (q *Queries) Mailboxes(ctx context.Context) ([]model.Mailbox, error) {
 		}
 		out = append(out, m)
 	}
-	return out, q.wrap("mailboxes", rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, q.wrap("mailboxes", err)
+	}
+	return out, nil
 }
 
 // Mailbox returns mailbox id, or model.ErrNotFound.
@@ -127,7 +130,10 @@ func (q *Queries) MailMessages(ctx context.Context, ticketID int64, limit int) (
 		}
 		out = append(out, m)
 	}
-	return out, q.wrap("mail messages", rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, q.wrap("mail messages", err)
+	}
+	return out, nil
 }
 
 // Quarantine keeps what an admin needs to read mail m, which could not be filed.
@@ -152,7 +158,10 @@ func (q *Queries) QuarantinedMails(ctx context.Context, limit int) ([]model.Quar
 		}
 		out = append(out, x)
 	}
-	return out, q.wrap("quarantine", rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, q.wrap("quarantine", err)
+	}
+	return out, nil
 }
 
 // QuarantinedMail returns the quarantine entry of mail id.
