@@ -91,6 +91,7 @@ func (s *Server) Routes() http.Handler {
 	handle("GET", "/triggers/{id}", s.showTrigger)
 	handle("PUT", "/triggers/{id}", s.updateTrigger)
 	handle("DELETE", "/triggers/{id}", s.deleteTrigger)
+	s.automationRoutes(handle)
 	handle("GET", "/webhooks", s.listWebhooks)
 	handle("POST", "/webhooks", s.createWebhook)
 	handle("GET", "/webhooks/{id}", s.showWebhook)

@@ -45,6 +45,8 @@ type Serve struct {
 	// JobPoll is how often the webhook queue looks for new deliveries; on SQLite,
 	// which has no LISTEN/NOTIFY, it bounds how soon a webhook leaves.
 	JobPoll time.Duration
+	// AutomationInterval is how often automations run, once across all nodes; 0 runs none.
+	AutomationInterval time.Duration
 	// SecretKeyFile holds the key that seals stored credentials (--secret-key-file).
 	SecretKeyFile string
 	// SecretKey is the key itself, from TWINDESK_SECRET_KEY only (never a flag:
@@ -84,6 +86,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback), e.g. 127.0.0.1:6060 (env TWINDESK_DEBUG_ADDR)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this address, apart from --addr so the network can't read them; keep it on loopback or a private interface, e.g. 127.0.0.1:9464; empty serves none (env TWINDESK_METRICS_ADDR)")
 	fs.DurationVar(&c.JobPoll, "job-poll", 10*time.Millisecond, "how often idle nodes look for webhooks to deliver; lower sends sooner and costs more idle CPU (env TWINDESK_JOB_POLL)")
+	fs.DurationVar(&c.AutomationInterval, "automation-interval", time.Hour, "how often automations run (Zendesk: hourly); one node runs each round whatever the number of nodes; 0 runs none (env TWINDESK_AUTOMATION_INTERVAL)")
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", "", "file holding the key (base64 or hex of 32 bytes) that encrypts stored webhook and target credentials; keep it outside the data directory and back it up apart from the database. Without it TWINDESK_SECRET_KEY is used, else <data>/secret.key is generated (env TWINDESK_SECRET_KEY_FILE)")
 	fs.DurationVar(&c.ScrubInterval, "scrub-interval", 0, "least time between two scrubs of purged text; 0 keeps the default (none on SQLite; 5m on PostgreSQL, where a scrub rebuilds the full-text indexes). Purged text stays in the data files for at most this long plus one scrub (env TWINDESK_SCRUB_INTERVAL)")
 	fs.Int64Var(&c.MaxTicketBody, "max-ticket-body", 32<<20, "largest ticket create or update body in bytes; an escalation forwards the whole conversation in one create, so set the same value on both instances (env TWINDESK_MAX_TICKET_BODY)")
@@ -143,6 +146,9 @@ func (c *Serve) Validate() error {
 	}
 	if c.ScrubInterval < 0 {
 		return errors.New("--scrub-interval must be 0 (the default) or more")
+	}
+	if c.AutomationInterval < 0 || c.AutomationInterval > 0 && c.AutomationInterval < time.Second {
+		return errors.New("--automation-interval must be 0 (no automations) or at least 1s")
 	}
 	if c.JobPoll < 0 {
 		return errors.New("--job-poll must be 0 (the default) or more")

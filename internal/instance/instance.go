@@ -108,6 +108,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		opts = append(opts, desk.WithConfidential(splitHosts(cfg.WebhookHosts)))
 	}
 	d := desk.New(db, log, opts...)
+	queue.ScheduleAutomations(d, cfg.AutomationInterval)
 	src.desk = d
 	if err := d.SealStoredCredentials(ctx); err != nil {
 		_ = db.Close()
