@@ -25,21 +25,14 @@ const (
 	automationWriteBatch = 50
 )
 
-// AutomationStats is what one run did.
-type AutomationStats struct {
-	Candidates int // tickets the indexed time ranges selected
-	Updated    int // tickets at least one automation fired on
-	Fired      int // automation firings
-}
-
 // RunAutomations runs the active automations once over the open tickets they
 // can match. Candidates come from one indexed range scan per automation (its
 // most selective time condition), not from a scan of every ticket; each is
 // judged on a read connection, and only the matching ones are updated, each in
 // the write transaction that re-judges it on fresh data, runs the triggers and
 // writes the audit. The caller makes sure one node runs it at a time.
-func (s *Service) RunAutomations(ctx context.Context) (AutomationStats, error) {
-	var st AutomationStats
+func (s *Service) RunAutomations(ctx context.Context) (model.AutomationStats, error) {
+	var st model.AutomationStats
 	now := s.clock()
 	read := s.db.Read()
 	list, err := read.ListAutomations(ctx, true)

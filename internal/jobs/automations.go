@@ -9,7 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/store"
 )
 
@@ -31,7 +31,7 @@ func (AutomationArgs) InsertOpts() river.InsertOpts {
 
 // AutomationRunner runs the automations once: desk.Service.
 type AutomationRunner interface {
-	RunAutomations(ctx context.Context) (desk.AutomationStats, error)
+	RunAutomations(ctx context.Context) (model.AutomationStats, error)
 }
 
 type automationWorker struct {

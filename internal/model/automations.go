@@ -37,3 +37,10 @@ type TicketClocks struct {
 	NextBreach time.Time
 	LastBreach time.Time
 }
+
+// AutomationStats is what one automation run did.
+type AutomationStats struct {
+	Candidates int // tickets the indexed time ranges selected
+	Updated    int // tickets at least one automation fired on
+	Fired      int // automation firings
+}
