@@ -1,0 +1,96 @@
+package imapin
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// State is what the admin page and /metrics show of one mailbox.
+type State struct {
+	ID        int64
+	Name      string
+	LastOK    time.Time // the last completed check
+	Fetched   int64     // mails taken since start
+	LastError string
+	// FailingSince is when checks started failing; zero while they succeed.
+	FailingSince time.Time
+}
+
+// Failing reports whether the mailbox has not fetched for longer than grace.
+func (s State) Failing(now time.Time, grace time.Duration) bool {
+	return !s.FailingSince.IsZero() && now.Sub(s.FailingSince) >= grace
+}
+
+// Health keeps each mailbox's State. The zero value is ready; a nil *Health
+// records nothing.
+type Health struct {
+	mu sync.Mutex
+	m  map[int64]*State
+}
+
+func (h *Health) state(mb Mailbox) *State {
+	if h.m == nil {
+		h.m = map[int64]*State{}
+	}
+	s := h.m[mb.ID]
+	if s == nil {
+		s = &State{ID: mb.ID}
+		h.m[mb.ID] = s
+	}
+	s.Name = mb.Name
+	return s
+}
+
+// Fetched records a completed check that took n mails.
+func (h *Health) Fetched(mb Mailbox, n int) {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s := h.state(mb)
+	s.LastOK, s.FailingSince, s.LastError = time.Now(), time.Time{}, ""
+	s.Fetched += int64(n)
+}
+
+// Failed records a failed connection or check.
+func (h *Health) Failed(mb Mailbox, err error) {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s := h.state(mb)
+	if s.FailingSince.IsZero() {
+		s.FailingSince = time.Now()
+	}
+	if err != nil {
+		s.LastError = err.Error()
+	}
+}
+
+// Forget drops a mailbox that was removed.
+func (h *Health) Forget(id int64) {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.m, id)
+}
+
+// States lists every mailbox's state by id.
+func (h *Health) States() []State {
+	if h == nil {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]State, 0, len(h.m))
+	for _, s := range h.m {
+		out = append(out, *s)
+	}
+	slices.SortFunc(out, func(a, b State) int { return int(a.ID - b.ID) })
+	return out
+}

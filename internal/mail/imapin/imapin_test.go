@@ -1,0 +1,313 @@
+package imapin_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/twindesk/twindesk/internal/blob"
+	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/mail/dovecottest"
+	"github.com/twindesk/twindesk/internal/mail/imapin"
+	"github.com/twindesk/twindesk/internal/mail/oauth"
+	"github.com/twindesk/twindesk/internal/mail/threadtoken"
+	"github.com/twindesk/twindesk/internal/store"
+	"github.com/twindesk/twindesk/internal/store/sqlite"
+)
+
+// syncBuffer is a log sink the poller goroutine and the test share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type deskEnv struct {
+	d   *desk.Service
+	db  *store.DB
+	cfg *desk.MailConfig
+	log *syncBuffer
+}
+
+func openDesk(t *testing.T, dir string) *deskEnv {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	blobs, err := blob.NewDir(dir + "/blobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := &syncBuffer{}
+	d := desk.New(db, slog.New(slog.NewTextHandler(buf, nil)), desk.WithBlobs(blobs, 0))
+	sg, err := threadtoken.New(bytes.Repeat([]byte{9}, 32), "company.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &deskEnv{d: d, db: db, log: buf, cfg: &desk.MailConfig{Signer: sg, OwnAddresses: []string{"it@company.example"}}}
+}
+
+func (e *deskEnv) tickets(t *testing.T) int64 {
+	n, err := e.db.Read().CountTickets(context.Background(), store.TicketFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// run polls mb into e until the returned stop is called.
+func (e *deskEnv) run(t *testing.T, mb imapin.Mailbox, health *imapin.Health) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &imapin.Poller{Mailbox: mb, Log: slog.New(slog.NewTextHandler(e.log, nil)), Interval: 2 * time.Second,
+		MaxBytes: desk.DefaultMaxMailBytes, Health: health,
+		Take: func(ctx context.Context, in desk.InboundMail) (desk.MailResult, error) {
+			return e.d.TakeMail(ctx, e.cfg, in)
+		}}
+	done := make(chan struct{})
+	go func() { p.Run(ctx); close(done) }()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return stop
+}
+
+func mail(from, subject, extra, body string) []byte {
+	return []byte(strings.ReplaceAll(fmt.Sprintf("From: %s\nTo: it@company.example\nSubject: %s\nMessage-ID: <%s@example.com>\n%sContent-Type: text/plain; charset=utf-8\n\n%s\n",
+		from, subject, rand.Text(), extra, body), "\n", "\r\n"))
+}
+
+func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for time.Since(start) < limit {
+		if cond() {
+			return time.Since(start)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("timed out after %s waiting for %s", limit, what)
+	return 0
+}
+
+// TestDovecotPassword: mail in a real Dovecot becomes tickets within seconds;
+// malformed and oversized mail are quarantined with a log line while the rest of
+// the mailbox imports; a reply threads; IDLE wakes the poller; a restart, even
+// with the \Seen flags gone, imports nothing twice.
+func TestDovecotPassword(t *testing.T) {
+	srv := dovecottest.Start(t, dovecottest.Options{Users: map[string]string{"helpdesk": "s3cret"}})
+	admin := srv.Client(t, "helpdesk", "s3cret")
+	dir := t.TempDir()
+	e := openDesk(t, dir)
+
+	srv.Append(t, admin, mail("Jo Doe <jo@example.com>", "Printer", "", "The printer is jammed."))
+	srv.Append(t, admin, []byte("From: broken@example.com\r\nContent-Type: multipart/mixed; boundary=\"x\r\n\r\n--x\r\n"))
+	huge := mail("big@example.com", "Scan", "", strings.Repeat("0123456789abcdef", (desk.DefaultMaxMailBytes/16)+1024))
+	srv.Append(t, admin, huge)
+	srv.Append(t, admin, mail("ooo@example.com", "Out of office", "Auto-Submitted: auto-replied\n", "I am away."))
+	srv.Append(t, admin, mail("Ann <ann@example.com>", "Laptop", "", "My laptop is slow."))
+
+	mb, err := imapin.ParseURL("imap://helpdesk:s3cret@" + srv.Addr + "/INBOX?tls=none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb.ID, mb.Name = 1, "it"
+	health := &imapin.Health{}
+	stop := e.run(t, mb, health)
+	waitFor(t, "two tickets and every mail seen", 20*time.Second, func() bool {
+		return e.tickets(t) == 2 && srv.Unseen(t, admin) == 0
+	})
+	q, err := e.db.Read().QuarantinedMails(t.Context(), 10)
+	if err != nil || len(q) != 2 {
+		t.Fatalf("quarantine: %v %d", err, len(q))
+	}
+	if logs := e.log.String(); !strings.Contains(logs, "mail in: quarantined") || !strings.Contains(logs, "over the limit") {
+		t.Fatalf("no clear log line for the quarantined mail:\n%s", logs)
+	}
+	if st := health.States(); len(st) != 1 || st[0].LastOK.IsZero() || st[0].Fetched != 5 {
+		t.Fatalf("health: %+v", st)
+	}
+
+	// IDLE: a new mail is a ticket well before the 2 s poll interval would find it.
+	start := time.Now()
+	srv.Append(t, admin, mail("cy@example.com", "Monitor", "", "Flickers."))
+	waitFor(t, "the idle-woken ticket", 5*time.Second, func() bool { return e.tickets(t) == 3 })
+	t.Logf("mail-in to ticket with IDLE: %s", time.Since(start))
+
+	// A reply to a twindesk mail threads onto its ticket.
+	ids, err := e.db.Read().MailMessages(t.Context(), 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var printer int64
+	for _, m := range ids {
+		if m.From == "jo@example.com" {
+			printer = m.TicketID
+		}
+	}
+	srv.Append(t, admin, mail("jo@example.com", "Re: Printer", "In-Reply-To: "+e.cfg.Signer.MessageID(printer, 1)+"\n", "Fixed, thanks.\n\nOn Mon, IT wrote:\n> try again"))
+	waitFor(t, "the reply as a comment", 10*time.Second, func() bool {
+		cs, _ := e.db.Read().Comments(context.Background(), printer, store.Page{Limit: 10})
+		return len(cs) == 2 && cs[1].Body == "Fixed, thanks."
+	})
+	stop()
+
+	// Restart on the same database with every \Seen flag removed: nothing twice.
+	if err := admin.Store(imap.SeqSetNum(1, 2, 3, 4, 5, 6, 7), &imap.StoreFlags{Op: imap.StoreFlagsDel, Flags: []imap.Flag{imap.FlagSeen}}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Store(imap.SeqSetNum(1, 2, 3, 4, 5, 6, 7), &imap.StoreFlags{Op: imap.StoreFlagsDel, Flags: []imap.Flag{imap.FlagSeen}}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Unseen(t, admin); n != 7 {
+		t.Fatalf("unseen after clearing flags: %d", n)
+	}
+	e2 := openDesk(t, dir)
+	e2.run(t, mb, nil)
+	waitFor(t, "every mail seen again", 20*time.Second, func() bool { return srv.Unseen(t, admin) == 0 })
+	if n := e2.tickets(t); n != 3 {
+		t.Fatalf("tickets after restart: %d, want 3", n)
+	}
+}
+
+// issuer is the test's OAuth token endpoint and RFC 7662 introspection endpoint;
+// Dovecot's oauth2 passdb calls the latter to validate what the poller presents.
+type issuer struct {
+	mu      sync.Mutex
+	access  map[string]string // token -> user
+	refresh string
+	rotated int
+	granted int
+}
+
+func (is *issuer) handler(t *testing.T, user string) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+		is.mu.Lock()
+		defer is.mu.Unlock()
+		if r.FormValue("client_id") != "twindesk" || r.FormValue("client_secret") != "client-secret" {
+			http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
+			return
+		}
+		out := map[string]any{"token_type": "Bearer", "expires_in": 3600}
+		switch r.FormValue("grant_type") {
+		case "refresh_token":
+			if r.FormValue("refresh_token") != is.refresh {
+				http.Error(w, `{"error":"invalid_grant"}`, http.StatusBadRequest)
+				return
+			}
+			is.refresh = "rt-" + rand.Text() // rotated on every use, as Microsoft does
+			is.rotated++
+			out["refresh_token"] = is.refresh
+		case "client_credentials":
+		default:
+			http.Error(w, `{"error":"unsupported_grant_type"}`, http.StatusBadRequest)
+			return
+		}
+		tok := "at-" + rand.Text()
+		is.access[tok] = user
+		is.granted++
+		out["access_token"] = tok
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(out)
+	})
+	mux.HandleFunc("POST /introspect", func(w http.ResponseWriter, r *http.Request) {
+		is.mu.Lock()
+		u, ok := is.access[r.FormValue("token")]
+		is.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"active": ok, "username": u})
+	})
+	return mux
+}
+
+// TestDovecotOAuth2: Dovecot's oauth2 passdb validates the tokens the poller
+// gets by the refresh-token grant (rotated refresh tokens are handed to
+// OnRotate) and by client credentials; a wrong token is refused by Dovecot.
+func TestDovecotOAuth2(t *testing.T) {
+	is := &issuer{access: map[string]string{}, refresh: "rt-initial"}
+	ts := httptest.NewServer(is.handler(t, "helpdesk"))
+	defer ts.Close()
+	srv := dovecottest.Start(t, dovecottest.Options{Users: map[string]string{"helpdesk": "unused-password"}, IntrospectionURL: ts.URL + "/introspect"})
+	admin := srv.Client(t, "helpdesk", "unused-password")
+	srv.Append(t, admin, mail("jo@example.com", "Via OAuth", "", "Hello over XOAUTH2."))
+
+	var mu sync.Mutex
+	var stored []string
+	tokens, err := oauth.New(oauth.Config{TokenURL: ts.URL + "/token", ClientID: "twindesk", ClientSecret: "client-secret",
+		RefreshToken: "rt-initial", Scope: "https://outlook.office365.com/.default",
+		OnRotate: func(_ context.Context, rt string) error {
+			mu.Lock()
+			stored = append(stored, rt)
+			mu.Unlock()
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := openDesk(t, t.TempDir())
+	mb := imapin.Mailbox{ID: 1, Name: "hr", Addr: srv.Addr, TLS: "none", Folder: "INBOX", Username: "helpdesk", Tokens: tokens}
+	e.run(t, mb, nil)
+	waitFor(t, "the ticket fetched with an OAuth token", 20*time.Second, func() bool { return e.tickets(t) == 1 })
+	mu.Lock()
+	if len(stored) != 1 || stored[0] != is.refresh {
+		t.Fatalf("rotated refresh token not handed on: %v (issuer has %s)", stored, is.refresh)
+	}
+	mu.Unlock()
+
+	// Client credentials, and a token Dovecot's introspection rejects.
+	cc, err := oauth.New(oauth.Config{TokenURL: ts.URL + "/token", ClientID: "twindesk", ClientSecret: "client-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := cc.Token(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		tok  string
+		want bool
+	}{{tok, true}, {"at-forged", false}} {
+		h := &imapin.Health{}
+		bad := mb
+		bad.Tokens = staticToken(c.tok)
+		e2 := openDesk(t, t.TempDir())
+		stop := e2.run(t, bad, h)
+		waitFor(t, "a first check", 10*time.Second, func() bool { st := h.States(); return len(st) == 1 })
+		stop()
+		st := h.States()[0]
+		if ok := !st.LastOK.IsZero(); ok != c.want {
+			t.Fatalf("token %q: logged in %v, want %v (%s)\n%s", c.tok, ok, c.want, st.LastError, srv.Log())
+		}
+	}
+}
+
+type staticToken string
+
+func (s staticToken) Token(context.Context) (string, error) { return string(s), nil }
