@@ -100,6 +100,9 @@ func (s *Service) importEscalated(ctx context.Context, tx *store.Tx, actor model
 	if err != nil {
 		return TicketResult{}, err
 	}
+	if now := s.clock(); in.CreatedAt.After(now) {
+		in.CreatedAt = now // clocks differ a little, as for comments
+	}
 	clean := ImportInput{CreatedAt: in.CreatedAt, Comments: comments, Ticket: TicketInput{Subject: in.Ticket.Subject,
 		Requester: req, GroupID: in.Ticket.GroupID, CustomFields: fields, Via: in.Ticket.Via,
 		Tags: &[]string{peer.TagEscalatedFromStd, peer.TagStubRequired}}}
@@ -121,7 +124,13 @@ func (s *Service) importEscalated(ctx context.Context, tx *store.Tx, actor model
 func (s *Service) escalatedComments(ctx context.Context, tx *store.Tx, in []ImportComment, requesterEmail string) ([]ImportComment, error) {
 	requesterEmail = strings.ToLower(strings.TrimSpace(requesterEmail))
 	out := make([]ImportComment, len(in))
+	now := s.clock()
 	for i, c := range in {
+		if c.CreatedAt.After(now) {
+			// The two instances' clocks differ a little: a note written just before
+			// the forward may look a moment ahead here, which an import refuses.
+			c.CreatedAt = now
+		}
 		if c.AuthorID != 0 || c.Author == nil {
 			return nil, peerInvalid(fmt.Sprintf("comments[%d].author", i), "comment %d: the standard instance names a comment's author by name and email, not by id", i)
 		}

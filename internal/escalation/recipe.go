@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/twindesk/twindesk/internal/jobs"
 	"github.com/twindesk/twindesk/internal/peer"
 )
 
@@ -159,7 +158,7 @@ func forwardBody(x *ids, m []Mapping) string {
 {"ticket": {
   "subject": "{{ticket.title}}",
   "group_id": "{{group}}",
-  "comments": "` + jobs.ConversationMarker + `",
+  "comments": "` + peer.ConversationMarker + `",
   "requester": {"name": "{{ticket.requester.name}}", "email": "{{ticket.requester.email}}"},
   "tags": ["` + TagEscalatedFromStd + `", "` + TagStubRequired + `"],
   "custom_fields": [

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/peer"
 	"github.com/twindesk/twindesk/internal/store"
 	"github.com/twindesk/twindesk/internal/webhook"
 )
@@ -24,7 +25,7 @@ import (
 // comment's "uploads". Nothing of the conversation is stored in the delivery.
 
 // ConversationMarker is the value of "comments" that the worker replaces.
-const ConversationMarker = "twindesk:conversation"
+const ConversationMarker = peer.ConversationMarker
 
 // forwardTimeout bounds a forward's attempt: every upload plus the import. It
 // stays under RescueStuckJobsAfter, or another node would start the same

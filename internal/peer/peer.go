@@ -65,6 +65,11 @@ var StubSyncFields = []string{FieldSecureCategory, FieldSecureAssignee, FieldSec
 // StubCreateFields are the stub fields the secure instance may set on creation.
 var StubCreateFields = append([]string{FieldEscalatedBy, FieldOriginalTicket}, StubSyncFields...)
 
+// ConversationMarker, as the "comments" of the forward's import body, makes
+// standard's delivery worker put the ticket's whole conversation there, files
+// uploaded first (jobs/forward.go): a Liquid body can carry neither.
+const ConversationMarker = "twindesk:conversation"
+
 // EscalatedCreateFields are the fields standard may set on the ticket it creates
 // in secure.
 var EscalatedCreateFields = []string{FieldEscalatedBy, FieldStandardTicket}
