@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"os"
 	"sync/atomic"
@@ -97,7 +98,7 @@ func (q *Queue) ScheduleAutomations(r AutomationRunner, every time.Duration) {
 		return
 	}
 	host, _ := os.Hostname()
-	q.auto.node = fmt.Sprintf("%s/%d", host, os.Getpid())
+	q.auto.node = fmt.Sprintf("%s/%d/%s", host, os.Getpid(), rand.Text()[:6])
 	q.auto.runner.Store(&r)
 	q.client.PeriodicJobs().Add(river.NewPeriodicJob(alignedSchedule{every: every},
 		func() (river.JobArgs, *river.InsertOpts) {
