@@ -12,6 +12,7 @@ import (
 
 	"github.com/twindesk/twindesk/internal/blob"
 	"github.com/twindesk/twindesk/internal/liquid"
+	"github.com/twindesk/twindesk/internal/mail/mailhealth"
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/secretbox"
 	"github.com/twindesk/twindesk/internal/store"
@@ -45,6 +46,8 @@ type Service struct {
 	maxTicketAttachments int64
 	// thumbSlots lets one thumbnail decode run at a time (thumbnails.go).
 	thumbSlots chan struct{}
+	// mailHealth is what the mailbox pollers last did (WithMailHealth).
+	mailHealth *mailhealth.Health
 }
 
 // Option configures a Service.

@@ -2,7 +2,7 @@
 // mailbox (so 30 mailboxes don't wait on each other), woken by IDLE where the
 // server has it and polling every few seconds anyway, each fetched message marked
 // \Seen only after the desk recorded it. A mailbox that stops fetching is visible
-// in Health (admin page, /metrics).
+// in mailhealth (admin page, /metrics).
 package imapin
 
 import (
@@ -21,6 +21,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/mail/mailhealth"
 	"github.com/twindesk/twindesk/internal/mail/oauth"
 )
 
@@ -89,7 +90,7 @@ type Poller struct {
 	Log      *slog.Logger
 	Interval time.Duration // between checks when no IDLE wakes it; default 5 s
 	MaxBytes int64         // larger mail is fetched only in part (the desk quarantines it)
-	Health   *Health
+	Health   *mailhealth.Health
 }
 
 // partialBytes is how much of an oversized mail is fetched: enough for its
@@ -108,7 +109,7 @@ func (p *Poller) Run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		p.Health.Failed(p.Mailbox, err)
+		p.Health.Failed(p.Mailbox.ID, p.Mailbox.Name, err)
 		p.Log.ErrorContext(ctx, "imap: mailbox stopped fetching; retrying", "mailbox", p.Mailbox.Name, "retry_in", backoff, "error", err)
 		select {
 		case <-ctx.Done():
@@ -188,7 +189,7 @@ func (p *Poller) session(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		p.Health.Fetched(p.Mailbox, n)
+		p.Health.Fetched(p.Mailbox.ID, p.Mailbox.Name, n)
 		if err := p.wait(ctx, c, idle, wake); err != nil || ctx.Err() != nil {
 			return err
 		}

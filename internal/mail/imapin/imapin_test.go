@@ -20,6 +20,7 @@ import (
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/mail/dovecottest"
 	"github.com/twindesk/twindesk/internal/mail/imapin"
+	"github.com/twindesk/twindesk/internal/mail/mailhealth"
 	"github.com/twindesk/twindesk/internal/mail/oauth"
 	"github.com/twindesk/twindesk/internal/mail/threadtoken"
 	"github.com/twindesk/twindesk/internal/store"
@@ -80,7 +81,7 @@ func (e *deskEnv) tickets(t *testing.T) int64 {
 }
 
 // run polls mb into e until the returned stop is called.
-func (e *deskEnv) run(t *testing.T, mb imapin.Mailbox, health *imapin.Health) (stop func()) {
+func (e *deskEnv) run(t *testing.T, mb imapin.Mailbox, health *mailhealth.Health) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &imapin.Poller{Mailbox: mb, Log: slog.New(slog.NewTextHandler(e.log, nil)), Interval: 2 * time.Second,
 		MaxBytes: desk.DefaultMaxMailBytes, Health: health,
@@ -135,7 +136,7 @@ func TestDovecotPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	mb.ID, mb.Name = 1, "it"
-	health := &imapin.Health{}
+	health := &mailhealth.Health{}
 	stop := e.run(t, mb, health)
 	waitFor(t, "two tickets and every mail seen", 20*time.Second, func() bool {
 		return e.tickets(t) == 2 && srv.Unseen(t, admin) == 0
@@ -294,7 +295,7 @@ func TestDovecotOAuth2(t *testing.T) {
 		tok  string
 		want bool
 	}{{tok, true}, {"at-forged", false}} {
-		h := &imapin.Health{}
+		h := &mailhealth.Health{}
 		bad := mb
 		bad.Tokens = staticToken(c.tok)
 		e2 := openDesk(t, t.TempDir())

@@ -29,7 +29,9 @@ func TestSMTPPush(t *testing.T) {
 	cfg := &desk.MailConfig{}
 	var routed []string
 	srv, err := smtpin.Listen("127.0.0.1:0", "helpdesk.example", 0,
-		func(ctx context.Context, in desk.InboundMail) (desk.MailResult, error) { return d.TakeMail(ctx, cfg, in) },
+		func(ctx context.Context, in desk.InboundMail) (desk.MailResult, error) {
+			return d.TakeMail(ctx, cfg, in)
+		},
 		func(_ context.Context, rcpts []string) int64 { routed = rcpts; return 0 }, log)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,7 @@
-package imapin
+// Package mailhealth keeps what each mailbox's poller last did, for the admin
+// page, the API and /metrics: a mailbox that stops fetching must be seen at once
+// (osTicket users found theirs stopped after ten days).
+package mailhealth
 
 import (
 	"slices"
@@ -29,39 +32,39 @@ type Health struct {
 	m  map[int64]*State
 }
 
-func (h *Health) state(mb Mailbox) *State {
+func (h *Health) state(id int64, name string) *State {
 	if h.m == nil {
 		h.m = map[int64]*State{}
 	}
-	s := h.m[mb.ID]
+	s := h.m[id]
 	if s == nil {
-		s = &State{ID: mb.ID}
-		h.m[mb.ID] = s
+		s = &State{ID: id}
+		h.m[id] = s
 	}
-	s.Name = mb.Name
+	s.Name = name
 	return s
 }
 
 // Fetched records a completed check that took n mails.
-func (h *Health) Fetched(mb Mailbox, n int) {
+func (h *Health) Fetched(id int64, name string, n int) {
 	if h == nil {
 		return
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	s := h.state(mb)
+	s := h.state(id, name)
 	s.LastOK, s.FailingSince, s.LastError = time.Now(), time.Time{}, ""
 	s.Fetched += int64(n)
 }
 
 // Failed records a failed connection or check.
-func (h *Health) Failed(mb Mailbox, err error) {
+func (h *Health) Failed(id int64, name string, err error) {
 	if h == nil {
 		return
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	s := h.state(mb)
+	s := h.state(id, name)
 	if s.FailingSince.IsZero() {
 		s.FailingSince = time.Now()
 	}
