@@ -63,6 +63,8 @@ var flashes = map[string]string{
 	"saved":         "Saved.",
 	"retried":       "Delivery queued to run now.",
 	"chain_retried": "Sending again from the failed step.",
+	"bulk_updated":  "Selected tickets updated.",
+	"bulk_partial":  "Some selected tickets could not be updated (see each ticket); the others were.",
 }
 
 var funcs = template.FuncMap{

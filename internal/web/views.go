@@ -17,23 +17,6 @@ const perPage = 50
 // maxPage bounds offset pagination so a crafted ?page= can't ask for a huge scan.
 const maxPage = 1000
 
-// viewDef is one of the agent's standing ticket views.
-type viewDef struct {
-	key, label string
-	filter     func(me int64, groups []int64) store.ViewFilter
-}
-
-var viewDefs = []viewDef{
-	{"mine", "My open tickets", func(me int64, _ []int64) store.ViewFilter {
-		return store.ViewFilter{Unsolved: true, AssigneeID: me}
-	}},
-	{"unassigned", "Unassigned in my groups", func(_ int64, g []int64) store.ViewFilter {
-		return store.ViewFilter{Unsolved: true, Unassigned: true, InGroups: true, GroupIDs: g}
-	}},
-	{"open", "All open", func(int64, []int64) store.ViewFilter { return store.ViewFilter{Unsolved: true} }},
-	{"recent", "Recently updated", func(int64, []int64) store.ViewFilter { return store.ViewFilter{} }},
-}
-
 // viewLink is one entry of the views menu.
 type viewLink struct {
 	Key, Label string
@@ -77,6 +60,8 @@ type listData struct {
 	Error string
 	// Notice explains an ambiguous ticket number.
 	Notice string
+	// Bulk, on a view's page, is the form that edits the selected rows.
+	Bulk *bulkForm
 }
 
 // listQuery is the sort and page a list request asks for.
@@ -118,43 +103,6 @@ func (lq listQuery) url(set map[string]string) string {
 		return lq.base
 	}
 	return lq.base + "?" + v.Encode()
-}
-
-func (s *Server) home(w http.ResponseWriter, r *http.Request, _ *request) error {
-	http.Redirect(w, r, "/views/mine", http.StatusSeeOther)
-	return nil
-}
-
-// viewPage shows one standing view, with the counts of all of them.
-func (s *Server) viewPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	key := r.PathValue("view")
-	ctx := r.Context()
-	groups, err := s.desk.DB().Read().GroupIDsOf(ctx, rq.user.ID)
-	if err != nil {
-		return err
-	}
-	d := listData{}
-	var filter *store.ViewFilter
-	for _, v := range viewDefs {
-		f := v.filter(rq.user.ID, groups)
-		n, err := s.desk.DB().Read().CountViewTickets(ctx, f)
-		if err != nil {
-			return err
-		}
-		d.Views = append(d.Views, viewLink{Key: v.key, Label: v.label, Count: n, Active: v.key == key})
-		if v.key == key {
-			filter, d.Heading, d.Total = &f, v.label, n
-		}
-	}
-	if filter == nil {
-		return errNotFound
-	}
-	d.Empty = "No tickets in this view."
-	if err := s.fillList(ctx, &d, *filter, parseListQuery(r)); err != nil {
-		return err
-	}
-	s.render(w, r, rq, http.StatusOK, "list.html", d.Heading, d)
-	return nil
 }
 
 // requesterPage lists every ticket a user requested.

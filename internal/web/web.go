@@ -71,6 +71,7 @@ func (s *Server) Routes() http.Handler {
 	mux.Handle("POST /tickets/{id}/escalation/retry", s.authed(s.retryChains))
 	mux.Handle("GET /reports/escalations", s.authed(s.reportPage))
 	mux.Handle("GET /reports/escalations.csv", s.authed(s.reportCSV))
+	s.agentRoutes(mux) // macros, assign to me, bulk edit (issue 19)
 
 	mux.Handle("GET /admin/{$}", s.admin(s.adminHome))
 	mux.Handle("GET /admin/agents", s.admin(s.agentsPage))
