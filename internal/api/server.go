@@ -145,6 +145,7 @@ func (s *Server) Routes() http.Handler {
 	handle("GET", "/search/count", s.searchCount)
 	handle("GET", "/search/export", s.searchExport)
 	s.exportRoutes(handle) // incremental exports (issue 21)
+	s.tagRoutes(handle)
 	s.macroRoutes(handle) // issue 19
 	s.viewRoutes(handle)
 
