@@ -109,6 +109,7 @@ func (s *Server) Routes() http.Handler {
 
 	handle("POST", "/twindesk/peer_identities/{name}/token", s.issuePeerToken)
 	handle("GET", "/twindesk/instance", s.showInstance)
+	s.mailRoutes(handle) // outgoing-mail log (issue 17)
 	handle("GET", "/twindesk/tickets/{id}/escalation", s.ticketChains)
 	handle("POST", "/twindesk/tickets/{id}/escalation/retry", s.retryChains)
 	handle("GET", "/twindesk/reports/escalations", s.escalationReport)

@@ -61,6 +61,8 @@ type Serve struct {
 	// MaxTicketAttachmentBytes bounds the sum of one ticket's attachments
 	// (--max-ticket-attachment-bytes); 0 keeps the default, 1 GiB.
 	MaxTicketAttachmentBytes int64
+	// MailOut is outgoing mail (mail_out.go).
+	MailOut
 }
 
 // envName turns a flag name into its variable: database-url -> TWINDESK_DATABASE_URL.
@@ -95,6 +97,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.StringVar(&c.WebhookHosts, "webhook-hosts", "", "comma-separated hosts webhooks may call in confidential mode (env TWINDESK_WEBHOOK_HOSTS)")
 	fs.Int64Var(&c.MaxAttachmentBytes, "max-attachment-bytes", 50<<20, "largest file one upload may carry, in bytes; larger ones get a 413 and nothing is stored (env TWINDESK_MAX_ATTACHMENT_BYTES)")
 	fs.Int64Var(&c.MaxTicketAttachmentBytes, "max-ticket-attachment-bytes", 1<<30, "most bytes of attachments one ticket may carry; a comment whose uploads would go over it is a 422 (env TWINDESK_MAX_TICKET_ATTACHMENT_BYTES)")
+	MailOutFlags(fs, &c.MailOut)
 	fs.StringVar(&c.OutboundAllow, "outbound-allow", "", "comma-separated host:port, host or CIDR entries webhooks may call although they are loopback, link-local or private, e.g. the peer instance 10.0.0.5:8081; this instance's --base-url and, in confidential mode, --webhook-hosts are always allowed (env TWINDESK_OUTBOUND_ALLOW)")
 }
 
@@ -137,6 +140,9 @@ func (c *Serve) Validate() error {
 	}
 	if c.StubSubject != "neutral" && c.StubSubject != "original" {
 		return fmt.Errorf("--stub-subject %q: use neutral or original", c.StubSubject)
+	}
+	if err := c.MailOut.Validate(); err != nil {
+		return err
 	}
 	if c.MaxAttachmentBytes < 0 {
 		return errors.New("--max-attachment-bytes must be 0 (the default, 50 MB) or more")

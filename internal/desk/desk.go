@@ -46,6 +46,8 @@ type Service struct {
 	maxTicketAttachments int64
 	// thumbSlots lets one thumbnail decode run at a time (thumbnails.go).
 	thumbSlots chan struct{}
+	// mailOut sends notification mail (WithOutboundMail); nil sends none.
+	mailOut *OutboundMail
 	// mailHealth is what the mailbox pollers last did (WithMailHealth).
 	mailHealth *mailhealth.Health
 }

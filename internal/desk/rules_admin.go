@@ -84,6 +84,7 @@ func (s *Service) checkNotifications(ctx context.Context, tx *store.Tx, t *model
 			v.Add(field, "InvalidValue", "%s (%s) body: %s", field, a.Field, msg)
 		}
 	}
+	s.checkMailActions(t, v)
 	return v.OrNil()
 }
 

@@ -99,6 +99,12 @@ func (s *Service) notify(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, 
 	chainOf := map[int64]string{}
 	stepOf := map[string]int{}
 	for _, n := range f.Notifications {
+		if n.Kind == model.NotifyUser {
+			if err := s.mailNotification(ctx, tx, snap, ch, n); err != nil {
+				return err
+			}
+			continue
+		}
 		chain, ok := chainOf[n.TriggerID]
 		if !ok {
 			chain = ulid.Make().String()
@@ -182,6 +188,17 @@ func (s *Service) delivery(ctx context.Context, tx *store.Tx, n model.Notificati
 
 // ticketData loads what Liquid placeholders can show about t.
 func (s *Service) ticketData(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, t *model.Ticket) (*liquid.TicketData, error) {
+	data, err := s.unstrippedTicketData(ctx, tx, snap, t)
+	if err != nil {
+		return nil, err
+	}
+	s.stripText(data)
+	return data, nil
+}
+
+// unstrippedTicketData is ticketData before confidential mode strips text: mail
+// to the requester decides for itself (mail_notify.go).
+func (s *Service) unstrippedTicketData(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, t *model.Ticket) (*liquid.TicketData, error) {
 	comments, err := tx.Comments(ctx, t.ID, store.Page{Limit: 100000})
 	if err != nil {
 		return nil, err
@@ -211,6 +228,5 @@ func (s *Service) ticketData(ctx context.Context, tx *store.Tx, snap *ruleSnapsh
 		}
 	}
 	data.Fields = snap.fields
-	s.stripText(data)
 	return data, nil
 }

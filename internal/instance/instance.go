@@ -86,6 +86,11 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		_ = db.Close()
 		return nil, err
 	}
+	mo, err := openMailOut(cfg.MailOut, box)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	src := &metricsSource{db: db}
 	m := metrics.New(src, log)
 	blobs, err := openBlobs(db, cfg.Store)
@@ -94,7 +99,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		return nil, err
 	}
 	// Blobs: an escalation's forward sends the ticket's files (jobs/forward.go).
-	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, Sender: webhook.NewSender(policy), Secrets: box, Observer: m, Blobs: blobs})
+	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, Sender: webhook.NewSender(policy), Secrets: box, Observer: m, Mail: mo.jobs(), Blobs: blobs})
 	if err != nil {
 		_ = db.Close()
 		return nil, err
@@ -107,12 +112,17 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 	if cfg.Confidential {
 		opts = append(opts, desk.WithConfidential(splitHosts(cfg.WebhookHosts)))
 	}
+	opts = append(opts, mo.deskOptions(queue)...)
 	d := desk.New(db, log, opts...)
 	queue.ScheduleAutomations(d, cfg.AutomationInterval)
 	src.desk = d
 	if err := d.SealStoredCredentials(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("seal stored credentials: %w", err)
+	}
+	if err := mo.install(ctx, d, log); err != nil {
+		_ = db.Close()
+		return nil, err
 	}
 	if n, err := d.BackfillLinks(ctx); err != nil {
 		_ = db.Close()

@@ -165,19 +165,8 @@ func (q *Queue) mailHold(ctx context.Context, ticketID int64) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("jobs: mail ticket: %w", err)
 	}
-	if EscalationHold(&t) {
-		return WithheldEscalated, nil
+	if peer.MailHold(&t) {
+		return peer.MailWithheld, nil
 	}
 	return "", nil
-}
-
-// WithheldEscalated is the reason recorded on mail withheld because its ticket
-// is escalated to the secure instance.
-const WithheldEscalated = "not sent: the ticket is escalated to the secure desk, whose own mail reaches the requester"
-
-// EscalationHold reports whether t is being or was escalated away from this
-// instance (standard's ticket in flight, or its stub): no mail about it may
-// leave this instance. The secure instance's tickets never carry these tags.
-func EscalationHold(t *model.Ticket) bool {
-	return t.HasTag(peer.TagEscalationInFlight) || t.HasTag(peer.TagEscalatedToSecure) || t.HasTag(peer.TagHasSecureID)
 }

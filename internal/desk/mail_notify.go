@@ -1,0 +1,207 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message/mail"
+	"github.com/oklog/ulid/v2"
+
+	"github.com/twindesk/twindesk/internal/liquid"
+	"github.com/twindesk/twindesk/internal/mail/outbound"
+	"github.com/twindesk/twindesk/internal/mail/threadtoken"
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/peer"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+// Mail content settings (--mail-content).
+const (
+	MailContentFull = "full" // notifications carry what their trigger renders
+	MailContentNone = "none" // only the request number and that there is news
+)
+
+// MailQueue enqueues a mail's job inside the write transaction (jobs.Queue).
+type MailQueue interface {
+	EnqueueMail(ctx context.Context, tx *store.Tx, m *model.OutgoingMail) error
+}
+
+// OutboundMail is the instance's outgoing mail set-up. Without it
+// notification_user actions send nothing.
+type OutboundMail struct {
+	From    mail.Address // --mail-from
+	Signer  *threadtoken.Signer
+	Content string // MailContentFull (default) or MailContentNone
+	Queue   MailQueue
+}
+
+// WithOutboundMail turns on outgoing mail.
+func WithOutboundMail(m OutboundMail) Option {
+	return func(s *Service) { s.mailOut = &m }
+}
+
+// mailNotification turns a notification_user firing into a queued mail, in the
+// transaction of the change that fired it.
+func (s *Service) mailNotification(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, ch *model.Change, n model.Notification) error {
+	if s.mailOut == nil {
+		return nil
+	}
+	t := ch.After
+	to, ok, err := s.mailRecipient(ctx, tx, n.TargetID, t, ch)
+	if err != nil || !ok {
+		return err
+	}
+	now := s.clock()
+	m := &model.OutgoingMail{ID: ulid.Make().String(), TicketID: t.ID, TriggerID: n.TriggerID, RecipientID: to.ID,
+		Recipient: to.Email, CreatedAt: now, UpdatedAt: now}
+	if reason, err := s.mailWithheld(ctx, tx, t); err != nil {
+		return err
+	} else if reason != "" {
+		// Logged without subject: the subject is the escalated ticket's.
+		m.State, m.LastError = model.MailWithheld, reason
+		return tx.AddMail(ctx, m)
+	}
+	subject, text, err := s.renderMail(ctx, tx, snap, ch, n, to)
+	if err != nil {
+		return err
+	}
+	msg := s.buildMail(t.ID, to, subject, text, now)
+	raw, err := msg.Build()
+	if err != nil {
+		return fmt.Errorf("desk: mail of trigger %d: %w", n.TriggerID, err)
+	}
+	m.Subject, m.MessageID, m.Message, m.State = subject, msg.MessageID, string(raw), model.MailPending
+	if err := s.mailOut.Queue.EnqueueMail(ctx, tx, m); err != nil {
+		return err
+	}
+	return tx.AddMail(ctx, m)
+}
+
+// mailRecipient resolves who a notification_user mail goes to. Nobody (ok
+// false) when the ticket has no such user, the user has no address or is a
+// peer identity, or when it would tell the actor of an update about their own
+// update (Zendesk doesn't mail people what they just did; a new ticket's
+// "request received" still goes to the requester who sent it).
+func (s *Service) mailRecipient(ctx context.Context, tx *store.Tx, ref string, t *model.Ticket, ch *model.Change) (model.User, bool, error) {
+	var id int64
+	switch ref {
+	case "requester_id":
+		id = t.RequesterID
+	case "assignee_id":
+		id = t.AssigneeID
+	case "current_user":
+		id = ch.Actor.ID
+	default:
+		id, _ = strconv.ParseInt(ref, 10, 64)
+	}
+	if id == 0 || (ch.Before != nil && id == ch.Actor.ID && ref != "current_user") {
+		return model.User{}, false, nil
+	}
+	u, err := tx.User(ctx, id)
+	if isNotFound(err) {
+		return u, false, nil
+	}
+	if err != nil {
+		return u, false, err
+	}
+	if u.Email == "" || isPeer(u) || !u.Active {
+		return u, false, nil
+	}
+	return u, true, nil
+}
+
+// mailWithheld says why no mail about t may leave this instance, or "". On the
+// standard instance a ticket being escalated (or its stub) keeps its mail: the
+// secure instance mails the requester from its own address.
+func (s *Service) mailWithheld(ctx context.Context, tx *store.Tx, t *model.Ticket) (string, error) {
+	if s.confidential {
+		return "", nil
+	}
+	if peer.MailHold(t) {
+		return peer.MailWithheld, nil
+	}
+	link, err := tx.LinkByOrigin(ctx, t.ID)
+	if err == nil && link.TicketID != 0 {
+		return peer.MailWithheld, nil
+	}
+	if err != nil && !isNotFound(err) {
+		return "", err
+	}
+	return "", nil
+}
+
+// renderMail renders subject and text for one recipient. Private comments are
+// never part of a mail: the data holds only public ones, whatever the
+// placeholders. With --mail-content none, and on the secure instance for anyone
+// but the requester and its own staff, the mail says only that there is news.
+func (s *Service) renderMail(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, ch *model.Change, n model.Notification, to model.User) (string, string, error) {
+	t := ch.After
+	if s.mailOut.Content == MailContentNone || (s.confidential && to.ID != t.RequesterID && !to.Role.IsStaff()) {
+		return fmt.Sprintf("[#%d] Update on your request", t.ID),
+			fmt.Sprintf("There is news on your request #%d.\n\nThis mail carries no content of the request by design; reply to it to add a comment.", t.ID), nil
+	}
+	data, err := s.unstrippedTicketData(ctx, tx, snap, t)
+	if err != nil {
+		return "", "", err
+	}
+	publicOnly(data)
+	subject, err := s.render.Render(n.Subject, data, ch.Actor, false)
+	if err != nil {
+		return "", "", fmt.Errorf("desk: render mail subject of trigger %d: %w", n.TriggerID, err)
+	}
+	body, err := s.render.Render(n.Body, data, ch.Actor, false)
+	if err != nil {
+		return "", "", fmt.Errorf("desk: render mail body of trigger %d: %w", n.TriggerID, err)
+	}
+	// A subject is one line, whatever a placeholder held.
+	subject = strings.Join(strings.Fields(subject), " ")
+	if subject == "" {
+		subject = fmt.Sprintf("[#%d] %s", t.ID, t.Subject)
+	}
+	return subject, body, nil
+}
+
+// publicOnly drops private comments from mail render data, and the description
+// when the first comment was private (it is that comment's text).
+func publicOnly(d *liquid.TicketData) {
+	if len(d.Comments) > 0 && !d.Comments[0].Public {
+		d.Ticket.Description = ""
+	}
+	kept := d.Comments[:0:0]
+	for _, c := range d.Comments {
+		if c.Public {
+			kept = append(kept, c)
+		}
+	}
+	d.Comments = kept
+}
+
+// buildMail wraps a rendered notification with the threading headers: every
+// mail of a ticket answers the ticket's root id (<td-{id}-0-…>), so clients
+// thread them together; Reply-To is the signed plus-address and the text ends
+// with the signed marker, so a reply finds the ticket even when a client drops
+// the headers.
+func (s *Service) buildMail(ticketID int64, to model.User, subject, text string, now time.Time) *outbound.Message {
+	sg := s.mailOut.Signer
+	root := sg.MessageID(ticketID, 0)
+	marker := sg.Marker(ticketID)
+	msg := &outbound.Message{
+		From:          s.mailOut.From,
+		ReplyTo:       sg.ReplyAddress(s.mailOut.From.Address, ticketID),
+		To:            []mail.Address{{Name: to.Name, Address: to.Email}},
+		Subject:       subject,
+		Text:          text + "\n\n" + marker + "\n",
+		HTML:          "<div style=\"white-space:pre-wrap\">" + html.EscapeString(text) + "</div>\n<p style=\"color:#999;font-size:10px\">" + marker + "</p>\n",
+		MessageID:     sg.MessageID(ticketID, 1+rand.Int64N(1<<40)),
+		InReplyTo:     root,
+		References:    []string{root},
+		AutoGenerated: true,
+		Date:          now,
+	}
+	return msg
+}
