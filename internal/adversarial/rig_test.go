@@ -58,7 +58,8 @@ type rig struct {
 }
 
 // newRig builds the binary, starts both instances and runs escalation setup.
-// Standard runs on PostgreSQL when stdDatabaseURL is set, else on SQLite.
+// Standard runs on PostgreSQL when stdDatabaseURL is set (with rewrite
+// scrubs), else on SQLite.
 func newRig(t *testing.T, stdDatabaseURL string) *rig {
 	r := &rig{dir: t.TempDir()}
 	if keep := os.Getenv(envDir); keep != "" {
@@ -71,12 +72,16 @@ func newRig(t *testing.T, stdDatabaseURL string) *rig {
 	stdAddr, secAddr := proctest.FreeAddr(t), proctest.FreeAddr(t)
 	r.stdData, r.secData = filepath.Join(r.dir, "standard-data"), filepath.Join(r.dir, "secure-data")
 	r.stdStore, r.secStore = []string{"--data", r.stdData, "--database-url="}, []string{"--data", r.secData, "--database-url="}
+	var stdExtra []string
 	if stdDatabaseURL != "" {
+		// On PostgreSQL the promise that purged text leaves the table files is
+		// kept by rewrite scrubs (docs/operations.md, "Purges and scrubs").
+		stdExtra = []string{"--scrub-rewrite"}
 		r.stdStore = []string{"--database-url", stdDatabaseURL}
 		r.stdPG = openPGFiles(t, stdDatabaseURL)
 	}
 	r.std = &proctest.Proc{Name: "standard", Bin: r.bin, Addr: stdAddr, LogPath: filepath.Join(r.dir, "standard.log"),
-		Args: r.serveArgs(r.stdStore, nil, secAddr, r.secProxy.addr, r.itAllowed.addr, r.itHang.addr)}
+		Args: r.serveArgs(r.stdStore, stdExtra, secAddr, r.secProxy.addr, r.itAllowed.addr, r.itHang.addr)}
 	r.secProxy.forwardTo(secAddr)
 	r.sec = &proctest.Proc{Name: "secure", Bin: r.bin, Addr: secAddr, LogPath: filepath.Join(r.dir, "secure.log"),
 		Args: r.serveArgs(r.secStore, []string{"--confidential", "--webhook-hosts", stdAddr + "," + r.redirect.addr},

@@ -144,12 +144,19 @@ func (s *Service) scrubNow(ctx context.Context) error {
 		}
 		sc.started++
 		gen := sc.started
-		start := s.now()
+		start, prevLast, prevTook := s.now(), sc.last, sc.took
 		sc.running, sc.wake, sc.last = true, make(chan struct{}), start
 		sc.mu.Unlock()
 		err := s.runScrub(ctx)
 		sc.mu.Lock()
 		sc.running, sc.done, sc.err, sc.took = false, gen, err, s.now().Sub(start)
+		if err != nil {
+			// The interval spaces out finished scrubs (their index rebuilds); a
+			// failed one, most often one that waited for an older transaction,
+			// is retried on RunScrubs' pause instead, so a writer that outlives
+			// one attempt doesn't push the purge's scrub a whole interval away.
+			sc.last, sc.took = prevLast, prevTook
+		}
 		close(sc.wake)
 	}
 	return sc.err

@@ -96,32 +96,38 @@ func scrubWith(ctx context.Context, pool *sql.DB, rewrite bool) (err error) {
 // snapshotWait bounds how long a scrub waits for transactions older than it.
 const snapshotWait = 10 * time.Second
 
-// waitOlderSnapshots waits until no other transaction of this database that
-// began before the scrub is still open. VACUUM keeps (and VACUUM FULL copies) a
-// deleted row that an open snapshot may still see, so a purge committed while a
-// delivery's or a reader's transaction was open would be left in the files by a
-// scrub that then reported success. A transaction still open after snapshotWait
-// (an idle one, a long report) fails the scrub: it stays owed and is retried.
-// This does not cover a transaction begun after the scrub that took the xmin of
-// an older one (docs/operations.md: the table files are not bounded).
+// waitOlderSnapshots waits until no transaction that began before the scrub can
+// still keep a purged row. VACUUM keeps (and VACUUM FULL copies) a deleted row
+// while the database's removal horizon is older than the purge, and two kinds
+// of transaction hold that horizon back:
+//   - a snapshot taken in this database before the purge committed (a reader, a
+//     delivery, another node), seen as backend_xmin;
+//   - any transaction of the whole server that has written (holds a transaction
+//     id) since before the purge, in any database: every new snapshot, VACUUM
+//     FULL's own included, takes the oldest running transaction id as its xmin,
+//     so one long writer in an unrelated database keeps this database's dead
+//     rows alive.
+//
+// The scrub takes a transaction id of its own, after every purge it pays for
+// committed, and waits until no snapshot of this database and no running
+// transaction of the server is older. Still waiting after snapshotWait (an idle
+// transaction, a long report) fails the scrub: it stays owed and is retried.
 func waitOlderSnapshots(ctx context.Context, db *sql.Conn) error {
-	var start time.Time
-	if err := db.QueryRowContext(ctx, `SELECT clock_timestamp()`).Scan(&start); err != nil {
-		return fmt.Errorf("postgres: scrub: %w", err)
+	var mark uint64
+	if err := db.QueryRowContext(ctx, `SELECT pg_current_xact_id()::text::bigint`).Scan(&mark); err != nil {
+		return fmt.Errorf("postgres: scrub: transaction id: %w", err)
 	}
 	deadline := time.Now().Add(snapshotWait)
 	for {
-		var open int
-		err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
-			AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND xact_start < $1`, start).Scan(&open)
+		holders, err := horizonHolders(ctx, db, mark)
 		if err != nil {
-			return fmt.Errorf("postgres: scrub: open transactions: %w", err)
+			return err
 		}
-		if open == 0 {
+		if holders == "" {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("postgres: scrub: %d transactions older than the purge are still open (a long report or an idle transaction), so its rows can't be removed yet", open)
+			return fmt.Errorf("postgres: scrub: transactions older than the purge are still open (%s), so its rows can't be removed yet", holders)
 		}
 		select {
 		case <-ctx.Done():
@@ -129,6 +135,36 @@ func waitOlderSnapshots(ctx context.Context, db *sql.Conn) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// horizonHolders says what still holds the removal horizon behind mark (the
+// scrub's own transaction id), "" when nothing does: a running transaction of
+// the server older than mark (read from a fresh snapshot, so it needs no
+// privilege), or a snapshot of this database older than mark. The names it
+// gives come from pg_stat_activity, which shows other roles' sessions only to
+// pg_read_all_stats.
+func horizonHolders(ctx context.Context, db *sql.Conn, mark uint64) (string, error) {
+	var oldestRunning uint64
+	if err := db.QueryRowContext(ctx, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint`).Scan(&oldestRunning); err != nil {
+		return "", fmt.Errorf("postgres: scrub: oldest running transaction: %w", err)
+	}
+	// backend_xid and backend_xmin are 32-bit ids: x is older than mark when
+	// mark is 1 to 2^31-1 ahead of it modulo 2^32.
+	var holders string
+	err := db.QueryRowContext(ctx, `WITH a AS (SELECT pid, COALESCE(datname, backend_type) AS db,
+			(($1::bigint - backend_xid::text::bigint) % 4294967296 + 4294967296) % 4294967296 AS xid_behind,
+			(($1::bigint - backend_xmin::text::bigint) % 4294967296 + 4294967296) % 4294967296 AS xmin_behind,
+			datname = current_database() AS here
+		FROM pg_stat_activity WHERE pid <> pg_backend_pid())
+		SELECT COALESCE(string_agg(db || ' pid ' || pid, ', '), '') FROM a
+		WHERE xid_behind BETWEEN 1 AND 2147483647 OR (here AND xmin_behind BETWEEN 1 AND 2147483647)`, mark%(1<<32)).Scan(&holders)
+	if err != nil {
+		return "", fmt.Errorf("postgres: scrub: open transactions: %w", err)
+	}
+	if holders == "" && oldestRunning < mark {
+		holders = "a transaction of another role or database"
+	}
+	return holders, nil
 }
 
 // presentTables is scrubTables plus those of scrubTablesIfPresent that exist.
