@@ -193,3 +193,30 @@ func (s *Service) fireImported(ctx context.Context, tx *store.Tx, actor model.Us
 	}
 	return s.notify(ctx, tx, snap, ch, fired)
 }
+
+// ForgetForwarded deletes, in tx, the files ids of ticket ticketID that the
+// escalation delivered to the secure instance (a stub's note's), with their
+// thumbnails: on standard they are purged once delivered (issue 18 point 6).
+// Ids of another ticket are skipped. Bytes the store can't delete in tx are
+// owed; PayBlobDeletes removes them after the commit.
+func (s *Service) ForgetForwarded(ctx context.Context, tx *store.Tx, ticketID int64, ids []int64) error {
+	for _, id := range ids {
+		a, err := tx.Attachment(ctx, id)
+		if isNotFound(err) || (err == nil && a.TicketID != ticketID) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		thumbs, err := tx.ThumbnailsOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, f := range append(thumbs, a) {
+			if err := s.deleteAttachmentTx(ctx, tx, f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -195,9 +195,43 @@ func TestEscalationCarriesTheWholeTicket(t *testing.T) {
 		code, _ = download(t, it, tw.std.URL+url[len(tw.sec.URL):])
 		require.Equal(t, http.StatusNotFound, code, "the secure path on standard")
 	}
-	tw.requireNoCanaryInAPI(t, e, c, pdfC, pngC)
-	eventually(t, "the blob directory emptied", func() bool { return countFiles(t, blobDir) == 0 })
-	tw.stopStandardAndScan(t, c, pdfC, pngC)
+
+	// A note added on the stub later carries a file: it reaches the secure
+	// ticket, and standard deletes it (and its thumbnail) once delivered.
+	noteC := canary(t, "NOTECANARY")
+	note := canaryPNG(t, noteC)
+	w = zc.UploadAttachment(tw.ctx, "late-scan.png", "")
+	_, err = w.Write(note)
+	require.NoError(t, err)
+	noteUp, err := w.Close()
+	require.NoError(t, err)
+	it.must("PUT", fmt.Sprintf("/tickets/%d.json", e.stubID), map[string]any{"ticket": map[string]any{
+		"comment": map[string]any{"body": "Late scan from the employee", "public": false, "uploads": []string{noteUp.Token}}}})
+	var secNote map[string]any
+	eventually(t, "the note's file on the secure ticket", func() bool {
+		list := commentList(t, tw.secAdmin, e.secureID)
+		last := list[len(list)-1]
+		if files, _ := last["attachments"].([]any); len(files) == 1 {
+			secNote = files[0].(map[string]any)
+			return true
+		}
+		return false
+	})
+	require.Equal(t, "late-scan.png", secNote["file_name"])
+	code, body := download(t, tw.secAdmin, secNote["content_url"].(string))
+	require.Equal(t, http.StatusOK, code)
+	require.Equal(t, sha(note), sha(body), "the note's file arrives byte for byte")
+	require.False(t, commentList(t, tw.secAdmin, e.secureID)[4]["public"].(bool), "the note stays private")
+	eventually(t, "the note's file gone from the stub", func() bool {
+		stub := commentList(t, tw.stdAdmin, e.stubID)
+		files, _ := stub[len(stub)-1]["attachments"].([]any)
+		return len(files) == 0 && countFiles(t, blobDir) == 0
+	})
+	code, _ = tw.stdAdmin.call("GET", fmt.Sprintf("/attachments/%d.json", noteUp.Attachment.ID), nil)
+	require.Equal(t, http.StatusNotFound, code)
+
+	tw.requireNoCanaryInAPI(t, e, c, pdfC, pngC, noteC)
+	tw.stopStandardAndScan(t, c, pdfC, pngC, noteC)
 }
 
 // countFiles counts the regular files under dir.

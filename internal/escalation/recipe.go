@@ -202,7 +202,10 @@ func stubBody(x *ids, m []Mapping, keepSubject bool) string {
 
 const sendStubIDBody = `{"ticket": {"external_id": "{{ticket.id}}", "additional_tags": ["` + TagHasStandardID + `"]}}`
 
-const sendCommentBody = `{"ticket": {"comment": {"body": "Comment via standard instance:\n{{ticket.latest_comment_formatted}}", "public": false}}}`
+// sendCommentBody carries the note's files too: the worker uploads them where
+// the marker names the comment, and deletes them here once delivered.
+const sendCommentBody = `{"ticket": {"comment": {"body": "Comment via standard instance:\n{{ticket.latest_comment_formatted}}", "public": false, "uploads": "` +
+	peer.FilesMarkerPrefix + `{{ticket.comments.first.id}}"}}}`
 
 func reassignedBody(x *ids) string {
 	return `{"ticket": {"custom_fields": [

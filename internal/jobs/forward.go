@@ -32,8 +32,12 @@ const ConversationMarker = peer.ConversationMarker
 // forward while this one still runs.
 const forwardTimeout = 50 * time.Second
 
-// isForward reports whether a delivery's body asks for the conversation.
+// isForward reports whether a delivery's body asks for the conversation or
+// for a note's files (forward_note.go).
 func isForward(body string) bool {
+	if _, ok := noteComment(body); ok {
+		return true
+	}
 	return strings.Contains(body, ConversationMarker) && forwardTicket(body) != nil
 }
 

@@ -45,7 +45,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		}
 		return river.JobSnooze(min(wait, maxBackoff))
 	}
-	out := q.send(ctx, &d, req, job.Args.Forward)
+	out, sent := q.send(ctx, &d, req, job.Args.Forward)
 	q.endpoints.release(host, slot, out, ctx.Err() == nil && (out.StatusCode != 0 || out.Retryable))
 	// The attempt happened: record it even if the job is being cancelled (shutdown,
 	// timeout), or a delivered request would be sent again after a restart.
@@ -53,11 +53,11 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	d.Attempts++
 	d.StatusCode, d.LatencyMS, d.UpdatedAt = out.StatusCode, out.Latency.Milliseconds(), time.Now()
 	if out.Delivered() {
-		return q.succeed(ctx, job, &d)
+		return q.succeed(ctx, job, &d, sent)
 	}
 	if alreadyGone(req, out, job.Attempt) {
 		q.log.Info("delete found nothing to delete on a retry: done by an earlier attempt", "delivery_id", d.ID, "ticket_id", d.TicketID, "attempt", job.Attempt)
-		return q.succeed(ctx, job, &d)
+		return q.succeed(ctx, job, &d, nil)
 	}
 	cause := attemptError(req, out)
 	d.LastError = cause.Error()
@@ -109,15 +109,20 @@ func (w *deliveryWorker) Timeout(job *river.Job[DeliveryArgs]) time.Duration {
 }
 
 // send makes the attempt's request; a forward first uploads the ticket's files
-// and completes the body with its conversation.
-func (q *Queue) send(ctx context.Context, d *model.Delivery, req webhook.Request, forward bool) webhook.Outcome {
-	if forward && isForward(req.Body) {
-		var failed *webhook.Outcome
-		if req, failed = q.completeForward(ctx, d, req); failed != nil {
-			return *failed
-		}
+// and completes the body with its conversation, a note's forward its files
+// (whose ids it returns, to delete them once delivered).
+func (q *Queue) send(ctx context.Context, d *model.Delivery, req webhook.Request, forward bool) (webhook.Outcome, []int64) {
+	var failed *webhook.Outcome
+	var sent []int64
+	if id, ok := noteComment(req.Body); forward && ok {
+		req, sent, failed = q.completeNote(ctx, d, req, id)
+	} else if forward && isForward(req.Body) {
+		req, failed = q.completeForward(ctx, d, req)
 	}
-	return q.sender.Send(ctx, req)
+	if failed != nil {
+		return *failed, nil
+	}
+	return q.sender.Send(ctx, req), sent
 }
 
 // request resolves the endpoint a delivery goes to, opening its stored
@@ -156,12 +161,19 @@ func (q *Queue) request(ctx context.Context, d *model.Delivery) (webhook.Request
 }
 
 // succeed records the delivery, completes the job and enqueues the chain's next
-// step in one transaction, so a crash can neither skip nor repeat a step.
-func (q *Queue) succeed(ctx context.Context, job *river.Job[DeliveryArgs], d *model.Delivery) error {
+// step in one transaction, so a crash can neither skip nor repeat a step. The
+// files a note carried (sent) are deleted in the same transaction.
+func (q *Queue) succeed(ctx context.Context, job *river.Job[DeliveryArgs], d *model.Delivery, sent []int64) error {
 	d.State, d.LastError = model.DeliveryDelivered, ""
+	forget := len(sent) > 0 && q.forwarded != nil
 	err := q.db.WriteTx(ctx, func(tx *store.Tx) error {
 		if err := tx.RecordAttempt(ctx, d); err != nil {
 			return err
+		}
+		if forget {
+			if err := q.forwarded.ForgetForwarded(ctx, tx, d.TicketID, sent); err != nil {
+				return err
+			}
 		}
 		if err := q.complete(ctx, tx.SQL, job); err != nil {
 			return fmt.Errorf("jobs: complete: %w", err)
@@ -181,6 +193,9 @@ func (q *Queue) succeed(ctx context.Context, job *river.Job[DeliveryArgs], d *mo
 	})
 	if err != nil {
 		return err
+	}
+	if forget {
+		q.forwarded.PayBlobDeletes(ctx)
 	}
 	q.observe(d, "delivered")
 	q.log.Info("delivered", "delivery_id", d.ID, "ticket_id", d.TicketID, "status", d.StatusCode, "latency_ms", d.LatencyMS)

@@ -70,6 +70,11 @@ var StubCreateFields = append([]string{FieldEscalatedBy, FieldOriginalTicket}, S
 // uploaded first (jobs/forward.go): a Liquid body can carry neither.
 const ConversationMarker = "twindesk:conversation"
 
+// FilesMarkerPrefix, followed by a comment id, as the "uploads" of the note
+// standard sends to secure, makes the worker upload that comment's files and
+// put their tokens there; delivered, they are deleted on standard.
+const FilesMarkerPrefix = "twindesk:files:"
+
 // EscalatedCreateFields are the fields standard may set on the ticket it creates
 // in secure.
 var EscalatedCreateFields = []string{FieldEscalatedBy, FieldStandardTicket}
