@@ -17,6 +17,8 @@ var peerRoutes = map[string]bool{
 	"DELETE /api/v2/tickets/{id}":         true, // the original, once escalated
 	"DELETE /api/v2/deleted_tickets/{id}": true,
 	"GET /api/v2/users/me":                true,
+	// A requester's mail reply to an escalated ticket (secure; mail_in.go).
+	"POST /api/v2/twindesk/peer/mail_replies": true,
 	// The escalated ticket as an import, and its files first (issue 18); desk
 	// lets only standard's peer do either, on the secure instance.
 	"POST /api/v2/uploads":         true,

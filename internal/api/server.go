@@ -114,6 +114,7 @@ func (s *Server) Routes() http.Handler {
 	handle("POST", "/twindesk/tickets/{id}/escalation/retry", s.retryChains)
 	handle("GET", "/twindesk/reports/escalations", s.escalationReport)
 	handle("GET", "/twindesk/reports/escalations.csv", s.escalationReportCSV)
+	s.mailInRoutes(handle) // inbound mail: mailboxes, quarantine, intake log, peer replies (mail_in.go)
 
 	// Custom fields and forms, bulk jobs, deleted tickets, audits and search (issue 3).
 	handle("GET", "/ticket_fields", s.listFields)

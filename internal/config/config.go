@@ -61,6 +61,8 @@ type Serve struct {
 	// MaxTicketAttachmentBytes bounds the sum of one ticket's attachments
 	// (--max-ticket-attachment-bytes); 0 keeps the default, 1 GiB.
 	MaxTicketAttachmentBytes int64
+	// MailIn is inbound mail (mail_in.go).
+	MailIn
 	// MailOut is outgoing mail (mail_out.go).
 	MailOut
 }
@@ -79,6 +81,7 @@ func StoreFlags(fs *flag.FlagSet, s *Store) {
 // ServeFlags registers the flags of `twindesk serve`.
 func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	StoreFlags(fs, &c.Store)
+	MailInFlags(fs, &c.MailIn)
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on (env TWINDESK_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of this instance, used in links; default http://<addr> (env TWINDESK_BASE_URL)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error; debug adds one line per request (env TWINDESK_LOG_LEVEL)")
@@ -140,6 +143,9 @@ func (c *Serve) Validate() error {
 	}
 	if c.StubSubject != "neutral" && c.StubSubject != "original" {
 		return fmt.Errorf("--stub-subject %q: use neutral or original", c.StubSubject)
+	}
+	if err := c.MailIn.Validate(); err != nil {
+		return err
 	}
 	if err := c.MailOut.Validate(); err != nil {
 		return err

@@ -115,6 +115,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 	opts = append(opts, mo.deskOptions(queue)...)
 	d := desk.New(db, log, opts...)
 	queue.ScheduleAutomations(d, cfg.AutomationInterval)
+	queue.ForgetForwardedFiles(d) // a stub's note's files, once delivered to secure
 	src.desk = d
 	if err := d.SealStoredCredentials(ctx); err != nil {
 		_ = db.Close()

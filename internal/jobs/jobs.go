@@ -109,7 +109,10 @@ type Queue struct {
 	observer  Observer
 	// auto runs the scheduled automations (automations.go).
 	auto *automationWorker
+	// blobs holds the files a forward sends; forwarded deletes a delivered
+	// note's files (forward_note.go).
 	blobs     blob.Store
+	forwarded ForwardedFiles
 }
 
 // Open migrates River's tables and builds the client; call Start to work jobs.
