@@ -65,6 +65,8 @@ type Instance struct {
 	Queue *jobs.Queue
 	// Metrics is this instance's registry, served on --metrics-addr only.
 	Metrics *metrics.Metrics
+	// mailIn fetches and receives mail (mail_in.go); Serve starts it.
+	mailIn *mailIn
 }
 
 // Open opens the store and builds the services; it starts nothing.
@@ -106,6 +108,8 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 	}
 	opts := []desk.Option{desk.WithQueue(queue), desk.WithBaseURL(cfg.BaseURL), desk.WithStubSubjects(stubSubjects(cfg.StubSubject)), desk.WithSecrets(box)}
 	opts = append(opts, desk.WithBlobs(blobs, cfg.MaxAttachmentBytes), desk.WithTicketAttachmentLimit(cfg.MaxTicketAttachmentBytes))
+	mi := newMailIn(cfg.MailIn, log)
+	opts = append(opts, mi.deskOptions()...)
 	if cfg.ScrubInterval > 0 {
 		opts = append(opts, desk.WithScrubInterval(cfg.ScrubInterval))
 	}
@@ -114,6 +118,8 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 	}
 	opts = append(opts, mo.deskOptions(queue)...)
 	d := desk.New(db, log, opts...)
+	mi.bind(d, mo.signer, mo.from.Address, cfg.Confidential)
+	mi.register(m.Registry())
 	queue.ScheduleAutomations(d, cfg.AutomationInterval)
 	queue.ForgetForwardedFiles(d) // a stub's note's files, once delivered to secure
 	src.desk = d
@@ -138,6 +144,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		Desk:    d,
 		Queue:   queue,
 		Metrics: m,
+		mailIn:  mi,
 		API:     api.New(d, log, api.Config{BaseURL: cfg.BaseURL, RatePerMinute: cfg.RatePerMinute, MaxTicketBody: cfg.MaxTicketBody}),
 		Web:     web.New(d, log, web.Config{BaseURL: cfg.BaseURL}),
 	}, nil
@@ -190,6 +197,11 @@ func (in *Instance) Serve(ctx context.Context, ln net.Listener) error {
 	// through the drain too; stopped when Serve returns.
 	defer in.Desk.StartScrubs(context.WithoutCancel(ctx))()
 	defer in.Desk.StartAttachmentSweeper(context.WithoutCancel(ctx))()
+	stopMailIn, err := in.mailIn.start(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopMailIn()
 	stopQueue := func() {
 		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), in.cfg.ShutdownTimeout)
 		defer cancel()
