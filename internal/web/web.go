@@ -92,6 +92,7 @@ func (s *Server) Routes() http.Handler {
 	mux.Handle("POST /admin/triggers/{id}/move", s.admin(s.moveTrigger))
 	mux.Handle("POST /admin/triggers/{id}/active", s.admin(s.activateTrigger))
 	mux.Handle("GET /admin/webhooks", s.admin(s.webhooksPage))
+	mux.Handle("GET /admin/mail", s.admin(s.mailLogPage)) // outgoing-mail log (issue 17)
 	mux.Handle("GET /admin/webhooks/{id}", s.admin(s.webhookPage))
 	mux.Handle("POST /admin/webhooks/{id}/deliveries/{delivery}/retry", s.admin(s.retryDelivery))
 

@@ -1,0 +1,31 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+// mailLogData is a page of the outgoing-mail log.
+type mailLogData struct {
+	Enabled bool
+	Mail    []model.OutgoingMail
+	// Next is the cursor of the next (older) page, "" on the last.
+	Next string
+}
+
+// mailLogPage lists outgoing mail, newest first: recipient, subject, state,
+// attempts and last error (issue 17). desk.OutgoingMail checks the admin role.
+func (s *Server) mailLogPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	const size = 100
+	rows, err := s.desk.OutgoingMail(r.Context(), rq.user, r.URL.Query().Get("before"), size+1)
+	if err != nil {
+		return err
+	}
+	d := mailLogData{Enabled: s.desk.MailEnabled(), Mail: rows}
+	if len(rows) > size {
+		d.Mail, d.Next = rows[:size], rows[size-1].ID
+	}
+	s.render(w, r, rq, http.StatusOK, "mail_outgoing.html", "Outgoing mail", d)
+	return nil
+}
