@@ -150,7 +150,7 @@ func (s *Service) UpdateTicket(ctx context.Context, actor model.User, id int64, 
 }
 
 func (s *Service) updateTicket(ctx context.Context, tx *store.Tx, actor model.User, id int64, in TicketInput) (TicketResult, error) {
-	t, err := tx.Ticket(ctx, id)
+	t, err := tx.TicketForUpdate(ctx, id)
 	if err != nil {
 		return TicketResult{}, err
 	}

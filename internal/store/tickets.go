@@ -119,6 +119,24 @@ func (q *Queries) Ticket(ctx context.Context, id int64) (model.Ticket, error) {
 	return t, nil
 }
 
+// TicketForUpdate is Ticket for a read that the transaction will write back:
+// on PostgreSQL it locks the row until the transaction ends, so two updates of
+// one ticket run one after the other, each from the other's result, instead of
+// the later one writing back a row it read before the earlier one committed
+// (losing its tags, fields or status). SQLite has one writer, so the plain read
+// already is that.
+func (q *Queries) TicketForUpdate(ctx context.Context, id int64) (model.Ticket, error) {
+	lock := ""
+	if q.d.Name == "postgres" {
+		lock = " FOR UPDATE"
+	}
+	t, err := scanTicket(q.q.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1 AND deleted_at IS NULL`+lock, id))
+	if err != nil {
+		return t, q.wrap("get ticket for update", err)
+	}
+	return t, nil
+}
+
 // TicketFilter narrows a ticket list. Zero values mean "any".
 type TicketFilter struct {
 	ExternalID  string
