@@ -115,6 +115,13 @@ func TestIncrementalTicketCursorExport(t *testing.T) {
 			settle()
 
 			all, after, bodies := walkCursor(t, env, "/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=2")
+			for _, p := range []string{"/api/v2/incremental/tickets.json?start_time=0",
+				"/api/v2/incremental/ticket_events.json?start_time=0&include=comment_events"} {
+				res := env.Do(t, "GET", p, nil)
+				require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+				require.Contains(t, string(res.Body), "hello", p) // the other tickets' content is there
+				bodies += string(res.Body)
+			}
 			require.NotContains(t, bodies, canary)
 			require.NotContains(t, bodies, "canary_tag")
 			got := map[int64]exportTicket{}
