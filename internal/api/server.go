@@ -92,6 +92,7 @@ func (s *Server) Routes() http.Handler {
 	handle("PUT", "/triggers/{id}", s.updateTrigger)
 	handle("DELETE", "/triggers/{id}", s.deleteTrigger)
 	s.automationRoutes(handle)
+	s.slaRoutes(handle)
 	handle("GET", "/webhooks", s.listWebhooks)
 	handle("POST", "/webhooks", s.createWebhook)
 	handle("GET", "/webhooks/{id}", s.showWebhook)

@@ -102,6 +102,22 @@ func sampleTickets(ctx context.Context, std *Node) error {
 			return fmt.Errorf("demo: sample ticket: %w", err)
 		}
 	}
+	return sampleMacros(ctx, std)
+}
+
+// sampleMacros adds two shared macros, for the ticket page's "Apply macro".
+func sampleMacros(ctx context.Context, std *Node) error {
+	for _, m := range []model.Macro{
+		{Title: "Printers::Paper jam", Active: true, Actions: []model.Action{{Field: "status", Value: []string{"pending"}},
+			{Field: "current_tags", Value: []string{"printer"}}, {Field: "comment_value", Value: []string{
+				"Hi {{ticket.requester.first_name}},\n\nplease open tray 2, remove the jammed sheet and tell us if the error comes back.\n\n{{current_user.first_name}}, IT desk"}}}},
+		{Title: "Close as solved", Active: true, Actions: []model.Action{{Field: "status", Value: []string{"solved"}},
+			{Field: "comment_value", Value: []string{"Glad it works again. Reply to this message if it doesn't."}}}},
+	} {
+		if _, err := std.Instance.Desk.SaveMacro(ctx, std.Admin, m); err != nil {
+			return fmt.Errorf("demo: sample macro: %w", err)
+		}
+	}
 	return nil
 }
 

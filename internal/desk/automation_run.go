@@ -22,7 +22,7 @@ const viaRule = "rule"
 // automationWriteBatch how many matching ones one write transaction updates.
 const (
 	automationPage       = 500
-	automationWriteBatch = 50
+	automationWriteBatch = 100
 )
 
 // RunAutomations runs the active automations once over the open tickets they

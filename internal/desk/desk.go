@@ -27,6 +27,7 @@ type Service struct {
 	baseURL string
 	render  *liquid.Renderer
 	rules   ruleCache
+	sla     slaCache
 	auth    authCache
 	counts  countCache
 	// searches holds a token per search running (searchSlot).

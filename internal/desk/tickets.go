@@ -257,6 +257,9 @@ func (s *Service) commitChange(ctx context.Context, tx *store.Tx, snap *ruleSnap
 	if err := s.indexChange(ctx, tx, before, t, c); err != nil {
 		return TicketResult{}, err
 	}
+	if err := s.trackSLA(ctx, tx, snap, before, t, c, actor); err != nil {
+		return TicketResult{}, err
+	}
 	if err := s.notify(ctx, tx, snap, ch, fired); err != nil {
 		return TicketResult{}, err
 	}

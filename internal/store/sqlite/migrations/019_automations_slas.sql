@@ -66,13 +66,15 @@ CREATE TABLE sla_policies (
 );
 INSERT INTO rule_versions (name, version) VALUES ('slas', 1);
 
--- Each open ticket's SLA targets: when each metric of its applied policy is due.
+-- Each open ticket's SLA targets: when each metric of its applied policy started
+-- and is due.
 -- fulfilled_at is set once the metric is met (a reply was sent, say); breach_at
 -- stays, so a target met late still counts as breached.
 CREATE TABLE ticket_sla (
     ticket_id    BIGINT NOT NULL,
     metric       TEXT   NOT NULL,
     policy_id    BIGINT NOT NULL,
+    started_at   BIGINT NOT NULL,
     breach_at    BIGINT NOT NULL,
     fulfilled_at BIGINT,
     PRIMARY KEY (ticket_id, metric)
