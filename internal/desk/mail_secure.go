@@ -83,8 +83,12 @@ func (p *peerMailer) RequesterReply(ctx context.Context, r RequesterReply) error
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if tok := hook.AuthData["token"]; hook.AuthType == "bearer_token" && tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
+	// The same credential the escalation's own calls carry (webhook.authenticate).
+	switch hook.AuthType {
+	case "basic_auth":
+		req.SetBasicAuth(hook.AuthData["username"], hook.AuthData["password"])
+	case "bearer_token":
+		req.Header.Set("Authorization", "Bearer "+hook.AuthData["token"])
 	}
 	res, err := p.client.Do(req)
 	if err != nil {
