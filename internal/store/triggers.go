@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"math/rand/v2"
 
 	"github.com/twindesk/twindesk/internal/model"
 )
@@ -90,12 +92,18 @@ func (q *Queries) SetTriggerPosition(ctx context.Context, id, pos int64) error {
 	return q.exec(ctx, "reorder trigger", true, `UPDATE triggers SET position = $1 WHERE id = $2`, pos, id)
 }
 
-// RulesVersion returns the trigger set's version counter.
+// RulesVersion returns the trigger set's version: a value that names one
+// committed state of the triggers and fields, compared for equality only.
 func (q *Queries) RulesVersion(ctx context.Context) (int64, error) {
 	return q.count(ctx, "rules version", `SELECT version FROM rule_versions WHERE name = 'triggers'`)
 }
 
-// BumpRulesVersion marks the trigger set as changed.
+// BumpRulesVersion marks the trigger set as changed. The new version is random,
+// not the old one plus one: a bump that rolls back must not hand its version to
+// the next one, or a rule set cached by a reader inside the rolled-back
+// transaction (with a trigger that was never saved) would pass for the next
+// committed one.
 func (q *Queries) BumpRulesVersion(ctx context.Context) error {
-	return q.exec(ctx, "bump rules version", true, `UPDATE rule_versions SET version = version + 1 WHERE name = 'triggers'`)
+	return q.exec(ctx, "bump rules version", true, `UPDATE rule_versions SET version = $1 WHERE name = 'triggers'`,
+		rand.Int64N(math.MaxInt64-1)+1)
 }
