@@ -42,7 +42,8 @@ func TestMailReplyToEscalatedTicket(t *testing.T) {
 	ctx := t.Context()
 
 	c1 := canary(t, "MAILREPLY")
-	res, err := tw.std.Instance.Desk.TakeMail(ctx, cfg, desk.InboundMail{Raw: replyMail("Jo Doe <jo.doe@example.com>", oldMail, "My bank details are "+c1)})
+	reply := replyMail("Jo Doe <jo.doe@example.com>", oldMail, "My bank details are "+c1)
+	res, err := tw.std.Instance.Desk.TakeMail(ctx, cfg, desk.InboundMail{Raw: reply})
 	require.NoError(t, err)
 	require.Equal(t, model.MailForwarded, res.Outcome, res.Reason)
 	secComments := comments(tw.secAdmin, e.secureID)
@@ -56,7 +57,7 @@ func TestMailReplyToEscalatedTicket(t *testing.T) {
 	require.Equal(t, "email", last["via"].(map[string]any)["channel"])
 
 	// The same mail offered again (a restart, a second mailbox) is not handed over twice.
-	again, err := tw.std.Instance.Desk.TakeMail(ctx, cfg, desk.InboundMail{Raw: replyMail("Jo Doe <jo.doe@example.com>", oldMail, "My bank details are "+c1)})
+	again, err := tw.std.Instance.Desk.TakeMail(ctx, cfg, desk.InboundMail{Raw: reply})
 	require.NoError(t, err)
 	require.True(t, again.Duplicate, "recorded once, by content hash")
 
