@@ -53,20 +53,23 @@ func TestViewsMatchTriggerConditions(t *testing.T) {
 				}
 			})
 			require.NotEmpty(t, tagList)
+			cond := func(field, op, value string) model.Condition {
+				return model.Condition{Field: field, Operator: op, Value: value}
+			}
 			id := func(n int64) string { return strconv.FormatInt(n, 10) }
 			g, a := id(groups[0].ID), id(agent.ID)
 			atoms := []model.Condition{
-				{"status", "is", "open"}, {"status", "is", "pending"}, {"status", "is_not", "new"},
-				{"status", "less_than", "pending"}, {"status", "greater_than", "new"},
-				{"priority", "is", "urgent"}, {"priority", "is", ""}, {"priority", "less_than", "high"},
-				{"priority", "greater_than", "low"}, {"priority", "is_not", "normal"},
-				{"type", "is", "incident"}, {"type", "is_not", "question"}, {"type", "is", ""},
-				{"group_id", "is", g}, {"group_id", "is_not", g}, {"group_id", "is", ""}, {"group_id", "present", ""},
-				{"assignee_id", "is", "current_user"}, {"assignee_id", "is", ""}, {"assignee_id", "is_not", a},
-				{"assignee_id", "not_present", ""}, {"assignee_id", "is", id(staff[0].ID)},
-				{"requester_id", "is", id(tickets[3].RequesterID)},
-				{"current_tags", "includes", tagList[0] + " " + tagList[len(tagList)-1]},
-				{"current_tags", "not_includes", tagList[len(tagList)/2]},
+				cond("status", "is", "open"), cond("status", "is", "pending"), cond("status", "is_not", "new"),
+				cond("status", "less_than", "pending"), cond("status", "greater_than", "new"),
+				cond("priority", "is", "urgent"), cond("priority", "is", ""), cond("priority", "less_than", "high"),
+				cond("priority", "greater_than", "low"), cond("priority", "is_not", "normal"),
+				cond("type", "is", "incident"), cond("type", "is_not", "question"), cond("type", "is", ""),
+				cond("group_id", "is", g), cond("group_id", "is_not", g), cond("group_id", "is", ""), cond("group_id", "present", ""),
+				cond("assignee_id", "is", "current_user"), cond("assignee_id", "is", ""), cond("assignee_id", "is_not", a),
+				cond("assignee_id", "not_present", ""), cond("assignee_id", "is", id(staff[0].ID)),
+				cond("requester_id", "is", id(tickets[3].RequesterID)),
+				cond("current_tags", "includes", tagList[0]+" "+tagList[len(tagList)-1]),
+				cond("current_tags", "not_includes", tagList[len(tagList)/2]),
 			}
 			rng := rand.New(rand.NewPCG(19, 19))
 			pick := func(n int) []model.Condition {
