@@ -191,16 +191,9 @@ func (s *Service) fireImported(ctx context.Context, tx *store.Tx, actor model.Us
 			return err
 		}
 	}
-	// No mail: an import notifies no one, as in Zendesk, and a mail built from
-	// the imported comments would carry what standard's peer wrote to the
-	// requester. The recipe's webhooks run.
-	hooks := fired.Notifications[:0:0]
-	for _, n := range fired.Notifications {
-		if n.Kind != model.NotifyUser {
-			hooks = append(hooks, n)
-		}
-	}
-	fired.Notifications = hooks
+	// Mail triggers run too: the requester hears from secure's address that
+	// their ticket moved (issue 17), as when the peer created the ticket. What
+	// that allows a holder of the peer credential is in docs/confidentiality.md.
 	return s.notify(ctx, tx, snap, ch, fired)
 }
 
