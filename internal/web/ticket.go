@@ -49,6 +49,8 @@ type ticketData struct {
 	Once string
 	// Escalating is set while the ticket carries escalation_in_progress.
 	Escalating bool
+	// SLA lists the ticket's open SLA targets (sla.go).
+	SLA []slaBadge
 }
 
 // draft keeps what the agent typed when a submit is refused.
@@ -250,6 +252,9 @@ func (s *Server) loadTicket(ctx context.Context, t *model.Ticket) (*ticketData, 
 		if u.Active {
 			d.Agents = append(d.Agents, u)
 		}
+	}
+	if d.SLA, err = s.slaBadges(ctx, t); err != nil {
+		return nil, err
 	}
 	d.Closed = t.Status == model.StatusClosed
 	if t.AssigneeID != 0 {

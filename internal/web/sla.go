@@ -1,0 +1,62 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/model"
+)
+
+// slaBadge is one open SLA target shown on the ticket page: time left, or
+// how long ago it was breached.
+type slaBadge struct {
+	Metric   string
+	Text     string
+	Due      time.Time
+	Breached bool
+}
+
+var metricNames = map[string]string{
+	model.MetricFirstReply: "First reply",
+	model.MetricNextReply:  "Next reply",
+}
+
+// slaBadges lists t's open SLA targets, soonest first.
+func (s *Server) slaBadges(ctx context.Context, t *model.Ticket) ([]slaBadge, error) {
+	targets, err := s.desk.DB().Read().TicketSLA(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	var out []slaBadge
+	for _, tg := range targets {
+		if !tg.FulfilledAt.IsZero() {
+			continue
+		}
+		b := slaBadge{Metric: tg.Metric, Due: tg.BreachAt}
+		name := metricNames[tg.Metric]
+		if left := tg.BreachAt.Sub(now); left > 0 {
+			b.Text = fmt.Sprintf("%s: %s left", name, shortDuration(left))
+		} else {
+			b.Text, b.Breached = fmt.Sprintf("%s: breached %s ago", name, shortDuration(-left)), true
+		}
+		out = append(out, b)
+	}
+	if len(out) == 2 && out[1].Due.Before(out[0].Due) {
+		out[0], out[1] = out[1], out[0]
+	}
+	return out, nil
+}
+
+// shortDuration writes d as "2d 3h", "1h 5m" or "7m" (at least "1m").
+func shortDuration(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m >= 24*60:
+		return fmt.Sprintf("%dd %dh", m/(24*60), m%(24*60)/60)
+	case m >= 60:
+		return fmt.Sprintf("%dh %dm", m/60, m%60)
+	}
+	return fmt.Sprintf("%dm", max(m, 1))
+}
