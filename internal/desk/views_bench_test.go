@@ -11,21 +11,30 @@ import (
 
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/pgtest"
 	"github.com/twindesk/twindesk/internal/seed"
+	"github.com/twindesk/twindesk/internal/store"
+	"github.com/twindesk/twindesk/internal/store/postgres"
 	"github.com/twindesk/twindesk/internal/store/sqlite"
 )
 
 // BenchmarkViewCount counts each default view and a view with tag and "any"
 // conditions over seeded tickets (TWINDESK_BENCH_TICKETS, default 100,000), as
 // an agent with assigned tickets: each count is one SQL query over the ticket
-// indexes, never a load of the tickets.
+// indexes, never a load of the tickets. On PostgreSQL when TWINDESK_PG_URL is set.
 func BenchmarkViewCount(b *testing.B) {
 	n := 100000
 	if v, err := strconv.Atoi(os.Getenv("TWINDESK_BENCH_TICKETS")); err == nil && v > 0 {
 		n = v
 	}
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, b.TempDir())
+	var db *store.DB
+	var err error
+	if pgtest.Configured() {
+		db, err = postgres.Open(ctx, pgtest.URL(b))
+	} else {
+		db, err = sqlite.Open(ctx, b.TempDir())
+	}
 	if err != nil {
 		b.Fatal(err)
 	}

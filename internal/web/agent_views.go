@@ -129,6 +129,13 @@ func (s *Server) bulkForm(ctx context.Context, back string) (*bulkForm, error) {
 		return nil, err
 	}
 	staff = slices.DeleteFunc(staff, func(u model.User) bool { return !u.Active })
+	secure, err := s.secureGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// A pseudo group sends a ticket's content to the secure desk: that is done one
+	// ticket at a time, on its page, with a confirmation; never in bulk.
+	groups = slices.DeleteFunc(groups, func(g model.Group) bool { return secure[g.ID] })
 	return &bulkForm{Action: "/views/bulk", Back: back, Statuses: []string{"open", "pending", "hold", "solved"},
 		Groups: groups, Agents: staff}, nil
 }
@@ -151,6 +158,15 @@ func (s *Server) bulkUpdate(w http.ResponseWriter, r *http.Request, rq *request)
 	in, err := bulkInput(r)
 	if err != nil {
 		return err
+	}
+	if in.GroupID != nil {
+		secure, err := s.secureGroups(r.Context())
+		if err != nil {
+			return err
+		}
+		if secure[*in.GroupID] {
+			return &httpError{http.StatusBadRequest, "Tickets move to the secure desk one at a time, from the ticket's page."}
+		}
 	}
 	items := make([]desk.BulkUpdate, len(ids))
 	for i, id := range ids {
