@@ -149,6 +149,7 @@ func (s *Server) Routes() http.Handler {
 	handle("GET", "/search/export", s.searchExport)
 	s.exportRoutes(handle) // incremental exports (issue 21)
 	s.tagRoutes(handle)
+	s.metricRoutes(handle)
 	s.macroRoutes(handle) // issue 19
 	s.viewRoutes(handle)
 
