@@ -44,6 +44,13 @@ func TestMailAcrossEscalation(t *testing.T) {
 		Secure:   escalation.Side{URL: sec.URL, Email: sec.admin.Email, Token: sec.token},
 		Map:      m})
 	require.NoError(t, err)
+	// A secure trigger that mails whoever made the change: on the escalated
+	// ticket's create that is standard's peer identity, which is never mailed.
+	sec.must(http.StatusCreated, "POST", "/api/v2/triggers", map[string]any{"trigger": map[string]any{
+		"title": "cc the actor", "conditions": map[string]any{"all": []map[string]any{
+			{"field": "update_type", "operator": "is", "value": "Create"}}},
+		"actions": []map[string]any{{"field": "notification_user", "value": []string{"current_user",
+			"{{ticket.title}}", "{{ticket.comments_formatted}}"}}}}}, nil)
 
 	var created struct{ Ticket struct{ ID int64 } }
 	std.must(http.StatusCreated, "POST", "/api/v2/tickets", map[string]any{"ticket": map[string]any{
@@ -92,6 +99,7 @@ func TestMailAcrossEscalation(t *testing.T) {
 	time.Sleep(time.Second) // a late mail from standard would have arrived by now
 	for _, s := range sink.Messages() {
 		msg := sink.Message(s.ID)
+		require.NotContains(t, s.To[0].Address, "peers.twindesk.invalid", "a peer identity was mailed")
 		if s.From.Address == "it@it.company.example" {
 			require.NotContains(t, msg.Text+msg.HTML, handover, "standard mailed an escalating ticket's text")
 		}
