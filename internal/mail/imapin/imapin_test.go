@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -312,3 +313,38 @@ func TestDovecotOAuth2(t *testing.T) {
 type staticToken string
 
 func (s staticToken) Token(context.Context) (string, error) { return string(s), nil }
+
+// TestIdleLatency measures mail-in to ticket with IDLE on a real Dovecot: each
+// of 20 mails is appended, then the test waits for its ticket. The poll
+// interval is 30 s, so only IDLE can explain a fast ticket. The target
+// is p50 < 2 s.
+//
+//	go test ./internal/mail/imapin -run TestIdleLatency -count=1 -v
+func TestIdleLatency(t *testing.T) {
+	srv := dovecottest.Start(t, dovecottest.Options{Users: map[string]string{"helpdesk": "pw"}})
+	admin := srv.Client(t, "helpdesk", "pw")
+	e := openDesk(t, t.TempDir())
+	mb := imapin.Mailbox{ID: 1, Name: "it", Addr: srv.Addr, TLS: "none", Folder: "INBOX", Username: "helpdesk", Password: "pw"}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &imapin.Poller{Mailbox: mb, Log: slog.New(slog.NewTextHandler(e.log, nil)), Interval: 30 * time.Second,
+		Take: func(ctx context.Context, in desk.InboundMail) (desk.MailResult, error) {
+			return e.d.TakeMail(ctx, e.cfg, in)
+		}}
+	done := make(chan struct{})
+	go func() { p.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	time.Sleep(300 * time.Millisecond) // logged in and idling
+	var lat []time.Duration
+	for i := range 20 {
+		start := time.Now()
+		srv.Append(t, admin, mail(fmt.Sprintf("user%d@example.com", i), fmt.Sprint("Request ", i), "", "Help"))
+		waitFor(t, "the ticket", 10*time.Second, func() bool { return e.tickets(t) == int64(i+1) })
+		lat = append(lat, time.Since(start))
+	}
+	slices.Sort(lat)
+	p50, p95 := lat[len(lat)/2], lat[len(lat)*95/100]
+	t.Logf("mail-in to ticket with IDLE over %d mails: p50 %s, p95 %s, max %s", len(lat), p50, p95, lat[len(lat)-1])
+	if p50 > 2*time.Second {
+		t.Fatalf("p50 %s is over the 2 s target", p50)
+	}
+}
