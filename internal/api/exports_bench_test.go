@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"sync/atomic"
@@ -29,13 +30,7 @@ func TestIncrementalCursorWalk(t *testing.T) {
 	if dir == "" {
 		t.Skip("set TWINDESK_EXPORT_WALK_DATA to a seeded data directory")
 	}
-	env := apitest.New(t, apitest.SQLite, apitest.WithConfig(func(c *config.Serve) { c.Store.DataDir = dir }))
-	// The next run on this directory creates its admin again.
-	t.Cleanup(func() {
-		_, err := env.Instance.DB.WriteDB().ExecContext(context.Background(), `UPDATE users SET email = $1 WHERE id = $2`,
-			fmt.Sprintf("walk-admin-%d@bench.example", env.AdminID), env.AdminID)
-		require.NoError(t, err)
-	})
+	env := seededEnv(t, dir)
 	var total int64
 	require.NoError(t, env.Instance.DB.WriteDB().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM tickets`).Scan(&total))
 
@@ -102,4 +97,47 @@ func TestIncrementalCursorWalk(t *testing.T) {
 	growth := int64(peak.Load()) - int64(base)
 	t.Logf("walked %d tickets in %s: %.0f tickets/s; peak heap-in-use growth %.1f MB", n, elapsed.Round(time.Millisecond),
 		float64(n)/elapsed.Seconds(), float64(growth)/(1<<20))
+}
+
+// seededEnv opens an instance on the seeded SQLite directory dir.
+func seededEnv(t *testing.T, dir string) *apitest.Env {
+	env := apitest.New(t, apitest.SQLite, apitest.WithConfig(func(c *config.Serve) { c.Store.DataDir = dir }))
+	// The next run on this directory creates its admin again.
+	t.Cleanup(func() {
+		_, err := env.Instance.DB.WriteDB().ExecContext(context.Background(), `UPDATE users SET email = $1 WHERE id = $2`,
+			fmt.Sprintf("walk-admin-%d@bench.example", env.AdminID), env.AdminID)
+		require.NoError(t, err)
+	})
+	return env
+}
+
+// TestTicketMetricsPageCost times pages of 100 ticket metrics, each computed
+// from its ticket's audits, on the seeded directory of
+// TWINDESK_EXPORT_WALK_DATA (skipped without it).
+func TestTicketMetricsPageCost(t *testing.T) {
+	dir := os.Getenv("TWINDESK_EXPORT_WALK_DATA")
+	if dir == "" {
+		t.Skip("set TWINDESK_EXPORT_WALK_DATA to a seeded data directory")
+	}
+	env := seededEnv(t, dir)
+	const pages = 50
+	path := "/api/v2/ticket_metrics.json?page[size]=100"
+	start := time.Now()
+	for range pages {
+		res := env.Do(t, "GET", path, nil)
+		require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+		var page struct {
+			TicketMetrics []map[string]any `json:"ticket_metrics"`
+			Links         struct {
+				Next string `json:"next"`
+			} `json:"links"`
+		}
+		res.Decode(t, &page)
+		require.Len(t, page.TicketMetrics, 100)
+		u, err := url.Parse(page.Links.Next)
+		require.NoError(t, err)
+		path = u.RequestURI()
+	}
+	per := time.Since(start) / pages
+	t.Logf("%d pages of 100 ticket metrics: %s a page, %.0f metrics/s", pages, per.Round(time.Microsecond), 100/per.Seconds())
 }
