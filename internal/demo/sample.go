@@ -81,18 +81,19 @@ func sampleTickets(ctx context.Context, std *Node) error {
 	if err != nil || n > 0 {
 		return err
 	}
-	for _, t := range []struct{ subject, body, name, email, file string }{
-		{"Printer on floor 3 jams", "The printer near the kitchen jams on every job; the error log is attached.", "Jo Doe", "jo.doe@example.com", "printer-error-log.txt"},
-		{"VPN drops every hour", "My VPN disconnects every hour since Monday.", "Sam Lee", "sam.lee@example.com", ""},
-		{"Question about my last payslip", "My payslip shows 4,250.00 but my contract says 4,500.00. Can someone check?", "Alex Kim", "alex.kim@example.com", ""},
-		{"Parental leave starting in March", "I'd like to start parental leave on 1 March; my personal situation is attached.", "Robin Park", "robin.park@example.com", ""},
+	// The leave request's file goes to secure with it when an agent escalates it.
+	for _, t := range []struct{ subject, body, name, email, file, content string }{
+		{"Printer on floor 3 jams", "The printer near the kitchen jams on every job; the error log is attached.", "Jo Doe", "jo.doe@example.com", "printer-error-log.txt", "E-0213 paper jam, tray 2\nE-0213 paper jam, tray 2\n"},
+		{"VPN drops every hour", "My VPN disconnects every hour since Monday.", "Sam Lee", "sam.lee@example.com", "", ""},
+		{"Question about my last payslip", "My payslip shows 4,250.00 but my contract says 4,500.00. Can someone check?", "Alex Kim", "alex.kim@example.com", "", ""},
+		{"Parental leave starting in March", "I'd like to start parental leave on 1 March; my personal situation is attached.", "Robin Park", "robin.park@example.com", "leave-request.txt", "Parental leave request\nFrom: 1 March\nReason: birth of a child\n"},
 	} {
 		subject, body := t.subject, t.body
 		in := desk.TicketInput{Subject: &subject, Comment: &desk.CommentInput{Body: body},
 			Requester: &desk.RequesterInput{Name: t.name, Email: t.email}, Via: "web"}
 		if t.file != "" {
 			a, _, err := d.Upload(ctx, std.Admin, desk.UploadInput{FileName: t.file, ContentType: "text/plain",
-				Body: strings.NewReader("E-0213 paper jam, tray 2\nE-0213 paper jam, tray 2\n")})
+				Body: strings.NewReader(t.content)})
 			if err != nil {
 				return fmt.Errorf("demo: sample attachment: %w", err)
 			}
