@@ -110,3 +110,15 @@ func (s *Service) OutgoingMail(ctx context.Context, actor model.User, beforeID s
 
 // MailEnabled reports whether the instance sends mail.
 func (s *Service) MailEnabled() bool { return s.mailOut != nil }
+
+// TicketMail lists the mail sent (or withheld) about one ticket, oldest first,
+// for its page: staff who may see the ticket.
+func (s *Service) TicketMail(ctx context.Context, actor model.User, ticketID int64) ([]model.OutgoingMail, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	if _, err := s.Ticket(ctx, actor, ticketID); err != nil {
+		return nil, err
+	}
+	return s.db.Read().TicketMail(ctx, ticketID)
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/twindesk/twindesk/internal/model"
@@ -28,4 +29,12 @@ func (s *Server) mailLogPage(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	s.render(w, r, rq, http.StatusOK, "mail_outgoing.html", "Outgoing mail", d)
 	return nil
+}
+
+// loadTicketMail adds to a ticket's page the mail its changes caused, with each
+// message's delivery state.
+func (s *Server) loadTicketMail(ctx context.Context, rq *request, d *ticketData) error {
+	var err error
+	d.Mail, err = s.desk.TicketMail(ctx, rq.user, d.T.ID)
+	return err
 }

@@ -49,6 +49,11 @@ func TestOutgoingMailPage(t *testing.T) {
 	if strings.Contains(body, "Monitor flackert <bald>") {
 		t.Fatal("the subject is not escaped")
 	}
+	// The ticket's page shows the mail its creation caused, with its state.
+	_, page := admin.get("/tickets/" + strconv.FormatInt(tk.ID, 10))
+	if !strings.Contains(page, `id="ticket-mail"`) || !strings.Contains(page, `delivery-sent">sent</span> to mo@example.org`) {
+		t.Fatalf("ticket page lacks its mail:\n%s", page)
+	}
 
 	ctx := context.Background()
 	name, email, role := "Ag Ent", "agent@example.com", "agent"

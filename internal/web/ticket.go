@@ -51,6 +51,8 @@ type ticketData struct {
 	Escalating bool
 	// SLA lists the ticket's open SLA targets (sla.go).
 	SLA []slaBadge
+	// Mail lists the mail the ticket's changes caused and its state (admin_mail.go).
+	Mail []model.OutgoingMail
 }
 
 // draft keeps what the agent typed when a submit is refused.
@@ -123,6 +125,9 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	if err := s.loadFailedChains(r.Context(), rq, d); err != nil {
+		return err
+	}
+	if err := s.loadTicketMail(r.Context(), rq, d); err != nil {
 		return err
 	}
 	s.render(w, r, rq, http.StatusOK, "ticket.html", "#"+itoa(t.ID)+" "+t.Subject, d)
