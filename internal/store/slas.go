@@ -199,3 +199,31 @@ func (q *Queries) SetTicketSLA(ctx context.Context, ticketID int64, targets []mo
 	}
 	return nil
 }
+
+// NextBreaches returns, for each of these tickets that has an open target, the
+// one due first.
+func (q *Queries) NextBreaches(ctx context.Context, ids []int64) (map[int64]model.SLATarget, error) {
+	out := map[int64]model.SLATarget{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := inList(ids, nil)
+	rows, err := q.q.QueryContext(ctx, `SELECT ticket_id, metric, breach_at FROM ticket_sla
+		WHERE fulfilled_at IS NULL AND ticket_id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, q.wrap("next breaches", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		t := model.SLATarget{}
+		var at int64
+		if err := rows.Scan(&t.TicketID, &t.Metric, &at); err != nil {
+			return nil, q.wrap("scan next breach", err)
+		}
+		t.BreachAt = fromTS(at)
+		if cur, ok := out[t.TicketID]; !ok || t.BreachAt.Before(cur.BreachAt) {
+			out[t.TicketID] = t
+		}
+	}
+	return out, q.wrapIf("next breaches", rows.Err())
+}

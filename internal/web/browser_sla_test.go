@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,8 @@ import (
 )
 
 // TestBrowserSLABadge: the ticket page shows each open SLA target with the
-// time left, and a breached one as breached, readable at 1280 and 390 px.
+// time left, and a breached one as breached, readable at 1280 and 390 px; a
+// list row shows the ticket's next target.
 func TestBrowserSLABadge(t *testing.T) {
 	b := setup(t, apitest.SQLite)
 	ctx := context.Background()
@@ -59,6 +61,11 @@ func TestBrowserSLABadge(t *testing.T) {
 		got = br.text(`span.badge.sla-breached`)
 		if !strings.HasPrefix(got, "First reply: breached 2h") {
 			t.Fatalf("at %d px the breached badge reads %q", width, got)
+		}
+		// Lists show each ticket's next target on its row.
+		br.open("/search?q=" + url.QueryEscape("subject:Late"))
+		if got := br.text(`td.subject span.badge.sla-breached`); !strings.HasPrefix(got, "First reply: breached 2h") {
+			t.Fatalf("at %d px the list row's badge reads %q", width, got)
 		}
 	}
 }

@@ -34,19 +34,44 @@ func (s *Server) slaBadges(ctx context.Context, t *model.Ticket) ([]slaBadge, er
 		if !tg.FulfilledAt.IsZero() {
 			continue
 		}
-		b := slaBadge{Metric: tg.Metric, Due: tg.BreachAt}
-		name := metricNames[tg.Metric]
-		if left := tg.BreachAt.Sub(now); left > 0 {
-			b.Text = fmt.Sprintf("%s: %s left", name, shortDuration(left))
-		} else {
-			b.Text, b.Breached = fmt.Sprintf("%s: breached %s ago", name, shortDuration(-left)), true
-		}
-		out = append(out, b)
+		out = append(out, badgeFor(tg, now))
 	}
 	if len(out) == 2 && out[1].Due.Before(out[0].Due) {
 		out[0], out[1] = out[1], out[0]
 	}
 	return out, nil
+}
+
+// badgeFor words one open target at now.
+func badgeFor(tg model.SLATarget, now time.Time) slaBadge {
+	b := slaBadge{Metric: tg.Metric, Due: tg.BreachAt}
+	name := metricNames[tg.Metric]
+	if left := tg.BreachAt.Sub(now); left > 0 {
+		b.Text = fmt.Sprintf("%s: %s left", name, shortDuration(left))
+	} else {
+		b.Text, b.Breached = fmt.Sprintf("%s: breached %s ago", name, shortDuration(-left)), true
+	}
+	return b
+}
+
+// addRowSLA puts each listed ticket's next SLA target on its row.
+func (s *Server) addRowSLA(ctx context.Context, rows []ticketRow) error {
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	next, err := s.desk.DB().Read().NextBreaches(ctx, ids)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	for i := range rows {
+		if tg, ok := next[rows[i].ID]; ok {
+			b := badgeFor(tg, now)
+			rows[i].SLA = &b
+		}
+	}
+	return nil
 }
 
 // shortDuration writes d as "2d 3h", "1h 5m" or "7m" (at least "1m").

@@ -35,6 +35,8 @@ type ticketRow struct {
 	Group, Assignee string
 	Updated         time.Time
 	Stub            bool
+	// SLA is the ticket's next SLA target, if any (sla.go).
+	SLA *slaBadge
 }
 
 // sortColumn is a sortable list header.
@@ -208,6 +210,9 @@ func (s *Server) ticketRows(ctx context.Context, tickets []model.Ticket) ([]tick
 		rows[i] = ticketRow{ID: t.ID, Subject: t.Subject, RequesterID: t.RequesterID, Requester: users[t.RequesterID].Name,
 			Status: string(t.Status), Priority: t.Priority, Group: groups[t.GroupID], Assignee: users[t.AssigneeID].Name,
 			Updated: t.UpdatedAt, Stub: isStub(&t)}
+	}
+	if err := s.addRowSLA(ctx, rows); err != nil {
+		return nil, err
 	}
 	return rows, nil
 }
