@@ -22,7 +22,11 @@ import (
 const mailFrom = "IT Helpdesk <it@it.company.example>"
 
 func mailDeployment(t *testing.T, sink *mailpittest.Sink, content string) *deployment {
-	d := newDeployment(t, sqliteBackend)
+	return mailDeploymentOn(t, sqliteBackend, sink, content)
+}
+
+func mailDeploymentOn(t *testing.T, b backend, sink *mailpittest.Sink, content string) *deployment {
+	d := newDeployment(t, b)
 	d.configure = func(c *config.Serve) {
 		c.MailOut = config.MailOut{SMTPURL: "smtp://it:pw@" + sink.SMTPAddr + "?insecure=true", MailFrom: mailFrom, MailContent: content}
 		c.JobPoll = 20 * time.Millisecond
@@ -72,8 +76,12 @@ func comment(t *testing.T, z *zendesk.Client, id int64, body string, public bool
 // internal note sends nothing and never appears in any mail.
 func TestMailReplyThreadsAndNotesStayIn(t *testing.T) {
 	t.Parallel()
+	eachBackend(t, testMailReplyThreads)
+}
+
+func testMailReplyThreads(t *testing.T, b backend) {
 	sink := mailpittest.Start(t)
-	n := mailDeployment(t, sink, "full").open(true)
+	n := mailDeploymentOn(t, b, sink, "full").open(true)
 	z, ctx := zendeskClient(t, n), context.Background()
 
 	tk, err := z.CreateTicket(ctx, zendesk.Ticket{Subject: "Drucker im 2. Stock — kaputt ✓",
@@ -180,8 +188,12 @@ func TestMailNotificationUserLiquid(t *testing.T) {
 // backoff and arrives once the relay is back: not lost, not duplicated.
 func TestMailRelayOutage(t *testing.T) {
 	t.Parallel()
+	eachBackend(t, testMailRelayOutage)
+}
+
+func testMailRelayOutage(t *testing.T, b backend) {
 	sink := mailpittest.Start(t)
-	n := mailDeployment(t, sink, "full").open(true)
+	n := mailDeploymentOn(t, b, sink, "full").open(true)
 	z, ctx := zendeskClient(t, n), context.Background()
 	sink.Down()
 	_, err := z.CreateTicket(ctx, zendesk.Ticket{Subject: "Outage",
@@ -216,4 +228,26 @@ func TestMailContentNone(t *testing.T) {
 	require.Equal(t, fmt.Sprintf("[#%d] Update on your request", tk.ID), m.Subject)
 	require.NotContains(t, m.Text+m.HTML, "salary-canary")
 	require.Contains(t, m.Text, fmt.Sprintf("#%d", tk.ID))
+}
+
+// TestMailRefusedRecipientFails: a recipient the relay refuses for good (5xx)
+// fails at once, with the relay's answer in the log, and is not retried.
+func TestMailRefusedRecipientFails(t *testing.T) {
+	t.Parallel()
+	sink := mailpittest.Start(t, "--smtp-allowed-recipients", `@example\.org$`)
+	n := mailDeployment(t, sink, "full").open(true)
+	z, ctx := zendeskClient(t, n), context.Background()
+	_, err := z.CreateTicket(ctx, zendesk.Ticket{Subject: "Refused",
+		Requester: &zendesk.Requester{Name: "Gus", Email: "gus@nowhere.example"},
+		Comment:   &zendesk.TicketComment{Body: "hello"}})
+	require.NoError(t, err)
+	waitFor(t, 20*time.Second, "the mail to fail", func() bool {
+		log := n.outgoingMail()
+		return len(log) == 1 && log[0].State == "failed"
+	})
+	time.Sleep(2500 * time.Millisecond) // a retry would have happened by now
+	log := n.outgoingMail()
+	require.Equal(t, 1, log[0].Attempts)
+	require.Contains(t, *log[0].Error, "550")
+	require.Empty(t, sink.Messages())
 }
