@@ -51,6 +51,8 @@ type ticketData struct {
 	Escalating bool
 	// SLA lists the ticket's open SLA targets (sla.go).
 	SLA []slaBadge
+	// MailIn is how each mail was filed on this ticket, and why there (mail_in.go).
+	MailIn []model.MailMessage
 	// Mail lists the mail the ticket's changes caused and its state (admin_mail.go).
 	Mail []model.OutgoingMail
 }
@@ -125,6 +127,9 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	if err := s.loadFailedChains(r.Context(), rq, d); err != nil {
+		return err
+	}
+	if err := s.loadTicketMailIn(r.Context(), rq, d); err != nil {
 		return err
 	}
 	if err := s.loadTicketMail(r.Context(), rq, d); err != nil {

@@ -93,6 +93,7 @@ func (s *Server) Routes() http.Handler {
 	mux.Handle("POST /admin/triggers/{id}/active", s.admin(s.activateTrigger))
 	mux.Handle("GET /admin/webhooks", s.admin(s.webhooksPage))
 	mux.Handle("GET /admin/mail", s.admin(s.mailLogPage)) // outgoing-mail log (issue 17)
+	s.mailInRoutes(mux)                                   // mailboxes and quarantine (issue 17, mail_in.go)
 	mux.Handle("GET /admin/webhooks/{id}", s.admin(s.webhookPage))
 	mux.Handle("POST /admin/webhooks/{id}/deliveries/{delivery}/retry", s.admin(s.retryDelivery))
 
