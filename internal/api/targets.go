@@ -33,30 +33,35 @@ func (s *Server) saveTarget(w http.ResponseWriter, r *http.Request) error {
 	if in == nil {
 		return recordInvalid(model.Invalid("target", "BlankValue", "target: the body must be {\"target\": {...}}"))
 	}
-	t := model.Target{Active: true, Method: "post", ContentType: "application/json"}
+	apply := func(t *model.Target) {
+		for dst, src := range map[*string]*string{&t.Type: in.Type, &t.Title: in.Title, &t.TargetURL: in.TargetURL,
+			&t.Method: in.Method, &t.ContentType: in.ContentType, &t.Username: in.Username, &t.Password: in.Password} {
+			if src != nil {
+				*dst = *src
+			}
+		}
+		if in.Active != nil {
+			t.Active = *in.Active
+		}
+	}
+	var t model.Target
 	status := http.StatusCreated
 	if r.PathValue("id") != "" {
 		id, err := pathID(r)
 		if err != nil {
 			return err
 		}
-		if t, err = s.desk.DB().Read().Target(r.Context(), id); err != nil {
+		if t, err = s.desk.UpdateTarget(r.Context(), currentUser(r.Context()), id, apply); err != nil {
 			return err
 		}
 		status = http.StatusOK
-	}
-	for dst, src := range map[*string]*string{&t.Type: in.Type, &t.Title: in.Title, &t.TargetURL: in.TargetURL,
-		&t.Method: in.Method, &t.ContentType: in.ContentType, &t.Username: in.Username, &t.Password: in.Password} {
-		if src != nil {
-			*dst = *src
+	} else {
+		t = model.Target{Active: true, Method: "post", ContentType: "application/json"}
+		apply(&t)
+		var err error
+		if t, err = s.desk.SaveTarget(r.Context(), currentUser(r.Context()), t); err != nil {
+			return err
 		}
-	}
-	if in.Active != nil {
-		t.Active = *in.Active
-	}
-	t, err := s.desk.SaveTarget(r.Context(), currentUser(r.Context()), t)
-	if err != nil {
-		return err
 	}
 	writeJSON(w, status, map[string]any{"target": s.targetOut(&t)})
 	return nil

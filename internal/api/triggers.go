@@ -180,14 +180,8 @@ func (s *Server) updateTrigger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.desk.DB().Read().Trigger(r.Context(), id)
+	t, err := s.desk.UpdateTrigger(r.Context(), currentUser(r.Context()), id, in.apply)
 	if err != nil {
-		return err
-	}
-	if err := in.apply(&t); err != nil {
-		return err
-	}
-	if t, err = s.desk.SaveTrigger(r.Context(), currentUser(r.Context()), t); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"trigger": s.triggerOut(&t)})

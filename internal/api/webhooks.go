@@ -101,7 +101,7 @@ func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) error {
 	}
 	var wh model.Webhook
 	in.apply(&wh)
-	if wh, err = s.desk.SaveWebhook(r.Context(), currentUser(r.Context()), wh, true); err != nil {
+	if wh, err = s.desk.SaveWebhook(r.Context(), currentUser(r.Context()), wh); err != nil {
 		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("%s/api/v2/webhooks/%s", s.cfg.BaseURL, wh.ID))
@@ -114,12 +114,7 @@ func (s *Server) updateWebhook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wh, err := s.desk.DB().Read().Webhook(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	in.apply(&wh)
-	if _, err = s.desk.SaveWebhook(r.Context(), currentUser(r.Context()), wh, false); err != nil {
+	if _, err := s.desk.UpdateWebhook(r.Context(), currentUser(r.Context()), r.PathValue("id"), in.apply); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

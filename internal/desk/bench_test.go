@@ -88,7 +88,7 @@ func benchDesk(b *testing.B, n int, notify bool) (*desk.Service, model.User, int
 		}
 	}
 	if notify {
-		w, err := d.SaveWebhook(ctx, admin, model.Webhook{Name: "bench", Endpoint: "http://127.0.0.1:9/{{ticket.id}}", HTTPMethod: "POST"}, true)
+		w, err := d.SaveWebhook(ctx, admin, model.Webhook{Name: "bench", Endpoint: "http://127.0.0.1:9/{{ticket.id}}", HTTPMethod: "POST"})
 		if err != nil {
 			b.Fatal(err)
 		}

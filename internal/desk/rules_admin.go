@@ -26,36 +26,63 @@ func (s *Service) SaveTrigger(ctx context.Context, actor model.User, t model.Tri
 	if err := requireAdmin(actor); err != nil {
 		return t, err
 	}
-	if err := rules.Validate(&t); err != nil {
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error { return s.saveTrigger(ctx, tx, &t) })
+	return t, err
+}
+
+// UpdateTrigger applies edit to the stored trigger and saves it as SaveTrigger
+// does, in one transaction holding the trigger's row, so two admins' partial
+// updates each start from the other's result.
+func (s *Service) UpdateTrigger(ctx context.Context, actor model.User, id int64, edit func(*model.Trigger) error) (model.Trigger, error) {
+	var t model.Trigger
+	if err := requireAdmin(actor); err != nil {
 		return t, err
 	}
 	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
-		if err := s.checkNotifications(ctx, tx, &t); err != nil {
+		if err := tx.LockRow(ctx, "triggers", id); err != nil {
 			return err
 		}
-		now := s.clock()
-		if t.ID != 0 {
-			old, err := tx.Trigger(ctx, t.ID)
+		var err error
+		if t, err = tx.Trigger(ctx, id); err != nil {
+			return err
+		}
+		if err := edit(&t); err != nil {
+			return err
+		}
+		t.ID = id
+		return s.saveTrigger(ctx, tx, &t)
+	})
+	return t, err
+}
+
+func (s *Service) saveTrigger(ctx context.Context, tx *store.Tx, t *model.Trigger) error {
+	if err := rules.Validate(t); err != nil {
+		return err
+	}
+	if err := s.checkNotifications(ctx, tx, t); err != nil {
+		return err
+	}
+	now := s.clock()
+	if t.ID != 0 {
+		old, err := tx.Trigger(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		t.CreatedAt = old.CreatedAt
+	} else {
+		t.CreatedAt = now
+		if t.Position == 0 {
+			all, err := tx.ListTriggers(ctx, false)
 			if err != nil {
 				return err
 			}
-			t.CreatedAt = old.CreatedAt
-		} else {
-			t.CreatedAt = now
-			if t.Position == 0 {
-				all, err := tx.ListTriggers(ctx, false)
-				if err != nil {
-					return err
-				}
-				t.Position = int64(len(all)) + 1
-			}
+			t.Position = int64(len(all)) + 1
 		}
-		t.UpdatedAt = now
-		var err error
-		t.ID, err = tx.SaveTrigger(ctx, &t)
-		return err
-	})
-	return t, err
+	}
+	t.UpdatedAt = now
+	var err error
+	t.ID, err = tx.SaveTrigger(ctx, t)
+	return err
 }
 
 func (s *Service) checkNotifications(ctx context.Context, tx *store.Tx, t *model.Trigger) error {
@@ -133,9 +160,9 @@ func (s *Service) ReorderTriggers(ctx context.Context, actor model.User, ids []i
 
 var webhookMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
 
-// SaveWebhook validates and stores a webhook; create gives it a ULID and a signing
+// SaveWebhook validates and stores a new webhook with a ULID and a signing
 // secret.
-func (s *Service) SaveWebhook(ctx context.Context, actor model.User, w model.Webhook, create bool) (model.Webhook, error) {
+func (s *Service) SaveWebhook(ctx context.Context, actor model.User, w model.Webhook) (model.Webhook, error) {
 	if err := requireAdmin(actor); err != nil {
 		return w, err
 	}
@@ -144,20 +171,39 @@ func (s *Service) SaveWebhook(ctx context.Context, actor model.User, w model.Web
 	}
 	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
 		now := s.clock()
-		var old *model.Webhook
-		if create {
-			w.ID, w.CreatedAt, w.SigningSecret = ulid.Make().String(), now, newSecret()
-		} else {
-			stored, err := tx.Webhook(ctx, w.ID)
-			if err != nil {
-				return err
-			}
-			old = &stored
-			w.CreatedAt, w.SigningSecret = old.CreatedAt, old.SigningSecret
-		}
-		s.sealWebhook(&w, old)
+		w.ID, w.CreatedAt, w.SigningSecret = ulid.Make().String(), now, newSecret()
+		s.sealWebhook(&w, nil)
 		w.UpdatedAt = now
-		return tx.SaveWebhook(ctx, &w, create)
+		return tx.SaveWebhook(ctx, &w, true)
+	})
+	return w, err
+}
+
+// UpdateWebhook applies edit to the stored webhook, validates and saves it, in
+// one transaction holding its row (see UpdateTrigger). Its id, creation time and
+// signing secret stay; credentials follow sealWebhook's rules.
+func (s *Service) UpdateWebhook(ctx context.Context, actor model.User, id string, edit func(*model.Webhook)) (model.Webhook, error) {
+	var w model.Webhook
+	if err := requireAdmin(actor); err != nil {
+		return w, err
+	}
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockRow(ctx, "webhooks", id); err != nil {
+			return err
+		}
+		old, err := tx.Webhook(ctx, id)
+		if err != nil {
+			return err
+		}
+		w = old
+		edit(&w)
+		if err := s.validateWebhook(&w); err != nil {
+			return err
+		}
+		w.ID, w.CreatedAt, w.SigningSecret = old.ID, old.CreatedAt, old.SigningSecret
+		s.sealWebhook(&w, &old)
+		w.UpdatedAt = s.clock()
+		return tx.SaveWebhook(ctx, &w, false)
 	})
 	return w, err
 }
@@ -233,11 +279,53 @@ func (s *Service) DeleteWebhook(ctx context.Context, actor model.User, id string
 	return s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.DeleteWebhook(ctx, id) })
 }
 
-// SaveTarget validates and stores an HTTP target (ID 0 creates).
+// SaveTarget validates and stores a new HTTP target.
 func (s *Service) SaveTarget(ctx context.Context, actor model.User, t model.Target) (model.Target, error) {
 	if err := requireAdmin(actor); err != nil {
 		return t, err
 	}
+	if err := s.validateTarget(&t); err != nil {
+		return t, err
+	}
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		t.ID, t.CreatedAt = 0, s.clock()
+		s.sealTarget(&t, nil)
+		var err error
+		t.ID, err = tx.SaveTarget(ctx, &t)
+		return err
+	})
+	return t, err
+}
+
+// UpdateTarget applies edit to the stored target, validates and saves it, in
+// one transaction holding its row (see UpdateTrigger).
+func (s *Service) UpdateTarget(ctx context.Context, actor model.User, id int64, edit func(*model.Target)) (model.Target, error) {
+	var t model.Target
+	if err := requireAdmin(actor); err != nil {
+		return t, err
+	}
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockRow(ctx, "targets", id); err != nil {
+			return err
+		}
+		old, err := tx.Target(ctx, id)
+		if err != nil {
+			return err
+		}
+		t = old
+		edit(&t)
+		if err := s.validateTarget(&t); err != nil {
+			return err
+		}
+		t.ID, t.CreatedAt = old.ID, old.CreatedAt
+		s.sealTarget(&t, &old)
+		_, err = tx.SaveTarget(ctx, &t)
+		return err
+	})
+	return t, err
+}
+
+func (s *Service) validateTarget(t *model.Target) error {
 	v := &model.ValidationError{}
 	t.Method = strings.ToLower(t.Method)
 	if t.Title == "" {
@@ -261,26 +349,7 @@ func (s *Service) SaveTarget(ctx context.Context, actor model.User, t model.Targ
 	if userInURL(t.TargetURL) {
 		v.Add("target_url", "InvalidValue", "Target URL: credentials go in username and password, not in the URL, where they would be stored and shown")
 	}
-	if err := v.OrNil(); err != nil {
-		return t, err
-	}
-	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
-		var old *model.Target
-		if t.ID == 0 {
-			t.CreatedAt = s.clock()
-		} else {
-			stored, err := tx.Target(ctx, t.ID)
-			if err != nil {
-				return err
-			}
-			old = &stored
-		}
-		s.sealTarget(&t, old)
-		var err error
-		t.ID, err = tx.SaveTarget(ctx, &t)
-		return err
-	})
-	return t, err
+	return v.OrNil()
 }
 
 // DeleteTarget removes a target.

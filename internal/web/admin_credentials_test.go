@@ -19,7 +19,7 @@ func TestAdminWebhookPagesShowNoCredential(t *testing.T) {
 	const pw = "ui-canary-password-51c2"
 	hook, err := b.env.Instance.Desk.SaveWebhook(context.Background(), b.admin, model.Webhook{Name: "Secure",
 		Endpoint: "https://secure.example/api", HTTPMethod: "POST", AuthType: "basic_auth",
-		AuthData: map[string]string{"username": "peer", "password": pw}}, true)
+		AuthData: map[string]string{"username": "peer", "password": pw}})
 	if err != nil {
 		t.Fatal(err)
 	}

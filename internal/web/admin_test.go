@@ -131,7 +131,7 @@ func TestAdminWebhookRetry(t *testing.T) {
 	b := setup(t, apitest.SQLite)
 	ctx := context.Background()
 	hook, err := b.env.Instance.Desk.SaveWebhook(ctx, b.admin, model.Webhook{Name: "Secure", Endpoint: "https://secure.example/api",
-		HTTPMethod: "POST"}, true)
+		HTTPMethod: "POST"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,12 +70,11 @@ func (s *Server) activateTrigger(w http.ResponseWriter, r *http.Request, rq *req
 	if err != nil {
 		return err
 	}
-	t, err := s.desk.DB().Read().Trigger(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	t.Active = r.PostFormValue("active") == "true"
-	if _, err := s.desk.SaveTrigger(r.Context(), rq.user, t); err != nil {
+	active := r.PostFormValue("active") == "true"
+	if _, err := s.desk.UpdateTrigger(r.Context(), rq.user, id, func(t *model.Trigger) error {
+		t.Active = active
+		return nil
+	}); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/triggers?flash=saved", http.StatusSeeOther)

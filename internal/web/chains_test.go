@@ -26,7 +26,7 @@ func TestFailedEscalationBanner(t *testing.T) {
 	ctx := context.Background()
 	in := b.env.Instance
 	hook, err := in.Desk.SaveWebhook(ctx, b.admin, model.Webhook{Name: "Escalation: create secure ticket",
-		Endpoint: "https://secure.example/api/v2/tickets.json", HTTPMethod: "POST"}, true)
+		Endpoint: "https://secure.example/api/v2/tickets.json", HTTPMethod: "POST"})
 	if err != nil {
 		t.Fatal(err)
 	}
