@@ -150,6 +150,7 @@ func (s *Server) Routes() http.Handler {
 	s.exportRoutes(handle) // incremental exports (issue 21)
 	s.tagRoutes(handle)
 	s.metricRoutes(handle)
+	s.orgRoutes(handle)
 	s.macroRoutes(handle) // issue 19
 	s.viewRoutes(handle)
 

@@ -19,3 +19,31 @@ INSERT INTO purged_tickets (id, purged_at) SELECT id, purged_at FROM tombstones;
 -- The ticket event and user exports walk audits and users in time order.
 CREATE INDEX audits_created ON audits (created_at, id);
 CREATE INDEX users_updated ON users (updated_at, id);
+
+-- Organizations (issue 21; added to 020 before any release). Ids are never
+-- reused. Names are unique regardless of case, as in Zendesk; domain_names is
+-- space-separated. A user's default membership is their organization_id.
+CREATE TABLE organizations (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    name         TEXT   NOT NULL,
+    external_id  TEXT   NOT NULL DEFAULT '',
+    details      TEXT   NOT NULL DEFAULT '',
+    notes        TEXT   NOT NULL DEFAULT '',
+    domain_names TEXT   NOT NULL DEFAULT '',
+    created_at   BIGINT NOT NULL,
+    updated_at   BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX organizations_name ON organizations (LOWER(name));
+CREATE INDEX organizations_external_id ON organizations (external_id) WHERE external_id <> '';
+CREATE INDEX organizations_updated ON organizations (updated_at, id);
+
+CREATE TABLE organization_memberships (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id         BIGINT  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    organization_id BIGINT  NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    is_default      BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at      BIGINT  NOT NULL,
+    updated_at      BIGINT  NOT NULL,
+    UNIQUE (user_id, organization_id)
+);
+CREATE INDEX organization_memberships_org ON organization_memberships (organization_id);

@@ -1,0 +1,191 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+// OrgInput is a create or update of an organization. Nil fields are left alone.
+type OrgInput struct {
+	Name        *string
+	ExternalID  *string
+	Details     *string
+	Notes       *string
+	DomainNames *[]string
+}
+
+// SaveOrganization creates an organization (id 0) or updates one. Admins only.
+func (s *Service) SaveOrganization(ctx context.Context, actor model.User, id int64, in OrgInput) (model.Organization, error) {
+	var o model.Organization
+	if err := requireAdmin(actor); err != nil {
+		return o, err
+	}
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if id != 0 {
+			if o, err = tx.Organization(ctx, id); err != nil {
+				return err
+			}
+		}
+		v := &model.ValidationError{}
+		in.apply(&o, v)
+		if err := v.OrNil(); err != nil {
+			return err
+		}
+		o.UpdatedAt = s.clock()
+		if id == 0 {
+			o.CreatedAt = o.UpdatedAt
+			o.ID, err = tx.CreateOrganization(ctx, o)
+		} else {
+			err = tx.UpdateOrganization(ctx, o)
+		}
+		if errors.Is(err, model.ErrConflict) {
+			return model.Invalid("name", "DuplicateValue", "Name: %s has already been taken", o.Name)
+		}
+		return err
+	})
+	return o, err
+}
+
+func (in *OrgInput) apply(o *model.Organization, v *model.ValidationError) {
+	if in.Name != nil {
+		o.Name = strings.TrimSpace(*in.Name)
+	}
+	if o.Name == "" {
+		v.Add("name", "BlankValue", "Name: cannot be blank")
+	} else if len(o.Name) > 255 {
+		v.Add("name", "TooLong", "Name: is too long (maximum is 255 characters)")
+	}
+	if in.ExternalID != nil {
+		if o.ExternalID = strings.TrimSpace(*in.ExternalID); len(o.ExternalID) > 255 {
+			v.Add("external_id", "TooLong", "External ID: is too long (maximum is 255 characters)")
+		}
+	}
+	if in.Details != nil {
+		o.Details = *in.Details
+	}
+	if in.Notes != nil {
+		o.Notes = *in.Notes
+	}
+	if in.DomainNames != nil {
+		o.DomainNames = nil
+		for _, d := range *in.DomainNames {
+			for _, f := range strings.Fields(strings.ToLower(d)) {
+				if !strings.Contains(f, ".") {
+					v.Add("domain_names", "InvalidValue", "Domain names: %q is not a domain", f)
+				}
+				o.DomainNames = append(o.DomainNames, f)
+			}
+		}
+	}
+}
+
+// DeleteOrganization removes an organization and its memberships. Admins only.
+func (s *Service) DeleteOrganization(ctx context.Context, actor model.User, id int64) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	return s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.DeleteOrganization(ctx, id) })
+}
+
+// Organization loads one organization. Staff only: an end user sees no
+// organization's details.
+func (s *Service) Organization(ctx context.Context, actor model.User, id int64) (model.Organization, error) {
+	if err := requireStaff(actor); err != nil {
+		return model.Organization{}, err
+	}
+	return s.db.Read().Organization(ctx, id)
+}
+
+// Organizations lists organizations matching f, and counts them unless
+// counting is false. Staff only.
+func (s *Service) Organizations(ctx context.Context, actor model.User, f store.OrgFilter, p store.Page, counting bool) ([]model.Organization, int64, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, 0, err
+	}
+	q := s.db.Read()
+	rows, err := q.ListOrganizations(ctx, f, p)
+	if err != nil || !counting {
+		return rows, -1, err
+	}
+	n, err := q.CountOrganizations(ctx, f)
+	return rows, n, err
+}
+
+// OrganizationUsers lists an organization's users. Staff only.
+func (s *Service) OrganizationUsers(ctx context.Context, actor model.User, id int64, p store.Page) ([]model.User, error) {
+	if _, err := s.Organization(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.db.Read().OrganizationUsers(ctx, id, p)
+}
+
+// AddOrgMembership puts a user in an organization. Admins only.
+func (s *Service) AddOrgMembership(ctx context.Context, actor model.User, m model.OrganizationMembership) (model.OrganizationMembership, error) {
+	if err := requireAdmin(actor); err != nil {
+		return m, err
+	}
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		v := &model.ValidationError{}
+		if _, err := tx.User(ctx, m.UserID); isNotFound(err) {
+			v.Add("user_id", "InvalidValue", "User: %d does not exist", m.UserID)
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.Organization(ctx, m.OrganizationID); isNotFound(err) {
+			v.Add("organization_id", "InvalidValue", "Organization: %d does not exist", m.OrganizationID)
+		} else if err != nil {
+			return err
+		}
+		if err := v.OrNil(); err != nil {
+			return err
+		}
+		m.CreatedAt = s.clock()
+		m.UpdatedAt = m.CreatedAt
+		var err error
+		m.ID, err = tx.CreateOrgMembership(ctx, m)
+		if errors.Is(err, model.ErrConflict) {
+			return model.Invalid("user_id", "DuplicateValue", "User: %d is already a member of organization %d", m.UserID, m.OrganizationID)
+		}
+		return err
+	})
+	return m, err
+}
+
+// DeleteOrgMembership removes a membership. Admins only.
+func (s *Service) DeleteOrgMembership(ctx context.Context, actor model.User, id int64) error {
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	return s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.DeleteOrgMembership(ctx, id) })
+}
+
+// OrgMemberships lists memberships. Staff only.
+func (s *Service) OrgMemberships(ctx context.Context, actor model.User, f store.OrgMemberFilter, p store.Page) ([]model.OrganizationMembership, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	return s.db.Read().ListOrgMemberships(ctx, f, p)
+}
+
+// OrgMembership loads one membership. Staff only.
+func (s *Service) OrgMembership(ctx context.Context, actor model.User, id int64) (model.OrganizationMembership, error) {
+	if err := requireStaff(actor); err != nil {
+		return model.OrganizationMembership{}, err
+	}
+	return s.db.Read().OrgMembership(ctx, id)
+}
+
+// ExportOrganizations returns up to limit organizations updated after key:
+// the incremental export. Admins only.
+func (s *Service) ExportOrganizations(ctx context.Context, actor model.User, key store.ExportKey, until time.Time, limit int) ([]model.Organization, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	return s.db.Read().OrganizationsChangedAfter(ctx, key, until, min(limit, MaxExportPage+1))
+}

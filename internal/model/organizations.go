@@ -1,0 +1,26 @@
+package model
+
+import "time"
+
+// Organization groups end users (a company, a department), as in Zendesk.
+type Organization struct {
+	ID          int64
+	Name        string
+	ExternalID  string
+	Details     string
+	Notes       string
+	DomainNames []string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// OrganizationMembership puts a user in an organization; a user's default
+// membership is their organization_id.
+type OrganizationMembership struct {
+	ID             int64
+	UserID         int64
+	OrganizationID int64
+	Default        bool
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
