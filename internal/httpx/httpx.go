@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"time"
 )
 
@@ -67,7 +68,11 @@ func Middleware(log *slog.Logger, next http.Handler, observers ...Observer) http
 		h.Set("Referrer-Policy", "same-origin")
 		defer func() {
 			if p := recover(); p != nil {
-				log.Error("panic", "request_id", id, "panic", p)
+				if p == http.ErrAbortHandler { // the handler's way to cut a response short
+					panic(p)
+				}
+				// The stack names functions and addresses, never argument values.
+				log.Error("panic", "request_id", id, "panic", p, "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					http.Error(sw, `{"error":"InternalError","description":"internal server error"}`, http.StatusInternalServerError)
 				}

@@ -163,6 +163,7 @@ func (in *Instance) Handler() http.Handler {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	mux.HandleFunc("GET /readyz", in.ready)
 	// No /metrics here: the main address faces the network (and, behind a
 	// reverse proxy on the same host, every request comes from loopback), so
 	// metrics are served on --metrics-addr alone; see serveMetrics.
