@@ -17,6 +17,7 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&cfg.StandardAddr, "standard-addr", "127.0.0.1:8080", "standard instance address (env TWINDESK_STANDARD_ADDR)")
 	fs.StringVar(&cfg.SecureAddr, "secure-addr", "127.0.0.1:8081", "secure instance address (env TWINDESK_SECURE_ADDR)")
 	fs.StringVar(&cfg.LogLevel, "log-level", "warn", "log level of both instances (env TWINDESK_LOG_LEVEL)")
+	fs.StringVar(&cfg.SMTPAddr, "smtp-addr", "127.0.0.1:2525", "accept mail for the standard instance on this address, so a mail opens a ticket; empty: none (env TWINDESK_SMTP_ADDR)")
 	if err := config.Parse(fs, args); err != nil {
 		return err
 	}

@@ -27,6 +27,8 @@ type Config struct {
 	StandardAddr string
 	SecureAddr   string
 	LogLevel     string
+	// SMTPAddr accepts mail for the standard instance (mail_in.go); "" none.
+	SMTPAddr string
 }
 
 // Password is the demo agents' web UI password, printed with the logins.
@@ -135,6 +137,14 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) error
 	if err := provision(ctx, std, sec, out); err != nil {
 		cancel()
 		return err
+	}
+	if cfg.SMTPAddr != "" {
+		stopMail, err := startMail(ctx, std, cfg.SMTPAddr, out, log)
+		if err != nil {
+			cancel()
+			return err
+		}
+		defer stopMail()
 	}
 	fmt.Fprintln(out, "\nBoth instances are running. Press Ctrl-C to stop them.")
 	<-ctx.Done()
