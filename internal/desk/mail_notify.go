@@ -109,10 +109,21 @@ func (s *Service) mailRecipient(ctx context.Context, tx *store.Tx, ref string, t
 	if err != nil {
 		return u, false, err
 	}
-	if u.Email == "" || isPeer(u) || !u.Active {
+	if u.Email == "" || isPeer(u) || !u.Active || s.ownAddress(u.Email) {
 		return u, false, nil
 	}
 	return u, true, nil
+}
+
+// ownAddress reports whether addr is this instance's own (its From address or
+// one of its signed plus-addresses): mailing it would send the instance its own
+// notification, which intake would file, which would notify again.
+func (s *Service) ownAddress(addr string) bool {
+	if strings.EqualFold(strings.TrimSpace(addr), s.mailOut.From.Address) {
+		return true
+	}
+	_, ok := s.mailOut.Signer.ParseAddress(addr)
+	return ok
 }
 
 // mailWithheld says why no mail about t may leave this instance, or "". On the

@@ -251,3 +251,23 @@ func TestMailRefusedRecipientFails(t *testing.T) {
 	require.Contains(t, *log[0].Error, "550")
 	require.Empty(t, sink.Messages())
 }
+
+// TestMailNeverToItself: a ticket whose requester is the instance's own address
+// (a mail loop in the making) sends nothing.
+func TestMailNeverToItself(t *testing.T) {
+	t.Parallel()
+	sink := mailpittest.Start(t)
+	n := mailDeployment(t, sink, "full").open(true)
+	z, ctx := zendeskClient(t, n), context.Background()
+	for _, addr := range []string{"IT@it.company.example", "someone@example.org"} {
+		_, err := z.CreateTicket(ctx, zendesk.Ticket{Subject: "from " + addr,
+			Requester: &zendesk.Requester{Name: "X", Email: addr},
+			Comment:   &zendesk.TicketComment{Body: "hello"}})
+		require.NoError(t, err)
+	}
+	got := sink.WaitFor(1, 20*time.Second)
+	time.Sleep(time.Second)
+	got = sink.Messages()
+	require.Len(t, got, 1)
+	require.Equal(t, "someone@example.org", got[0].To[0].Address)
+}
