@@ -24,6 +24,10 @@ import (
 // Timeout bounds one attempt, as Zendesk's webhooks do.
 const Timeout = 10 * time.Second
 
+// StreamTimeout bounds a request whose body is a Stream (a file of an escalated
+// ticket): the job's own deadline (jobs' forwardTimeout) bounds it too.
+const StreamTimeout = 45 * time.Second
+
 // Request is one fully resolved outbound call.
 type Request struct {
 	DeliveryID string
@@ -66,7 +70,9 @@ func (o Outcome) Delivered() bool { return o.Err == nil }
 type Sender struct {
 	policy *Policy
 	client *http.Client
-	now    func() time.Time
+	// streams is client with StreamTimeout, sharing its transport.
+	streams *http.Client
+	now     func() time.Time
 }
 
 // NewSender returns a Sender enforcing p. A nil p is the strictest policy: public
@@ -75,7 +81,10 @@ func NewSender(p *Policy) *Sender {
 	if p == nil {
 		p, _ = NewPolicy(PolicyConfig{}) // nothing to parse: never fails
 	}
-	return &Sender{policy: p, client: p.Client(), now: time.Now}
+	c := p.Client()
+	streams := *c
+	streams.Timeout = StreamTimeout
+	return &Sender{policy: p, client: c, streams: &streams, now: time.Now}
 }
 
 // Sign computes Zendesk's webhook signature: base64(HMAC-SHA256(secret, timestamp+body)).
@@ -93,7 +102,11 @@ func (s *Sender) Send(ctx context.Context, r Request) Outcome {
 		return Outcome{Err: err} // a malformed or refused URL won't get better by retrying
 	}
 	start := time.Now()
-	resp, err := s.client.Do(req)
+	client := s.client
+	if r.Stream != nil {
+		client = s.streams
+	}
+	resp, err := client.Do(req)
 	latency := time.Since(start)
 	if err != nil {
 		var refused *RefusedError
