@@ -155,3 +155,25 @@ func TestMailIntakeQuarantinesAndRateLimits(t *testing.T) {
 	}
 	require.Equal(t, model.MailRateLimited, last.Outcome)
 }
+
+// TestMailNotReimportedAfterPurge: a purged ticket's mail (and its raw message,
+// kept as an attachment) is gone with it, and the same mail offered again is
+// still a duplicate: the intake log outlives the ticket.
+func TestMailNotReimportedAfterPurge(t *testing.T) {
+	d, db, cfg := mailDesk(t)
+	ctx := t.Context()
+	raw := rawMail("jo@example.com", "Payslip", "", "Salary question")
+	res := take(t, d, cfg, 1, raw)
+	require.Equal(t, model.MailTicket, res.Outcome)
+	admin, err := db.Read().UserByEmail(ctx, "admin@example.com")
+	require.NoError(t, err)
+	require.NoError(t, d.DeleteTicket(ctx, admin, res.TicketID))
+	require.NoError(t, d.PurgeTicket(ctx, admin, res.TicketID))
+	files, err := db.Read().TicketAttachments(ctx, res.TicketID)
+	require.NoError(t, err)
+	require.Empty(t, files, "the raw message goes with its ticket")
+	again, err := d.TakeMail(ctx, cfg, desk.InboundMail{MailboxID: 1, UIDValidity: 7, UID: 99, Raw: raw})
+	require.NoError(t, err)
+	require.True(t, again.Duplicate, "the same mail after its ticket was purged, under another UID")
+	require.Zero(t, countTickets(t, db))
+}
