@@ -100,6 +100,7 @@ func (s *Server) viewPage(w http.ResponseWriter, r *http.Request, rq *request) e
 		lq.sort = store.ViewSortOf(page.View.Execution)
 	}
 	d.Columns = sortColumns(lq, viewSortKeys)
+	d.Hide = hiddenColumns(page.View.Execution.Columns)
 	if len(d.Rows) > 0 {
 		if d.Bulk, err = s.bulkForm(ctx, r.URL.RequestURI()); err != nil {
 			return err
@@ -107,6 +108,20 @@ func (s *Server) viewPage(w http.ResponseWriter, r *http.Request, rq *request) e
 	}
 	s.render(w, r, rq, http.StatusOK, "list.html", d.Heading, d)
 	return nil
+}
+
+// hiddenColumns returns the optional list columns a view's execution doesn't
+// name; a view naming no columns shows them all. ID, subject, status and
+// updated are always shown: they identify and order the rows.
+func hiddenColumns(cols []string) map[string]bool {
+	if len(cols) == 0 {
+		return nil
+	}
+	hide := map[string]bool{}
+	for _, c := range []string{"requester", "priority", "group", "assignee"} {
+		hide[c] = !slices.Contains(cols, c)
+	}
+	return hide
 }
 
 // bulkForm is the form that edits a view's selected rows.

@@ -65,3 +65,25 @@ func TestBulkEditRefusals(t *testing.T) {
 		t.Errorf("a foreign back link led to %q", loc)
 	}
 }
+
+// TestViewColumns: a view's page shows the optional columns its execution names
+// and no others ("Your unsolved tickets" has no group or assignee column).
+func TestViewColumns(t *testing.T) {
+	t.Parallel()
+	b := setup(t, apitest.SQLite)
+	b.ticket(t, "Mine", "x", "ann@example.com", true)
+	c := b.client(t)
+	c.login(apitest.AdminEmail)
+	for path, want := range map[string]map[string]bool{
+		"/views/mine": {"Requester": true, "Priority": true, "Group": false, "Assignee": false},
+		"/views/open": {"Requester": true, "Priority": true, "Group": true, "Assignee": true},
+	} {
+		_, page := c.get(path)
+		head := page[strings.Index(page, "<thead>"):strings.Index(page, "</thead>")]
+		for col, shown := range want {
+			if strings.Contains(head, ">"+col+"<") != shown {
+				t.Errorf("%s: column %s shown = %v, want %v", path, col, !shown, shown)
+			}
+		}
+	}
+}

@@ -64,6 +64,9 @@ type listData struct {
 	Notice string
 	// Bulk, on a view's page, is the form that edits the selected rows.
 	Bulk *bulkForm
+	// Hide names the optional columns (requester, priority, group, assignee) a
+	// view's execution leaves out.
+	Hide map[string]bool
 }
 
 // listQuery is the sort and page a list request asks for.
