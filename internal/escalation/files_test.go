@@ -14,6 +14,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -232,6 +233,12 @@ func TestEscalationCarriesTheWholeTicket(t *testing.T) {
 
 	tw.requireNoCanaryInAPI(t, e, c, pdfC, pngC, noteC)
 	tw.stopStandardAndScan(t, c, pdfC, pngC, noteC)
+	log, err := os.ReadFile(tw.std.dir + ".log")
+	require.NoError(t, err)
+	require.Contains(t, string(log), "delivered", "the log is the standard instance's")
+	for _, x := range []string{c, pdfC, pngC, noteC, "payslip.pdf", "late-scan.png"} {
+		require.NotContains(t, string(log), x, "standard's log")
+	}
 }
 
 // countFiles counts the regular files under dir.

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -82,8 +83,12 @@ func (n *node) start(t *testing.T) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	n.cancel, n.wg = cancel, &sync.WaitGroup{}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	var err error
+	// The log goes beside the data directory, where tests look for canaries.
+	require.NoError(t, os.MkdirAll(filepath.Dir(n.dir), 0o700))
+	logFile, err := os.OpenFile(n.dir+".log", os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = logFile.Close() })
+	log := slog.New(slog.NewTextHandler(logFile, nil))
 	for i := 0; i < 50; i++ { // the old listener may take a moment to release the port
 		if n.Node, err = demo.Start(ctx, n.name, n.addr, n.dir, n.allow != "", cmp.Or(n.allow, n.peer), log, n.wg); err == nil {
 			break
