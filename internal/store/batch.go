@@ -133,13 +133,13 @@ func (db *DB) runSaved(tx *Tx, fn func(tx *Tx) error) (err error) {
 	if _, err := tx.SQL.ExecContext(ctx, `SAVEPOINT w`); err != nil {
 		return fmt.Errorf("%w: savepoint: %w", errBatchBroken, err)
 	}
-	queued, after := len(tx.index.ops), len(tx.after)
+	flushed, after := len(tx.index.flushed), len(tx.after)
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("store: write transaction panicked: %v", p)
 		}
 		if err != nil {
-			tx.index.ops, tx.after = tx.index.ops[:queued], tx.after[:after]
+			tx.index.ops, tx.index.flushed, tx.after = nil, tx.index.flushed[:flushed], tx.after[:after]
 			if _, rbErr := tx.SQL.ExecContext(ctx, `ROLLBACK TO w`); rbErr != nil {
 				err = fmt.Errorf("%w: rollback to savepoint: %w", errBatchBroken, rbErr)
 				return
@@ -149,7 +149,13 @@ func (db *DB) runSaved(tx *Tx, fn func(tx *Tx) error) (err error) {
 			err = fmt.Errorf("%w: release savepoint: %w", errBatchBroken, relErr)
 		}
 	}()
-	return fn(tx)
+	if err := fn(tx); err != nil {
+		return err
+	}
+	// The caller's full-text writes run inside its savepoint, so one that fails
+	// (a duplicate part, a bad document) rolls back that caller alone instead of
+	// the whole batch at commit.
+	return tx.runIndexOps(ctx)
 }
 
 // txStmts prepares each distinct statement once per transaction and reuses it.

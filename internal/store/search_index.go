@@ -191,7 +191,12 @@ func (q *Queries) UnindexTicket(_ context.Context, id int64) error {
 // segment and the merging of those took a tenth of the writer's time. Queued,
 // a batch of requests makes one segment. Writes of a caller whose savepoint is
 // rolled back are dropped with it (runSaved).
-type indexQueue struct{ ops []indexOp }
+type indexQueue struct {
+	ops []indexOp
+	// flushed are the cache changes of writes already run in this transaction
+	// (a group-commit batch runs each caller's before releasing its savepoint).
+	flushed []termChange
+}
 
 // indexOp is one queued write, and what it does to cached match sets
 // (termCache). An op without a query only tells the cache.
@@ -211,9 +216,20 @@ func (iq *indexQueue) add(change termChange, what, query string, args ...any) {
 // insert allows it (a new ticket's subject and first comment: one round trip
 // on PostgreSQL instead of two); the order of the writes is kept.
 func (tx *Tx) flushIndex(ctx context.Context) ([]termChange, error) {
+	if err := tx.runIndexOps(ctx); err != nil {
+		return nil, err
+	}
+	changes := tx.index.flushed
+	tx.index.flushed = nil
+	return changes, nil
+}
+
+// runIndexOps runs the queued full-text writes and moves their cache changes
+// to flushed.
+func (tx *Tx) runIndexOps(ctx context.Context) error {
 	ops := tx.index.ops
 	tx.index.ops = nil
-	changes := make([]termChange, 0, len(ops))
+	changes := tx.index.flushed
 	head, tuple, multi := splitValues(tx.d.FullText.Insert)
 	var parts []any // the arguments of the part inserts not yet run
 	flushParts := func() error {
@@ -233,20 +249,21 @@ func (tx *Tx) flushIndex(ctx context.Context) ([]termChange, error) {
 			parts = append(parts, op.args...)
 			if len(parts) == 3*maxRowsPerWrite {
 				if err := flushParts(); err != nil {
-					return nil, err
+					return err
 				}
 			}
 			continue
 		}
 		if err := flushParts(); err != nil {
-			return nil, err
+			return err
 		}
 		if err := tx.exec(ctx, op.what, false, op.query, op.args...); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := flushParts(); err != nil {
-		return nil, err
+		return err
 	}
-	return changes, nil
+	tx.index.flushed = changes
+	return nil
 }

@@ -77,9 +77,10 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	require.ErrorIs(t, db.WriteTx(ctx, func(*store.Tx) error { return nil }), store.ErrClosed)
 }
 
-// TestGroupCommitQueuesIndexWrites: full-text writes wait for the end of the
-// batch, yet a failed caller's writes are dropped with its savepoint, and a
-// purge after a create leaves no index row, whether in one transaction or two.
+// TestGroupCommitQueuesIndexWrites: full-text writes are queued until the end of
+// their caller's function, yet a failed caller's writes are dropped with its
+// savepoint, and a purge after a create leaves no index row, whether in one
+// transaction or two.
 func TestGroupCommitQueuesIndexWrites(t *testing.T) {
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, t.TempDir())
@@ -142,5 +143,76 @@ func TestGroupCommitQueuesIndexWrites(t *testing.T) {
 			want = 1
 		}
 		require.Equal(t, want, n, "index rows of transaction %d (kind %d)", i, i%4)
+	}
+}
+
+// TestGroupCommitIndexFailureFailsItsCallerAlone: a caller whose full-text
+// write fails when it runs (here a part that already exists) is rolled back
+// alone; the others of its batch commit. The writes used to run for the whole
+// batch just before the commit, so one caller's bad write failed them all.
+func TestGroupCommitIndexFailureFailsItsCallerAlone(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, t.TempDir())
+	require.NoError(t, err)
+	defer db.Close()
+	now := time.Now()
+	var indexed int64
+	require.NoError(t, db.WriteTx(ctx, func(tx *store.Tx) error {
+		requester, err := tx.CreateUser(ctx, model.User{Name: "Jo", Email: "jo@example.com", Role: model.RoleEndUser, Active: true, CreatedAt: now, UpdatedAt: now})
+		if err != nil {
+			return err
+		}
+		tk := model.Ticket{Subject: "printer", Description: "d", Status: model.StatusNew, RequesterID: requester,
+			SubmitterID: requester, Via: "api", CreatedAt: now, UpdatedAt: now}
+		if indexed, err = tx.CreateTicket(ctx, &tk); err != nil {
+			return err
+		}
+		tx.IndexNewTicket(ctx, indexed, tk.Subject, "")
+		return nil
+	}))
+
+	// Hold the writer so that the callers below queue up and share one batch.
+	hold, held := make(chan struct{}), make(chan struct{})
+	go func() {
+		_ = db.WriteTx(ctx, func(*store.Tx) error { close(held); <-hold; return nil })
+	}()
+	<-held
+	var wg sync.WaitGroup
+	results := make([]error, 30)
+	var submitted sync.WaitGroup
+	for i := range results {
+		submitted.Add(1)
+		wg.Go(func() {
+			submitted.Done()
+			results[i] = db.WriteTx(ctx, func(tx *store.Tx) error {
+				if _, err := tx.CreateGroup(ctx, model.Group{Name: fmt.Sprintf("g%02d", i), CreatedAt: now, UpdatedAt: now}); err != nil {
+					return err
+				}
+				if i%10 == 4 {
+					tx.IndexNewTicket(ctx, indexed, "printer again", "") // part 0 exists: fails when run
+				}
+				return nil
+			})
+		})
+	}
+	submitted.Wait()
+	time.Sleep(100 * time.Millisecond) // let them reach the batch queue
+	close(hold)
+	wg.Wait()
+	groups, err := db.Read().ListGroups(ctx, store.Page{Limit: 1000})
+	require.NoError(t, err)
+	names := map[string]bool{}
+	for _, g := range groups {
+		names[g.Name] = true
+	}
+	for i, err := range results {
+		name := fmt.Sprintf("g%02d", i)
+		if i%10 == 4 {
+			require.Error(t, err, "caller %d's duplicate index part", i)
+			require.False(t, names[name], "failed caller %d left its row", i)
+			continue
+		}
+		require.NoError(t, err, "caller %d shares a batch with a failing one", i)
+		require.True(t, names[name], "caller %d lost", i)
 	}
 }
