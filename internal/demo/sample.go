@@ -81,6 +81,9 @@ func sampleTickets(ctx context.Context, std *Node) error {
 	if err != nil || n > 0 {
 		return err
 	}
+	if err := sampleSLA(ctx, std); err != nil {
+		return err
+	}
 	// The leave request's file goes to secure with it when an agent escalates it.
 	for _, t := range []struct{ subject, body, name, email, file, content string }{
 		{"Printer on floor 3 jams", "The printer near the kitchen jams on every job; the error log is attached.", "Jo Doe", "jo.doe@example.com", "printer-error-log.txt", "E-0213 paper jam, tray 2\nE-0213 paper jam, tray 2\n"},
@@ -90,7 +93,7 @@ func sampleTickets(ctx context.Context, std *Node) error {
 	} {
 		subject, body := t.subject, t.body
 		in := desk.TicketInput{Subject: &subject, Comment: &desk.CommentInput{Body: body},
-			Requester: &desk.RequesterInput{Name: t.name, Email: t.email}, Via: "web"}
+			Requester: &desk.RequesterInput{Name: t.name, Email: t.email}, Via: "web", Priority: samplePriority()}
 		if t.file != "" {
 			a, _, err := d.Upload(ctx, std.Admin, desk.UploadInput{FileName: t.file, ContentType: "text/plain",
 				Body: strings.NewReader(t.content)})
