@@ -64,6 +64,9 @@ func TestClientViews(t *testing.T) {
 		got, err := c.GetView(ctx, made.View.ID)
 		require.NoError(t, err)
 		require.Equal(t, "Hot VPN", got.Title)
+		all, _, err := c.GetViews(ctx)
+		require.NoError(t, err)
+		require.Equal(t, "Hot VPN", all[len(all)-1].Title, "a new view goes after the others")
 
 		tickets, _, err := c.GetTicketsFromView(ctx, got.ID, nil)
 		require.NoError(t, err)

@@ -115,6 +115,16 @@ func (s *Service) SaveMacro(ctx context.Context, actor model.User, m model.Macro
 		if err := checkRestriction(ctx, &tx.Queries, m.Restriction); err != nil {
 			return err
 		}
+		if m.ID == 0 && m.Position == 0 { // a new macro goes last, as in Zendesk
+			all, err := tx.ListMacros(ctx)
+			if err != nil {
+				return err
+			}
+			m.Position = 1
+			for _, o := range all {
+				m.Position = max(m.Position, o.Position+1)
+			}
+		}
 		now := s.clock()
 		m.CreatedAt, m.UpdatedAt = cmp.Or(old.CreatedAt, now), now
 		var err error

@@ -70,6 +70,16 @@ func (s *Service) SaveTicketView(ctx context.Context, actor model.User, v model.
 		if err := checkRestriction(ctx, &tx.Queries, v.Restriction); err != nil {
 			return err
 		}
+		if v.ID == 0 && v.Position == 0 { // a new view goes last, as in Zendesk
+			all, err := tx.ListTicketViews(ctx)
+			if err != nil {
+				return err
+			}
+			v.Position = 1
+			for _, o := range all {
+				v.Position = max(v.Position, o.Position+1)
+			}
+		}
 		now := s.clock()
 		v.CreatedAt, v.UpdatedAt = cmp.Or(old.CreatedAt, now), now
 		var err error
