@@ -154,13 +154,19 @@ func (s *Service) escalatedComments(ctx context.Context, tx *store.Tx, in []Impo
 // they work.
 func (s *Service) standardAuthor(ctx context.Context, tx *store.Tx, name, email string) (model.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if !validEmail(email) {
-		return model.User{}, peerInvalid("comments", "a comment's author needs an email address, got %q", email)
-	}
-	sum := sha256.Sum256([]byte(email))
 	name = strings.TrimSpace(name)
+	key := email
+	if !validEmail(email) {
+		// A user without an address (one known by phone): by name, so the
+		// forward doesn't fail for good over it.
+		key = "name:" + name
+	}
+	sum := sha256.Sum256([]byte(key))
 	if name == "" {
 		name, _, _ = strings.Cut(email, "@")
+	}
+	if name == "" {
+		name = "unknown"
 	}
 	now := s.clock()
 	return tx.FindOrCreateUser(ctx, model.User{Name: standardAuthorPrefix + name,

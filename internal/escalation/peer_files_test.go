@@ -98,13 +98,16 @@ func TestPeerUploadsAndImportsOnlyWhatItMayDo(t *testing.T) {
 	before := len(tagged(tw.secAdmin, escalation.TagEscalatedFromStd))
 	// A comment "by" the HR agent's email is shown as a standard user's.
 	ok := importBody(tw, "90005", map[string]any{"value": "first", "author": jo, "uploads": []string{peerToken}},
-		map[string]any{"value": "posing as HR", "author": map[string]any{"name": "Hanna HR", "email": "hr.agent@secure.example"}})
+		map[string]any{"value": "posing as HR", "author": map[string]any{"name": "Hanna HR", "email": "hr.agent@secure.example"}},
+		map[string]any{"value": "a caller without an address", "author": map[string]any{"name": "Pat Phone", "email": ""}})
 	out = stolen.must("POST", "/imports/tickets.json", ok)
 	id := ticketID(out)
 	list := commentList(t, tw.secAdmin, id)
 	require.NotEqualValues(t, hrID, list[1]["author_id"], "the peer can't write as an HR agent")
 	u := tw.secAdmin.must("GET", fmt.Sprintf("/users/%v.json", list[1]["author_id"]), nil)["user"].(map[string]any)
 	require.Equal(t, "standard: Hanna HR", u["name"])
+	u = tw.secAdmin.must("GET", fmt.Sprintf("/users/%v.json", list[2]["author_id"]), nil)["user"].(map[string]any)
+	require.Equal(t, "standard: Pat Phone", u["name"], "an author without an address still arrives")
 	require.Len(t, list[0]["attachments"], 1, "its own upload is attached")
 	code, out = stolen.call("POST", "/imports/tickets.json", importBody(tw, "90005", map[string]any{"value": "again", "author": jo}))
 	require.Equal(t, http.StatusUnprocessableEntity, code, "a second import of the same standard ticket: %v", out)
