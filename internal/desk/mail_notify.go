@@ -161,6 +161,7 @@ func (s *Service) renderMail(ctx context.Context, tx *store.Tx, snap *ruleSnapsh
 		return "", "", err
 	}
 	publicOnly(data)
+	data.EncodedID = strings.Trim(s.mailOut.Signer.Marker(t.ID), "[]")
 	subject, err := s.render.Render(n.Subject, data, ch.Actor, false)
 	if err != nil {
 		return "", "", fmt.Errorf("desk: render mail subject of trigger %d: %w", n.TriggerID, err)

@@ -160,7 +160,7 @@ func TestMailNotificationUserLiquid(t *testing.T) {
 		}{All: []zendesk.TriggerCondition{{Field: "current_tags", Operator: "includes", Value: "vip"}}},
 		Actions: []zendesk.TriggerAction{{Field: "notification_user", Value: []any{fmt.Sprint(boss.ID),
 			"VIP: {{ticket.title}} from {{ticket.requester.first_name}}",
-			"{{current_user.name}} wrote:\n{{ticket.latest_public_comment}}\n{% if ticket.priority == 'urgent' %}URGENT{% endif %}"}}}})
+			"{{current_user.name}} wrote:\n{{ticket.latest_public_comment}}\n{% if ticket.priority == 'urgent' %}URGENT{% endif %} ref {{ticket.encoded_id}}"}}}})
 	require.NoError(t, err)
 	_, err = z.CreateTicket(ctx, zendesk.Ticket{Subject: "Laptop", Priority: "urgent", Tags: []string{"vip"},
 		Requester: &zendesk.Requester{Name: "Chloé Client", Email: "chloe@example.org"},
@@ -173,6 +173,7 @@ func TestMailNotificationUserLiquid(t *testing.T) {
 	m := sink.Message(vip[0].ID)
 	require.Contains(t, strings.ReplaceAll(m.Text, "\r\n", "\n"), "Admin wrote:\nMein Laptop startet nicht.")
 	require.Contains(t, m.Text, "URGENT")
+	require.Regexp(t, `ref td-[0-9]+-[a-z2-7]{16}\s`, m.Text, "ticket.encoded_id is the reply marker's token")
 
 	// A template that does not parse is refused when saved (422), not at send time.
 	_, err = z.CreateTrigger(ctx, zendesk.Trigger{Title: "broken",

@@ -65,6 +65,7 @@ func ticketBinding(d *TicketData) map[string]any {
 		"group":                           groupBinding(d.Group, t.GroupID),
 		"ticket_form_id":                  optionalID(t.TicketFormID),
 	}
+	addMailBindings(m, d, all, public)
 	addFieldBindings(m, t, d.Fields)
 	return m
 }

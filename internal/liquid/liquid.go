@@ -58,6 +58,9 @@ type TicketData struct {
 	Group *model.Group
 	// Fields are the custom field definitions, used for dropdown option titles.
 	Fields []model.TicketField
+	// EncodedID is ticket.encoded_id, the thread reference of outgoing mail;
+	// empty outside mail (mail_placeholders.go).
+	EncodedID string
 	// BaseURL is the instance's public URL, e.g. "http://127.0.0.1:8080"; it
 	// builds ticket.url, ticket.url_with_protocol and ticket.link.
 	BaseURL string
