@@ -8,6 +8,7 @@ package dovecottest
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -140,9 +141,9 @@ userdb {
 	s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Dir: dir}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c, err := net.DialTimeout("tcp", s.Addr, time.Second)
+		// Ready means greeting: the port may accept before imap-login serves it.
+		err := greets(s.Addr)
 		if err == nil {
-			c.Close()
 			return s
 		}
 		if time.Now().After(deadline) {
@@ -151,6 +152,24 @@ userdb {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// greets reads the server's IMAP greeting on a fresh connection.
+func greets(addr string) error {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(c, buf); err != nil {
+		return err
+	}
+	if string(buf) != "* OK" {
+		return fmt.Errorf("greeting %q", buf)
+	}
+	return nil
 }
 
 // accounts returns the users Dovecot's processes and mail run as: the system
@@ -203,15 +222,23 @@ func (s *Server) Log() string {
 // Client logs in as user over IMAP.
 func (s *Server) Client(t testing.TB, user, password string) *imapclient.Client {
 	t.Helper()
-	c, err := imapclient.DialInsecure(s.Addr, nil)
-	if err != nil {
-		t.Fatalf("dovecottest: dial: %v", err)
+	var err error
+	for range 5 { // a loaded machine may reset the first connections of a fresh server
+		var c *imapclient.Client
+		if c, err = imapclient.DialInsecure(s.Addr, nil); err != nil {
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		if err = c.Login(user, password).Wait(); err != nil {
+			_ = c.Close()
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		t.Cleanup(func() { _ = c.Close() })
+		return c
 	}
-	t.Cleanup(func() { _ = c.Close() })
-	if err := c.Login(user, password).Wait(); err != nil {
-		t.Fatalf("dovecottest: login %s: %v\n%s", user, err, s.Log())
-	}
-	return c
+	t.Fatalf("dovecottest: login %s: %v\n%s", user, err, s.Log())
+	return nil
 }
 
 // Append delivers raw into user's INBOX, as an MTA would (unseen).
