@@ -4,49 +4,84 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
 
-// maxCachedStatements bounds the cache; twindesk has a few hundred distinct
-// statements, and dynamically built ones (search, IN lists) beyond the bound are
-// simply run unprepared.
+// maxCachedStatements bounds each cache; twindesk has a few hundred distinct
+// static statements. Dynamically built ones (search, IN lists, filters) come and
+// go: the least recently used statement is closed to make room, so a burst of
+// one-off searches can't fill the cache and leave the static statements
+// unprepared for good.
 const maxCachedStatements = 512
 
 // stmtCache keeps one prepared statement per SQL text on a pool. SQLite compiles
 // every statement it runs; preparing once per connection and reusing the statement
 // saves that work on every read.
 type stmtCache struct {
-	db *sql.DB
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
+	db  *sql.DB
+	mu  sync.Mutex
+	lru *simplelru.LRU[string, *cachedStmt]
 }
 
-func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+// cachedStmt is a cached statement and how many calls are using it: an evicted
+// statement is closed once the last of them has returned (rows they opened
+// keep it alive by themselves: database/sql closes it after them).
+type cachedStmt struct {
+	st      *sql.Stmt
+	users   int
+	evicted bool
+}
 
-// get returns the prepared statement for query, or nil when it can't be cached.
-func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
+func newStmtCache(db *sql.DB) *stmtCache {
+	c := &stmtCache{db: db}
+	c.lru, _ = simplelru.NewLRU(maxCachedStatements, func(_ string, e *cachedStmt) { // size > 0: no error
+		e.evicted = true
+		if e.users == 0 {
+			_ = e.st.Close()
+		}
+	})
+	return c
+}
+
+// get returns the prepared statement for query in use (call put when done), or
+// nil when it can't be prepared.
+func (c *stmtCache) get(ctx context.Context, query string) *cachedStmt {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if st, ok := c.m[query]; ok {
-		return st
-	}
-	if len(c.m) >= maxCachedStatements {
+	if c.lru == nil {
 		return nil
 	}
-	st, err := c.db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil // the unprepared path will report the error
+	e, ok := c.lru.Get(query)
+	if !ok {
+		st, err := c.db.PrepareContext(ctx, query)
+		if err != nil {
+			return nil // the unprepared path will report the error
+		}
+		e = &cachedStmt{st: st}
+		c.lru.Add(query, e)
 	}
-	c.m[query] = st
-	return st
+	e.users++
+	return e
+}
+
+// put ends a use of e that get began.
+func (c *stmtCache) put(e *cachedStmt) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e.users--
+	if e.evicted && e.users == 0 {
+		_ = e.st.Close()
+	}
 }
 
 func (c *stmtCache) close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, st := range c.m {
-		_ = st.Close()
+	if c.lru != nil {
+		c.lru.Purge() // closes each unused statement; one in use is closed by its put
+		c.lru = nil
 	}
-	c.m = nil
 }
 
 // cachedPool runs statements on a pool through the cache.
@@ -56,22 +91,25 @@ type cachedPool struct {
 }
 
 func (p cachedPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := p.cache.get(ctx, query); st != nil {
-		return st.ExecContext(ctx, args...)
+	if e := p.cache.get(ctx, query); e != nil {
+		defer p.cache.put(e)
+		return e.st.ExecContext(ctx, args...)
 	}
 	return p.db.ExecContext(ctx, query, args...)
 }
 
 func (p cachedPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := p.cache.get(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
+	if e := p.cache.get(ctx, query); e != nil {
+		defer p.cache.put(e)
+		return e.st.QueryContext(ctx, args...)
 	}
 	return p.db.QueryContext(ctx, query, args...)
 }
 
 func (p cachedPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := p.cache.get(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
+	if e := p.cache.get(ctx, query); e != nil {
+		defer p.cache.put(e)
+		return e.st.QueryRowContext(ctx, args...)
 	}
 	return p.db.QueryRowContext(ctx, query, args...)
 }
@@ -83,15 +121,17 @@ func (p cachedPool) QueryRowContext(ctx context.Context, query string, args ...a
 // has ended and the connection is free again. Later transactions bind the pool's
 // statement to themselves (Tx.StmtContext), which database/sql serves from the
 // statement already prepared on the connection: no SQL is parsed again.
-// Only the batcher goroutine touches it, so it needs no lock.
+// Only the batcher goroutine touches it, so it needs no lock; and it evicts
+// only in preparePending, when no transaction can be using a statement.
 type writeStmts struct {
 	db      *sql.DB
-	m       map[string]*sql.Stmt
+	lru     *simplelru.LRU[string, *sql.Stmt]
 	pending map[string]bool
 }
 
 func newWriteStmts(db *sql.DB) *writeStmts {
-	return &writeStmts{db: db, m: map[string]*sql.Stmt{}, pending: map[string]bool{}}
+	l, _ := simplelru.NewLRU(maxCachedStatements, func(_ string, st *sql.Stmt) { _ = st.Close() }) // size > 0: no error
+	return &writeStmts{db: db, lru: l, pending: map[string]bool{}}
 }
 
 // lookup returns the pool statement for query, or nil after noting it for prepare.
@@ -99,10 +139,10 @@ func (w *writeStmts) lookup(query string) *sql.Stmt {
 	if w == nil {
 		return nil
 	}
-	if st, ok := w.m[query]; ok {
+	if st, ok := w.lru.Get(query); ok {
 		return st
 	}
-	if len(w.m)+len(w.pending) < maxCachedStatements {
+	if len(w.pending) < maxCachedStatements {
 		w.pending[query] = true
 	}
 	return nil
@@ -117,17 +157,15 @@ func (w *writeStmts) preparePending(ctx context.Context) {
 	for query := range w.pending {
 		delete(w.pending, query)
 		if st, err := w.db.PrepareContext(ctx, query); err == nil {
-			w.m[query] = st
+			w.lru.Add(query, st)
 		} // on error the statement keeps being prepared per transaction, which reports it
 	}
 }
 
 func (w *writeStmts) close() {
-	if w == nil {
+	if w == nil || w.lru == nil {
 		return
 	}
-	for _, st := range w.m {
-		_ = st.Close()
-	}
-	w.m = nil
+	w.lru.Purge()
+	w.lru = nil
 }

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// TestStatementCacheMakesRoomForNewStatements: a burst of one-off statements
+// (searches build their SQL) used to fill the cache for good, after which no
+// statement seen for the first time was ever prepared again. Now the least
+// recently used one is closed to make room, and statements evicted while
+// other goroutines run them keep working.
+func TestStatementCacheMakesRoomForNewStatements(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "cache.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	cache := newStmtCache(db)
+	pool := cachedPool{db: db, cache: cache}
+	var n int
+	for i := range maxCachedStatements + 100 {
+		require.NoError(t, pool.QueryRowContext(ctx, fmt.Sprintf("SELECT %d", i)).Scan(&n))
+	}
+	static := "SELECT 'static'"
+	var s string
+	require.NoError(t, pool.QueryRowContext(ctx, static).Scan(&s))
+	cache.mu.Lock()
+	_, cached := cache.lru.Peek(static)
+	size := cache.lru.Len()
+	cache.mu.Unlock()
+	require.True(t, cached, "a statement first seen after the cache filled is not cached")
+	require.LessOrEqual(t, size, maxCachedStatements)
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 400 {
+				q := fmt.Sprintf("SELECT %d + %d", g, i) // evicts others' statements while they run
+				if i%3 == 0 {
+					q = static
+				}
+				rows, err := pool.QueryContext(ctx, q)
+				if err != nil {
+					errs <- err
+					return
+				}
+				for rows.Next() {
+				}
+				if err := rows.Close(); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	cache.close()
+	require.NoError(t, pool.QueryRowContext(ctx, static).Scan(&s), "a closed cache runs statements unprepared")
+}
