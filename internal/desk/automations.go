@@ -86,3 +86,11 @@ func (s *Service) DeleteAutomation(ctx context.Context, actor model.User, id int
 	}
 	return s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.DeleteAutomation(ctx, id) })
 }
+
+// AutomationRuns lists the latest scheduled runs, newest first; admins only.
+func (s *Service) AutomationRuns(ctx context.Context, actor model.User, limit int) ([]store.AutomationRun, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	return s.db.Read().AutomationRuns(ctx, limit)
+}

@@ -85,6 +85,7 @@ func (s *Server) Routes() http.Handler {
 	mux.Handle("GET /admin/forms", s.admin(s.formsPage))
 	mux.Handle("POST /admin/forms", s.admin(s.createForm))
 	mux.Handle("GET /admin/triggers", s.admin(s.triggersPage))
+	mux.Handle("GET /admin/automations", s.admin(s.automationsPage))
 	mux.Handle("GET /admin/triggers/new", s.admin(s.newTriggerForm))
 	mux.Handle("POST /admin/triggers", s.admin(s.saveTrigger))
 	mux.Handle("GET /admin/triggers/{id}", s.admin(s.editTriggerForm))

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/store"
+)
+
+// automationsPageData is the read-only overview of time-based rules: what the
+// automations and SLA policies say and what the latest scheduled runs did.
+// They are edited through the API (docs/automations-slas.md).
+type automationsPageData struct {
+	Automations []ruleSummary
+	Runs        []store.AutomationRun
+	Policies    []ruleSummary
+	Schedules   []model.Schedule
+}
+
+// ruleSummary is a rule written out as text.
+type ruleSummary struct {
+	Title, When, Then string
+	Active            bool
+}
+
+func condText(cs []model.Condition, join string) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = strings.TrimSpace(fmt.Sprintf("%s %s %s", c.Field, c.Operator, c.Value))
+	}
+	return strings.Join(parts, join)
+}
+
+func whenText(c model.Conditions) string {
+	all, anyOf := condText(c.All, " and "), condText(c.Any, " or ")
+	switch {
+	case anyOf == "":
+		return all
+	case all == "":
+		return anyOf
+	}
+	return all + " and (" + anyOf + ")"
+}
+
+func (s *Server) automationsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ctx := r.Context()
+	autos, err := s.desk.Automations(ctx, rq.user, false)
+	if err != nil {
+		return err
+	}
+	var d automationsPageData
+	for _, a := range autos {
+		acts := make([]string, len(a.Actions))
+		for i, ac := range a.Actions {
+			acts[i] = ac.Field + " " + strings.Join(ac.Value, " ")
+		}
+		d.Automations = append(d.Automations, ruleSummary{Title: a.Title, When: whenText(a.Conditions),
+			Then: strings.Join(acts, ", "), Active: a.Active})
+	}
+	if d.Runs, err = s.desk.AutomationRuns(ctx, rq.user, 20); err != nil {
+		return err
+	}
+	policies, err := s.desk.SLAPolicies(ctx, rq.user)
+	if err != nil {
+		return err
+	}
+	for _, p := range policies {
+		targets := make([]string, len(p.Metrics))
+		for i, m := range p.Metrics {
+			hours := ""
+			if m.BusinessHours {
+				hours = " (business hours)"
+			}
+			targets[i] = fmt.Sprintf("%s %s %d min%s", m.Priority, m.Metric, m.Target, hours)
+		}
+		d.Policies = append(d.Policies, ruleSummary{Title: p.Title, When: whenText(p.Filter), Then: strings.Join(targets, ", "), Active: true})
+	}
+	if d.Schedules, err = s.desk.Schedules(ctx, rq.user); err != nil {
+		return err
+	}
+	s.render(w, r, rq, http.StatusOK, "automations.html", "Automations and SLAs", d)
+	return nil
+}
