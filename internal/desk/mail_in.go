@@ -105,8 +105,12 @@ func (s *Service) TakeMail(ctx context.Context, cfg *MailConfig, in InboundMail)
 // screenMail records, without filing, mail that must never become a ticket or be
 // answered: loops, bounces and senders over their rate.
 func (s *Service) screenMail(ctx context.Context, cfg *MailConfig, m *parse.Message, rec model.MailMessage) (MailResult, bool, error) {
+	own, err := s.ownAddresses(ctx, cfg)
+	if err != nil {
+		return MailResult{}, true, err
+	}
 	switch {
-	case slices.ContainsFunc(cfg.OwnAddresses, func(a string) bool { return strings.EqualFold(a, m.From.Address) }):
+	case slices.ContainsFunc(own, func(a string) bool { return strings.EqualFold(a, m.From.Address) }):
 		rec.Outcome, rec.Reason = model.MailLoop, "sent by one of this instance's own addresses"
 	case m.Auto == parse.AutoBounce:
 		rec.Outcome, rec.Reason = model.MailBounce, "delivery report"
@@ -123,6 +127,22 @@ func (s *Service) screenMail(ctx context.Context, cfg *MailConfig, m *parse.Mess
 	s.log.InfoContext(ctx, "mail in: recorded, not filed", "outcome", rec.Outcome, "from", rec.From, "message_id", rec.MessageID)
 	res, err := s.recordOnly(ctx, rec)
 	return res, true, err
+}
+
+// ownAddresses are the instance's From address and its mailboxes' addresses:
+// mail from any of them is a loop (one mailbox's notification fetched by another).
+func (s *Service) ownAddresses(ctx context.Context, cfg *MailConfig) ([]string, error) {
+	boxes, err := s.db.Read().Mailboxes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	own := slices.Clone(cfg.OwnAddresses)
+	for _, b := range boxes {
+		if b.Address != "" {
+			own = append(own, b.Address)
+		}
+	}
+	return own, nil
 }
 
 // recordOnly writes the intake row of a mail that is not filed.

@@ -109,17 +109,26 @@ func TestMailIntakeThreadsAndScreens(t *testing.T) {
 	require.Equal(t, model.MailAuto, take(t, d, cfg, 10, rawMail("bot@example.com", "Out of office", "Precedence: bulk\n", "away")).Outcome)
 	require.Equal(t, model.MailBounce, take(t, d, cfg, 11, rawMail("MAILER-DAEMON@mx.example", "Undelivered", "", "failed")).Outcome)
 	require.Equal(t, model.MailLoop, take(t, d, cfg, 12, rawMail("IT@company.example", "loop", "", "x")).Outcome)
+	addr, url := "payroll@company.example", "imaps://payroll@mail.company.example/INBOX"
+	_, err = d.SaveMailbox(ctx, admin(t, db), 0, desk.MailboxInput{Name: &addr, Address: &addr, URL: &url})
+	require.NoError(t, err)
+	require.Equal(t, model.MailLoop, take(t, d, cfg, 14, rawMail("Payroll@company.example", "Re: your request", "", "x")).Outcome, "another mailbox of this instance")
 	require.Equal(t, before, countTickets(t, db))
 
 	// A closed ticket gets a follow-up ticket.
-	admin, err := q.UserByEmail(ctx, "admin@example.com")
-	require.NoError(t, err)
 	closed := "closed"
-	_, err = d.UpdateTicket(ctx, admin, tk.ID, desk.TicketInput{Status: &closed})
+	_, err = d.UpdateTicket(ctx, admin(t, db), tk.ID, desk.TicketInput{Status: &closed})
 	require.NoError(t, err)
 	follow := take(t, d, cfg, 13, rawMail("jo.doe@example.com", "Re: VPN broken", "In-Reply-To: "+ref+"\n", "Again!"))
 	require.Equal(t, model.MailTicket, follow.Outcome)
 	require.Contains(t, follow.Reason, "closed")
+}
+
+func admin(t *testing.T, db *store.DB) model.User {
+	t.Helper()
+	u, err := db.Read().UserByEmail(t.Context(), "admin@example.com")
+	require.NoError(t, err)
+	return u
 }
 
 func countTickets(t *testing.T, db *store.DB) int64 {
