@@ -105,7 +105,7 @@ func (s *session) Data(r io.Reader) error {
 			return err
 		}
 		size += rest
-		raw = raw[:partialBytes]
+		raw = raw[:min(len(raw), partialBytes)]
 	}
 	var group int64
 	if s.b.route != nil {

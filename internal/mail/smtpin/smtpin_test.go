@@ -55,3 +55,30 @@ func TestSMTPPush(t *testing.T) {
 		t.Fatalf("intake log: %+v %v", log2, err)
 	}
 }
+
+// TestSMTPOversized: a mail over the limit is read to its end, accepted and
+// quarantined with its start kept, not bounced; a small limit too.
+func TestSMTPOversized(t *testing.T) {
+	db, err := sqlite.Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d := desk.New(db, log)
+	cfg := &desk.MailConfig{MaxBytes: 1000}
+	srv, err := smtpin.Listen("127.0.0.1:0", "helpdesk.example", 1000,
+		func(ctx context.Context, in desk.InboundMail) (desk.MailResult, error) { return d.TakeMail(ctx, cfg, in) }, nil, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	msg := "From: big@example.com\r\nSubject: Scan\r\n\r\n" + strings.Repeat("scan line\r\n", 500)
+	if err := smtp.SendMail(srv.Addr(), nil, "big@example.com", []string{"it@company.example"}, []byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+	q, err := db.Read().QuarantinedMails(t.Context(), 10)
+	if err != nil || len(q) != 1 || q[0].Size < 5000 || !strings.Contains(q[0].Fallback, "Subject: Scan") {
+		t.Fatalf("quarantine: %v %+v", err, q)
+	}
+}
