@@ -68,7 +68,9 @@ func TestSMTPOversized(t *testing.T) {
 	d := desk.New(db, log)
 	cfg := &desk.MailConfig{MaxBytes: 1000}
 	srv, err := smtpin.Listen("127.0.0.1:0", "helpdesk.example", 1000,
-		func(ctx context.Context, in desk.InboundMail) (desk.MailResult, error) { return d.TakeMail(ctx, cfg, in) }, nil, log)
+		func(ctx context.Context, in desk.InboundMail) (desk.MailResult, error) {
+			return d.TakeMail(ctx, cfg, in)
+		}, nil, log)
 	if err != nil {
 		t.Fatal(err)
 	}
