@@ -124,3 +124,41 @@ func TestPeerUploadsAndImportsOnlyWhatItMayDo(t *testing.T) {
 	code, _ = stdPeer.call("POST", "/imports/tickets.json", importBody(tw, "1", map[string]any{"value": "x", "author": jo}))
 	require.Equal(t, http.StatusForbidden, code)
 }
+
+// TestRetriedForwardGetsTheSameTicket: a forward whose answer was lost is sent
+// again with the same Idempotency-Key (the delivery id); secure answers with
+// the ticket the first attempt made instead of refusing a second escalation,
+// which would fail the chain for good.
+func TestRetriedForwardGetsTheSameTicket(t *testing.T) {
+	tw := newTwin(t)
+	stolen := tw.probePeer(tw.sec)
+	body, err := json.Marshal(importBody(tw, "92001",
+		map[string]any{"value": "first", "author": map[string]any{"name": "Jo Doe", "email": "jo.doe@example.com"}}))
+	require.NoError(t, err)
+	send := func(key string) (int, int64, string) {
+		req, err := http.NewRequest("POST", stolen.base+"/api/v2/imports/tickets.json", strings.NewReader(string(body)))
+		require.NoError(t, err)
+		req.SetBasicAuth(stolen.email+"/token", stolen.token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", key)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		out := map[string]any{}
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		if resp.StatusCode != http.StatusCreated {
+			return resp.StatusCode, 0, ""
+		}
+		return resp.StatusCode, ticketID(out), resp.Header.Get("Idempotent-Replayed")
+	}
+	code, first, replayed := send("delivery-1")
+	require.Equal(t, http.StatusCreated, code)
+	require.Empty(t, replayed)
+	code, again, replayed := send("delivery-1")
+	require.Equal(t, http.StatusCreated, code)
+	require.Equal(t, first, again, "the same ticket")
+	require.Equal(t, "true", replayed)
+	code, _, _ = send("delivery-2")
+	require.Equal(t, http.StatusUnprocessableEntity, code, "another forward of the same standard ticket")
+	require.Len(t, commentList(t, tw.secAdmin, first), 1)
+}
