@@ -26,11 +26,21 @@ func TestBackoff(t *testing.T) {
 			}
 		}
 	}
+	// The budget, from the delays NextRetry itself gives: the jitter of some
+	// 290 retries averages out to well within an hour.
 	var total time.Duration
 	for errs := range maxAttempts - 1 {
-		total += min(time.Second<<min(errs, 9), maxBackoff)
+		total += delay(errs)
 	}
 	if total < 23*time.Hour || total > 25*time.Hour {
-		t.Errorf("%d attempts span %s without jitter, want about 24 h", maxAttempts, total)
+		t.Errorf("%d attempts span %s, want about 24 h", maxAttempts, total)
+	}
+	// The jitter is there: twenty delays after the same number of errors differ.
+	seen := map[time.Duration]bool{}
+	for range 20 {
+		seen[delay(9).Round(time.Millisecond)] = true
+	}
+	if len(seen) < 2 {
+		t.Errorf("20 retries after 9 errors all wait %v: no jitter", seen)
 	}
 }
