@@ -33,7 +33,7 @@ type userJSON struct {
 func (s *Server) userOut(u *model.User) userJSON {
 	return userJSON{ID: u.ID, URL: fmt.Sprintf("%s/api/v2/users/%d.json", s.cfg.BaseURL, u.ID), Name: u.Name,
 		Email: u.Email, Role: string(u.Role), ExternalID: nullable(u.ExternalID), Active: u.Active, Verified: true,
-		Suspended: !u.Active, DefaultGroupID: nullable(u.DefaultGroupID), LocaleID: 1, Locale: "en-US", TimeZone: "UTC",
+		Suspended: !u.Active, DefaultGroupID: nullable(u.DefaultGroupID), OrganizationID: nullable(u.OrganizationID), LocaleID: 1, Locale: "en-US", TimeZone: "UTC",
 		Tags: []string{}, UserFields: map[string]any{}, CreatedAt: zt(u.CreatedAt), UpdatedAt: zt(u.UpdatedAt)}
 }
 
@@ -54,6 +54,8 @@ type userIn struct {
 	LocaleID   flexString `json:"locale_id"`
 	Verified   bool       `json:"verified"`
 	SkipVerify bool       `json:"skip_verify_email"`
+	// OrganizationID sets the default organization (issue 21).
+	OrganizationID optID `json:"organization_id"`
 }
 
 func decodeUser(r *http.Request) (desk.UserInput, error) {
@@ -67,7 +69,8 @@ func decodeUser(r *http.Request) (desk.UserInput, error) {
 		return desk.UserInput{}, recordInvalid(model.Invalid("user", "BlankValue", "user: the body must be {\"user\": {...}}"))
 	}
 	u := body.User
-	in := desk.UserInput{Name: u.Name.ptr(), Email: u.Email.ptr(), Role: u.Role.ptr(), ExternalID: u.ExternalID.ptr()}
+	in := desk.UserInput{Name: u.Name.ptr(), Email: u.Email.ptr(), Role: u.Role.ptr(), ExternalID: u.ExternalID.ptr(),
+		OrganizationID: u.OrganizationID.ptr()}
 	if u.Suspended != nil {
 		active := !*u.Suspended
 		in.Active = &active

@@ -189,3 +189,26 @@ func (s *Service) ExportOrganizations(ctx context.Context, actor model.User, key
 	}
 	return s.db.Read().OrganizationsChangedAfter(ctx, key, until, min(limit, MaxExportPage+1))
 }
+
+// setUserOrganization applies a user input's organization_id inside tx: the
+// organization becomes u's default (0: u leaves their default). Staff only, and
+// an unknown organization is a 422.
+func (s *Service) setUserOrganization(ctx context.Context, tx *store.Tx, actor model.User, u *model.User, orgID *int64) error {
+	if orgID == nil {
+		return nil
+	}
+	if err := requireStaff(actor); err != nil {
+		return err
+	}
+	if *orgID == 0 {
+		u.OrganizationID = 0
+		return tx.LeaveDefaultOrganization(ctx, u.ID)
+	}
+	if _, err := tx.Organization(ctx, *orgID); isNotFound(err) {
+		return model.Invalid("organization_id", "InvalidValue", "Organization: %d does not exist", *orgID)
+	} else if err != nil {
+		return err
+	}
+	u.OrganizationID = *orgID
+	return tx.SetDefaultOrganization(ctx, u.ID, *orgID, s.clock())
+}

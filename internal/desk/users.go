@@ -24,6 +24,9 @@ type UserInput struct {
 	Role       *string
 	ExternalID *string
 	Active     *bool
+	// OrganizationID, when set, makes that organization the user's default
+	// (0: the user leaves their default organization). Staff only.
+	OrganizationID *int64
 }
 
 func validEmail(e string) bool {
@@ -67,8 +70,10 @@ func (s *Service) CreateUser(ctx context.Context, actor model.User, in UserInput
 	}
 	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
 		var err error
-		u, err = s.insertUser(ctx, tx, u)
-		return err
+		if u, err = s.insertUser(ctx, tx, u); err != nil {
+			return err
+		}
+		return s.setUserOrganization(ctx, tx, actor, &u, in.OrganizationID)
 	})
 	return u, err
 }
@@ -149,6 +154,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor model.User, id int64, in
 			return model.Invalid("email", "DuplicateValue", "Email: %s is already being used by another user", u.Email)
 		}
 		if err != nil {
+			return err
+		}
+		if err := s.setUserOrganization(ctx, tx, actor, &u, in.OrganizationID); err != nil {
 			return err
 		}
 		return endSessionsOnSuspension(ctx, tx, before, u)

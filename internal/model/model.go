@@ -151,6 +151,9 @@ type User struct {
 	Active     bool
 	// DefaultGroupID is the group of the user's default membership (0 if none).
 	DefaultGroupID int64
+	// OrganizationID is the organization of the user's default organization
+	// membership, else of their oldest (0 if none).
+	OrganizationID int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }

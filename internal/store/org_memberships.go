@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
 )
@@ -72,25 +73,22 @@ func (q *Queries) ListOrgMemberships(ctx context.Context, f OrgMemberFilter, p P
 		WHERE ($1 = 0 OR user_id = $1) AND ($2 = 0 OR organization_id = $2)`+where+tail, args...)
 }
 
-// UserOrganizations maps each of these users to their default organization
-// (or their only one), for organization_id on users.
-func (q *Queries) UserOrganizations(ctx context.Context, userIDs []int64) (map[int64]int64, error) {
-	out := map[int64]int64{}
-	if len(userIDs) == 0 {
-		return out, nil
+// SetDefaultOrganization makes organization orgID the user's default, adding
+// the membership when missing.
+func (q *Queries) SetDefaultOrganization(ctx context.Context, userID, orgID int64, at time.Time) error {
+	if err := q.exec(ctx, "clear default organization", false, `UPDATE organization_memberships
+		SET is_default = FALSE, updated_at = $2 WHERE user_id = $1 AND is_default`, userID, ts(at)); err != nil {
+		return err
 	}
-	in, args := inList(userIDs, nil)
-	ms, err := q.orgMemberships(ctx, `SELECT `+orgMemberCols+` FROM organization_memberships WHERE user_id IN (`+in+`)
-		ORDER BY user_id, is_default, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range ms {
-		if _, ok := out[m.UserID]; !ok || m.Default {
-			out[m.UserID] = m.OrganizationID
-		}
-	}
-	return out, nil
+	return q.exec(ctx, "set default organization", false, `INSERT INTO organization_memberships (user_id,
+		organization_id, is_default, created_at, updated_at) VALUES ($1, $2, TRUE, $3, $3)
+		ON CONFLICT (user_id, organization_id) DO UPDATE SET is_default = TRUE, updated_at = $3`, userID, orgID, ts(at))
+}
+
+// LeaveDefaultOrganization removes the user's default organization membership.
+func (q *Queries) LeaveDefaultOrganization(ctx context.Context, userID int64) error {
+	return q.exec(ctx, "leave default organization", false,
+		`DELETE FROM organization_memberships WHERE user_id = $1 AND is_default`, userID)
 }
 
 // OrganizationUsers lists the users of organization id by id.
