@@ -186,21 +186,48 @@ func TestTermCacheUnderConcurrentWrites(t *testing.T) {
 		user.ID, err = tx.CreateUser(ctx, model.User{Name: "Jo", Email: "jo@example.com", Role: model.RoleEndUser, Active: true, CreatedAt: t0, UpdatedAt: t0})
 		return err
 	}))
+	// What each reader saw: tickets are only added, so the count a reader reads
+	// never goes down, a page never holds more than the count read before it
+	// plus what committed since, and no read fails.
+	readerErrs := make([]error, 4)
 	var readers sync.WaitGroup
-	for range 4 {
+	for r := range readerErrs {
 		readers.Go(func() {
 			q, _ := search.Parse("alpha beta")
+			last := int64(0)
 			for ctx.Err() == nil {
 				// The first page starts the load of the tickets' times while
 				// the writers commit.
 				p := store.SearchParams{Query: q, Now: t0, Limit: 25, Memo: new(store.SearchMemo)}
-				_, _ = db.Read().TicketSearchCount(ctx, p)
-				_, _ = db.Read().TicketSearch(ctx, p)
+				n, err := db.Read().TicketSearchCount(ctx, p)
+				if err != nil {
+					if ctx.Err() == nil {
+						readerErrs[r] = fmt.Errorf("count: %w", err)
+					}
+					return
+				}
+				if int64(n) < last || n > 200 {
+					readerErrs[r] = fmt.Errorf("count went from %d to %d (200 tickets at most, none removed)", last, n)
+					return
+				}
+				last = int64(n)
+				page, err := db.Read().TicketSearch(ctx, p)
+				if err != nil {
+					if ctx.Err() == nil {
+						readerErrs[r] = fmt.Errorf("search: %w", err)
+					}
+					return
+				}
+				if want := min(int(n), 25); len(page) < want {
+					readerErrs[r] = fmt.Errorf("a page of %d tickets after a count of %d", len(page), n)
+					return
+				}
 			}
 		})
 	}
+	writerErrs := make([]error, 8)
 	var writers sync.WaitGroup
-	for w := range 8 {
+	for w := range writerErrs {
 		writers.Go(func() {
 			for i := range 25 {
 				err := db.WriteTx(ctx, func(tx *store.Tx) error {
@@ -210,13 +237,19 @@ func TestTermCacheUnderConcurrentWrites(t *testing.T) {
 					tx.IndexNewTicket(ctx, id, tk.Subject, "beta")
 					return err
 				})
-				require.NoError(t, err)
+				if err != nil {
+					writerErrs[w] = err
+					return
+				}
 			}
 		})
 	}
 	writers.Wait()
 	cancel()
 	readers.Wait()
+	for _, err := range append(writerErrs, readerErrs...) {
+		require.NoError(t, err)
+	}
 	q, _ := search.Parse("alpha beta")
 	for _, read := range []*store.Queries{db.Read(), db.ReadUncached()} {
 		n, err := read.TicketSearchCount(t.Context(), store.SearchParams{Query: q, Now: t0, Memo: new(store.SearchMemo)})
