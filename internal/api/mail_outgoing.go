@@ -30,21 +30,17 @@ func (s *Server) listOutgoingMail(w http.ResponseWriter, r *http.Request) error 
 	if len(after) > 26 {
 		return badRequest("page[after] is not a cursor this server issued")
 	}
-	rows, err := s.desk.OutgoingMail(r.Context(), currentUser(r.Context()), after, size+1)
+	rows, next, err := s.desk.OutgoingMail(r.Context(), currentUser(r.Context()), after, size)
 	if err != nil {
 		return err
-	}
-	more := len(rows) > size
-	if more {
-		rows = rows[:size]
 	}
 	out := make([]map[string]any, len(rows))
 	for i, m := range rows {
 		out[i] = mailJSON(m)
 	}
-	meta := map[string]any{"has_more": more}
-	if more {
-		meta["after_cursor"] = rows[len(rows)-1].ID
+	meta := map[string]any{"has_more": next != ""}
+	if next != "" {
+		meta["after_cursor"] = next
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"outgoing_mail": out, "meta": meta})
 	return nil

@@ -95,17 +95,21 @@ func (s *Service) checkMailActions(t *model.Trigger, v *model.ValidationError) {
 // maxMailList bounds one page of the outgoing-mail log.
 const maxMailList = 100
 
-// OutgoingMail lists the outgoing-mail log, newest first, limit rows (at most
-// 100) older than beforeID. Admins only: recipients and subjects are ticket
-// data.
-func (s *Service) OutgoingMail(ctx context.Context, actor model.User, beforeID string, limit int) ([]model.OutgoingMail, error) {
+// OutgoingMail lists a page of the outgoing-mail log, newest first: up to size
+// rows (1-100) older than beforeID, and the cursor of the next page ("" on the
+// last). Admins only: recipients and subjects are ticket data.
+func (s *Service) OutgoingMail(ctx context.Context, actor model.User, beforeID string, size int) ([]model.OutgoingMail, string, error) {
 	if err := requireAdmin(actor); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if limit <= 0 || limit > maxMailList {
-		limit = maxMailList
+	if size <= 0 || size > maxMailList {
+		size = maxMailList
 	}
-	return s.db.Read().ListMail(ctx, beforeID, limit)
+	rows, err := s.db.Read().ListMail(ctx, beforeID, size+1)
+	if err != nil || len(rows) <= size {
+		return rows, "", err
+	}
+	return rows[:size], rows[size-1].ID, nil
 }
 
 // MailEnabled reports whether the instance sends mail.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/emersion/go-message/mail"
 
@@ -40,7 +41,7 @@ func openMailOut(cfg config.MailOut, box *secretbox.Box) (*mailOut, error) {
 		return nil, fmt.Errorf("--mail-from: %w", err)
 	}
 	mo.from = *from
-	_, domain, _ := cutLast(from.Address, "@")
+	domain := from.Address[strings.LastIndexByte(from.Address, '@')+1:]
 	if mo.signer, err = threadtoken.New(box.Derive(threadKeyPurpose), domain); err != nil {
 		return nil, fmt.Errorf("--mail-from: %w", err)
 	}
@@ -55,15 +56,6 @@ func openMailOut(cfg config.MailOut, box *secretbox.Box) (*mailOut, error) {
 		return nil, fmt.Errorf("--smtp-url: %w", err)
 	}
 	return mo, nil
-}
-
-func cutLast(s, sep string) (string, string, bool) {
-	for i := len(s) - len(sep); i >= 0; i-- {
-		if s[i:i+len(sep)] == sep {
-			return s[:i], s[i+len(sep):], true
-		}
-	}
-	return s, "", false
 }
 
 // jobs is the mail worker's configuration.

@@ -122,6 +122,21 @@ func testMailReplyThreads(t *testing.T, b backend) {
 
 	log := n.outgoingMail()
 	require.Len(t, log, 2)
+	var page struct {
+		OutgoingMail []outgoing `json:"outgoing_mail"`
+		Meta         struct {
+			HasMore     bool   `json:"has_more"`
+			AfterCursor string `json:"after_cursor"`
+		}
+	}
+	n.must(http.StatusOK, "GET", "/api/v2/twindesk/mail/outgoing?page[size]=1", nil, &page)
+	require.True(t, page.Meta.HasMore)
+	require.Equal(t, log[0].ID, page.OutgoingMail[0].ID)
+	n.must(http.StatusOK, "GET", "/api/v2/twindesk/mail/outgoing?page[size]=1&page[after]="+page.Meta.AfterCursor, nil, &page)
+	require.Equal(t, log[1].ID, page.OutgoingMail[0].ID)
+	require.False(t, page.Meta.HasMore)
+	status, _ := n.do("GET", "/api/v2/twindesk/mail/outgoing?page[size]=0", nil, nil, nil)
+	require.Equal(t, http.StatusBadRequest, status)
 	for _, row := range log {
 		require.Equal(t, "sent", row.State, "%+v", row)
 		require.Equal(t, 1, row.Attempts)
@@ -135,7 +150,7 @@ func testMailReplyThreads(t *testing.T, b backend) {
 	an := *n
 	an.token = tok
 	an.admin.Email = agent.Email
-	status, _ := an.do("GET", "/api/v2/twindesk/mail/outgoing", nil, nil, nil)
+	status, _ = an.do("GET", "/api/v2/twindesk/mail/outgoing", nil, nil, nil)
 	require.Equal(t, http.StatusForbidden, status)
 
 	// Purging the ticket deletes its mail log rows.

@@ -18,15 +18,11 @@ type mailLogData struct {
 // mailLogPage lists outgoing mail, newest first: recipient, subject, state,
 // attempts and last error (issue 17). desk.OutgoingMail checks the admin role.
 func (s *Server) mailLogPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	const size = 100
-	rows, err := s.desk.OutgoingMail(r.Context(), rq.user, r.URL.Query().Get("before"), size+1)
+	rows, next, err := s.desk.OutgoingMail(r.Context(), rq.user, r.URL.Query().Get("before"), 100)
 	if err != nil {
 		return err
 	}
-	d := mailLogData{Enabled: s.desk.MailEnabled(), Mail: rows}
-	if len(rows) > size {
-		d.Mail, d.Next = rows[:size], rows[size-1].ID
-	}
+	d := mailLogData{Enabled: s.desk.MailEnabled(), Mail: rows, Next: next}
 	s.render(w, r, rq, http.StatusOK, "mail_outgoing.html", "Outgoing mail", d)
 	return nil
 }
