@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/twindesk/twindesk/internal/canarytest"
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/escalation"
 	"github.com/twindesk/twindesk/internal/mailpittest"
@@ -61,7 +62,7 @@ func TestMailAcrossEscalation(t *testing.T) {
 
 	// The agent moves the ticket to the pseudo group with a public reply: the
 	// comment-update trigger fires in the same change that starts the escalation.
-	const handover = "handover-canary-7f3a"
+	const handover = "handoverzq7x3k" // one lower-case word: the full-text index keeps it as is
 	var groups struct {
 		Groups []struct {
 			ID   int64
@@ -104,6 +105,11 @@ func TestMailAcrossEscalation(t *testing.T) {
 			require.NotContains(t, msg.Text+msg.HTML, handover, "standard mailed an escalating ticket's text")
 		}
 	}
+	// Nothing of the escalated ticket stays in standard's files: not the reply,
+	// not a mail row or job that carried it (the purge deleted them).
+	waitFor(t, 15*time.Second, "no handover text in standard's data directory", func() bool {
+		return len(canarytest.FilesContaining(t, sd.store.DataDir, handover)) == 0
+	})
 	for _, row := range std.outgoingMail() {
 		require.NotEqual(t, orig, row.TicketID, "the purge deletes the original's mail log: %+v", row)
 		require.Equal(t, "withheld", row.State, "standard sends nothing about the stub: %+v", row)
