@@ -49,7 +49,8 @@ type Mailbox struct {
 func ParseURL(raw string) (Mailbox, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return Mailbox{}, fmt.Errorf("imap url: %w", err)
+		// Not the parser's error: it quotes the URL, password included.
+		return Mailbox{}, errors.New("imap url: not a valid URL (percent-encode @, : and / in the user and password)")
 	}
 	mb := Mailbox{Folder: strings.TrimPrefix(u.Path, "/"), Username: u.User.Username()}
 	mb.Password, _ = u.User.Password()
