@@ -3,8 +3,12 @@ package instance_test
 import (
 	"crypto/rand"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/smtp"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -100,6 +104,10 @@ func TestServedMailIn(t *testing.T) {
 			n.must(http.StatusOK, "GET", fmt.Sprintf("/api/v2/twindesk/mailboxes/%d.json", bad.Mailbox.ID), nil, &bad)
 			return bad.Mailbox.Status == "failing" && bad.Mailbox.LastError != ""
 		})
+		// Admin > Mailboxes says so at the top.
+		if page := adminPage(t, n, "/admin/mailboxes"); !strings.Contains(page, `id="mailbox-alert"`) || !strings.Contains(page, "1 mailbox stopped fetching") {
+			t.Fatalf("no alert on the mailboxes page:\n%s", page)
+		}
 		fams, raw := scrape(t, metricsAddr)
 		if up := value(fams, "twindesk_mailbox_up", map[string]string{"mailbox": itoa(bad.Mailbox.ID)}); up != 0 {
 			t.Fatalf("twindesk_mailbox_up of the bad mailbox = %v\n%s", up, raw)
@@ -140,4 +148,37 @@ func TestServedMailIn(t *testing.T) {
 		n.must(http.StatusNoContent, "DELETE", fmt.Sprintf("/api/v2/twindesk/mailboxes/%d.json", bad.Mailbox.ID), nil, nil)
 		n.must(http.StatusNotFound, "GET", fmt.Sprintf("/api/v2/twindesk/mailboxes/%d.json", bad.Mailbox.ID), nil, nil)
 	})
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// adminPage logs in to the web UI as the admin and returns the page at path.
+func adminPage(t *testing.T, n *node, path string) string {
+	t.Helper()
+	const pw = "a long enough test password"
+	if err := n.In.Desk.SetPassword(t.Context(), n.admin.Email, pw); err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	get := func(p string) string {
+		resp, err := c.Get(n.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	m := csrfField.FindStringSubmatch(get("/login"))
+	if m == nil {
+		t.Fatal("no CSRF token on the login page")
+	}
+	resp, err := c.PostForm(n.URL+"/login", url.Values{"csrf": {m[1]}, "email": {n.admin.Email}, "password": {pw}, "next": {path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
