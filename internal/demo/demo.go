@@ -61,7 +61,7 @@ func Start(ctx context.Context, name, addr, dataDir string, confidential bool, p
 func StartOn(ctx context.Context, name string, ln net.Listener, dataDir string, confidential bool, peers string, log *slog.Logger, wg *sync.WaitGroup) (*Node, error) {
 	url := "http://" + ln.Addr().String()
 	cfg := config.Serve{Store: config.Store{DataDir: dataDir}, Addr: ln.Addr().String(), BaseURL: url,
-		LogLevel: "info", ShutdownTimeout: 5 * time.Second, Confidential: confidential}
+		LogLevel: "info", ShutdownTimeout: 5 * time.Second, Confidential: confidential, AutomationInterval: time.Hour}
 	if confidential {
 		cfg.WebhookHosts = peers
 	} else {

@@ -154,8 +154,8 @@ func (s *Service) applyAutomations(ctx context.Context, set *rules.AutomationSet
 		for i := range in.tickets {
 			before := in.tickets[i]
 			t := before.Clone()
-			ids := in.judge(set, env, &t, now)
-			if len(ids) == 0 {
+			autos := in.judge(set, env, &t, now)
+			if len(autos) == 0 {
 				continue
 			}
 			t.UpdatedAt = now
@@ -163,13 +163,13 @@ func (s *Service) applyAutomations(ctx context.Context, set *rules.AutomationSet
 			if err != nil {
 				return fmt.Errorf("desk: automation on ticket %d: %w", t.ID, err)
 			}
-			for _, id := range ids {
+			for _, id := range autos {
 				if err := tx.RecordAutomationFire(ctx, id, t.ID, res.Ticket.UpdatedAt); err != nil {
 					return err
 				}
 			}
 			updated++
-			fired += len(ids)
+			fired += len(autos)
 		}
 		return nil
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/twindesk/twindesk/internal/bizhours"
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/peer"
 	"github.com/twindesk/twindesk/internal/rules"
 	"github.com/twindesk/twindesk/internal/store"
 )
@@ -95,6 +96,9 @@ func (s *Service) trackSLA(ctx context.Context, tx *store.Tx, snapRules *ruleSna
 
 // targets computes t's targets after a change from the ones it had.
 func (snap *slaSnapshot) targets(t *model.Ticket, old []model.SLATarget, c *model.Comment, actor model.User, create bool, env rules.Env) []model.SLATarget {
+	if t.HasTag(peer.TagEscalatedToSecure) {
+		return nil // a stub: the conversation, and its targets, are on secure
+	}
 	var policy *slaPolicy
 	for i := range snap.policies {
 		if snap.policies[i].filter.Matches(t, env) {
