@@ -3,4 +3,8 @@
 // moments while tickets are escalated, and at the end every ticket must have been
 // escalated exactly once. The package has no code of its own: see kill_test.go, and
 // scripts/kill-test for the full-size run.
+//
+// Its tests run whole processes for minutes, so they build only with the
+// processtests tag: `bash scripts/test` (the README's and CI's test command)
+// sets it; a plain `go test ./...` leaves them out.
 package killtest

@@ -4,4 +4,8 @@
 // when one node is SIGKILLed while deliveries it claimed are in flight. The package
 // has no code of its own: see scaleout_test.go. The kill phase waits about a
 // minute for River's rescue of the killed node's jobs; -short skips it.
+//
+// Its tests run whole processes for minutes, so they build only with the
+// processtests tag: `bash scripts/test` (the README's and CI's test command)
+// sets it; a plain `go test ./...` leaves them out.
 package scaleout
