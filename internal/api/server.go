@@ -132,6 +132,7 @@ func (s *Server) Routes() http.Handler {
 	handle("DELETE", "/ticket_forms/{id}", s.deleteForm)
 	handle("PUT", "/tickets/update_many", s.updateMany)
 	handle("DELETE", "/tickets/destroy_many", s.destroyMany)
+	handle("POST", "/tickets/{id}/merge", s.mergeTickets) // issue 19, merge.go
 	handle("POST", "/tickets/create_many", s.createMany)
 	// Ticket Import API (issue 21): historic tickets, no triggers.
 	handle("POST", "/imports/tickets", s.importTicket)
