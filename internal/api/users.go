@@ -32,8 +32,8 @@ type userJSON struct {
 
 func (s *Server) userOut(u *model.User) userJSON {
 	return userJSON{ID: u.ID, URL: fmt.Sprintf("%s/api/v2/users/%d.json", s.cfg.BaseURL, u.ID), Name: u.Name,
-		Email: u.Email, Role: string(u.Role), ExternalID: nullable(u.ExternalID), Active: u.Active, Verified: true,
-		Suspended: !u.Active, DefaultGroupID: nullable(u.DefaultGroupID), OrganizationID: nullable(u.OrganizationID), LocaleID: 1, Locale: "en-US", TimeZone: "UTC",
+		Email: u.Email, Role: string(u.Role), ExternalID: nullable(u.ExternalID), Active: u.Active && !u.Deleted, Verified: true,
+		Suspended: !u.Active && !u.Deleted, DefaultGroupID: nullable(u.DefaultGroupID), OrganizationID: nullable(u.OrganizationID), LocaleID: 1, Locale: "en-US", TimeZone: "UTC",
 		Tags: []string{}, UserFields: map[string]any{}, CreatedAt: zt(u.CreatedAt), UpdatedAt: zt(u.UpdatedAt)}
 }
 
@@ -68,14 +68,17 @@ func decodeUser(r *http.Request) (desk.UserInput, error) {
 	if body.User == nil {
 		return desk.UserInput{}, recordInvalid(model.Invalid("user", "BlankValue", "user: the body must be {\"user\": {...}}"))
 	}
-	u := body.User
+	return body.User.toInput(), nil
+}
+
+func (u *userIn) toInput() desk.UserInput {
 	in := desk.UserInput{Name: u.Name.ptr(), Email: u.Email.ptr(), Role: u.Role.ptr(), ExternalID: u.ExternalID.ptr(),
 		OrganizationID: u.OrganizationID.ptr()}
 	if u.Suspended != nil {
 		active := !*u.Suspended
 		in.Active = &active
 	}
-	return in, nil
+	return in
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {

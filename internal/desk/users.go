@@ -119,6 +119,10 @@ func (s *Service) UpdateUser(ctx context.Context, actor model.User, id int64, in
 		if u, err = tx.User(ctx, id); err != nil {
 			return err
 		}
+		if u.Deleted {
+			// Reactivating would let a deleted user sign in again.
+			return model.Invalid("user", "InvalidValue", "user %d is deleted", id)
+		}
 		if u.Role == model.RolePeer {
 			if err := peerUserChange(actor, &u, in); err != nil {
 				return err

@@ -154,8 +154,11 @@ type User struct {
 	// OrganizationID is the organization of the user's default organization
 	// membership, else of their oldest (0 if none).
 	OrganizationID int64
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Deleted marks a soft-deleted user (DELETE /users/{id}); such a user is also
+	// inactive, so it can't sign in.
+	Deleted   bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Group is a team of agents.
