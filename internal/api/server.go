@@ -69,6 +69,7 @@ func (s *Server) Routes() http.Handler {
 	handle("GET", "/users/me", s.showMe)
 	handle("GET", "/users/{id}", s.showUser)
 	handle("PUT", "/users/{id}", s.updateUser)
+	s.userRoutes(handle)
 
 	handle("GET", "/api_tokens", s.listAPITokens)
 	handle("GET", "/api_tokens/{id}", s.showAPIToken)
