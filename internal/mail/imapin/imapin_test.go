@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -22,7 +19,6 @@ import (
 	"github.com/twindesk/twindesk/internal/mail/dovecottest"
 	"github.com/twindesk/twindesk/internal/mail/imapin"
 	"github.com/twindesk/twindesk/internal/mail/mailhealth"
-	"github.com/twindesk/twindesk/internal/mail/oauth"
 	"github.com/twindesk/twindesk/internal/mail/threadtoken"
 	"github.com/twindesk/twindesk/internal/store"
 	"github.com/twindesk/twindesk/internal/store/sqlite"
@@ -195,118 +191,6 @@ func TestDovecotPassword(t *testing.T) {
 	waitFor(t, "every mail seen again", 20*time.Second, func() bool { return srv.Unseen(t, admin) == 0 })
 	if n := e2.tickets(t); n != 3 {
 		t.Fatalf("tickets after restart: %d, want 3", n)
-	}
-}
-
-// issuer is the test's OAuth token endpoint and RFC 7662 introspection endpoint;
-// Dovecot's oauth2 passdb calls the latter to validate what the poller presents.
-type issuer struct {
-	mu      sync.Mutex
-	access  map[string]string // token -> user
-	refresh string
-	rotated int
-	granted int
-}
-
-func (is *issuer) handler(t *testing.T, user string) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
-		is.mu.Lock()
-		defer is.mu.Unlock()
-		if r.FormValue("client_id") != "twindesk" || r.FormValue("client_secret") != "client-secret" {
-			http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
-			return
-		}
-		out := map[string]any{"token_type": "Bearer", "expires_in": 3600}
-		switch r.FormValue("grant_type") {
-		case "refresh_token":
-			if r.FormValue("refresh_token") != is.refresh {
-				http.Error(w, `{"error":"invalid_grant"}`, http.StatusBadRequest)
-				return
-			}
-			is.refresh = "rt-" + rand.Text() // rotated on every use, as Microsoft does
-			is.rotated++
-			out["refresh_token"] = is.refresh
-		case "client_credentials":
-		default:
-			http.Error(w, `{"error":"unsupported_grant_type"}`, http.StatusBadRequest)
-			return
-		}
-		tok := "at-" + rand.Text()
-		is.access[tok] = user
-		is.granted++
-		out["access_token"] = tok
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(out)
-	})
-	mux.HandleFunc("POST /introspect", func(w http.ResponseWriter, r *http.Request) {
-		is.mu.Lock()
-		u, ok := is.access[r.FormValue("token")]
-		is.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"active": ok, "username": u})
-	})
-	return mux
-}
-
-// TestDovecotOAuth2: Dovecot's oauth2 passdb validates the tokens the poller
-// gets by the refresh-token grant (rotated refresh tokens are handed to
-// OnRotate) and by client credentials; a wrong token is refused by Dovecot.
-func TestDovecotOAuth2(t *testing.T) {
-	is := &issuer{access: map[string]string{}, refresh: "rt-initial"}
-	ts := httptest.NewServer(is.handler(t, "helpdesk"))
-	defer ts.Close()
-	srv := dovecottest.Start(t, dovecottest.Options{Users: map[string]string{"helpdesk": "unused-password"}, IntrospectionURL: ts.URL + "/introspect"})
-	admin := srv.Client(t, "helpdesk", "unused-password")
-	srv.Append(t, admin, mail("jo@example.com", "Via OAuth", "", "Hello over XOAUTH2."))
-
-	var mu sync.Mutex
-	var stored []string
-	tokens, err := oauth.New(oauth.Config{TokenURL: ts.URL + "/token", ClientID: "twindesk", ClientSecret: "client-secret",
-		RefreshToken: "rt-initial", Scope: "https://outlook.office365.com/.default",
-		OnRotate: func(_ context.Context, rt string) error {
-			mu.Lock()
-			stored = append(stored, rt)
-			mu.Unlock()
-			return nil
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := openDesk(t, t.TempDir())
-	mb := imapin.Mailbox{ID: 1, Name: "hr", Addr: srv.Addr, TLS: "none", Folder: "INBOX", Username: "helpdesk", Tokens: tokens}
-	e.run(t, mb, nil)
-	waitFor(t, "the ticket fetched with an OAuth token", 20*time.Second, func() bool { return e.tickets(t) == 1 })
-	mu.Lock()
-	if len(stored) != 1 || stored[0] != is.refresh {
-		t.Fatalf("rotated refresh token not handed on: %v (issuer has %s)", stored, is.refresh)
-	}
-	mu.Unlock()
-
-	// Client credentials, and a token Dovecot's introspection rejects.
-	cc, err := oauth.New(oauth.Config{TokenURL: ts.URL + "/token", ClientID: "twindesk", ClientSecret: "client-secret"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := cc.Token(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		tok  string
-		want bool
-	}{{tok, true}, {"at-forged", false}} {
-		h := &mailhealth.Health{}
-		bad := mb
-		bad.Tokens = staticToken(c.tok)
-		e2 := openDesk(t, t.TempDir())
-		stop := e2.run(t, bad, h)
-		waitFor(t, "a first check", 10*time.Second, func() bool { st := h.States(); return len(st) == 1 })
-		stop()
-		st := h.States()[0]
-		if ok := !st.LastOK.IsZero(); ok != c.want {
-			t.Fatalf("token %q: logged in %v, want %v (%s)\n%s", c.tok, ok, c.want, st.LastError, srv.Log())
-		}
 	}
 }
 
