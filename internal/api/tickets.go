@@ -135,7 +135,13 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketOut(&res.Ticket), "audit": s.auditOut(r, &res.Audit)})
+	out := map[string]any{"ticket": s.ticketOut(&res.Ticket)}
+	if res.Audit.ID != 0 {
+		// An update that changes nothing writes no audit, as Zendesk; rendering the
+		// zero audit would claim an audit 0 with no events at year 1.
+		out["audit"] = s.auditOut(r, &res.Audit)
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
