@@ -32,6 +32,8 @@ type Service struct {
 	counts  countCache
 	// searches holds a token per search running (searchSlot).
 	searches chan struct{}
+	// searchObserver hears each search's time (WithSearchObserver); nil hears nothing.
+	searchObserver SearchObserver
 
 	confidential bool
 	allowedHosts []string
@@ -47,10 +49,10 @@ type Service struct {
 	maxTicketAttachments int64
 	// thumbSlots lets one thumbnail decode run at a time (thumbnails.go).
 	thumbSlots chan struct{}
-	// mailOut sends notification mail (WithOutboundMail); nil sends none.
-	mailOut *OutboundMail
 	// mailHealth is what the mailbox pollers last did (WithMailHealth).
 	mailHealth *mailhealth.Health
+	// mailOut sends notification mail (WithOutboundMail); nil sends none.
+	mailOut *OutboundMail
 }
 
 // Option configures a Service.

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/search"
@@ -68,6 +69,7 @@ func (s *Service) Search(ctx context.Context, actor model.User, req SearchReques
 		return s.exportPage(ctx, p, req.Type)
 	}
 	p.Limit = min(p.Limit, MaxSearchResults-p.Offset)
+	defer s.observeSearch(p.Query, time.Now())
 	return s.offsetPage(ctx, p, req.Query)
 }
 

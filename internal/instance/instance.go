@@ -95,6 +95,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 	}
 	src := &metricsSource{db: db}
 	m := metrics.New(src, log)
+	db.ObserveCommits(m)
 	blobs, err := openBlobs(db, cfg.Store)
 	if err != nil {
 		_ = db.Close()
@@ -106,7 +107,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		_ = db.Close()
 		return nil, err
 	}
-	opts := []desk.Option{desk.WithQueue(queue), desk.WithBaseURL(cfg.BaseURL), desk.WithStubSubjects(stubSubjects(cfg.StubSubject)), desk.WithSecrets(box)}
+	opts := []desk.Option{desk.WithQueue(queue), desk.WithSearchObserver(m), desk.WithBaseURL(cfg.BaseURL), desk.WithStubSubjects(stubSubjects(cfg.StubSubject)), desk.WithSecrets(box)}
 	opts = append(opts, desk.WithBlobs(blobs, cfg.MaxAttachmentBytes), desk.WithTicketAttachmentLimit(cfg.MaxTicketAttachmentBytes))
 	mi := newMailIn(cfg.MailIn, log)
 	opts = append(opts, mi.deskOptions()...)

@@ -35,6 +35,10 @@ func (s *metricsSource) ScrubDebt(ctx context.Context) (store.ScrubDebt, error) 
 	return s.desk.ScrubDebt(ctx)
 }
 
+func (s *metricsSource) JobQueue(ctx context.Context) ([]store.QueuedJobs, error) {
+	return s.db.Read().JobQueue(ctx)
+}
+
 // MetricsHandler is what --metrics-addr serves: GET /metrics and nothing else.
 func (in *Instance) MetricsHandler() http.Handler {
 	mux := http.NewServeMux()

@@ -103,6 +103,10 @@ func TestMetrics(t *testing.T) {
 		})
 		wh := n.webhook(rcv.URL())
 		n.onCreate(wh)
+		// A second webhook whose endpoint refuses: its job stays in the queue.
+		down := newReceiver(t)
+		down.down()
+		n.onCreate(n.webhook(down.URL()))
 		const canary = "Zqxcanarymetrics"
 		id := n.ticket(canary + " salary of Jo")
 		waitFor(t, 30*time.Second, "the delivery, retried once", func() bool { return len(rcv.ok()) == 1 })
@@ -142,9 +146,9 @@ func TestMetrics(t *testing.T) {
 
 		// The receiver answers before the worker records the outcome: wait for it.
 		delivered := map[string]string{"kind": "webhook", "endpoint": wh, "outcome": "delivered"}
-		waitFor(t, 30*time.Second, "the delivered outcome counted", func() bool {
+		waitFor(t, 30*time.Second, "the delivered outcome counted and the refused delivery queued", func() bool {
 			fams, _ := scrape(t, metricsAddr)
-			return value(fams, "twindesk_webhook_deliveries_total", delivered) >= 1
+			return value(fams, "twindesk_webhook_deliveries_total", delivered) >= 1 && value(fams, "twindesk_jobs_queued", nil) >= 1
 		})
 		fams, raw := scrape(t, metricsAddr)
 		checks := []struct {
@@ -167,6 +171,10 @@ func TestMetrics(t *testing.T) {
 			{"twindesk_escalations_failed", nil, 0},
 			{"twindesk_scrubs_owed", nil, 0},
 			{"twindesk_scrub_oldest_owed_seconds", nil, 0},
+			{"twindesk_db_commit_duration_seconds", nil, 3},
+			{"twindesk_db_commit_callers", nil, 3},
+			{"twindesk_search_duration_seconds", map[string]string{"shape": "word"}, 1},
+			{"twindesk_jobs_queued", nil, 1},
 		}
 		for _, c := range checks {
 			if got := value(fams, c.name, c.labels); got < c.min {

@@ -37,6 +37,10 @@ func (s source) Escalations(context.Context) (store.Escalations, error) {
 
 func (s source) ScrubDebt(context.Context) (store.ScrubDebt, error) { return s.debt, s.err }
 
+func (s source) JobQueue(context.Context) ([]store.QueuedJobs, error) {
+	return []store.QueuedJobs{{Kind: "delivery", State: "available", Count: 5}}, s.err
+}
+
 func get(t *testing.T, m *metrics.Metrics) string {
 	t.Helper()
 	srv := httptest.NewServer(m.Handler())

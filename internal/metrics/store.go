@@ -18,6 +18,8 @@ type Source interface {
 	Escalations(ctx context.Context) (store.Escalations, error)
 	// ScrubDebt is what purges still owe in scrubs.
 	ScrubDebt(ctx context.Context) (store.ScrubDebt, error)
+	// JobQueue counts the job queue's unfinished jobs by kind and state.
+	JobQueue(ctx context.Context) ([]store.QueuedJobs, error)
 }
 
 // storeTimeout bounds a scrape's database reads: a scrape must not queue behind a
@@ -31,7 +33,7 @@ type storeCollector struct {
 	src Source
 	log *slog.Logger
 
-	up, backlog, inFlight, failed, owed, oldest, scrubAttempts *prometheus.Desc
+	up, backlog, inFlight, failed, owed, oldest, scrubAttempts, jobs *prometheus.Desc
 }
 
 func newStoreCollector(src Source, log *slog.Logger) *storeCollector {
@@ -53,12 +55,15 @@ func newStoreCollector(src Source, log *slog.Logger) *storeCollector {
 			"Age of the oldest scrub owed; 0 when none is.", nil, nil),
 		scrubAttempts: prometheus.NewDesc("twindesk_scrub_failed_attempts",
 			"Scrubs that failed since the oldest one owed.", nil, nil),
+		jobs: prometheus.NewDesc("twindesk_jobs_queued",
+			"The job queue's unfinished jobs (deliveries, mail, automations), by kind and state (available, scheduled, retryable, running).",
+			[]string{"kind", "state"}, nil),
 	}
 }
 
 // Describe sends every series' description.
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.up, c.backlog, c.inFlight, c.failed, c.owed, c.oldest, c.scrubAttempts} {
+	for _, d := range []*prometheus.Desc{c.up, c.backlog, c.inFlight, c.failed, c.owed, c.oldest, c.scrubAttempts, c.jobs} {
 		ch <- d
 	}
 }
@@ -70,6 +75,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ok := c.collectBacklog(ctx, ch)
 	ok = c.collectEscalations(ctx, ch) && ok
 	ok = c.collectScrubs(ctx, ch) && ok
+	ok = c.collectJobs(ctx, ch) && ok
 	up := 0.0
 	if ok {
 		up = 1
@@ -113,5 +119,17 @@ func (c *storeCollector) collectScrubs(ctx context.Context, ch chan<- prometheus
 	ch <- prometheus.MustNewConstMetric(c.owed, prometheus.GaugeValue, float64(d.Count))
 	ch <- prometheus.MustNewConstMetric(c.oldest, prometheus.GaugeValue, age)
 	ch <- prometheus.MustNewConstMetric(c.scrubAttempts, prometheus.GaugeValue, float64(d.Attempts))
+	return true
+}
+
+func (c *storeCollector) collectJobs(ctx context.Context, ch chan<- prometheus.Metric) bool {
+	jobs, err := c.src.JobQueue(ctx)
+	if err != nil {
+		c.log.Warn("metrics: read job queue", "err", err)
+		return false
+	}
+	for _, j := range jobs {
+		ch <- prometheus.MustNewConstMetric(c.jobs, prometheus.GaugeValue, float64(j.Count), j.Kind, j.State)
+	}
 	return true
 }

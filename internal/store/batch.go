@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"time"
 )
 
 // maxBatch bounds how many write transactions share one commit.
@@ -67,6 +68,7 @@ func (db *DB) runBatch(reqs []*writeReq) {
 	}
 	// The batch outlives any one caller: it runs on a background context, and each
 	// caller's own context still governs the statements its function runs.
+	began := time.Now()
 	sqlTx, err := db.write.BeginTx(context.Background(), nil)
 	if err != nil {
 		for _, r := range reqs {
@@ -98,6 +100,7 @@ func (db *DB) runBatch(reqs []*writeReq) {
 	}
 	commitErr := sqlTx.Commit()
 	if commitErr == nil {
+		db.observeCommit(len(reqs), began)
 		db.afterCommit(changes)
 		tx.runAfterCommit()
 	}

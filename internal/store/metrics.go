@@ -63,3 +63,40 @@ func (q *Queries) EscalationCounts(ctx context.Context, tag string) (Escalations
 	}
 	return e, nil
 }
+
+// QueuedJobs counts one kind of job in one state of the job queue.
+type QueuedJobs struct {
+	Kind, State string
+	Count       int64
+}
+
+// JobQueue counts the queue's unfinished jobs (available, scheduled,
+// retryable, running) by kind and state; none when this database has no queue.
+func (q *Queries) JobQueue(ctx context.Context) ([]QueuedJobs, error) {
+	var present bool
+	check := `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'river_job')`
+	if q.d.Name == "postgres" {
+		check = `SELECT to_regclass('river_job') IS NOT NULL`
+	}
+	if err := q.q.QueryRowContext(ctx, check).Scan(&present); err != nil {
+		return nil, q.wrap("job queue", err)
+	}
+	if !present {
+		return nil, nil
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT kind, state, COUNT(*) FROM river_job
+		WHERE state IN ('available', 'scheduled', 'retryable', 'running') GROUP BY kind, state ORDER BY kind, state`)
+	if err != nil {
+		return nil, q.wrap("job queue", err)
+	}
+	defer rows.Close()
+	var out []QueuedJobs
+	for rows.Next() {
+		var j QueuedJobs
+		if err := rows.Scan(&j.Kind, &j.State, &j.Count); err != nil {
+			return nil, q.wrap("scan job queue", err)
+		}
+		out = append(out, j)
+	}
+	return out, q.wrapIf("job queue", rows.Err())
+}

@@ -71,6 +71,8 @@ type DB struct {
 	commits        chan struct{}
 	stopBackground context.CancelFunc
 	backgroundDone chan struct{}
+	// commitObserver hears each commit (metrics); set once, before use.
+	commitObserver CommitObserver
 }
 
 // New wraps already-opened pools. read may equal write.
@@ -195,6 +197,7 @@ func (db *DB) WriteTx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
+	began := time.Now()
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -218,6 +221,7 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	db.observeCommit(1, began)
 	db.afterCommit(changes)
 	tx.runAfterCommit()
 	return nil
