@@ -65,6 +65,7 @@ var flashes = map[string]string{
 	"chain_retried": "Sending again from the failed step.",
 	"bulk_updated":  "Selected tickets updated.",
 	"bulk_partial":  "Some selected tickets could not be updated (see each ticket); the others were.",
+	"merged":        "Ticket merged into this one.",
 }
 
 var funcs = template.FuncMap{

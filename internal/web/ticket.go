@@ -55,6 +55,8 @@ type ticketData struct {
 	MailIn []model.MailMessage
 	// Mail lists the mail the ticket's changes caused and its state (admin_mail.go).
 	Mail []model.OutgoingMail
+	// MergeTarget is the ticket "Merge into…" asks to confirm (merge.go).
+	MergeTarget *model.Ticket
 }
 
 // draft keeps what the agent typed when a submit is refused.
