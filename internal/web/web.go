@@ -69,6 +69,7 @@ func (s *Server) Routes() http.Handler {
 	mux.Handle("GET /tickets/{id}", s.authed(s.ticketPage))
 	mux.Handle("POST /tickets/{id}", s.authedFiles(s.updateTicket))
 	mux.Handle("POST /tickets/{id}/escalation/retry", s.authed(s.retryChains))
+	mux.Handle("POST /tickets/{id}/merge", s.authed(s.mergeTicket)) // merge.go (issue 19)
 	mux.Handle("GET /reports/escalations", s.authed(s.reportPage))
 	mux.Handle("GET /reports/escalations.csv", s.authed(s.reportCSV))
 	s.agentRoutes(mux) // macros, assign to me, bulk edit (issue 19)
