@@ -25,6 +25,7 @@ func (s *Server) orgRoutes(handle func(method, path string, h handlerFunc)) {
 	handle("PUT", "/organizations/{id}", s.updateOrg)
 	handle("DELETE", "/organizations/{id}", s.deleteOrg)
 	handle("GET", "/organizations/{id}/users", s.orgUsers)
+	handle("GET", "/organizations/{id}/tickets", s.orgTickets)
 	handle("GET", "/organizations/{id}/organization_memberships", s.listOrgMemberships)
 	handle("GET", "/users/{id}/organization_memberships", s.listOrgMemberships)
 	handle("GET", "/organization_memberships", s.listOrgMemberships)
@@ -222,6 +223,35 @@ func (s *Server) orgUsers(w http.ResponseWriter, r *http.Request) error {
 	rows, more := trim(p, rows)
 	uid := func(u model.User) int64 { return u.ID }
 	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"users": s.usersOut(rows)}, more, firstID(rows, uid), lastID(rows, uid), -1))
+	return nil
+}
+
+func (s *Server) orgTickets(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.desk.Organization(r.Context(), currentUser(r.Context()), id); err != nil {
+		return err
+	}
+	p, err := parsePager(r)
+	if err != nil {
+		return err
+	}
+	f := store.TicketFilter{OrganizationID: id}
+	q := s.desk.DB().Read()
+	rows, err := q.ListTickets(r.Context(), f, p.storePage())
+	if err != nil {
+		return err
+	}
+	rows, more := trim(p, rows)
+	count := int64(-1)
+	if !p.cursor {
+		if count, err = q.CountTickets(r.Context(), f); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"tickets": s.ticketsOut(rows)}, more, firstID(rows, tid), lastID(rows, tid), count))
 	return nil
 }
 

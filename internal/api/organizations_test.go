@@ -168,6 +168,34 @@ func TestOrganizations(t *testing.T) {
 			require.Equal(t, http.StatusOK, res.Status, string(res.Body))
 			require.Contains(t, string(res.Body), `"organization_id":null`)
 
+			// organization_id on tickets: the requester's by default, or as given.
+			tk, err := c.CreateTicket(ctx, zendesk.Ticket{Subject: "from eve", RequesterID: eve, Comment: &zendesk.TicketComment{Body: "x"}})
+			require.NoError(t, err)
+			require.Equal(t, globex.ID, tk.OrganizationID, "eve's default organization")
+			tk2, err := c.CreateTicket(ctx, zendesk.Ticket{Subject: "for acme", RequesterID: eve, OrganizationID: acme.ID,
+				Comment: &zendesk.TicketComment{Body: "x"}})
+			require.NoError(t, err)
+			require.Equal(t, acme.ID, tk2.OrganizationID)
+			before = env.Counts(t)
+			res = env.Do(t, "POST", "/api/v2/tickets.json", map[string]any{"ticket": map[string]any{"subject": "x",
+				"organization_id": 999999, "comment": map[string]any{"body": "x"}}})
+			require.Equal(t, http.StatusUnprocessableEntity, res.Status, string(res.Body))
+			require.Contains(t, string(res.Body), `"organization_id"`)
+			require.Equal(t, before, env.Counts(t))
+			var orgTickets struct {
+				Tickets []struct {
+					ID int64 `json:"id"`
+				} `json:"tickets"`
+				Count int64 `json:"count"`
+			}
+			env.Do(t, "GET", fmt.Sprintf("/api/v2/organizations/%d/tickets.json", acme.ID), nil).Decode(t, &orgTickets)
+			require.Equal(t, int64(1), orgTickets.Count)
+			require.Equal(t, tk2.ID, orgTickets.Tickets[0].ID)
+			res = env.Do(t, "PUT", fmt.Sprintf("/api/v2/tickets/%d.json", tk.ID), map[string]any{"ticket": map[string]any{"requester_id": olga.ID}})
+			require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+			require.Contains(t, string(res.Body), `"organization_id":null`, "a new requester brings her organization (none)")
+			require.Contains(t, string(res.Body), `"field_name":"organization_id"`)
+
 			// Deleting an organization takes its memberships; ids are not reused.
 			require.NoError(t, c.DeleteOrganization(ctx, acme.ID))
 			_, err = c.GetOrganization(ctx, acme.ID)
@@ -176,6 +204,9 @@ func TestOrganizations(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, ms, 1, "eve's globex membership is left")
 			require.Equal(t, globex.ID, ms[0].OrganizationID)
+			left, err := c.GetTicket(ctx, tk2.ID)
+			require.NoError(t, err)
+			require.Zero(t, left.OrganizationID, "its tickets keep no organization")
 			require.NoError(t, c.DeleteOrganization(ctx, globex.ID))
 			again, err := c.CreateOrganization(ctx, zendesk.Organization{Name: "Initech"})
 			require.NoError(t, err)

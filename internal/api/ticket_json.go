@@ -94,7 +94,7 @@ func (s *Server) ticketOut(t *model.Ticket) ticketJSON {
 		ExternalID: nullable(t.ExternalID), Type: nullable(t.Type), Subject: t.Subject, RawSubject: t.Subject,
 		Description: t.Description, Priority: nullable(t.Priority), Status: string(t.Status),
 		RequesterID: t.RequesterID, SubmitterID: t.SubmitterID, AssigneeID: nullable(t.AssigneeID),
-		GroupID: nullable(t.GroupID), CollaboratorIDs: []int64{}, FollowerIDs: []int64{}, EmailCCIDs: []int64{},
+		GroupID: nullable(t.GroupID), OrganizationID: nullable(t.OrganizationID), CollaboratorIDs: []int64{}, FollowerIDs: []int64{}, EmailCCIDs: []int64{},
 		Tags: tags, CustomFields: fields, Fields: fields, SharingAgreementIDs: []int64{},
 		TicketFormID: nullable(t.TicketFormID), AllowAttachments: true, Via: via(t.Via),
 		CreatedAt: zt(t.CreatedAt), UpdatedAt: zt(t.UpdatedAt),
@@ -123,6 +123,7 @@ type ticketIn struct {
 	CustomFields   []fieldIn       `json:"custom_fields"`
 	Fields         []fieldIn       `json:"fields"`
 	TicketFormID   optID           `json:"ticket_form_id"`
+	OrganizationID optID           `json:"organization_id"`
 	SafeUpdate     bool            `json:"safe_update"`
 	UpdatedStamp   string          `json:"updated_stamp"`
 }
@@ -153,7 +154,7 @@ func (in *ticketIn) toInput(via string) (desk.TicketInput, error) {
 		RequesterID: in.RequesterID.ptr(), SubmitterID: in.SubmitterID.ptr(), AssigneeID: in.AssigneeID.ptr(),
 		AssigneeEmail: in.AssigneeEmail.ptr(), GroupID: in.GroupID.ptr(), Tags: in.Tags,
 		AdditionalTags: in.AdditionalTags, RemoveTags: in.RemoveTags, ExternalID: in.ExternalID.ptr(),
-		TicketFormID: in.TicketFormID.ptr(), Via: via,
+		TicketFormID: in.TicketFormID.ptr(), OrganizationID: in.OrganizationID.ptr(), Via: via,
 	}
 	if c := in.Comment; c != nil {
 		body := c.Body

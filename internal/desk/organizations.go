@@ -90,7 +90,7 @@ func (s *Service) DeleteOrganization(ctx context.Context, actor model.User, id i
 	if err := requireAdmin(actor); err != nil {
 		return err
 	}
-	return s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.DeleteOrganization(ctx, id) })
+	return s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.DeleteOrganization(ctx, id, s.clock()) })
 }
 
 // Organization loads one organization. Staff only: an end user sees no
@@ -211,4 +211,32 @@ func (s *Service) setUserOrganization(ctx context.Context, tx *store.Tx, actor m
 	}
 	u.OrganizationID = *orgID
 	return tx.SetDefaultOrganization(ctx, u.ID, *orgID, s.clock())
+}
+
+// resolveOrganization sets t's organization: the one asked for (checked to
+// exist), else, for a new ticket or a new requester, the requester's, as
+// Zendesk does. before is nil for a new ticket.
+func (s *Service) resolveOrganization(ctx context.Context, tx *store.Tx, in *TicketInput, before, t *model.Ticket, v *model.ValidationError) error {
+	switch {
+	case in.OrganizationID != nil:
+		if *in.OrganizationID != 0 {
+			if _, err := tx.Organization(ctx, *in.OrganizationID); isNotFound(err) {
+				v.Add("organization_id", "InvalidValue", "Organization: %d does not exist", *in.OrganizationID)
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
+		t.OrganizationID = *in.OrganizationID
+	case before == nil || before.RequesterID != t.RequesterID:
+		u, err := tx.User(ctx, t.RequesterID)
+		if isNotFound(err) {
+			return nil // resolvePeople has said so
+		}
+		if err != nil {
+			return err
+		}
+		t.OrganizationID = u.OrganizationID
+	}
+	return nil
 }

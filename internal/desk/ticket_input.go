@@ -48,6 +48,9 @@ type TicketInput struct {
 	ExternalID     *string
 	CustomFields   []model.FieldValue
 	TicketFormID   *int64
+	// OrganizationID sets the ticket's organization (0: none); without it a
+	// new ticket, or a new requester, brings the requester's (organizations.go).
+	OrganizationID *int64
 	Via            string
 	// UpdatedStamp, when set, makes the update a Zendesk "safe update": it fails with
 	// ErrStale if the ticket changed since this time.
@@ -326,6 +329,7 @@ func fieldEvents(before, after *model.Ticket) []model.AuditEvent {
 	add("requester_id", idString(after.RequesterID), idString(before.RequesterID), after.RequesterID != before.RequesterID)
 	add("assignee_id", idString(after.AssigneeID), idString(before.AssigneeID), after.AssigneeID != before.AssigneeID)
 	add("group_id", idString(after.GroupID), idString(before.GroupID), after.GroupID != before.GroupID)
+	add("organization_id", idString(after.OrganizationID), idString(before.OrganizationID), after.OrganizationID != before.OrganizationID)
 	add("external_id", after.ExternalID, before.ExternalID, after.ExternalID != before.ExternalID)
 	add("ticket_form_id", idString(after.TicketFormID), idString(before.TicketFormID), after.TicketFormID != before.TicketFormID)
 	add("tags", after.Tags, before.Tags, !slices.Equal(after.Tags, before.Tags))

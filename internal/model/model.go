@@ -86,6 +86,9 @@ type Ticket struct {
 	Via          string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// OrganizationID is the ticket's organization (0: none), by default its
+	// requester's when created.
+	OrganizationID int64
 }
 
 // Field returns the value of custom field id, or "" when unset.

@@ -85,7 +85,7 @@ func (q *Queries) BulkInsertUsers(ctx context.Context, us []model.User) error {
 }
 
 func (q *Queries) bulkTickets(ctx context.Context, bts []BulkTicket) error {
-	const cols = 17
+	const cols = 18
 	for start := 0; start < len(bts); start += rowsPer(cols) {
 		chunk := bts[start:min(start+rowsPer(cols), len(bts))]
 		args := make([]any, 0, len(chunk)*cols)
@@ -93,11 +93,12 @@ func (q *Queries) bulkTickets(ctx context.Context, bts []BulkTicket) error {
 			t := &chunk[i].Ticket
 			args = append(args, t.Subject, t.Description, t.Status, t.Priority, t.Type, t.RequesterID, t.SubmitterID,
 				nullID(t.AssigneeID), nullID(t.GroupID), strings.Join(t.Tags, " "), t.ExternalID,
-				encodeFields(t.CustomFields), nullID(t.TicketFormID), t.Via, ts(t.CreatedAt), ts(t.UpdatedAt), ts(t.UpdatedAt))
+				encodeFields(t.CustomFields), nullID(t.TicketFormID), t.Via, ts(t.CreatedAt), ts(t.UpdatedAt), ts(t.UpdatedAt),
+				nullID(t.OrganizationID))
 		}
 		ids, err := q.insertRows(ctx, "bulk insert tickets", `INSERT INTO tickets (subject, description, status, priority,
 			type, requester_id, submitter_id, assignee_id, group_id, tags, external_id, custom_fields, ticket_form_id, via,
-			created_at, updated_at, generated_at) VALUES `, len(chunk), cols, args)
+			created_at, updated_at, generated_at, organization_id) VALUES `, len(chunk), cols, args)
 		if err != nil {
 			return err
 		}

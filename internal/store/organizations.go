@@ -47,8 +47,13 @@ func (q *Queries) UpdateOrganization(ctx context.Context, o model.Organization) 
 		o.Name, o.ExternalID, o.Details, o.Notes, strings.Join(o.DomainNames, " "), ts(o.UpdatedAt), o.ID)
 }
 
-// DeleteOrganization removes an organization and its memberships.
-func (q *Queries) DeleteOrganization(ctx context.Context, id int64) error {
+// DeleteOrganization removes an organization and its memberships; its
+// tickets keep no organization (changed at at, for the exports).
+func (q *Queries) DeleteOrganization(ctx context.Context, id int64, at time.Time) error {
+	if err := q.exec(ctx, "unset tickets' organization", false, `UPDATE tickets SET organization_id = NULL,
+		generated_at = $2 WHERE organization_id = $1`, id, ts(at)); err != nil {
+		return err
+	}
 	if err := q.exec(ctx, "delete organization memberships", false,
 		`DELETE FROM organization_memberships WHERE organization_id = $1`, id); err != nil {
 		return err

@@ -47,3 +47,7 @@ CREATE TABLE organization_memberships (
     UNIQUE (user_id, organization_id)
 );
 CREATE INDEX organization_memberships_org ON organization_memberships (organization_id);
+
+-- A ticket's organization (0 is none), by default its requester's.
+ALTER TABLE tickets ADD COLUMN organization_id BIGINT;
+CREATE INDEX tickets_live_organization ON tickets (organization_id, id) WHERE deleted_at IS NULL;
