@@ -24,6 +24,7 @@ func (s *Server) userRoutes(handle func(method, path string, h handlerFunc)) {
 	handle("GET", "/users/{id}/identities", s.userIdentities)
 	handle("GET", "/users/{id}/tickets/{kind}", s.userTickets)
 	handle("GET", "/user_fields", s.listUserFields)
+	handle("DELETE", "/deleted_users/{id}", s.purgeUser)
 }
 
 func (s *Server) showManyUsers(w http.ResponseWriter, r *http.Request) error {
@@ -180,5 +181,20 @@ func (s *Server) listUserFields(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"user_fields": []any{}, "next_page": nil, "previous_page": nil, "count": 0})
+	return nil
+}
+
+// purgeUser is DELETE /deleted_users/{id}: the permanent delete of a user deleted
+// before, answered with what is left of them.
+func (s *Server) purgeUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	u, err := s.desk.PurgeUser(r.Context(), currentUser(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deleted_user": s.userOut(&u)})
 	return nil
 }

@@ -163,3 +163,49 @@ func (s *Service) CreateManyUsers(ctx context.Context, actor model.User, items [
 	}
 	return s.finishJob(ctx, actor, kind, results)
 }
+
+// PurgedUserName is the name a permanently deleted user keeps, as in Zendesk.
+const PurgedUserName = "Permanently deleted user"
+
+// purgedEmailDomain takes the place of a purged user's email domain; .invalid is
+// reserved (RFC 2606), so no mail is ever sent there.
+const purgedEmailDomain = "@deleted.twindesk.invalid"
+
+// PurgeUser permanently deletes a soft-deleted user (DELETE /deleted_users/{id}):
+// their name, email and external id are gone from every table and so from
+// search, their tokens, sessions and memberships too, and the freed pages are
+// scrubbed as after a ticket purge. The row keeps its id for the tickets that
+// name it. Admins only.
+func (s *Service) PurgeUser(ctx context.Context, actor model.User, id int64) (model.User, error) {
+	if err := requireAdmin(actor); err != nil {
+		return model.User{}, err
+	}
+	var u model.User
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if u, err = tx.User(ctx, id); err != nil {
+			return err
+		}
+		if !u.Deleted {
+			return model.Invalid("user", "InvalidValue", "user %d is not deleted: DELETE /api/v2/users/%d first", id, id)
+		}
+		newEmail := fmt.Sprintf("deleted-%d%s", id, purgedEmailDomain)
+		if u.Email == newEmail {
+			return fmt.Errorf("desk: user %d already permanently deleted: %w", id, model.ErrNotFound)
+		}
+		if err := tx.PurgeUser(ctx, id, u.Name, u.Email, PurgedUserName, newEmail); err != nil {
+			return err
+		}
+		if err := tx.OweScrub(ctx, s.clock()); err != nil {
+			return err
+		}
+		u.Name, u.Email, u.ExternalID, u.DefaultGroupID, u.OrganizationID = PurgedUserName, newEmail, "", 0, 0
+		return nil
+	})
+	if err != nil {
+		return u, err
+	}
+	s.auth.clear()
+	s.scrub(ctx)
+	return u, nil
+}
