@@ -55,7 +55,7 @@ func (s *Server) mailboxOut(r *http.Request, m model.Mailbox) mailboxJSON {
 			continue
 		}
 		out.Status, out.LastError = "ok", st.LastError
-		if !st.FailingSince.IsZero() {
+		if st.Failing(time.Now()) {
 			out.Status = "failing"
 		}
 		if !st.LastOK.IsZero() {

@@ -238,7 +238,7 @@ func (c mailboxCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, s := range c.h.States() {
 		id := strconv.FormatInt(s.ID, 10)
 		up := 1.0
-		if !s.FailingSince.IsZero() {
+		if s.Failing(time.Now()) {
 			up = 0
 		}
 		ch <- prometheus.MustNewConstMetric(mailboxUpDesc, prometheus.GaugeValue, up, id)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/mail/mailhealth"
@@ -74,7 +75,7 @@ func (s *Server) renderMailboxes(w http.ResponseWriter, r *http.Request, rq *req
 		st, running := byID[m.ID]
 		m.State, m.Status = st, "not running"
 		switch {
-		case running && !st.FailingSince.IsZero():
+		case running && st.Failing(time.Now()):
 			m.Status = "failing"
 			d.Failing++
 		case running:

@@ -20,9 +20,15 @@ type State struct {
 	FailingSince time.Time
 }
 
-// Failing reports whether the mailbox has not fetched for longer than grace.
-func (s State) Failing(now time.Time, grace time.Duration) bool {
-	return !s.FailingSince.IsZero() && now.Sub(s.FailingSince) >= grace
+// StaleAfter is how long a mailbox may go without a completed check before it
+// counts as failing although no error was seen: a connection stuck on a server
+// that stopped answering fails nothing, it only stops fetching.
+const StaleAfter = 5 * time.Minute
+
+// Failing reports whether the mailbox is failing at now: its last check failed,
+// or none completed for StaleAfter.
+func (s State) Failing(now time.Time) bool {
+	return !s.FailingSince.IsZero() || (!s.LastOK.IsZero() && now.Sub(s.LastOK) > StaleAfter)
 }
 
 // Health keeps each mailbox's State. The zero value is ready; a nil *Health
