@@ -33,11 +33,6 @@ type agentForm struct {
 	GroupIDs map[int64]bool
 }
 
-func (s *Server) adminHome(w http.ResponseWriter, r *http.Request, rq *request) error {
-	s.render(w, r, rq, http.StatusOK, "admin.html", "Admin", nil)
-	return nil
-}
-
 func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request, rq *request) error {
 	return s.renderAgents(w, r, rq, http.StatusOK, &agentsData{Form: agentForm{Role: "agent"}})
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -17,19 +18,26 @@ func TestEveryPageSaysWhichDesk(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		secure     bool
+		named      string // --instance-name
+		accent     string // set in admin
 		want, not  string
 		bodyMarker string
 	}{
-		{"standard", false, "IT desk", "Secure desk", `class="desk-standard"`},
-		{"secure", true, "Secure desk — HR/Payroll", "IT desk", `class="desk-secure"`},
+		{"standard", false, "", "", "IT desk", "Secure desk", `class="desk-standard"`},
+		{"secure", true, "", "", "Secure desk — HR/Payroll", "IT desk", `class="desk-secure"`},
+		{"named standard", false, "Acme IT", "#1a4f8b", "Acme IT", "Secure desk", `class="desk-standard"`},
+		// A secure desk's own name can't hide that it is the secure one.
+		{"named secure", true, "Payroll", "#1a4f8b", "Secure desk — Payroll", "IT desk", `class="desk-secure"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var opts []apitest.Option
-			if tc.secure {
-				opts = append(opts, apitest.WithConfig(func(c *config.Serve) { c.Confidential = true }))
-			}
+			opts := []apitest.Option{apitest.WithConfig(func(c *config.Serve) { c.Confidential, c.InstanceName = tc.secure, tc.named })}
 			b := setup(t, apitest.SQLite, opts...)
+			if tc.accent != "" {
+				if err := b.env.Instance.Desk.SetAccentColour(context.Background(), b.admin, tc.accent); err != nil {
+					t.Fatal(err)
+				}
+			}
 			tk := b.ticket(t, "Laptop", "broken", "ann@example.com", true)
 			c := b.client(t)
 			_, login := c.get("/login")
@@ -47,6 +55,9 @@ func TestEveryPageSaysWhichDesk(t *testing.T) {
 				}
 				if !strings.Contains(page, "· "+tc.want+" · twindesk</title>") {
 					t.Fatalf("%s: title does not name %q", path, tc.want)
+				}
+				if link := `href="/accent.css?c=` + strings.TrimPrefix(tc.accent, "#") + `"`; tc.accent != "" && !strings.Contains(page, link) {
+					t.Fatalf("%s: no accent stylesheet %s", path, link)
 				}
 			}
 		})

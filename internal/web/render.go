@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -37,20 +38,26 @@ type page struct {
 type deskRole struct {
 	Name   string
 	Secure bool
+	// Accent is the admin's accent colour without its "#" (identity.go), "" for none.
+	Accent string
 }
 
 // deskRole names this instance: Config.InstanceName if set, else by its mode.
-func (s *Server) deskRole() deskRole {
+// A secure instance's own name is prefixed with "Secure desk" unless it says
+// so already, so no name can make it look like the standard desk.
+func (s *Server) deskRole(ctx context.Context) deskRole {
 	secure := s.desk.Confidential()
 	name := s.cfg.InstanceName
 	switch {
+	case name != "" && secure && !strings.Contains(strings.ToLower(name), "secure"):
+		name = "Secure desk — " + name
 	case name != "":
 	case secure:
 		name = "Secure desk — HR/Payroll"
 	default:
 		name = "IT desk"
 	}
-	return deskRole{Name: name, Secure: secure}
+	return deskRole{Name: name, Secure: secure, Accent: s.accent(ctx)}
 }
 
 // flashes are the only messages a redirect can ask a page to show (?flash=key), so
@@ -111,7 +118,7 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // render executes page name into a buffer first, so a template error becomes a
 // clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, rq *request, status int, name, title string, data any) {
-	p := page{Title: title, Data: data, Flash: flashes[r.URL.Query().Get("flash")], Query: r.URL.Query().Get("q"), Desk: s.deskRole()}
+	p := page{Title: title, Data: data, Flash: flashes[r.URL.Query().Get("flash")], Query: r.URL.Query().Get("q"), Desk: s.deskRole(r.Context())}
 	if rq != nil {
 		p.User, p.CSRF, p.IsAdmin = rq.user, rq.csrf, rq.user.Role == model.RoleAdmin
 	}
