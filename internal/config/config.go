@@ -30,6 +30,8 @@ type Serve struct {
 	ShutdownTimeout time.Duration
 	Confidential    bool
 	WebhookHosts    string
+	// InstanceName is what every page calls this desk (--instance-name).
+	InstanceName string
 	// StubSubject is what the stubs of escalated tickets show as their subject:
 	// "neutral" (the pseudo group) or "original" (the secure instance's subject).
 	StubSubject string
@@ -88,6 +90,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.IntVar(&c.RatePerMinute, "rate-limit", 60000, "API requests per minute per user, 0 for none (env TWINDESK_RATE_LIMIT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain requests on SIGTERM (env TWINDESK_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.Confidential, "confidential", false, "secure-instance mode: restrict webhooks (env TWINDESK_CONFIDENTIAL)")
+	fs.StringVar(&c.InstanceName, "instance-name", "", "name of this desk on every page and in page titles, e.g. \"Acme IT\"; default \"IT desk\", or \"Secure desk — HR/Payroll\" with --confidential (a secure desk's name always says \"Secure desk\") (env TWINDESK_INSTANCE_NAME)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback), e.g. 127.0.0.1:6060 (env TWINDESK_DEBUG_ADDR)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this address, apart from --addr so the network can't read them; keep it on loopback or a private interface, e.g. 127.0.0.1:9464; empty serves none (env TWINDESK_METRICS_ADDR)")
 	fs.DurationVar(&c.JobPoll, "job-poll", 10*time.Millisecond, "how often idle nodes look for webhooks to deliver; lower sends sooner and costs more idle CPU (env TWINDESK_JOB_POLL)")

@@ -147,7 +147,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		Metrics: m,
 		mailIn:  mi,
 		API:     api.New(d, log, api.Config{BaseURL: cfg.BaseURL, RatePerMinute: cfg.RatePerMinute, MaxTicketBody: cfg.MaxTicketBody}),
-		Web:     web.New(d, log, web.Config{BaseURL: cfg.BaseURL}),
+		Web:     web.New(d, log, web.Config{BaseURL: cfg.BaseURL, InstanceName: cfg.InstanceName}),
 	}, nil
 }
 
