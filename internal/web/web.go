@@ -58,6 +58,7 @@ func (s *Server) Routes() http.Handler {
 
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("GET /accent.css", s.accentCSS) // identity.go (issue 19)
 	mux.Handle("POST /logout", s.authed(s.logout))
 
 	mux.Handle("GET /{$}", s.authed(s.home))
@@ -76,6 +77,7 @@ func (s *Server) Routes() http.Handler {
 	s.agentRoutes(mux) // macros, assign to me, bulk edit (issue 19)
 
 	mux.Handle("GET /admin/{$}", s.admin(s.adminHome))
+	mux.Handle("POST /admin/identity", s.admin(s.saveIdentity))
 	mux.Handle("GET /admin/agents", s.admin(s.agentsPage))
 	mux.Handle("POST /admin/agents", s.admin(s.inviteAgent))
 	mux.Handle("GET /admin/agents/{id}", s.admin(s.agentPage))
