@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/store"
 )
@@ -108,5 +109,92 @@ func (s *Server) listOrgMemberships(w http.ResponseWriter, r *http.Request) erro
 	}
 	mid := func(m model.OrganizationMembership) int64 { return m.ID }
 	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"organization_memberships": out}, more, firstID(rows, mid), lastID(rows, mid), -1))
+	return nil
+}
+
+// orgBulkIn is one organization of a create_many or update_many body.
+type orgBulkIn struct {
+	ID          optID     `json:"id"`
+	Name        optString `json:"name"`
+	ExternalID  optString `json:"external_id"`
+	Details     optString `json:"details"`
+	Notes       optString `json:"notes"`
+	DomainNames *[]string `json:"domain_names"`
+}
+
+func (o *orgBulkIn) input() desk.OrgInput {
+	return desk.OrgInput{Name: o.Name.ptr(), ExternalID: o.ExternalID.ptr(), Details: o.Details.ptr(), Notes: o.Notes.ptr(),
+		DomainNames: o.DomainNames}
+}
+
+func orgBulkCount(n int) error {
+	switch {
+	case n == 0:
+		return badRequest(`the body must hold {"organizations": [{...}, ...]} with at least one organization`)
+	case n > desk.MaxBulk:
+		return badRequest(fmt.Sprintf("at most %d organizations per request, not %d", desk.MaxBulk, n))
+	}
+	return nil
+}
+
+func (s *Server) createManyOrgs(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Organizations []orgBulkIn `json:"organizations"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	if err := orgBulkCount(len(body.Organizations)); err != nil {
+		return err
+	}
+	items := make([]desk.OrgInput, len(body.Organizations))
+	for i := range body.Organizations {
+		items[i] = body.Organizations[i].input()
+	}
+	j, err := s.desk.CreateManyOrganizations(r.Context(), currentUser(r.Context()), items)
+	if err != nil {
+		return err
+	}
+	s.writeJob(w, &j)
+	return nil
+}
+
+// updateManyOrgs is PUT /organizations/update_many: ?ids=1,2 with
+// {"organization": {...}} applies one change to each, {"organizations": [{id,
+// ...}]} one change per organization.
+func (s *Server) updateManyOrgs(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Organization  *orgBulkIn  `json:"organization"`
+		Organizations []orgBulkIn `json:"organizations"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	var ids []int64
+	var items []desk.OrgInput
+	if body.Organization != nil {
+		var err error
+		if ids, err = idsParam(r); err != nil {
+			return err
+		}
+		for range ids {
+			items = append(items, body.Organization.input())
+		}
+	} else {
+		if err := orgBulkCount(len(body.Organizations)); err != nil {
+			return err
+		}
+		for i, o := range body.Organizations {
+			if !o.ID.Set || o.ID.Val == 0 {
+				return recordInvalid(model.Invalid(fmt.Sprintf("organizations[%d].id", i), "BlankValue", "each organization needs its id"))
+			}
+			ids, items = append(ids, o.ID.Val), append(items, o.input())
+		}
+	}
+	j, err := s.desk.UpdateManyOrganizations(r.Context(), currentUser(r.Context()), ids, items)
+	if err != nil {
+		return err
+	}
+	s.writeJob(w, &j)
 	return nil
 }

@@ -18,6 +18,8 @@ func (s *Server) orgRoutes(handle func(method, path string, h handlerFunc)) {
 	handle("GET", "/organizations", s.listOrgs)
 	handle("POST", "/organizations", s.createOrg)
 	handle("GET", "/organizations/count", s.countOrgs)
+	handle("POST", "/organizations/create_many", s.createManyOrgs)
+	handle("PUT", "/organizations/update_many", s.updateManyOrgs)
 	handle("GET", "/organizations/show_many", s.showManyOrgs)
 	handle("GET", "/organizations/search", s.searchOrgs)
 	handle("GET", "/organizations/autocomplete", s.autocompleteOrgs)

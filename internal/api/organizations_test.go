@@ -211,6 +211,51 @@ func TestOrganizations(t *testing.T) {
 			again, err := c.CreateOrganization(ctx, zendesk.Organization{Name: "Initech"})
 			require.NoError(t, err)
 			require.Greater(t, again.ID, globex.ID)
+
+			// create_many and update_many answer a completed job; a bad record fails alone.
+			type jobBody struct {
+				JobStatus struct {
+					Status  string `json:"status"`
+					Total   int    `json:"total"`
+					Results []struct {
+						ID      int64  `json:"id"`
+						Success bool   `json:"success"`
+						Status  string `json:"status"`
+						Error   string `json:"error"`
+					} `json:"results"`
+				} `json:"job_status"`
+			}
+			var job jobBody
+			res = env.Do(t, "POST", "/api/v2/organizations/create_many.json", map[string]any{"organizations": []map[string]any{
+				{"name": "Hooli"}, {"name": "initech"}, {"name": "Umbrella", "external_id": "u-1"}}})
+			require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+			res.Decode(t, &job)
+			require.Equal(t, "completed", job.JobStatus.Status)
+			require.Len(t, job.JobStatus.Results, 3)
+			require.True(t, job.JobStatus.Results[0].Success)
+			require.False(t, job.JobStatus.Results[1].Success, "initech is taken")
+			require.Equal(t, "RecordInvalid", job.JobStatus.Results[1].Error)
+			hooli, umbrella := job.JobStatus.Results[0].ID, job.JobStatus.Results[2].ID
+			res = env.Do(t, "PUT", fmt.Sprintf("/api/v2/organizations/update_many.json?ids=%d,%d,999999", hooli, umbrella),
+				map[string]any{"organization": map[string]any{"notes": "bulk"}})
+			require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+			job = jobBody{}
+			res.Decode(t, &job)
+			require.Len(t, job.JobStatus.Results, 3)
+			require.Equal(t, "RecordNotFound", job.JobStatus.Results[2].Error)
+			got, err = c.GetOrganization(ctx, umbrella)
+			require.NoError(t, err)
+			require.Equal(t, "bulk", got.Notes)
+			res = env.Do(t, "PUT", "/api/v2/organizations/update_many.json", map[string]any{"organizations": []map[string]any{
+				{"id": hooli, "name": "Hooli XYZ"}}})
+			require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+			got, err = c.GetOrganization(ctx, hooli)
+			require.NoError(t, err)
+			require.Equal(t, "Hooli XYZ", got.Name)
+			res = env.Do(t, "PUT", "/api/v2/organizations/update_many.json", map[string]any{"organizations": []map[string]any{{"name": "no id"}}})
+			require.Equal(t, http.StatusUnprocessableEntity, res.Status, string(res.Body))
+			res = env.Do(t, "POST", "/api/v2/organizations/create_many.json", map[string]any{"organizations": []map[string]any{{"name": "Agent Co"}}}, asAgent)
+			require.Equal(t, http.StatusForbidden, res.Status, string(res.Body))
 		})
 	}
 }
