@@ -142,6 +142,12 @@ func (s *Service) judgeAutomations(ctx context.Context, q *store.Queries, set *r
 func (s *Service) applyAutomations(ctx context.Context, set *rules.AutomationSet, ids []int64, now time.Time) (updated, fired int, err error) {
 	err = s.db.WriteTx(ctx, func(tx *store.Tx) error {
 		updated, fired = 0, 0
+		// Another node's run (of a later period, while this one still runs)
+		// may judge the same tickets: whichever locks them second reads the
+		// first one's change and fire, and skips.
+		if err := tx.LockTickets(ctx, ids); err != nil {
+			return err
+		}
 		snap, err := s.rulesFor(ctx, tx)
 		if err != nil {
 			return err

@@ -17,3 +17,22 @@ func (q *Queries) LockRow(ctx context.Context, table string, id any) error {
 	}
 	return nil
 }
+
+// LockTickets holds the rows of these tickets until the transaction ends, on
+// PostgreSQL (in id order, so two lockers can't deadlock), so a batch that
+// reads them afterwards sees every commit made before and none made after
+// until it ends: two nodes' overlapping automation runs then judge a ticket one
+// after the other. SQLite has one writer, which already does that.
+func (q *Queries) LockTickets(ctx context.Context, ids []int64) error {
+	if q.d.Name != "postgres" || len(ids) == 0 {
+		return nil
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT id FROM tickets WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
+	if err != nil {
+		return q.wrap("lock tickets", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	return q.wrapIf("lock tickets", rows.Err())
+}
