@@ -59,9 +59,15 @@ func Start(ctx context.Context, name, addr, dataDir string, confidential bool, p
 // instance: a confidential node may call only it (--webhook-hosts), a standard
 // node may call it although it is on loopback (--outbound-allow).
 func StartOn(ctx context.Context, name string, ln net.Listener, dataDir string, confidential bool, peers string, log *slog.Logger, wg *sync.WaitGroup) (*Node, error) {
+	return startNode(ctx, name, ln, dataDir, confidential, peers, config.MailOut{}, log, wg)
+}
+
+// startNode is StartOn with outgoing mail.
+func startNode(ctx context.Context, name string, ln net.Listener, dataDir string, confidential bool, peers string, mailOut config.MailOut, log *slog.Logger, wg *sync.WaitGroup) (*Node, error) {
 	url := "http://" + ln.Addr().String()
 	cfg := config.Serve{Store: config.Store{DataDir: dataDir}, Addr: ln.Addr().String(), BaseURL: url,
-		LogLevel: "info", ShutdownTimeout: 5 * time.Second, Confidential: confidential, AutomationInterval: time.Hour}
+		LogLevel: "info", ShutdownTimeout: 5 * time.Second, Confidential: confidential, AutomationInterval: time.Hour,
+		MailOut: mailOut}
 	if confidential {
 		cfg.WebhookHosts = peers
 	} else {
@@ -124,12 +130,21 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) error
 		_ = stdLn.Close()
 		return fmt.Errorf("demo: listen for secure on %s: %w", cfg.SecureAddr, err)
 	}
-	std, err := StartOn(ctx, "standard", stdLn, filepath.Join(cfg.DataDir, "standard"), false, secLn.Addr().String(), log, &wg)
+	// Both send their notifications to the demo's outbox (outbox.go).
+	box, err := startOutbox(filepath.Join(cfg.DataDir, "outbox"), out, log)
+	if err != nil {
+		_, _ = stdLn.Close(), secLn.Close()
+		return err
+	}
+	defer box.close()
+	stdMail := config.MailOut{SMTPURL: box.url(), MailFrom: "IT Helpdesk <it@it.demo.example>", MailContent: "full"}
+	std, err := startNode(ctx, "standard", stdLn, filepath.Join(cfg.DataDir, "standard"), false, secLn.Addr().String(), stdMail, log, &wg)
 	if err != nil {
 		_ = secLn.Close()
 		return err
 	}
-	sec, err := StartOn(ctx, "secure", secLn, filepath.Join(cfg.DataDir, "secure"), true, stdLn.Addr().String(), log, &wg)
+	secMail := config.MailOut{SMTPURL: box.url(), MailFrom: "HR Helpdesk <hr@hr.demo.example>", MailContent: "full"}
+	sec, err := startNode(ctx, "secure", secLn, filepath.Join(cfg.DataDir, "secure"), true, stdLn.Addr().String(), secMail, log, &wg)
 	if err != nil {
 		cancel()
 		return err
@@ -146,6 +161,8 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) error
 		}
 		defer stopMail()
 	}
+	fmt.Fprintf(out, "\nNotification mail from both instances goes to the demo's outbox (%s), one .eml file per message;\n"+
+		"a line \"mail sent: ...\" is printed for each.\n", box.dir)
 	fmt.Fprintln(out, "\nBoth instances are running. Press Ctrl-C to stop them.")
 	<-ctx.Done()
 	fmt.Fprintln(out, "stopping...")

@@ -57,6 +57,10 @@ func TestRunTwice(t *testing.T) {
 		stdAddr, secAddr = addrAfter(t, text, "standard (IT):"), addrAfter(t, text, "secure (HR/Payroll):")
 		if run == 0 {
 			requireSampleAttachment(t, stdAddr, text)
+			// The sample tickets' requesters are notified through the demo's outbox.
+			require.Eventually(t, func() bool { return strings.Contains(out.String(), "mail sent: ") }, 30*time.Second,
+				50*time.Millisecond, "no notification reached the demo's outbox: %s", out.String())
+			require.Contains(t, out.String(), "<it@it.demo.example> -> ")
 		}
 		cancel()
 		select {
