@@ -168,7 +168,7 @@ func (s *Service) rerender(ctx context.Context, tx *store.Tx, actor model.User, 
 		if !ok {
 			continue
 		}
-		d, err := s.delivery(ctx, tx, n, data, actor)
+		d, err := s.delivery(ctx, tx, n, func(bool) (*liquid.TicketData, error) { return data, nil }, actor)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/oklog/ulid/v2"
@@ -92,10 +93,7 @@ func (s *Service) notify(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, 
 	if len(f.Notifications) == 0 {
 		return nil
 	}
-	data, err := s.ticketData(ctx, tx, snap, ch.After)
-	if err != nil {
-		return err
-	}
+	data := s.notificationData(ctx, tx, snap, ch.After)
 	chainOf := map[int64]string{}
 	stepOf := map[string]int{}
 	for _, n := range f.Notifications {
@@ -142,9 +140,9 @@ func (s *Service) enqueueDelivery(ctx context.Context, tx *store.Tx, d *model.De
 
 // delivery renders one notification into a delivery; nil when its endpoint is
 // missing or inactive.
-func (s *Service) delivery(ctx context.Context, tx *store.Tx, n model.Notification, data *liquid.TicketData, actor model.User) (*model.Delivery, error) {
+func (s *Service) delivery(ctx context.Context, tx *store.Tx, n model.Notification, load ticketDataLoader, actor model.User) (*model.Delivery, error) {
 	now := s.clock()
-	d := &model.Delivery{ID: ulid.Make().String(), TicketID: data.Ticket.ID, TriggerID: n.TriggerID, Kind: n.Kind,
+	d := &model.Delivery{ID: ulid.Make().String(), TriggerID: n.TriggerID, Kind: n.Kind,
 		EndpointRef: n.TargetID, CreatedAt: now, UpdatedAt: now}
 	var urlTmpl string
 	jsonBody := true
@@ -175,7 +173,11 @@ func (s *Service) delivery(ctx context.Context, tx *store.Tx, n model.Notificati
 		s.log.Warn("confidential mode: notification to a host off the allowlist dropped", "trigger_id", n.TriggerID, "endpoint", n.TargetID)
 		return nil, nil
 	}
-	var err error
+	data, err := load(mentionsComments(urlTmpl) || mentionsComments(n.Body))
+	if err != nil {
+		return nil, err
+	}
+	d.TicketID = data.Ticket.ID
 	// URL mode: a ticket value can't add a parameter, a path segment or a host.
 	if d.URL, err = s.render.RenderURL(urlTmpl, data, actor); err != nil {
 		return nil, fmt.Errorf("desk: render endpoint of trigger %d: %w", n.TriggerID, err)
@@ -188,7 +190,11 @@ func (s *Service) delivery(ctx context.Context, tx *store.Tx, n model.Notificati
 
 // ticketData loads what Liquid placeholders can show about t.
 func (s *Service) ticketData(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, t *model.Ticket) (*liquid.TicketData, error) {
-	data, err := s.unstrippedTicketData(ctx, tx, snap, t)
+	return s.ticketDataWith(ctx, tx, snap, t, true)
+}
+
+func (s *Service) ticketDataWith(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, t *model.Ticket, withComments bool) (*liquid.TicketData, error) {
+	data, err := s.loadTicketData(ctx, tx, snap, t, withComments)
 	if err != nil {
 		return nil, err
 	}
@@ -196,12 +202,54 @@ func (s *Service) ticketData(ctx context.Context, tx *store.Tx, snap *ruleSnapsh
 	return data, nil
 }
 
+// ticketDataLoader returns the ticket's data for templates, with its
+// comments when asked.
+type ticketDataLoader func(withComments bool) (*liquid.TicketData, error)
+
+// notificationData loads t's data once for all of a change's notifications,
+// and its comments (every one of them, for the *_formatted placeholders) only
+// once a template names them: most webhook bodies and URLs don't, and a
+// ticket's conversation can be thousands of comments.
+func (s *Service) notificationData(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, t *model.Ticket) ticketDataLoader {
+	var light, full *liquid.TicketData
+	return func(withComments bool) (*liquid.TicketData, error) {
+		switch {
+		case full != nil:
+			return full, nil
+		case light != nil && !withComments:
+			return light, nil
+		}
+		d, err := s.ticketDataWith(ctx, tx, snap, t, withComments)
+		if err != nil {
+			return nil, err
+		}
+		if withComments {
+			full = d
+		} else {
+			light = d
+		}
+		return d, nil
+	}
+}
+
+// mentionsComments reports whether a template may show comments: any
+// placeholder with "comment" in its name (ticket.comments, latest_comment,
+// comments_formatted, ...).
+func mentionsComments(tmpl string) bool { return strings.Contains(tmpl, "comment") }
+
 // unstrippedTicketData is ticketData before confidential mode strips text: mail
 // to the requester decides for itself (mail_notify.go).
 func (s *Service) unstrippedTicketData(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, t *model.Ticket) (*liquid.TicketData, error) {
-	comments, err := tx.Comments(ctx, t.ID, store.Page{Limit: 100000})
-	if err != nil {
-		return nil, err
+	return s.loadTicketData(ctx, tx, snap, t, true)
+}
+
+func (s *Service) loadTicketData(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, t *model.Ticket, withComments bool) (*liquid.TicketData, error) {
+	var comments []model.Comment
+	if withComments {
+		var err error
+		if comments, err = tx.Comments(ctx, t.ID, store.Page{Limit: 100000}); err != nil {
+			return nil, err
+		}
 	}
 	ids := []int64{t.RequesterID, t.SubmitterID}
 	if t.AssigneeID != 0 {
