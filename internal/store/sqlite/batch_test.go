@@ -25,6 +25,8 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	db, err := sqlite.Open(ctx, t.TempDir())
 	require.NoError(t, err)
 	defer db.Close()
+	commits := &commitCounter{}
+	db.ObserveCommits(commits)
 	errBoom := errors.New("boom")
 	var wg sync.WaitGroup
 	results := make([]error, 60)
@@ -73,8 +75,22 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 			require.True(t, ranBeforeReturn[i], "transaction %d returned before its AfterCommit ran", i)
 		}
 	}
+	// The isolation above is only tested if callers shared commits.
+	require.Greater(t, commits.most.Load(), int64(1), "no commit carried more than one caller: no batch formed")
 	require.NoError(t, db.Close())
 	require.ErrorIs(t, db.WriteTx(ctx, func(*store.Tx) error { return nil }), store.ErrClosed)
+}
+
+// commitCounter records the most callers one commit carried.
+type commitCounter struct{ most atomic.Int64 }
+
+func (c *commitCounter) ObserveCommit(callers int, _ time.Duration) {
+	for {
+		m := c.most.Load()
+		if int64(callers) <= m || c.most.CompareAndSwap(m, int64(callers)) {
+			return
+		}
+	}
 }
 
 // TestGroupCommitQueuesIndexWrites: full-text writes are queued until the end of
@@ -171,6 +187,8 @@ func TestGroupCommitIndexFailureFailsItsCallerAlone(t *testing.T) {
 		return nil
 	}))
 
+	commits := &commitCounter{}
+	db.ObserveCommits(commits)
 	// Hold the writer so that the callers below queue up and share one batch.
 	hold, held := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -199,6 +217,7 @@ func TestGroupCommitIndexFailureFailsItsCallerAlone(t *testing.T) {
 	time.Sleep(100 * time.Millisecond) // let them reach the batch queue
 	close(hold)
 	wg.Wait()
+	require.Greater(t, commits.most.Load(), int64(1), "no commit carried more than one caller: no batch formed")
 	groups, err := db.Read().ListGroups(ctx, store.Page{Limit: 1000})
 	require.NoError(t, err)
 	names := map[string]bool{}
