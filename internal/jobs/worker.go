@@ -33,7 +33,14 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	}
 	req, err := q.request(ctx, &d)
 	if err != nil {
-		return q.fail(ctx, &d, err)
+		if unsendable(err) || job.Attempt >= job.MaxAttempts {
+			return q.fail(ctx, &d, err)
+		}
+		// Reading the endpoint failed (a database error, a shutdown): that says
+		// nothing about the delivery, which is tried again rather than failed
+		// with its chain for good.
+		q.log.Warn("delivery's endpoint could not be read; it is tried again", "delivery_id", d.ID, "attempt", job.Attempt, "err", err)
+		return err
 	}
 	host := hostOf(req.URL)
 	slot, wait, broken := q.endpoints.acquire(ctx, host)
@@ -133,17 +140,17 @@ func (q *Queue) request(ctx context.Context, d *model.Delivery) (webhook.Request
 	if d.Kind == "target" {
 		var id int64
 		if _, err := fmt.Sscan(d.EndpointRef, &id); err != nil {
-			return webhook.Request{}, fmt.Errorf("jobs: bad target ref %q", d.EndpointRef)
+			return webhook.Request{}, cannotSend{fmt.Errorf("jobs: bad target ref %q", d.EndpointRef)}
 		}
 		t, err := q.db.Read().Target(ctx, id)
 		if err != nil {
 			return webhook.Request{}, fmt.Errorf("jobs: target %s: %w", d.EndpointRef, err)
 		}
 		if t.Password != "" && !webhook.SameOrigin(t.TargetURL, d.URL) {
-			return webhook.Request{}, fmt.Errorf("jobs: target %s: the rendered URL leaves the target's host; its credentials are only sent there", d.EndpointRef)
+			return webhook.Request{}, cannotSend{fmt.Errorf("jobs: target %s: the rendered URL leaves the target's host; its credentials are only sent there", d.EndpointRef)}
 		}
 		if t, err = q.secrets.OpenTarget(t); err != nil {
-			return webhook.Request{}, fmt.Errorf("jobs: %w", err)
+			return webhook.Request{}, cannotSend{fmt.Errorf("jobs: %w", err)}
 		}
 		return webhook.FromTarget(&t, d), nil
 	}
@@ -152,12 +159,26 @@ func (q *Queue) request(ctx context.Context, d *model.Delivery) (webhook.Request
 		return webhook.Request{}, fmt.Errorf("jobs: webhook %s: %w", d.EndpointRef, err)
 	}
 	if wh.AuthType != "" && !webhook.SameOrigin(wh.Endpoint, d.URL) {
-		return webhook.Request{}, fmt.Errorf("jobs: webhook %s: the rendered URL leaves the endpoint's host; its credentials are only sent there", d.EndpointRef)
+		return webhook.Request{}, cannotSend{fmt.Errorf("jobs: webhook %s: the rendered URL leaves the endpoint's host; its credentials are only sent there", d.EndpointRef)}
 	}
 	if wh, err = q.secrets.OpenWebhook(wh); err != nil {
-		return webhook.Request{}, fmt.Errorf("jobs: %w", err)
+		return webhook.Request{}, cannotSend{fmt.Errorf("jobs: %w", err)}
 	}
 	return webhook.FromWebhook(&wh, d), nil
+}
+
+// cannotSend is an error of request that no retry can mend: the endpoint's
+// reference is bad, the rendered URL leaves its credentials' origin, or they
+// can't be opened with this instance's key.
+type cannotSend struct{ error }
+
+func (e cannotSend) Unwrap() error { return e.error }
+
+// unsendable reports whether request's error fails the delivery for good: it
+// can't be mended, or the endpoint is gone (deleted since the trigger fired).
+func unsendable(err error) bool {
+	var c cannotSend
+	return errors.As(err, &c) || errors.Is(err, model.ErrNotFound)
 }
 
 // succeed records the delivery, completes the job and enqueues the chain's next
