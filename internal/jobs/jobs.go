@@ -106,7 +106,9 @@ type Queue struct {
 	// endpoints bounds the requests in flight per endpoint host (half the workers,
 	// at least 2) and holds their breakers.
 	endpoints *endpoints
-	observer  Observer
+	// kicks spaces out kickWaiting per endpoint (kick.go).
+	kicks    kicks
+	observer Observer
 	// auto runs the scheduled automations (automations.go).
 	auto *automationWorker
 	// blobs holds the files a forward sends; forwarded deletes a delivered

@@ -227,7 +227,10 @@ func (q *Queue) succeed(ctx context.Context, job *river.Job[DeliveryArgs], d *mo
 // kickWaiting retries at once the deliveries that were waiting for an endpoint
 // that has just answered, so a backlog drains in seconds after an outage.
 func (q *Queue) kickWaiting(ctx context.Context, endpointRef string) {
-	ids, err := q.db.Read().RetryingJobs(ctx, endpointRef)
+	if !q.kicks.due(endpointRef, time.Now()) {
+		return
+	}
+	ids, err := q.db.Read().RetryingJobs(ctx, endpointRef, kickLimit)
 	if err != nil {
 		q.log.Warn("list waiting deliveries", "endpoint", endpointRef, "err", err)
 		return

@@ -216,9 +216,9 @@ func (q *Queries) deliveries(ctx context.Context, what, query string, args ...an
 }
 
 // RetryingJobs returns the job ids of an endpoint's deliveries waiting to retry.
-func (q *Queries) RetryingJobs(ctx context.Context, endpointRef string) ([]int64, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT job_id FROM deliveries WHERE endpoint_ref = $1 AND state = $2 AND job_id > 0`,
-		endpointRef, model.DeliveryRetrying)
+func (q *Queries) RetryingJobs(ctx context.Context, endpointRef string, limit int) ([]int64, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT job_id FROM deliveries WHERE endpoint_ref = $1 AND state = $2 AND job_id > 0
+		ORDER BY job_id LIMIT $3`, endpointRef, model.DeliveryRetrying, limit)
 	if err != nil {
 		return nil, q.wrap("retrying jobs", err)
 	}
