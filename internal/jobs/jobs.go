@@ -101,8 +101,10 @@ type Queue struct {
 	completeMail func(ctx context.Context, tx *sql.Tx, job *river.Job[MailArgs]) error
 	// gate is nil unless this process alone can enqueue (SQLite); see fetchGate.
 	gate *fetchGate
-	// stopProbe ends the goroutine that watches endpoints waiting for a retry.
+	// stopProbe ends the goroutine that watches endpoints waiting for a retry;
+	// probeDone is closed once it has returned.
 	stopProbe context.CancelFunc
+	probeDone chan struct{}
 	// endpoints bounds the requests in flight per endpoint host (half the workers,
 	// at least 2) and holds their breakers.
 	endpoints *endpoints
@@ -188,8 +190,11 @@ func (q *Queue) Start(ctx context.Context) error {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
 	probeCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	q.stopProbe = cancel
-	go q.probe(probeCtx)
+	q.stopProbe, q.probeDone = cancel, make(chan struct{})
+	go func() {
+		defer close(q.probeDone)
+		q.probe(probeCtx)
+	}()
 	return nil
 }
 
@@ -199,6 +204,12 @@ func (q *Queue) Start(ctx context.Context) error {
 func (q *Queue) Stop(ctx context.Context) error {
 	if q.stopProbe != nil {
 		q.stopProbe()
+		// The probe reads the database: it must be done before the caller
+		// closes it.
+		select {
+		case <-q.probeDone:
+		case <-ctx.Done():
+		}
 	}
 	err := q.client.Stop(ctx)
 	if err == nil {

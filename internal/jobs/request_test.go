@@ -70,3 +70,32 @@ func TestRequestErrorsThatFailForGood(t *testing.T) {
 		t.Errorf("a delivery to its endpoint's origin: %v", err)
 	}
 }
+
+// TestStopWaitsForTheProbe: the endpoint probe reads the database, so Stop
+// returns only once it has ended, and the caller may close the database.
+func TestStopWaitsForTheProbe(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	q, err := Open(ctx, db, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Workers: 1, Sender: webhook.NewSender(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stop, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := q.Stop(stop); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-q.probeDone:
+	default:
+		t.Fatal("Stop returned while the probe goroutine still ran")
+	}
+}
