@@ -38,16 +38,7 @@ func (s *Server) automationsOut(w http.ResponseWriter, list []model.Automation) 
 
 // decodeAutomation reads {"automation": {...}}: a trigger's shape.
 func decodeAutomation(r *http.Request) (*triggerIn, error) {
-	var body struct {
-		Automation *triggerIn `json:"automation"`
-	}
-	if err := decode(r, &body); err != nil {
-		return nil, err
-	}
-	if body.Automation == nil {
-		return nil, recordInvalid(model.Invalid("automation", "BlankValue", "automation: the body must be {\"automation\": {...}}"))
-	}
-	return body.Automation, nil
+	return decodeEnvelope[triggerIn](r, "automation")
 }
 
 // applyAutomation merges the body onto a (a PUT changes only what it names).

@@ -47,6 +47,23 @@ func decodeLimit(r *http.Request, v any, limit int64) error {
 	return decodeBytes(body, v)
 }
 
+// decodeEnvelope reads a body of Zendesk's shape {"<key>": {...}} into a new T.
+// The envelope is a struct built for key, so it decodes exactly as a struct
+// written out for it would (the key matched as encoding/json matches field
+// names, a wrong type named by its path); a missing or null key is a 422.
+func decodeEnvelope[T any](r *http.Request, key string) (*T, error) {
+	envelope := reflect.New(reflect.StructOf([]reflect.StructField{{
+		Name: "V", Type: reflect.TypeFor[*T](), Tag: reflect.StructTag(`json:"` + key + `"`)}}))
+	if err := decode(r, envelope.Interface()); err != nil {
+		return nil, err
+	}
+	v, _ := envelope.Elem().Field(0).Interface().(*T)
+	if v == nil {
+		return nil, recordInvalid(model.Invalid(key, "BlankValue", "%s: the body must be {%q: {...}}", key, key))
+	}
+	return v, nil
+}
+
 func decodeBytes(body []byte, v any) error {
 	err := json.Unmarshal(body, v)
 	var ute *json.UnmarshalTypeError

@@ -134,18 +134,7 @@ func (in *macroIn) apply(m *model.Macro) error {
 	return nil
 }
 
-func decodeMacro(r *http.Request) (*macroIn, error) {
-	var body struct {
-		Macro *macroIn `json:"macro"`
-	}
-	if err := decode(r, &body); err != nil {
-		return nil, err
-	}
-	if body.Macro == nil {
-		return nil, recordInvalid(model.Invalid("macro", "BlankValue", "macro: the body must be {\"macro\": {...}}"))
-	}
-	return body.Macro, nil
-}
+func decodeMacro(r *http.Request) (*macroIn, error) { return decodeEnvelope[macroIn](r, "macro") }
 
 func (s *Server) createMacro(w http.ResponseWriter, r *http.Request) error {
 	in, err := decodeMacro(r)

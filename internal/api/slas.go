@@ -92,16 +92,7 @@ func (in *slaPolicyIn) apply(p *model.SLAPolicy) error {
 }
 
 func decodeSLAPolicy(r *http.Request) (*slaPolicyIn, error) {
-	var body struct {
-		Policy *slaPolicyIn `json:"sla_policy"`
-	}
-	if err := decode(r, &body); err != nil {
-		return nil, err
-	}
-	if body.Policy == nil {
-		return nil, recordInvalid(model.Invalid("sla_policy", "BlankValue", "sla_policy: the body must be {\"sla_policy\": {...}}"))
-	}
-	return body.Policy, nil
+	return decodeEnvelope[slaPolicyIn](r, "sla_policy")
 }
 
 func (s *Server) listSLAPolicies(w http.ResponseWriter, r *http.Request) error {
@@ -209,16 +200,7 @@ type scheduleIn struct {
 }
 
 func decodeSchedule(r *http.Request) (*scheduleIn, error) {
-	var body struct {
-		Schedule *scheduleIn `json:"schedule"`
-	}
-	if err := decode(r, &body); err != nil {
-		return nil, err
-	}
-	if body.Schedule == nil {
-		return nil, recordInvalid(model.Invalid("schedule", "BlankValue", "schedule: the body must be {\"schedule\": {...}}"))
-	}
-	return body.Schedule, nil
+	return decodeEnvelope[scheduleIn](r, "schedule")
 }
 
 func (in *scheduleIn) apply(sc *model.Schedule) {

@@ -140,16 +140,7 @@ func actionValue(raw json.RawMessage) ([]string, error) {
 }
 
 func decodeTrigger(r *http.Request) (*triggerIn, error) {
-	var body struct {
-		Trigger *triggerIn `json:"trigger"`
-	}
-	if err := decode(r, &body); err != nil {
-		return nil, err
-	}
-	if body.Trigger == nil {
-		return nil, recordInvalid(model.Invalid("trigger", "BlankValue", "trigger: the body must be {\"trigger\": {...}}"))
-	}
-	return body.Trigger, nil
+	return decodeEnvelope[triggerIn](r, "trigger")
 }
 
 func (s *Server) createTrigger(w http.ResponseWriter, r *http.Request) error {

@@ -206,18 +206,7 @@ func (in *viewIn) apply(v *model.View) error {
 	return nil
 }
 
-func decodeView(r *http.Request) (*viewIn, error) {
-	var body struct {
-		View *viewIn `json:"view"`
-	}
-	if err := decode(r, &body); err != nil {
-		return nil, err
-	}
-	if body.View == nil {
-		return nil, recordInvalid(model.Invalid("view", "BlankValue", "view: the body must be {\"view\": {...}}"))
-	}
-	return body.View, nil
-}
+func decodeView(r *http.Request) (*viewIn, error) { return decodeEnvelope[viewIn](r, "view") }
 
 func (s *Server) createView(w http.ResponseWriter, r *http.Request) error {
 	in, err := decodeView(r)

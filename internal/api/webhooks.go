@@ -82,16 +82,7 @@ func (in *webhookIn) apply(w *model.Webhook) {
 }
 
 func decodeWebhook(r *http.Request) (*webhookIn, error) {
-	var body struct {
-		Webhook *webhookIn `json:"webhook"`
-	}
-	if err := decode(r, &body); err != nil {
-		return nil, err
-	}
-	if body.Webhook == nil {
-		return nil, recordInvalid(model.Invalid("webhook", "BlankValue", "webhook: the body must be {\"webhook\": {...}}"))
-	}
-	return body.Webhook, nil
+	return decodeEnvelope[webhookIn](r, "webhook")
 }
 
 func (s *Server) createWebhook(w http.ResponseWriter, r *http.Request) error {
