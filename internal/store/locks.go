@@ -2,13 +2,18 @@ package store
 
 import "context"
 
+// locksRows reports whether a read-modify-write must lock its rows: on
+// PostgreSQL writers run at once; SQLite's single writer already runs them one
+// after another.
+func (q *Queries) locksRows() bool { return q.d.Name == "postgres" }
+
 // LockRow holds the row of table with this id until the transaction ends, on
 // PostgreSQL, so a read-modify-write of it (an admin's partial update) runs
 // after another's commit instead of writing back what it read before it. SQLite
 // has one writer, which already does that. table is a constant of the caller's.
 // A missing row is model.ErrNotFound.
 func (q *Queries) LockRow(ctx context.Context, table string, id any) error {
-	if q.d.Name != "postgres" {
+	if !q.locksRows() {
 		return nil
 	}
 	var one int
@@ -24,7 +29,7 @@ func (q *Queries) LockRow(ctx context.Context, table string, id any) error {
 // until it ends: two nodes' overlapping automation runs then judge a ticket one
 // after the other. SQLite has one writer, which already does that.
 func (q *Queries) LockTickets(ctx context.Context, ids []int64) error {
-	if q.d.Name != "postgres" || len(ids) == 0 {
+	if !q.locksRows() || len(ids) == 0 {
 		return nil
 	}
 	rows, err := q.q.QueryContext(ctx, `SELECT id FROM tickets WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)

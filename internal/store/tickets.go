@@ -115,7 +115,11 @@ func (q *Queries) UpdateTicket(ctx context.Context, before, t *model.Ticket) err
 
 // Ticket loads a ticket that is not deleted.
 func (q *Queries) Ticket(ctx context.Context, id int64) (model.Ticket, error) {
-	t, err := scanTicket(q.q.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1 AND deleted_at IS NULL`, id))
+	return q.ticket(ctx, id, "")
+}
+
+func (q *Queries) ticket(ctx context.Context, id int64, lock string) (model.Ticket, error) {
+	t, err := scanTicket(q.q.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1 AND deleted_at IS NULL`+lock, id))
 	if err != nil {
 		return t, q.wrap("get ticket", err)
 	}
@@ -129,15 +133,10 @@ func (q *Queries) Ticket(ctx context.Context, id int64) (model.Ticket, error) {
 // (losing its tags, fields or status). SQLite has one writer, so the plain read
 // already is that.
 func (q *Queries) TicketForUpdate(ctx context.Context, id int64) (model.Ticket, error) {
-	lock := ""
-	if q.d.Name == "postgres" {
-		lock = " FOR UPDATE"
+	if !q.locksRows() {
+		return q.ticket(ctx, id, "")
 	}
-	t, err := scanTicket(q.q.QueryRowContext(ctx, `SELECT `+ticketCols+` FROM tickets WHERE id = $1 AND deleted_at IS NULL`+lock, id))
-	if err != nil {
-		return t, q.wrap("get ticket for update", err)
-	}
-	return t, nil
+	return q.ticket(ctx, id, " FOR UPDATE")
 }
 
 // TicketFilter narrows a ticket list. Zero values mean "any".
