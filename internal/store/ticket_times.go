@@ -435,6 +435,9 @@ func (q *Queries) pageFromSet(ctx context.Context, p SearchParams) ([]model.Tick
 			page = append(page, t)
 		}
 	}
+	if len(page) == 0 {
+		return nil, true, nil // as the SQL plans answer no match, whichever plan ran
+	}
 	return page, true, nil
 }
 
