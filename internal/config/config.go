@@ -45,7 +45,8 @@ type Serve struct {
 	// MetricsAddr is where /metrics is served (--metrics-addr); "" serves it nowhere.
 	MetricsAddr string
 	// JobPoll is how often the webhook queue looks for new deliveries; on SQLite,
-	// which has no LISTEN/NOTIFY, it bounds how soon a webhook leaves.
+	// which has no LISTEN/NOTIFY, it bounds how soon a webhook leaves. 0 picks
+	// the backend's default (jobs.Config.PollInterval).
 	JobPoll time.Duration
 	// AutomationInterval is how often automations run, once across all nodes; 0 runs none.
 	AutomationInterval time.Duration
@@ -93,7 +94,7 @@ func ServeFlags(fs *flag.FlagSet, c *Serve) {
 	fs.StringVar(&c.InstanceName, "instance-name", "", "name of this desk on every page and in page titles, e.g. \"Acme IT\"; default \"IT desk\", or \"Secure desk — HR/Payroll\" with --confidential (a secure desk's name always says \"Secure desk\") (env TWINDESK_INSTANCE_NAME)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", "", "serve Go's pprof profiles on this address (keep it on loopback), e.g. 127.0.0.1:6060 (env TWINDESK_DEBUG_ADDR)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this address, apart from --addr so the network can't read them; keep it on loopback or a private interface, e.g. 127.0.0.1:9464; empty serves none (env TWINDESK_METRICS_ADDR)")
-	fs.DurationVar(&c.JobPoll, "job-poll", 10*time.Millisecond, "how often idle nodes look for webhooks to deliver; lower sends sooner and costs more idle CPU (env TWINDESK_JOB_POLL)")
+	fs.DurationVar(&c.JobPoll, "job-poll", 0, "how often idle nodes look for webhooks to deliver; 0 picks 10ms on SQLite (lower sends sooner and costs more idle CPU) and 1s on PostgreSQL, where LISTEN/NOTIFY wakes the nodes and the poll is a fallback (env TWINDESK_JOB_POLL)")
 	fs.DurationVar(&c.AutomationInterval, "automation-interval", time.Hour, "how often automations run (Zendesk: hourly); one node runs each round whatever the number of nodes; 0 runs none (env TWINDESK_AUTOMATION_INTERVAL)")
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", "", "file holding the key (base64 or hex of 32 bytes) that encrypts stored webhook and target credentials; keep it outside the data directory and back it up apart from the database. Without it TWINDESK_SECRET_KEY is used, else <data>/secret.key is generated (env TWINDESK_SECRET_KEY_FILE)")
 	fs.DurationVar(&c.ScrubInterval, "scrub-interval", 0, "least time between two scrubs of purged text; 0 keeps the default (none on SQLite; 5m on PostgreSQL, where a scrub rebuilds the full-text indexes). Purged text stays in the data files for at most this long plus one scrub (env TWINDESK_SCRUB_INTERVAL)")

@@ -102,7 +102,7 @@ func Open(ctx context.Context, cfg config.Serve, log *slog.Logger) (*Instance, e
 		return nil, err
 	}
 	// Blobs: an escalation's forward sends the ticket's files (jobs/forward.go).
-	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, Sender: webhook.NewSender(policy), Secrets: box, Observer: m, Mail: mo.jobs(), Blobs: blobs})
+	queue, err := jobs.Open(ctx, db, log, jobs.Config{Workers: 8, PollInterval: cfg.JobPoll, ListenURL: cfg.DatabaseURL, Sender: webhook.NewSender(policy), Secrets: box, Observer: m, Mail: mo.jobs(), Blobs: blobs})
 	if err != nil {
 		_ = db.Close()
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -55,12 +56,17 @@ func (DeliveryArgs) InsertOpts() river.InsertOpts {
 type Config struct {
 	// Workers is the number of concurrent deliveries per node.
 	Workers int
-	// PollInterval is how often idle nodes look for new jobs (SQLite has no
-	// LISTEN/NOTIFY, so this bounds delivery latency there); default 10 ms. An
-	// escalation takes about four deliveries: at 20 ms its round trip's median was
-	// 50.7 ms, at 10 ms 41.0 ms. On SQLite most polls stop at the fetchGate, so
-	// an idle node spends 4% of a CPU (11% before the gate).
+	// PollInterval is how often idle nodes look for new jobs; 0 picks the
+	// backend's (listen.go). SQLite has no LISTEN/NOTIFY, so it bounds delivery
+	// latency there; default 10 ms. An escalation takes about four deliveries: at
+	// 20 ms its round trip's median was 50.7 ms, at 10 ms 41.0 ms. On SQLite most
+	// polls stop at the fetchGate, so an idle node spends 4% of a CPU (11% before
+	// the gate). On PostgreSQL with ListenURL it is a fallback, default 1 s.
 	PollInterval time.Duration
+	// ListenURL is the PostgreSQL URL of the store: River LISTENs there on one
+	// dedicated connection, so a committed job wakes every node's fetcher.
+	// Empty on PostgreSQL polls only (every 10 ms by default).
+	ListenURL string
 	// Sender makes the HTTP requests.
 	Sender *webhook.Sender
 	// Secrets opens the stored credentials a request carries (desk.WithSecrets
@@ -117,23 +123,31 @@ type Queue struct {
 	// note's files (forward_note.go).
 	blobs     blob.Store
 	forwarded ForwardedFiles
+	// listenPool holds River's LISTEN connection on PostgreSQL (listen.go).
+	listenPool *pgxpool.Pool
 }
 
 // Open migrates River's tables and builds the client; call Start to work jobs.
 func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Queue, error) {
 	q := &Queue{db: db, log: log, sender: cfg.Sender, secrets: cfg.Secrets, endpoints: newEndpoints(max(2, cfg.Workers/2)), observer: cfg.Observer, blobs: cfg.Blobs}
 	var driver riverdriver.Driver[*sql.Tx]
+	var poll time.Duration
 	if db.Dialect().Name == "sqlite" {
 		q.gate = newFetchGate()
 		driver = gatedDriver{Driver: riversqlite.New(db.WriteDB()), gate: q.gate}
 		q.complete = completeWith[*riversqlite.Driver]
 		q.completeMail = completeMailWith[*riversqlite.Driver]
+		poll = sqlitePoll
 	} else {
-		driver = riverdatabasesql.New(db.WriteDB())
+		var err error
+		if driver, q.listenPool, poll, err = postgresDriver(ctx, db.WriteDB(), cfg.ListenURL); err != nil {
+			return nil, err
+		}
 		q.complete = completeWith[*riverdatabasesql.Driver]
 		q.completeMail = completeMailWith[*riverdatabasesql.Driver]
 	}
 	if err := migrate(ctx, driver); err != nil {
+		q.closeListenPool()
 		return nil, err
 	}
 	workers := river.NewWorkers()
@@ -150,11 +164,12 @@ func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Que
 		// same one restarted) takes it over after this, instead of River's hour.
 		RescueStuckJobsAfter: time.Minute,
 		FetchCooldown:        5 * time.Millisecond,
-		FetchPollInterval:    cmpOr(cfg.PollInterval, 10*time.Millisecond),
+		FetchPollInterval:    cmpOr(cfg.PollInterval, poll),
 		Logger:               log.With("component", "river"),
 		MaxAttempts:          maxAttempts,
 	})
 	if err != nil {
+		q.closeListenPool()
 		return nil, fmt.Errorf("jobs: river client: %w", err)
 	}
 	q.client = client
@@ -211,6 +226,8 @@ func (q *Queue) Stop(ctx context.Context) error {
 		case <-ctx.Done():
 		}
 	}
+	// The listener's connection is the client's until it stops.
+	defer q.closeListenPool()
 	err := q.client.Stop(ctx)
 	if err == nil {
 		return nil
