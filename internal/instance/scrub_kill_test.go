@@ -1,3 +1,5 @@
+//go:build processtests
+
 package instance_test
 
 import (
