@@ -71,7 +71,9 @@ func New(db *store.DB, log *slog.Logger, opts ...Option) *Service {
 	return s
 }
 
-// DB exposes the store for read-only queries that need no use-case logic.
+// DB exposes the store to what acts as the system rather than as an actor: tests,
+// the demo seeding and the instance's mail pollers. Handlers read through the
+// Service's methods, which take the actor and apply its permissions.
 func (s *Service) DB() *store.DB { return s.db }
 
 // clock returns the current time truncated to the microsecond, which is what the
