@@ -78,12 +78,12 @@ func (s *Server) redactAttachment(w http.ResponseWriter, r *http.Request) error 
 }
 
 // commentAttachments loads the attachments of a page of comments, by comment id.
-func (s *Server) commentAttachments(r *http.Request, comments []model.Comment) (map[int64][]attachmentJSON, error) {
+func (s *Server) commentAttachments(r *http.Request, ticketID int64, comments []model.Comment) (map[int64][]attachmentJSON, error) {
 	ids := make([]int64, len(comments))
 	for i, c := range comments {
 		ids[i] = c.ID
 	}
-	list, err := s.desk.DB().Read().CommentAttachments(r.Context(), ids)
+	list, err := s.desk.CommentAttachments(r.Context(), currentUser(r.Context()), ticketID, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -97,21 +97,21 @@ func (s *Server) commentAttachments(r *http.Request, comments []model.Comment) (
 
 // auditAttachments lists the attachments of the comment audit a wrote; an error
 // is logged and shows as none, as the audit itself was read.
-func (s *Server) auditAttachments(r *http.Request, auditID int64) []attachmentJSON {
-	list, err := s.desk.DB().Read().AuditAttachments(r.Context(), auditID)
+func (s *Server) auditAttachments(r *http.Request, a *model.Audit) []attachmentJSON {
+	byAudit, err := s.desk.AuditAttachments(r.Context(), currentUser(r.Context()), a.TicketID, []int64{a.ID})
 	if err != nil {
-		s.log.WarnContext(r.Context(), "audit attachments", "audit", auditID, "err", err)
+		s.log.WarnContext(r.Context(), "audit attachments", "audit", a.ID, "err", err)
 	}
-	return attachmentsOut(r, model.NestThumbnails(list))
+	return attachmentsOut(r, model.NestThumbnails(byAudit[a.ID]))
 }
 
 // auditsAttachments loads the attachments of a page of audits in one query.
-func (s *Server) auditsAttachments(r *http.Request, audits []model.Audit) (func(int64) []attachmentJSON, error) {
+func (s *Server) auditsAttachments(r *http.Request, ticketID int64, audits []model.Audit) (func(int64) []attachmentJSON, error) {
 	ids := make([]int64, len(audits))
 	for i, a := range audits {
 		ids[i] = a.ID
 	}
-	byAudit, err := s.desk.DB().Read().AuditsAttachments(r.Context(), ids)
+	byAudit, err := s.desk.AuditAttachments(r.Context(), currentUser(r.Context()), ticketID, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || aid <= 0 {
 		return errNotFound
 	}
-	a, err := s.desk.DB().Read().Audit(r.Context(), id, aid)
+	a, err := s.desk.Audit(r.Context(), currentUser(r.Context()), id, aid)
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func (s *Server) countAudits(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.desk.DB().Read().CountAudits(r.Context(), id)
+	n, err := s.desk.CountAudits(r.Context(), currentUser(r.Context()), id)
 	if err != nil {
 		return err
 	}

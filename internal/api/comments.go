@@ -32,26 +32,16 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	actor := currentUser(r.Context())
-	if _, err := s.desk.Ticket(r.Context(), actor, id); err != nil {
-		return err
-	}
 	p, err := parsePager(r)
 	if err != nil {
 		return err
 	}
-	// End users never see internal notes, nor learn from counts or page sizes
-	// that there are any.
-	list, countAll := s.desk.DB().Read().Comments, s.desk.DB().Read().CountComments
-	if !actor.Role.IsStaff() {
-		list, countAll = s.desk.DB().Read().PublicComments, s.desk.DB().Read().CountPublicComments
-	}
-	rows, err := list(r.Context(), id, p.storePage())
+	rows, count, err := s.desk.Comments(r.Context(), currentUser(r.Context()), id, p.storePage(), !p.cursor)
 	if err != nil {
 		return err
 	}
 	rows, more := trim(p, rows)
-	files, err := s.commentAttachments(r, rows)
+	files, err := s.commentAttachments(r, id, rows)
 	if err != nil {
 		return err
 	}
@@ -62,12 +52,6 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 			c.Attachments = f
 		}
 		out = append(out, c)
-	}
-	count := int64(-1)
-	if !p.cursor {
-		if count, err = countAll(r.Context(), id); err != nil {
-			return err
-		}
 	}
 	cid := func(c model.Comment) int64 { return c.ID }
 	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"comments": out}, more, firstID(rows, cid), lastID(rows, cid), count))
@@ -87,7 +71,7 @@ type auditJSON struct {
 // auditOut renders an audit. Event ids are derived from the audit id and position,
 // since events are stored inside their audit.
 func (s *Server) auditOut(r *http.Request, a *model.Audit) auditJSON {
-	return s.auditOutWith(a, func(id int64) []attachmentJSON { return s.auditAttachments(r, id) })
+	return s.auditOutWith(a, func(int64) []attachmentJSON { return s.auditAttachments(r, a) })
 }
 
 // auditOutWith renders an audit whose Comment event's attachments files gives.
@@ -127,31 +111,22 @@ func (s *Server) listAudits(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
 	}
-	if _, err := s.desk.Ticket(r.Context(), currentUser(r.Context()), id); err != nil {
-		return err
-	}
 	p, err := parsePager(r)
 	if err != nil {
 		return err
 	}
-	rows, err := s.desk.DB().Read().Audits(r.Context(), id, p.storePage())
+	rows, count, err := s.desk.Audits(r.Context(), currentUser(r.Context()), id, p.storePage(), !p.cursor)
 	if err != nil {
 		return err
 	}
 	rows, more := trim(p, rows)
-	files, err := s.auditsAttachments(r, rows)
+	files, err := s.auditsAttachments(r, id, rows)
 	if err != nil {
 		return err
 	}
 	out := make([]auditJSON, len(rows))
 	for i := range rows {
 		out[i] = s.auditOutWith(&rows[i], files)
-	}
-	count := int64(-1)
-	if !p.cursor {
-		if count, err = s.desk.DB().Read().CountAudits(r.Context(), id); err != nil {
-			return err
-		}
 	}
 	aid := func(a model.Audit) int64 { return a.ID }
 	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"audits": out}, more, firstID(rows, aid), lastID(rows, aid), count))

@@ -29,17 +29,11 @@ func (s *Server) listDeleted(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.desk.DB().Read().DeletedTickets(r.Context(), p.storePage())
+	rows, count, err := s.desk.DeletedTickets(r.Context(), currentUser(r.Context()), p.storePage(), !p.cursor)
 	if err != nil {
 		return err
 	}
 	rows, more := trim(p, rows)
-	count := int64(-1)
-	if !p.cursor {
-		if count, err = s.desk.DB().Read().CountDeletedTickets(r.Context()); err != nil {
-			return err
-		}
-	}
 	out := make([]deletedTicketJSON, len(rows))
 	for i := range rows {
 		out[i] = deletedOut(&rows[i])

@@ -111,7 +111,7 @@ func (s *Server) listFields(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
 	}
-	rows, err := s.desk.DB().Read().ListFields(r.Context())
+	rows, err := s.desk.Fields(r.Context(), currentUser(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (s *Server) countFields(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
 	}
-	rows, err := s.desk.DB().Read().ListFields(r.Context())
+	rows, err := s.desk.Fields(r.Context(), currentUser(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (s *Server) loadField(r *http.Request) (model.TicketField, error) {
 	if _, err := requireStaffAPI(r); err != nil {
 		return model.TicketField{}, err
 	}
-	return s.desk.DB().Read().Field(r.Context(), id)
+	return s.desk.Field(r.Context(), currentUser(r.Context()), id)
 }
 
 func (s *Server) listFieldOptions(w http.ResponseWriter, r *http.Request) error {

@@ -65,16 +65,15 @@ func decodeForm(r *http.Request) (desk.FormInput, error) {
 }
 
 func (s *Server) listForms(w http.ResponseWriter, r *http.Request) error {
-	rows, err := s.desk.DB().Read().ListForms(r.Context())
+	rows, err := s.desk.Forms(r.Context(), currentUser(r.Context()))
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	staff := currentUser(r.Context()).Role.IsStaff()
 	out := make([]ticketFormJSON, 0, len(rows))
 	for i := range rows {
 		f := &rows[i]
-		if (q.Get("active") == "true" && !f.Active) || ((q.Get("end_user_visible") == "true" || !staff) && !f.EndUserVisible) {
+		if (q.Get("active") == "true" && !f.Active) || (q.Get("end_user_visible") == "true" && !f.EndUserVisible) {
 			continue
 		}
 		out = append(out, s.formOut(f))
@@ -88,12 +87,9 @@ func (s *Server) showForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.desk.DB().Read().Form(r.Context(), id)
+	f, err := s.desk.Form(r.Context(), currentUser(r.Context()), id)
 	if err != nil {
 		return err
-	}
-	if !f.EndUserVisible && !currentUser(r.Context()).Role.IsStaff() {
-		return errNotFound
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ticket_form": s.formOut(&f)})
 	return nil

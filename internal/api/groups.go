@@ -93,7 +93,7 @@ func (s *Server) showGroup(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
 	}
-	g, err := s.desk.DB().Read().Group(r.Context(), id)
+	g, err := s.desk.Group(r.Context(), currentUser(r.Context()), id)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.desk.DB().Read().ListGroups(r.Context(), p.storePage())
+	rows, count, err := s.desk.Groups(r.Context(), currentUser(r.Context()), p.storePage(), !p.cursor)
 	if err != nil {
 		return err
 	}
@@ -117,12 +117,6 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) error {
 	out := make([]groupJSON, len(rows))
 	for i := range rows {
 		out[i] = s.groupOut(&rows[i])
-	}
-	count := int64(-1)
-	if !p.cursor {
-		if count, err = s.desk.DB().Read().CountGroups(r.Context()); err != nil {
-			return err
-		}
 	}
 	gid := func(g model.Group) int64 { return g.ID }
 	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"groups": out}, more, firstID(rows, gid), lastID(rows, gid), count))
@@ -197,7 +191,7 @@ func (s *Server) listMemberships(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.desk.DB().Read().Memberships(r.Context(), userID, 0, p.storePage())
+	rows, err := s.desk.Memberships(r.Context(), currentUser(r.Context()), userID, p.storePage())
 	if err != nil {
 		return err
 	}

@@ -241,18 +241,11 @@ func (s *Server) orgTickets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := store.TicketFilter{OrganizationID: id}
-	q := s.desk.DB().Read()
-	rows, err := q.ListTickets(r.Context(), f, p.storePage())
+	rows, count, err := s.desk.Tickets(r.Context(), currentUser(r.Context()), f, p.storePage(), !p.cursor)
 	if err != nil {
 		return err
 	}
 	rows, more := trim(p, rows)
-	count := int64(-1)
-	if !p.cursor {
-		if count, err = q.CountTickets(r.Context(), f); err != nil {
-			return err
-		}
-	}
 	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"tickets": s.ticketsOut(rows)}, more, firstID(rows, tid), lastID(rows, tid), count))
 	return nil
 }

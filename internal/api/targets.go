@@ -75,7 +75,7 @@ func (s *Server) showTarget(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
 	}
-	t, err := s.desk.DB().Read().Target(r.Context(), id)
+	t, err := s.desk.Target(r.Context(), currentUser(r.Context()), id)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (s *Server) listTargets(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
 	}
-	rows, err := s.desk.DB().Read().ListTargets(r.Context())
+	rows, err := s.desk.Targets(r.Context(), currentUser(r.Context()))
 	if err != nil {
 		return err
 	}

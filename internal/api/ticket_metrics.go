@@ -91,25 +91,19 @@ func (s *Server) listTicketMetrics(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	q := s.desk.DB().Read()
-	rows, err := q.ListTickets(r.Context(), store.TicketFilter{}, p.storePage())
+	actor := currentUser(r.Context())
+	rows, count, err := s.desk.Tickets(r.Context(), actor, store.TicketFilter{}, p.storePage(), !p.cursor)
 	if err != nil {
 		return err
 	}
 	rows, more := trim(p, rows)
-	ms, err := s.desk.TicketMetrics(r.Context(), currentUser(r.Context()), rows)
+	ms, err := s.desk.TicketMetrics(r.Context(), actor, rows)
 	if err != nil {
 		return err
 	}
 	out := make([]map[string]any, len(ms))
 	for i := range ms {
 		out[i] = s.metricOut(&ms[i])
-	}
-	count := int64(-1)
-	if !p.cursor {
-		if count, err = q.CountTickets(r.Context(), store.TicketFilter{}); err != nil {
-			return err
-		}
 	}
 	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"ticket_metrics": out}, more, firstID(rows, tid), lastID(rows, tid), count))
 	return nil

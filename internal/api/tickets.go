@@ -166,17 +166,11 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := store.TicketFilter{ExternalID: r.URL.Query().Get("external_id")}
-	rows, err := s.desk.DB().Read().ListTickets(r.Context(), f, p.storePage())
+	rows, count, err := s.desk.Tickets(r.Context(), currentUser(r.Context()), f, p.storePage(), !p.cursor)
 	if err != nil {
 		return err
 	}
 	rows, more := trim(p, rows)
-	count := int64(-1)
-	if !p.cursor {
-		if count, err = s.desk.DB().Read().CountTickets(r.Context(), f); err != nil {
-			return err
-		}
-	}
 	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"tickets": s.ticketsOut(rows)}, more, firstID(rows, tid), lastID(rows, tid), count))
 	return nil
 }
@@ -213,7 +207,7 @@ func (s *Server) showManyTickets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.desk.DB().Read().TicketsByIDs(r.Context(), ids)
+	rows, err := s.desk.TicketsByIDs(r.Context(), currentUser(r.Context()), ids)
 	if err != nil {
 		return err
 	}
@@ -225,7 +219,7 @@ func (s *Server) countTickets(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
 	}
-	n, err := s.desk.DB().Read().CountTickets(r.Context(), store.TicketFilter{})
+	n, err := s.desk.CountTickets(r.Context(), currentUser(r.Context()), store.TicketFilter{})
 	if err != nil {
 		return err
 	}

@@ -187,7 +187,7 @@ func (s *Server) showTrigger(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
 	}
-	t, err := s.desk.DB().Read().Trigger(r.Context(), id)
+	t, err := s.desk.Trigger(r.Context(), currentUser(r.Context()), id)
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (s *Server) listTriggers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	activeOnly := r.URL.Path == "/api/v2/triggers/active" || r.URL.Query().Get("active") == "true"
-	rows, err := s.desk.DB().Read().ListTriggers(r.Context(), activeOnly)
+	rows, err := s.desk.Triggers(r.Context(), currentUser(r.Context()), activeOnly)
 	if err != nil {
 		return err
 	}

@@ -163,17 +163,11 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if role != "" && !role.Valid() {
 		return badRequest("role must be end-user, agent or admin")
 	}
-	rows, err := s.desk.DB().Read().ListUsers(r.Context(), role, p.storePage())
+	rows, count, err := s.desk.Users(r.Context(), currentUser(r.Context()), role, p.storePage(), !p.cursor)
 	if err != nil {
 		return err
 	}
 	rows, more := trim(p, rows)
-	count := int64(-1)
-	if !p.cursor {
-		if count, err = s.desk.DB().Read().CountUsers(r.Context(), role); err != nil {
-			return err
-		}
-	}
 	uid := func(u model.User) int64 { return u.ID }
 	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"users": s.usersOut(rows)}, more, firstID(rows, uid), lastID(rows, uid), count))
 	return nil
@@ -192,12 +186,12 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request) error {
 	var rows []model.User
 	switch {
 	case q.Get("external_id") != "":
-		u, err := s.desk.DB().Read().UserByExternalID(r.Context(), q.Get("external_id"))
+		u, err := s.desk.UserByExternalID(r.Context(), currentUser(r.Context()), q.Get("external_id"))
 		if err == nil {
 			rows = []model.User{u}
 		}
 	case q.Get("query") != "":
-		rows, err = s.desk.DB().Read().SearchUsers(r.Context(), userQueryText(q.Get("query")), p.storePage())
+		rows, err = s.desk.SearchUsers(r.Context(), currentUser(r.Context()), userQueryText(q.Get("query")), p.storePage())
 		if err != nil {
 			return err
 		}

@@ -58,7 +58,7 @@ func (s *Server) countUsers(w http.ResponseWriter, r *http.Request) error {
 	if role != "" && !role.Valid() {
 		return badRequest("role must be end-user, agent or admin")
 	}
-	n, err := s.desk.DB().Read().CountUsers(r.Context(), role)
+	n, err := s.desk.CountUsers(r.Context(), currentUser(r.Context()), role)
 	if err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func (s *Server) showWebhook(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
 	}
-	wh, err := s.desk.DB().Read().Webhook(r.Context(), r.PathValue("id"))
+	wh, err := s.desk.Webhook(r.Context(), currentUser(r.Context()), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
 	}
-	rows, err := s.desk.DB().Read().ListWebhooks(r.Context())
+	rows, err := s.desk.Webhooks(r.Context(), currentUser(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -179,10 +179,7 @@ func (s *Server) invocations(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
-	if _, err := s.desk.DB().Read().Webhook(r.Context(), id); err != nil {
-		return err
-	}
-	rows, err := s.desk.DB().Read().Deliveries(r.Context(), id, 100)
+	rows, err := s.desk.WebhookDeliveries(r.Context(), currentUser(r.Context()), id, 100)
 	if err != nil {
 		return err
 	}
