@@ -39,12 +39,11 @@ func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request, rq *request)
 
 func (s *Server) renderAgents(w http.ResponseWriter, r *http.Request, rq *request, status int, d *agentsData) error {
 	ctx := r.Context()
-	read := s.desk.DB().Read()
-	staff, err := read.ListStaff(ctx)
+	staff, err := s.desk.Staff(ctx, rq.user)
 	if err != nil {
 		return err
 	}
-	if d.Groups, err = read.ListAllGroups(ctx); err != nil {
+	if d.Groups, err = s.desk.AllGroups(ctx, rq.user); err != nil {
 		return err
 	}
 	names := map[int64]string{}
@@ -52,7 +51,7 @@ func (s *Server) renderAgents(w http.ResponseWriter, r *http.Request, rq *reques
 		names[g.ID] = g.Name
 	}
 	for _, u := range staff {
-		ids, err := read.GroupIDsOf(ctx, u.ID)
+		ids, err := s.desk.GroupIDsOf(ctx, rq.user, u.ID)
 		if err != nil {
 			return err
 		}
@@ -117,7 +116,7 @@ func (s *Server) agentPage(w http.ResponseWriter, r *http.Request, rq *request) 
 	if !u.Role.IsStaff() {
 		return errNotFound
 	}
-	ids, err := s.desk.DB().Read().GroupIDsOf(r.Context(), u.ID)
+	ids, err := s.desk.GroupIDsOf(r.Context(), rq.user, u.ID)
 	if err != nil {
 		return err
 	}
@@ -130,7 +129,7 @@ func (s *Server) agentPage(w http.ResponseWriter, r *http.Request, rq *request) 
 
 func (s *Server) renderAgent(w http.ResponseWriter, r *http.Request, rq *request, status int, d *agentData) error {
 	var err error
-	if d.Groups, err = s.desk.DB().Read().ListAllGroups(r.Context()); err != nil {
+	if d.Groups, err = s.desk.AllGroups(r.Context(), rq.user); err != nil {
 		return err
 	}
 	s.render(w, r, rq, status, "agent.html", "Agent "+d.Form.Name, d)
@@ -173,7 +172,7 @@ func (s *Server) groupsPage(w http.ResponseWriter, r *http.Request, rq *request)
 
 func (s *Server) renderGroups(w http.ResponseWriter, r *http.Request, rq *request, status int, d *groupsData) error {
 	var err error
-	if d.Groups, err = s.desk.DB().Read().ListAllGroups(r.Context()); err != nil {
+	if d.Groups, err = s.desk.AllGroups(r.Context(), rq.user); err != nil {
 		return err
 	}
 	s.render(w, r, rq, status, "groups.html", "Groups", d)

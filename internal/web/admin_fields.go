@@ -31,7 +31,7 @@ func (s *Server) fieldsPage(w http.ResponseWriter, r *http.Request, rq *request)
 
 func (s *Server) renderFields(w http.ResponseWriter, r *http.Request, rq *request, status int, d *fieldsData) error {
 	var err error
-	if d.Fields, err = s.desk.DB().Read().ListFields(r.Context()); err != nil {
+	if d.Fields, err = s.desk.Fields(r.Context(), rq.user); err != nil {
 		return err
 	}
 	d.Types = desk.FieldTypes
@@ -80,7 +80,7 @@ func (s *Server) formsPage(w http.ResponseWriter, r *http.Request, rq *request) 
 
 func (s *Server) renderForms(w http.ResponseWriter, r *http.Request, rq *request, status int, d *fieldsData) error {
 	n := &names{groups: map[int64]string{}, fields: map[int64]*model.TicketField{}}
-	if err := s.loadCatalog(r.Context(), n); err != nil {
+	if err := s.loadCatalog(r.Context(), rq.user, n); err != nil {
 		return err
 	}
 	d.Fields = n.fieldList

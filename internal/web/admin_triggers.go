@@ -19,7 +19,7 @@ type triggerRow struct {
 }
 
 func (s *Server) triggersPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	all, err := s.desk.DB().Read().ListTriggers(r.Context(), false)
+	all, err := s.desk.Triggers(r.Context(), rq.user, false)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (s *Server) moveTrigger(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return err
 	}
-	all, err := s.desk.DB().Read().ListTriggers(r.Context(), false)
+	all, err := s.desk.Triggers(r.Context(), rq.user, false)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (s *Server) editTriggerForm(w http.ResponseWriter, r *http.Request, rq *req
 	if err != nil {
 		return err
 	}
-	t, err := s.desk.DB().Read().Trigger(r.Context(), id)
+	t, err := s.desk.Trigger(r.Context(), rq.user, id)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func condRows(cs []model.Condition) []condRow {
 // renderTrigger shows the form with blank rows appended for additions.
 func (s *Server) renderTrigger(w http.ResponseWriter, r *http.Request, rq *request, status int, e *triggerEdit) error {
 	var err error
-	if e.Fields, err = s.desk.DB().Read().ListFields(r.Context()); err != nil {
+	if e.Fields, err = s.desk.Fields(r.Context(), rq.user); err != nil {
 		return err
 	}
 	for range blankRows {

@@ -12,7 +12,7 @@ import (
 const deliveryLogSize = 100
 
 func (s *Server) webhooksPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	hooks, err := s.desk.DB().Read().ListWebhooks(r.Context())
+	hooks, err := s.desk.Webhooks(r.Context(), rq.user)
 	if err != nil {
 		return err
 	}
@@ -32,13 +32,12 @@ func (s *Server) webhookPage(w http.ResponseWriter, r *http.Request, rq *request
 }
 
 func (s *Server) renderWebhook(w http.ResponseWriter, r *http.Request, rq *request, status int, msg string) error {
-	read := s.desk.DB().Read()
-	hook, err := read.Webhook(r.Context(), r.PathValue("id"))
+	hook, err := s.desk.Webhook(r.Context(), rq.user, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	d := webhookData{Hook: hook, Error: msg}
-	if d.Deliveries, err = read.Deliveries(r.Context(), hook.ID, deliveryLogSize); err != nil {
+	if d.Deliveries, err = s.desk.WebhookDeliveries(r.Context(), rq.user, hook.ID, deliveryLogSize); err != nil {
 		return err
 	}
 	s.render(w, r, rq, status, "webhook.html", "Webhook "+hook.Name, d)
@@ -48,12 +47,9 @@ func (s *Server) renderWebhook(w http.ResponseWriter, r *http.Request, rq *reque
 // retryDelivery runs a waiting delivery of this webhook now, through
 // desk.RetryDelivery.
 func (s *Server) retryDelivery(w http.ResponseWriter, r *http.Request, rq *request) error {
-	d, err := s.desk.DB().Read().Delivery(r.Context(), r.PathValue("delivery"))
+	d, err := s.desk.WebhookDelivery(r.Context(), rq.user, r.PathValue("id"), r.PathValue("delivery"))
 	if err != nil {
 		return err
-	}
-	if d.Kind != "webhook" || d.EndpointRef != r.PathValue("id") {
-		return errNotFound
 	}
 	_, err = s.desk.RetryDelivery(r.Context(), rq.user, d.ID)
 	var ve *model.ValidationError

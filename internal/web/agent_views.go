@@ -92,7 +92,7 @@ func (s *Server) viewPage(w http.ResponseWriter, r *http.Request, rq *request) e
 	if !slices.ContainsFunc(links, func(l viewLink) bool { return l.Active }) {
 		d.Views = append(d.Views, viewLink{Key: strconv.FormatInt(id, 10), Label: page.View.Title, Count: page.Count, Active: true})
 	}
-	if d.Rows, err = s.ticketRows(ctx, page.Tickets); err != nil {
+	if d.Rows, err = s.ticketRows(ctx, rq.user, page.Tickets); err != nil {
 		return err
 	}
 	d.pager(lq, d.Total)
@@ -102,7 +102,7 @@ func (s *Server) viewPage(w http.ResponseWriter, r *http.Request, rq *request) e
 	d.Columns = sortColumns(lq, viewSortKeys)
 	d.Hide = hiddenColumns(page.View.Execution.Columns)
 	if len(d.Rows) > 0 {
-		if d.Bulk, err = s.bulkForm(ctx, r.URL.RequestURI()); err != nil {
+		if d.Bulk, err = s.bulkForm(ctx, rq.user, r.URL.RequestURI()); err != nil {
 			return err
 		}
 	}
@@ -133,18 +133,17 @@ type bulkForm struct {
 	Agents   []model.User
 }
 
-func (s *Server) bulkForm(ctx context.Context, back string) (*bulkForm, error) {
-	read := s.desk.DB().Read()
-	groups, err := read.ListAllGroups(ctx)
+func (s *Server) bulkForm(ctx context.Context, actor model.User, back string) (*bulkForm, error) {
+	groups, err := s.desk.AllGroups(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	staff, err := read.ListStaff(ctx)
+	staff, err := s.desk.Staff(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
 	staff = slices.DeleteFunc(staff, func(u model.User) bool { return !u.Active })
-	secure, err := s.secureGroups(ctx)
+	secure, err := s.secureGroups(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +174,7 @@ func (s *Server) bulkUpdate(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	if in.GroupID != nil {
-		secure, err := s.secureGroups(r.Context())
+		secure, err := s.secureGroups(r.Context(), rq.user)
 		if err != nil {
 			return err
 		}

@@ -272,12 +272,12 @@ func attachmentViews(list []model.Attachment) []attachmentView {
 }
 
 // commentAttachments loads the files of comments, by comment id, in one query.
-func (s *Server) commentAttachments(ctx context.Context, comments []model.Comment) (map[int64][]attachmentView, error) {
+func (s *Server) commentAttachments(ctx context.Context, actor model.User, ticketID int64, comments []model.Comment) (map[int64][]attachmentView, error) {
 	ids := make([]int64, len(comments))
 	for i, c := range comments {
 		ids[i] = c.ID
 	}
-	list, err := s.desk.DB().Read().CommentAttachments(ctx, ids)
+	list, err := s.desk.CommentAttachments(ctx, actor, ticketID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("web: comment attachments: %w", err)
 	}
@@ -298,15 +298,10 @@ func (s *Server) keptFiles(ctx context.Context, rq *request, token string) []att
 	if token == "" {
 		return nil
 	}
-	list, err := s.desk.DB().Read().UploadAttachments(ctx, token)
+	// A token from the form shows only the agent's own open upload.
+	mine, err := s.desk.OpenUploads(ctx, rq.user, token)
 	if err != nil {
 		return nil
-	}
-	mine := list[:0]
-	for _, a := range list {
-		if a.UploaderID == rq.user.ID && a.CommentID == 0 { // a token from the form shows only the agent's own open upload
-			mine = append(mine, a)
-		}
 	}
 	return attachmentViews(mine)
 }

@@ -28,8 +28,8 @@ func inEscalation(t *model.Ticket) bool { return t.HasTag(peer.TagEscalationInFl
 // secure instance, so the group select warns about them. Reading the trigger
 // rather than matching names keeps the warning right whatever the groups are
 // called.
-func (s *Server) secureGroups(ctx context.Context) (map[int64]bool, error) {
-	triggers, err := s.desk.DB().Read().ListTriggers(ctx, true)
+func (s *Server) secureGroups(ctx context.Context, actor model.User) (map[int64]bool, error) {
+	triggers, err := s.desk.Triggers(ctx, actor, true)
 	if err != nil {
 		return nil, err
 	}
@@ -68,8 +68,8 @@ func (e *escalationConfirm) Error() string {
 
 // confirmEscalation returns an *escalationConfirm when the form moves t into a
 // pseudo group without the confirm box ticked.
-func (s *Server) confirmEscalation(ctx context.Context, form url.Values, t *model.Ticket) error {
-	secure, err := s.secureGroups(ctx)
+func (s *Server) confirmEscalation(ctx context.Context, actor model.User, form url.Values, t *model.Ticket) error {
+	secure, err := s.secureGroups(ctx, actor)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s *Server) confirmEscalation(ctx context.Context, form url.Values, t *mode
 		return nil
 	}
 	name := "group " + itoa(id)
-	if g, err := s.desk.DB().Read().Group(ctx, id); err == nil {
+	if g, err := s.desk.Group(ctx, actor, id); err == nil {
 		name = g.Name
 	}
 	return &escalationConfirm{group: name}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
-	"github.com/twindesk/twindesk/internal/store"
 )
 
 // A ticket form carries a nonce ("once"). Once a submit with it is saved, the
@@ -28,7 +27,7 @@ func (s *Server) formSaved(ctx context.Context, rq *request, id int64, nonce str
 	if nonce == "" || len(nonce) > maxOnceLen {
 		return false, nil
 	}
-	got, err := s.desk.DB().Read().IdempotentTicket(ctx, rq.user.ID, formOnceKey(nonce), time.Now().Add(-formOnceWindow))
+	got, err := s.desk.FormSubmitted(ctx, rq.user, formOnceKey(nonce), formOnceWindow)
 	if errors.Is(err, model.ErrNotFound) {
 		return false, nil
 	}
@@ -44,11 +43,7 @@ func (s *Server) rememberForm(ctx context.Context, rq *request, id int64, nonce 
 	if nonce == "" || len(nonce) > maxOnceLen {
 		return
 	}
-	now := time.Now()
-	err := s.desk.DB().WriteTx(ctx, func(tx *store.Tx) error {
-		return tx.SaveIdempotencyKey(ctx, rq.user.ID, formOnceKey(nonce), id, now, now.Add(-formOnceWindow))
-	})
-	if err != nil {
+	if err := s.desk.RememberForm(ctx, rq.user, formOnceKey(nonce), id, formOnceWindow); err != nil {
 		s.log.WarnContext(ctx, "web: remember ticket form", "ticket_id", id, "err", err)
 	}
 }

@@ -24,11 +24,10 @@ type names struct {
 // loadNames fetches, in a fixed number of queries, every name the ticket page
 // needs: staff, the requester, comment and audit authors, people in audit events,
 // groups, fields and forms.
-func (s *Server) loadNames(ctx context.Context, t *model.Ticket, comments []model.Comment, audits []model.Audit) (*names, error) {
-	read := s.desk.DB().Read()
+func (s *Server) loadNames(ctx context.Context, actor model.User, t *model.Ticket, comments []model.Comment, audits []model.Audit) (*names, error) {
 	n := &names{users: map[int64]model.User{}, groups: map[int64]string{}, fields: map[int64]*model.TicketField{}}
 	var err error
-	if n.staff, err = read.ListStaff(ctx); err != nil {
+	if n.staff, err = s.desk.Staff(ctx, actor); err != nil {
 		return nil, err
 	}
 	for _, u := range n.staff {
@@ -52,33 +51,32 @@ func (s *Server) loadNames(ctx context.Context, t *model.Ticket, comments []mode
 			missing = append(missing, id)
 		}
 	}
-	more, err := s.usersByID(ctx, missing)
+	more, err := s.usersByID(ctx, actor, missing)
 	if err != nil {
 		return nil, err
 	}
 	for id, u := range more {
 		n.users[id] = u
 	}
-	return n, s.loadCatalog(ctx, n)
+	return n, s.loadCatalog(ctx, actor, n)
 }
 
 // loadCatalog adds groups, fields and forms to n.
-func (s *Server) loadCatalog(ctx context.Context, n *names) error {
-	read := s.desk.DB().Read()
+func (s *Server) loadCatalog(ctx context.Context, actor model.User, n *names) error {
 	var err error
-	if n.groupList, err = read.ListAllGroups(ctx); err != nil {
+	if n.groupList, err = s.desk.AllGroups(ctx, actor); err != nil {
 		return err
 	}
 	for _, g := range n.groupList {
 		n.groups[g.ID] = g.Name
 	}
-	if n.fieldList, err = read.ListFields(ctx); err != nil {
+	if n.fieldList, err = s.desk.Fields(ctx, actor); err != nil {
 		return err
 	}
 	for i := range n.fieldList {
 		n.fields[n.fieldList[i].ID] = &n.fieldList[i]
 	}
-	n.forms, err = read.ListForms(ctx)
+	n.forms, err = s.desk.Forms(ctx, actor)
 	return err
 }
 

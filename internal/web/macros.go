@@ -38,7 +38,7 @@ func (s *Server) ticketTools(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return jsonError(w, err)
 	}
-	groups, err := s.desk.DB().Read().GroupIDsOf(ctx, rq.user.ID)
+	groups, err := s.desk.GroupIDsOf(ctx, rq.user, rq.user.ID)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func (s *Server) renderMailboxes(w http.ResponseWriter, r *http.Request, rq *req
 	if err != nil {
 		return err
 	}
-	if d.Groups, err = s.desk.DB().Read().ListAllGroups(ctx); err != nil {
+	if d.Groups, err = s.desk.AllGroups(ctx, rq.user); err != nil {
 		return err
 	}
 	groups := map[int64]string{}

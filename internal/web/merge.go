@@ -67,7 +67,7 @@ func (s *Server) mergePage(w http.ResponseWriter, r *http.Request, rq *request, 
 	if refusal != "" {
 		return s.rerenderTicket(w, r, rq, t, http.StatusUnprocessableEntity, []string{refusal}, "")
 	}
-	d, err := s.loadTicket(r.Context(), t)
+	d, err := s.loadTicket(r.Context(), rq.user, t)
 	if err != nil {
 		return err
 	}

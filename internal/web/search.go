@@ -35,7 +35,7 @@ func (s *Server) numberPage(w http.ResponseWriter, r *http.Request, rq *request,
 		d.Notice = fmt.Sprintf("%d is both standard ticket %d's number, escalated here as ticket %d, and the number of secure ticket %d. Check the requester before you open one.",
 			n, n, found[0].ID, found[1].ID)
 	}
-	if d.Rows, err = s.ticketRows(r.Context(), found); err != nil {
+	if d.Rows, err = s.ticketRows(r.Context(), rq.user, found); err != nil {
 		return err
 	}
 	s.render(w, r, rq, http.StatusOK, "list.html", d.Heading, d)
@@ -79,7 +79,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	d.Heading, d.Empty, d.Total, d.Users, d.PageNum = "Search results", "Nothing matches.", res.Count, res.Users, lq.page
-	if d.Rows, err = s.ticketRows(r.Context(), res.Tickets); err != nil {
+	if d.Rows, err = s.ticketRows(r.Context(), rq.user, res.Tickets); err != nil {
 		return err
 	}
 	d.pager(lq, min(res.Count, desk.MaxSearchResults))

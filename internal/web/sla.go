@@ -23,8 +23,8 @@ var metricNames = map[string]string{
 }
 
 // slaBadges lists t's open SLA targets, soonest first.
-func (s *Server) slaBadges(ctx context.Context, t *model.Ticket) ([]slaBadge, error) {
-	targets, err := s.desk.DB().Read().TicketSLA(ctx, t.ID)
+func (s *Server) slaBadges(ctx context.Context, actor model.User, t *model.Ticket) ([]slaBadge, error) {
+	targets, err := s.desk.TicketSLA(ctx, actor, t.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -55,12 +55,12 @@ func badgeFor(tg model.SLATarget, now time.Time) slaBadge {
 }
 
 // addRowSLA puts each listed ticket's next SLA target on its row.
-func (s *Server) addRowSLA(ctx context.Context, rows []ticketRow) error {
+func (s *Server) addRowSLA(ctx context.Context, actor model.User, rows []ticketRow) error {
 	ids := make([]int64, len(rows))
 	for i := range rows {
 		ids[i] = rows[i].ID
 	}
-	next, err := s.desk.DB().Read().NextBreaches(ctx, ids)
+	next, err := s.desk.NextBreaches(ctx, actor, ids)
 	if err != nil {
 		return err
 	}

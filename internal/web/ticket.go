@@ -124,7 +124,7 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, rq *request)
 		}
 		return err
 	}
-	d, err := s.loadTicket(r.Context(), &t)
+	d, err := s.loadTicket(r.Context(), rq.user, &t)
 	if err != nil {
 		return err
 	}
@@ -217,17 +217,16 @@ func (s *Server) tombstoneDraft(w http.ResponseWriter, r *http.Request, rq *requ
 }
 
 // loadTicket gathers everything the ticket page shows about t.
-func (s *Server) loadTicket(ctx context.Context, t *model.Ticket) (*ticketData, error) {
-	read := s.desk.DB().Read()
-	comments, err := read.Comments(ctx, t.ID, store.Page{Limit: everything})
+func (s *Server) loadTicket(ctx context.Context, actor model.User, t *model.Ticket) (*ticketData, error) {
+	comments, _, err := s.desk.Comments(ctx, actor, t.ID, store.Page{Limit: everything}, false)
 	if err != nil {
 		return nil, err
 	}
-	audits, err := read.Audits(ctx, t.ID, store.Page{Limit: everything})
+	audits, _, err := s.desk.Audits(ctx, actor, t.ID, store.Page{Limit: everything}, false)
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.loadNames(ctx, t, comments, audits)
+	names, err := s.loadNames(ctx, actor, t, comments, audits)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +236,7 @@ func (s *Server) loadTicket(ctx context.Context, t *model.Ticket) (*ticketData, 
 	if d.Requester.ID == 0 {
 		d.Requester = model.User{ID: t.RequesterID, Name: "user " + itoa(t.RequesterID)}
 	}
-	files, err := s.commentAttachments(ctx, comments)
+	files, err := s.commentAttachments(ctx, actor, t.ID, comments)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +256,7 @@ func (s *Server) loadTicket(ctx context.Context, t *model.Ticket) (*ticketData, 
 		d.Stub = newStubInfo(t, names.fieldList)
 		return d, nil
 	}
-	if d.SecureGroups, err = s.secureGroups(ctx); err != nil {
+	if d.SecureGroups, err = s.secureGroups(ctx, actor); err != nil {
 		return nil, err
 	}
 	for _, u := range names.staff {
@@ -265,7 +264,7 @@ func (s *Server) loadTicket(ctx context.Context, t *model.Ticket) (*ticketData, 
 			d.Agents = append(d.Agents, u)
 		}
 	}
-	if d.SLA, err = s.slaBadges(ctx, t); err != nil {
+	if d.SLA, err = s.slaBadges(ctx, actor, t); err != nil {
 		return nil, err
 	}
 	d.Closed = t.Status == model.StatusClosed

@@ -64,7 +64,7 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 		err = withUploads(in.Comment, upload)
 	}
 	if err == nil && !isStub(&t) {
-		err = s.confirmEscalation(r.Context(), r.PostForm, &t)
+		err = s.confirmEscalation(r.Context(), rq.user, r.PostForm, &t)
 	}
 	var res desk.TicketResult
 	if err == nil {
@@ -112,7 +112,7 @@ func (s *Server) rerenderTicket(w http.ResponseWriter, r *http.Request, rq *requ
 		}
 		return err
 	}
-	d, err := s.loadTicket(r.Context(), &fresh)
+	d, err := s.loadTicket(r.Context(), rq.user, &fresh)
 	if err != nil {
 		return err
 	}

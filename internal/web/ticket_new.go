@@ -44,12 +44,12 @@ func (s *Server) newTicketForm(w http.ResponseWriter, r *http.Request, rq *reque
 }
 
 func (s *Server) renderNewTicket(w http.ResponseWriter, r *http.Request, rq *request, status int, d *newTicketData) error {
-	if err := s.loadPickers(r.Context(), &d.Groups, &d.Agents); err != nil {
+	if err := s.loadPickers(r.Context(), rq.user, &d.Groups, &d.Agents); err != nil {
 		return err
 	}
 	d.Priorities, d.Types = model.Priorities, model.TicketTypes
 	var err error
-	if d.SecureGroups, err = s.secureGroups(r.Context()); err != nil {
+	if d.SecureGroups, err = s.secureGroups(r.Context(), rq.user); err != nil {
 		return err
 	}
 	s.render(w, r, rq, status, "ticket_new.html", "New ticket", d)
@@ -57,13 +57,12 @@ func (s *Server) renderNewTicket(w http.ResponseWriter, r *http.Request, rq *req
 }
 
 // loadPickers fills the group and active-agent choices of a form.
-func (s *Server) loadPickers(ctx context.Context, groups *[]model.Group, agents *[]model.User) error {
-	read := s.desk.DB().Read()
+func (s *Server) loadPickers(ctx context.Context, actor model.User, groups *[]model.Group, agents *[]model.User) error {
 	var err error
-	if *groups, err = read.ListAllGroups(ctx); err != nil {
+	if *groups, err = s.desk.AllGroups(ctx, actor); err != nil {
 		return err
 	}
-	staff, err := read.ListStaff(ctx)
+	staff, err := s.desk.Staff(ctx, actor)
 	if err != nil {
 		return err
 	}
@@ -97,7 +96,7 @@ func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, rq *reques
 	var res desk.TicketResult
 	if strings.TrimSpace(d.Subject) == "" {
 		err = model.Invalid("subject", "BlankValue", "Subject: cannot be blank")
-	} else if err = s.confirmEscalation(r.Context(), f, &model.Ticket{}); err != nil {
+	} else if err = s.confirmEscalation(r.Context(), rq.user, f, &model.Ticket{}); err != nil {
 		var ce *escalationConfirm
 		if !errors.As(err, &ce) {
 			s.dropUpload(r.Context(), rq, upload)

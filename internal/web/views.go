@@ -122,10 +122,10 @@ func (s *Server) requesterPage(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	f := store.ViewFilter{RequesterID: u.ID}
 	d := listData{Heading: "Tickets requested by " + u.Name, Requester: &u, Empty: "This user has no tickets."}
-	if d.Total, err = s.desk.DB().Read().CountViewTickets(r.Context(), f); err != nil {
+	if d.Total, err = s.desk.CountListTickets(r.Context(), rq.user, f); err != nil {
 		return err
 	}
-	if err := s.fillList(r.Context(), &d, f, parseListQuery(r)); err != nil {
+	if err := s.fillList(r.Context(), rq.user, &d, f, parseListQuery(r)); err != nil {
 		return err
 	}
 	s.render(w, r, rq, http.StatusOK, "list.html", d.Heading, d)
@@ -134,13 +134,13 @@ func (s *Server) requesterPage(w http.ResponseWriter, r *http.Request, rq *reque
 
 // fillList loads one page of tickets of f (d.Total already counted) with the names
 // of their requesters, assignees and groups, plus the sort and page links.
-func (s *Server) fillList(ctx context.Context, d *listData, f store.ViewFilter, lq listQuery) error {
+func (s *Server) fillList(ctx context.Context, actor model.User, d *listData, f store.ViewFilter, lq listQuery) error {
 	d.PageNum = min(lq.page, pageCount(d.Total))
-	tickets, err := s.desk.DB().Read().ViewTickets(ctx, f, lq.sort, perPage, (d.PageNum-1)*perPage)
+	tickets, err := s.desk.ListTickets(ctx, actor, f, lq.sort, perPage, (d.PageNum-1)*perPage)
 	if err != nil {
 		return err
 	}
-	if d.Rows, err = s.ticketRows(ctx, tickets); err != nil {
+	if d.Rows, err = s.ticketRows(ctx, actor, tickets); err != nil {
 		return err
 	}
 	d.pager(lq, d.Total)
@@ -192,7 +192,7 @@ func sortColumns(lq listQuery, keys []string) map[string]sortColumn {
 }
 
 // ticketRows resolves the names a list shows, with one query per kind.
-func (s *Server) ticketRows(ctx context.Context, tickets []model.Ticket) ([]ticketRow, error) {
+func (s *Server) ticketRows(ctx context.Context, actor model.User, tickets []model.Ticket) ([]ticketRow, error) {
 	var ids []int64
 	for _, t := range tickets {
 		ids = append(ids, t.RequesterID)
@@ -200,11 +200,11 @@ func (s *Server) ticketRows(ctx context.Context, tickets []model.Ticket) ([]tick
 			ids = append(ids, t.AssigneeID)
 		}
 	}
-	users, err := s.usersByID(ctx, ids)
+	users, err := s.usersByID(ctx, actor, ids)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := s.groupNames(ctx)
+	groups, err := s.groupNames(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -214,15 +214,15 @@ func (s *Server) ticketRows(ctx context.Context, tickets []model.Ticket) ([]tick
 			Status: string(t.Status), Priority: t.Priority, Group: groups[t.GroupID], Assignee: users[t.AssigneeID].Name,
 			Updated: t.UpdatedAt, Stub: isStub(&t)}
 	}
-	if err := s.addRowSLA(ctx, rows); err != nil {
+	if err := s.addRowSLA(ctx, actor, rows); err != nil {
 		return nil, err
 	}
 	return rows, nil
 }
 
 // usersByID loads users into a map by id.
-func (s *Server) usersByID(ctx context.Context, ids []int64) (map[int64]model.User, error) {
-	users, err := s.desk.DB().Read().UsersByIDs(ctx, dedupe(ids))
+func (s *Server) usersByID(ctx context.Context, actor model.User, ids []int64) (map[int64]model.User, error) {
+	users, err := s.desk.UsersByIDs(ctx, actor, dedupe(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -234,8 +234,8 @@ func (s *Server) usersByID(ctx context.Context, ids []int64) (map[int64]model.Us
 }
 
 // groupNames maps every group id to its name.
-func (s *Server) groupNames(ctx context.Context) (map[int64]string, error) {
-	groups, err := s.desk.DB().Read().ListAllGroups(ctx)
+func (s *Server) groupNames(ctx context.Context, actor model.User) (map[int64]string, error) {
+	groups, err := s.desk.AllGroups(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
