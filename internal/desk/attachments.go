@@ -245,14 +245,16 @@ func (s *Service) DeleteUpload(ctx context.Context, actor model.User, token stri
 }
 
 // commitComment is commitChange with the comment built from in, and the files
-// of in's upload tokens attached to it in the same transaction.
+// of in's upload tokens attached to it in the same transaction, before its
+// notifications (a mail carries them).
 func (s *Service) commitComment(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, actor model.User, before, t *model.Ticket, in *CommentInput, via string, now time.Time) (TicketResult, error) {
 	c := s.newComment(actor, in, via, now)
-	res, err := s.commitChange(ctx, tx, snap, actor, before, t, c, via)
-	if err != nil {
-		return res, err
+	if c == nil && in != nil && len(in.Uploads) > 0 {
+		return TicketResult{}, model.Invalid("comment", "BlankValue", "Comment: a comment with uploads needs a body")
 	}
-	return res, s.attachUploads(ctx, tx, actor, in, c)
+	return s.commitChangeWith(ctx, tx, snap, actor, before, t, c, via, func(c *model.Comment) error {
+		return s.attachUploads(ctx, tx, actor, in, c)
+	})
 }
 
 // attachUploads gives the files of the comment input's upload tokens to comment

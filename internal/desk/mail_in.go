@@ -185,6 +185,15 @@ func (s *Service) quarantine(ctx context.Context, rec model.MailMessage, raw []b
 	return MailResult{MailMessage: rec}, err
 }
 
+// originalMessageName is the file a mail's raw message is kept as.
+const originalMessageName = "original-message.eml"
+
+// isOriginalMessage reports whether a is the raw message kept with a mailed
+// comment: a record, never sent on in notification mail.
+func isOriginalMessage(a model.Attachment) bool {
+	return a.FileName == originalMessageName && a.ContentType == "message/rfc822"
+}
+
 // storeFiles puts the mail's files and the raw message into the blob store,
 // before the transaction that files the mail (attachMailFiles adds their rows).
 // undo deletes them again when that transaction fails.
@@ -195,7 +204,7 @@ func (s *Service) storeFiles(ctx context.Context, m *parse.Message, raw []byte) 
 	files := append([]parse.Attachment{}, m.Attachments...)
 	// The raw message is kept with its ticket (and purged with it), as a file of
 	// the comment it made.
-	files = append(files, parse.Attachment{Name: "original-message.eml", ContentType: "message/rfc822", Data: raw})
+	files = append(files, parse.Attachment{Name: originalMessageName, ContentType: "message/rfc822", Data: raw})
 	var out []model.Attachment
 	undo := func() {
 		for _, a := range out {

@@ -38,6 +38,9 @@ type OutboundMail struct {
 	Signer  *threadtoken.Signer
 	Content string // MailContentFull (default) or MailContentNone
 	Queue   MailQueue
+	// FileBytes and FilesBytes bound the files a mail carries, per file and in
+	// all (0: DefaultMailFileBytes, DefaultMailFilesBytes); see mail_files.go.
+	FileBytes, FilesBytes int64
 }
 
 // WithOutboundMail turns on outgoing mail.
@@ -70,7 +73,12 @@ func (s *Service) mailNotification(ctx context.Context, tx *store.Tx, snap *rule
 	if err != nil {
 		return err
 	}
-	msg := s.buildMail(t.ID, to, subject, text, now)
+	files, err := s.mailFiles(ctx, tx, ch, n, to)
+	if err != nil {
+		return err
+	}
+	msg := s.buildMail(t.ID, to, subject, text+files.linkText(s.baseURL), now)
+	msg.Attachments = files.carry(ctx, s.blobs)
 	raw, err := msg.Build()
 	if err != nil {
 		return fmt.Errorf("desk: mail of trigger %d: %w", n.TriggerID, err)
@@ -152,7 +160,7 @@ func (s *Service) mailWithheld(ctx context.Context, tx *store.Tx, t *model.Ticke
 // but the requester and its own staff, the mail says only that there is news.
 func (s *Service) renderMail(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, ch *model.Change, n model.Notification, to model.User) (string, string, error) {
 	t := ch.After
-	if s.mailOut.Content == MailContentNone || (s.confidential && to.ID != t.RequesterID && !to.Role.IsStaff()) {
+	if !s.mailShowsContent(t, to) {
 		return fmt.Sprintf("[#%d] Update on your request", t.ID),
 			fmt.Sprintf("There is news on your request #%d.\n\nThis mail carries no content of the request by design; reply to it to add a comment.", t.ID), nil
 	}
@@ -176,6 +184,16 @@ func (s *Service) renderMail(ctx context.Context, tx *store.Tx, snap *ruleSnapsh
 		subject = fmt.Sprintf("[#%d] %s", t.ID, t.Subject)
 	}
 	return subject, body, nil
+}
+
+// mailShowsContent reports whether a mail to `to` about t may carry what its
+// trigger renders (comment text, files). With --mail-content none it never
+// does, and on the secure instance only for the requester and its own staff.
+func (s *Service) mailShowsContent(t *model.Ticket, to model.User) bool {
+	if s.mailOut.Content == MailContentNone {
+		return false
+	}
+	return !s.confidential || to.ID == t.RequesterID || to.Role.IsStaff()
 }
 
 // publicOnly drops private comments from mail render data, and the description

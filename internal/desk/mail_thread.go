@@ -176,11 +176,10 @@ func (s *Service) fileMailTx(ctx context.Context, tx *store.Tx, in InboundMail, 
 		}
 	}
 	t.UpdatedAt = now
-	res, err := s.commitChange(ctx, tx, snap, author, before, &t, c, "email")
+	res, err := s.commitChangeWith(ctx, tx, snap, author, before, &t, c, "email", func(c *model.Comment) error {
+		return attachMailFiles(ctx, tx, files, c, now.Add(-UploadTTL))
+	})
 	if err != nil {
-		return err
-	}
-	if err := attachMailFiles(ctx, tx, files, c, now.Add(-UploadTTL)); err != nil {
 		return err
 	}
 	rec.TicketID, rec.CommentID = res.Ticket.ID, c.ID

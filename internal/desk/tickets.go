@@ -231,6 +231,13 @@ func (s *Service) canSee(_ context.Context, _ *store.Tx, actor model.User, t *mo
 // via is the channel of this change (the audit's), not the ticket's own, which
 // stays how it was created.
 func (s *Service) commitChange(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, actor model.User, before, t *model.Ticket, c *model.Comment, via string) (TicketResult, error) {
+	return s.commitChangeWith(ctx, tx, snap, actor, before, t, c, via, nil)
+}
+
+// commitChangeWith is commitChange where attach, when set, gives the new
+// comment its files right after the comment is written and before the
+// notifications are built, so a notification mail can carry them.
+func (s *Service) commitChangeWith(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, actor model.User, before, t *model.Ticket, c *model.Comment, via string, attach func(*model.Comment) error) (TicketResult, error) {
 	// Events of the request itself are taken before triggers run; trigger changes
 	// come back from the loop as their own events, marked with the trigger id.
 	events := fieldEvents(before, t)
@@ -258,6 +265,11 @@ func (s *Service) commitChange(ctx context.Context, tx *store.Tx, snap *ruleSnap
 		c.TicketID, c.AuditID = t.ID, audit.ID
 		if c.ID, err = tx.AddComment(ctx, c); err != nil {
 			return TicketResult{}, err
+		}
+		if attach != nil {
+			if err := attach(c); err != nil {
+				return TicketResult{}, err
+			}
 		}
 	}
 	if err := s.indexChange(ctx, tx, before, t, c); err != nil {

@@ -71,7 +71,8 @@ func (mo *mailOut) deskOptions(q desk.MailQueue) []desk.Option {
 	if mo.sender == nil {
 		return nil
 	}
-	return []desk.Option{desk.WithOutboundMail(desk.OutboundMail{From: mo.from, Signer: mo.signer, Content: mo.cfg.MailContent, Queue: q})}
+	return []desk.Option{desk.WithOutboundMail(desk.OutboundMail{From: mo.from, Signer: mo.signer, Content: mo.cfg.MailContent, Queue: q,
+		FileBytes: mo.cfg.MailFileBytes, FilesBytes: mo.cfg.MailFilesBytes})}
 }
 
 // install creates the default notification triggers the first time the

@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -179,6 +180,20 @@ type Message struct {
 	ReplyTo   []Address
 	Text      string
 	HTML      string
+	// Attachments are the files as Mailpit decodes them (its own MIME parser,
+	// so a name it reads right is encoded as mail clients expect).
+	Attachments []File
+	// Inline are the inline parts with a Content-ID (cid: images).
+	Inline []File
+}
+
+// File is an attachment part of a received message; Part fetches its bytes.
+type File struct {
+	PartID      string
+	FileName    string
+	ContentType string
+	ContentID   string
+	Size        int64
 }
 
 func (s *Sink) get(ctx context.Context, path string, v any) error {
@@ -215,6 +230,25 @@ func (s *Sink) Message(id string) Message {
 		s.tb.Fatal(err)
 	}
 	return m
+}
+
+// Part returns the decoded bytes of one part of a message (File.PartID).
+func (s *Sink) Part(id, partID string) []byte {
+	s.tb.Helper()
+	req, err := http.NewRequest(http.MethodGet, "http://"+s.HTTPAddr+"/api/v1/message/"+id+"/part/"+partID, nil)
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		s.tb.Fatalf("mailpit: part %s of %s: %s %v", partID, id, resp.Status, err)
+	}
+	return body
 }
 
 // Headers returns one message's headers as received.
