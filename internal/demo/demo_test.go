@@ -61,6 +61,10 @@ func TestRunTwice(t *testing.T) {
 			// The banner itself mentions "mail sent: ...", so wait for a real line naming the sender.
 			require.Eventually(t, func() bool { return strings.Contains(out.String(), "<it@it.demo.example> -> ") },
 				30*time.Second, 50*time.Millisecond, "no notification reached the demo's outbox: %s", out.String())
+			// The printer ticket's file went with its "request received" mail.
+			require.Eventually(t, func() bool {
+				return strings.Contains(out.String(), `"[Request received] Printer on floor 3 jams" with printer-error-log.txt`)
+			}, 30*time.Second, 50*time.Millisecond, "the printer mail carries no file: %s", out.String())
 		}
 		cancel()
 		select {

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-smtp"
 )
 
@@ -97,6 +98,31 @@ func (o *outbox) keep(raw []byte, to []string) error {
 		subject, _ = dec.DecodeHeader(m.Header.Get("Subject"))
 		from = m.Header.Get("From")
 	}
-	fmt.Fprintf(o.out, "mail sent: %s -> %s: %q (%s)\n", from, strings.Join(to, ", "), subject, path)
+	files := ""
+	if names := attachedFiles(raw); len(names) > 0 {
+		files = " with " + strings.Join(names, ", ")
+	}
+	fmt.Fprintf(o.out, "mail sent: %s -> %s: %q%s (%s)\n", from, strings.Join(to, ", "), subject, files, path)
 	return nil
+}
+
+// attachedFiles names the files a message carries, so the demo shows that a
+// comment's attachment went out with its notification.
+func attachedFiles(raw []byte) []string {
+	r, err := gomail.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			return names
+		}
+		if h, ok := p.Header.(*gomail.AttachmentHeader); ok {
+			if name, err := h.Filename(); err == nil && name != "" {
+				names = append(names, name)
+			}
+		}
+	}
 }

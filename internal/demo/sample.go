@@ -135,5 +135,5 @@ func printLogins(w io.Writer, std, sec *Node, logins []login) {
 	}
 	fmt.Fprintf(w, "\nTry it: log in to %s as it.agent@standard.example, open \"Question about my last payslip\"\n", std.URL)
 	fmt.Fprintf(w, "and set its group to \"Payroll (secure)\". Within a second it moves to %s and a stub stays behind.\n", sec.URL)
-	fmt.Fprintf(w, "\"Printer on floor 3 jams\" carries an attachment (API: GET %s/api/v2/tickets/1/comments.json).\n", std.URL)
+	fmt.Fprintf(w, "\"Printer on floor 3 jams\" carries an attachment (API: GET %s/api/v2/tickets/1/comments.json); its mail in the outbox carries it too.\n", std.URL)
 }
