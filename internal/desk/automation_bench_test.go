@@ -51,6 +51,7 @@ func BenchmarkAutomationRun(b *testing.B) {
 		b.Logf("seeded %d tickets in %s", st.Tickets, st.Elapsed.Round(time.Second))
 	}
 	d := desk.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	audits := ruleAudits(ctx, b, db)
 	start, cpu := time.Now(), cpuTime(b)
 	first, err := d.RunAutomations(ctx)
 	if err != nil {
@@ -61,6 +62,11 @@ func BenchmarkAutomationRun(b *testing.B) {
 		backlog.Round(time.Millisecond), backlogCPU.Round(time.Millisecond), first.Candidates, first.Updated)
 	if first.Updated != first.Candidates {
 		b.Fatalf("the backlog run read %d candidates but closed %d: it should read only matching tickets", first.Candidates, first.Updated)
+	}
+	// Touching only matching tickets: one audit per ticket changed, none for a
+	// ticket read and left alone.
+	if wrote := ruleAudits(ctx, b, db) - audits; wrote != int64(first.Updated) {
+		b.Fatalf("the backlog run changed %d tickets but wrote %d audits", first.Updated, wrote)
 	}
 	b.ReportMetric(backlog.Seconds(), "backlog-s")
 	b.ReportMetric(backlogCPU.Seconds(), "backlog-cpu-s")
@@ -77,6 +83,15 @@ func BenchmarkAutomationRun(b *testing.B) {
 			b.Fatalf("a later run read %d candidates but updated %d", again.Candidates, again.Updated)
 		}
 	}
+}
+
+// ruleAudits counts the audits written by automations (the system user).
+func ruleAudits(ctx context.Context, b *testing.B, db *store.DB) int64 {
+	var n int64
+	if err := db.WriteDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM audits WHERE author_id = -1`).Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	return n
 }
 
 // cpuTime is the CPU time this process used so far: on a machine shared with
