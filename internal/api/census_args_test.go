@@ -90,6 +90,10 @@ func seedCensus(t *testing.T, env *apitest.Env) *censusSeed {
 	}
 	_, err := c.Post(ctx, "/group_memberships.json", map[string]any{"group_membership": map[string]any{"user_id": s.agent, "group_id": s.ids["group"]}})
 	require.NoError(t, err)
+	for _, path := range []string{fmt.Sprintf("/users/%d/tags.json", s.endUser), fmt.Sprintf("/organizations/%d/tags.json", s.ids["organization"])} {
+		_, err = c.Post(ctx, path, map[string]any{"tags": []string{"census"}})
+		require.NoError(t, err)
+	}
 	spare, err := c.CreateTicket(ctx, zendesk.Ticket{Subject: "Census spare", Comment: &zendesk.TicketComment{Body: "For Delete"}})
 	require.NoError(t, err)
 	s.spare = spare.ID

@@ -60,7 +60,7 @@ func (s *Server) orgOut(o *model.Organization) orgJSON {
 		domains = []string{}
 	}
 	return orgJSON{ID: o.ID, URL: fmt.Sprintf("%s/api/v2/organizations/%d.json", s.cfg.BaseURL, o.ID), Name: o.Name,
-		ExternalID: nullable(o.ExternalID), Details: o.Details, Notes: o.Notes, DomainNames: domains, Tags: []string{},
+		ExternalID: nullable(o.ExternalID), Details: o.Details, Notes: o.Notes, DomainNames: domains, Tags: nonNil(o.Tags),
 		OrganizationFields: map[string]any{}, CreatedAt: zt(o.CreatedAt), UpdatedAt: zt(o.UpdatedAt)}
 }
 

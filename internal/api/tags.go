@@ -26,6 +26,7 @@ func (s *Server) tagRoutes(handle func(method, path string, h handlerFunc)) {
 	handle("PUT", "/tickets/{id}/tags", s.editTicketTags(desk.TagsAdd))
 	handle("POST", "/tickets/{id}/tags", s.editTicketTags(desk.TagsSet))
 	handle("DELETE", "/tickets/{id}/tags", s.editTicketTags(desk.TagsRemove))
+	s.entityTagRoutes(handle)
 }
 
 type tagCountJSON struct {

@@ -34,7 +34,7 @@ func (s *Server) userOut(u *model.User) userJSON {
 	return userJSON{ID: u.ID, URL: fmt.Sprintf("%s/api/v2/users/%d.json", s.cfg.BaseURL, u.ID), Name: u.Name,
 		Email: u.Email, Role: string(u.Role), ExternalID: nullable(u.ExternalID), Active: u.Active && !u.Deleted, Verified: true,
 		Suspended: !u.Active && !u.Deleted, DefaultGroupID: nullable(u.DefaultGroupID), OrganizationID: nullable(u.OrganizationID), LocaleID: 1, Locale: "en-US", TimeZone: "UTC",
-		Tags: []string{}, UserFields: map[string]any{}, CreatedAt: zt(u.CreatedAt), UpdatedAt: zt(u.UpdatedAt)}
+		Tags: nonNil(u.Tags), UserFields: map[string]any{}, CreatedAt: zt(u.CreatedAt), UpdatedAt: zt(u.UpdatedAt)}
 }
 
 func (s *Server) usersOut(rows []model.User) []userJSON {

@@ -159,7 +159,9 @@ type User struct {
 	OrganizationID int64
 	// Deleted marks a soft-deleted user (DELETE /users/{id}); such a user is also
 	// inactive, so it can't sign in.
-	Deleted   bool
+	Deleted bool
+	// Tags are the user's tags, normalized as a ticket's (issue 21).
+	Tags      []string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

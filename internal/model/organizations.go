@@ -10,8 +10,10 @@ type Organization struct {
 	Details     string
 	Notes       string
 	DomainNames []string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Tags are the organization's tags, normalized as a ticket's (issue 21).
+	Tags      []string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // OrganizationMembership puts a user in an organization; a user's default

@@ -10,7 +10,7 @@ import (
 	"github.com/twindesk/twindesk/internal/model"
 )
 
-const orgCols = `id, name, external_id, details, notes, domain_names, created_at, updated_at`
+const orgCols = `id, name, external_id, details, notes, domain_names, created_at, updated_at, tags`
 
 func (q *Queries) orgs(ctx context.Context, query string, args ...any) ([]model.Organization, error) {
 	rows, err := q.q.QueryContext(ctx, query, args...)
@@ -21,12 +21,12 @@ func (q *Queries) orgs(ctx context.Context, query string, args ...any) ([]model.
 	var out []model.Organization
 	for rows.Next() {
 		var o model.Organization
-		var domains string
+		var domains, tags string
 		var created, updated int64
-		if err := rows.Scan(&o.ID, &o.Name, &o.ExternalID, &o.Details, &o.Notes, &domains, &created, &updated); err != nil {
+		if err := rows.Scan(&o.ID, &o.Name, &o.ExternalID, &o.Details, &o.Notes, &domains, &created, &updated, &tags); err != nil {
 			return nil, q.wrap("scan organization", err)
 		}
-		o.DomainNames, o.CreatedAt, o.UpdatedAt = strings.Fields(domains), fromTS(created), fromTS(updated)
+		o.DomainNames, o.CreatedAt, o.UpdatedAt, o.Tags = strings.Fields(domains), fromTS(created), fromTS(updated), splitTags(tags)
 		out = append(out, o)
 	}
 	return out, q.wrapIf("list organizations", rows.Err())
@@ -56,6 +56,9 @@ func (q *Queries) DeleteOrganization(ctx context.Context, id int64, at time.Time
 	}
 	if err := q.exec(ctx, "delete organization memberships", false,
 		`DELETE FROM organization_memberships WHERE organization_id = $1`, id); err != nil {
+		return err
+	}
+	if err := q.exec(ctx, "untag organization", false, `DELETE FROM organization_tags WHERE organization_id = $1`, id); err != nil {
 		return err
 	}
 	return q.exec(ctx, "delete organization", true, `DELETE FROM organizations WHERE id = $1`, id)

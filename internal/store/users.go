@@ -32,13 +32,14 @@ func (p Page) clause(idCol string, args []any) (where string, tail string, out [
 const userCols = `id, name, email, role, external_id, active, created_at, updated_at,
 	COALESCE((SELECT group_id FROM group_memberships m WHERE m.user_id = users.id AND m.is_default), 0),
 	COALESCE((SELECT organization_id FROM organization_memberships om WHERE om.user_id = users.id
-		ORDER BY om.is_default DESC, om.id LIMIT 1), 0), deleted_at IS NOT NULL`
+		ORDER BY om.is_default DESC, om.id LIMIT 1), 0), deleted_at IS NOT NULL, tags`
 
 func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
 	var u model.User
 	var created, updated int64
-	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.ExternalID, &u.Active, &created, &updated, &u.DefaultGroupID, &u.OrganizationID, &u.Deleted)
-	u.CreatedAt, u.UpdatedAt = fromTS(created), fromTS(updated)
+	var tags string
+	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.ExternalID, &u.Active, &created, &updated, &u.DefaultGroupID, &u.OrganizationID, &u.Deleted, &tags)
+	u.CreatedAt, u.UpdatedAt, u.Tags = fromTS(created), fromTS(updated), splitTags(tags)
 	return u, err
 }
 
