@@ -23,6 +23,11 @@ type userResult struct {
 	ResultType string `json:"result_type"`
 }
 
+type orgResult struct {
+	orgJSON
+	ResultType string `json:"result_type"`
+}
+
 var sortFields = []string{"updated_at", "created_at", "priority", "status", "ticket_type"}
 
 // searchError turns what the caller got wrong into Zendesk's search errors: 400
@@ -77,12 +82,15 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) resultsOut(res desk.SearchPage) []any {
-	out := make([]any, 0, len(res.Tickets)+len(res.Users))
+	out := make([]any, 0, len(res.Tickets)+len(res.Users)+len(res.Organizations))
 	for i := range res.Tickets {
 		out = append(out, ticketResult{s.ticketOut(&res.Tickets[i]), "ticket"})
 	}
 	for i := range res.Users {
 		out = append(out, userResult{s.userOut(&res.Users[i]), "user"})
+	}
+	for i := range res.Organizations {
+		out = append(out, orgResult{s.orgOut(&res.Organizations[i]), "organization"})
 	}
 	return out
 }
@@ -110,8 +118,8 @@ func (s *Server) searchExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	typ := q.Get("filter[type]")
-	if typ != "ticket" && typ != "user" {
-		return badRequest("filter[type] is required: ticket or user")
+	if typ != "ticket" && typ != "user" && typ != "organization" {
+		return badRequest("filter[type] is required: ticket, user or organization")
 	}
 	req := desk.SearchRequest{Query: query, Export: true, Type: typ, PerPage: 100}
 	if v := q.Get("page[size]"); v != "" {
@@ -140,6 +148,8 @@ func (s *Server) exportBody(r *http.Request, req desk.SearchRequest, res desk.Se
 		last = res.Tickets[n-1].ID
 	} else if n := len(res.Users); n > 0 {
 		last = res.Users[n-1].ID
+	} else if n := len(res.Organizations); n > 0 {
+		last = res.Organizations[n-1].ID
 	}
 	var after, next any
 	if res.More {

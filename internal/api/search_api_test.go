@@ -73,7 +73,7 @@ func TestSearchErrorsAndPages(t *testing.T) {
 	}
 	get := func(path string) *apitest.Response { return env.Do(t, "GET", path, nil) }
 
-	for _, q := range []string{`subject:"unterminated`, "status<bogus", "created>yesterdayish", "type:organization", "*"} {
+	for _, q := range []string{`subject:"unterminated`, "status<bogus", "created>yesterdayish", "type:group", "*"} {
 		res := get("/api/v2/search.json?query=" + url.QueryEscape(q))
 		require.Equal(t, http.StatusBadRequest, res.Status, "%s: %s", q, res.Body)
 		var body struct{ Error, Description string }

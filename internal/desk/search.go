@@ -33,10 +33,12 @@ type SearchRequest struct {
 	AfterID int64
 }
 
-// SearchPage is a page of results: tickets first, then users.
+// SearchPage is a page of results: tickets first, then users, then
+// organizations.
 type SearchPage struct {
-	Tickets []model.Ticket
-	Users   []model.User
+	Tickets       []model.Ticket
+	Users         []model.User
+	Organizations []model.Organization
 	// Count is the number of matches (-1 on export); More says whether another
 	// page can be fetched.
 	Count int64
@@ -100,21 +102,34 @@ func (s *Service) SearchCount(ctx context.Context, actor model.User, query strin
 		return 0, err
 	}
 	defer release()
-	db := s.db.Read()
 	var n int64
-	if p.Query.Type != "user" {
+	if wants(p, "ticket") {
 		if n, err = s.ticketCount(ctx, p, query); err != nil {
 			return 0, err
 		}
 	}
-	if p.Query.Type != "ticket" {
-		u, err := db.UserSearchCount(ctx, p)
-		if err != nil {
-			return 0, err
+	u, o, err := s.otherCounts(ctx, p)
+	return n + u + o, err
+}
+
+// wants reports whether a search's results include records of type typ.
+func wants(p store.SearchParams, typ string) bool {
+	return p.Query.Type == "" || p.Query.Type == typ
+}
+
+// otherCounts counts the users and the organizations matching p, as its type
+// asks.
+func (s *Service) otherCounts(ctx context.Context, p store.SearchParams) (users, orgs int64, err error) {
+	db := s.db.Read()
+	if wants(p, "user") {
+		if users, err = db.UserSearchCount(ctx, p); err != nil {
+			return 0, 0, err
 		}
-		n += u
 	}
-	return n, nil
+	if wants(p, "organization") {
+		orgs, err = db.OrgSearchCount(ctx, p)
+	}
+	return users, orgs, err
 }
 
 func (s *Service) searchParams(actor model.User, req SearchRequest) (store.SearchParams, error) {
@@ -137,23 +152,23 @@ func (s *Service) searchParams(actor model.User, req SearchRequest) (store.Searc
 		Memo: new(store.SearchMemo)}, nil
 }
 
-// offsetPage fetches one page across tickets then users; raw is the query text.
+// offsetPage fetches one page across tickets, users, then organizations; raw
+// is the query text.
 func (s *Service) offsetPage(ctx context.Context, p store.SearchParams, raw string) (SearchPage, error) {
 	db := s.db.Read()
 	var out SearchPage
-	var nTickets, nUsers int64
+	var nTickets int64
 	var err error
-	if p.Query.Type != "user" {
+	if wants(p, "ticket") {
 		if nTickets, err = s.ticketCount(ctx, p, raw); err != nil {
 			return out, err
 		}
 	}
-	if p.Query.Type != "ticket" {
-		if nUsers, err = db.UserSearchCount(ctx, p); err != nil {
-			return out, err
-		}
+	nUsers, nOrgs, err := s.otherCounts(ctx, p)
+	if err != nil {
+		return out, err
 	}
-	out.Count = nTickets + nUsers
+	out.Count = nTickets + nUsers + nOrgs
 	p.Broad = nTickets > broadMatches
 	if int64(p.Offset) < nTickets {
 		if out.Tickets, err = db.TicketSearch(ctx, p); err != nil {
@@ -164,6 +179,13 @@ func (s *Service) offsetPage(ctx context.Context, p store.SearchParams, raw stri
 		up := p
 		up.Limit, up.Offset = left, max(0, p.Offset-int(nTickets))
 		if out.Users, err = db.UserSearch(ctx, up); err != nil {
+			return out, err
+		}
+	}
+	if left := p.Limit - len(out.Tickets) - len(out.Users); left > 0 && nOrgs > 0 {
+		op := p
+		op.Limit, op.Offset = left, max(0, p.Offset-int(nTickets+nUsers))
+		if out.Organizations, err = db.OrgSearch(ctx, op); err != nil {
 			return out, err
 		}
 	}
@@ -179,12 +201,18 @@ func (s *Service) exportPage(ctx context.Context, p store.SearchParams, typ stri
 	want := p.Limit
 	p.Limit++
 	var err error
-	if typ == "user" {
+	switch typ {
+	case "user":
 		out.Users, err = s.db.Read().UserSearch(ctx, p)
 		if len(out.Users) > want {
 			out.Users, out.More = out.Users[:want], true
 		}
-	} else {
+	case "organization":
+		out.Organizations, err = s.db.Read().OrgSearch(ctx, p)
+		if len(out.Organizations) > want {
+			out.Organizations, out.More = out.Organizations[:want], true
+		}
+	default:
 		out.Tickets, err = s.db.Read().TicketSearch(ctx, p)
 		if len(out.Tickets) > want {
 			out.Tickets, out.More = out.Tickets[:want], true

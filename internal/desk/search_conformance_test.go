@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -45,9 +46,11 @@ func TestSearchConformance(t *testing.T) {
 // conformanceData is what searchConformance wrote: the agent searching and
 // the ticket ids in the order they were created, an hour apart.
 type conformanceData struct {
-	d     *desk.Service
-	agent model.User
-	ids   []int64
+	d            *desk.Service
+	agent        model.User
+	ids          []int64
+	acme, globex model.Organization
+	jo, kim      model.User
 }
 
 func (c *conformanceData) pick(n ...int) []int64 {
@@ -67,7 +70,16 @@ func writeConformanceData(t *testing.T, db *store.DB) *conformanceData {
 	require.NoError(t, err)
 	c.agent, err = c.d.CreateUser(ctx, admin, desk.UserInput{Name: ptr("Ann Agent"), Email: ptr("ann@example.com"), Role: ptr("agent")})
 	require.NoError(t, err)
-	jo, err := c.d.CreateUser(ctx, admin, desk.UserInput{Name: ptr("Jo Requester"), Email: ptr("jo@example.com")})
+	c.acme, err = c.d.SaveOrganization(ctx, admin, 0, desk.OrgInput{Name: ptr("Acme Corp"), ExternalID: ptr("ext-acme"),
+		DomainNames: &[]string{"acme.example"}})
+	require.NoError(t, err)
+	clock.Add(time.Minute)
+	c.globex, err = c.d.SaveOrganization(ctx, admin, 0, desk.OrgInput{Name: ptr("Globex"), DomainNames: &[]string{"globex.example"}})
+	require.NoError(t, err)
+	c.jo, err = c.d.CreateUser(ctx, admin, desk.UserInput{Name: ptr("Jo Requester"), Email: ptr("jo@example.com"), OrganizationID: ptr(c.acme.ID)})
+	require.NoError(t, err)
+	jo := c.jo
+	c.kim, err = c.d.CreateUser(ctx, admin, desk.UserInput{Name: ptr("Kim"), Email: ptr("kim@globex.example"), OrganizationID: ptr(c.globex.ID)})
 	require.NoError(t, err)
 	g, err := c.d.SaveGroup(ctx, admin, 0, desk.GroupInput{Name: ptr("IT Ops")})
 	require.NoError(t, err)
@@ -88,10 +100,16 @@ func writeConformanceData(t *testing.T, db *store.DB) *conformanceData {
 	for _, p := range []string{"low", "normal", "high", "urgent", "normal", "low", "high"} {
 		tickets = append(tickets, tk{"Paper jam", "paper stuck in the tray", "open", p, "incident", false, []string{"jam"}})
 	}
-	for _, x := range tickets {
+	for i, x := range tickets {
 		clock.Add(time.Hour)
 		in := desk.TicketInput{Subject: ptr(x.subject), Comment: &desk.CommentInput{Body: x.body}, Status: ptr(x.status),
 			Priority: ptr(x.priority), Type: ptr(x.typ), RequesterID: ptr(jo.ID), Tags: &x.tags}
+		switch { // the first four keep their requester's organization, Acme
+		case i == 4:
+			in.OrganizationID = ptr(int64(0))
+		case i > 4:
+			in.OrganizationID = ptr(c.globex.ID)
+		}
 		if x.assigned {
 			in.AssigneeID, in.GroupID = ptr(c.agent.ID), ptr(g.ID)
 		}
@@ -177,6 +195,7 @@ func searchConformance(t *testing.T, db *store.DB) {
 	}
 	conformanceSorting(t, c)
 	conformancePages(t, c)
+	conformanceOrganizations(t, c)
 	// A change after the searches above: what they cached must follow it.
 	_, err := c.d.UpdateTicket(t.Context(), c.agent, c.ids[4], desk.TicketInput{Comment: &desk.CommentInput{Body: "printer toner"},
 		Status: ptr("open"), AdditionalTags: []string{"jam"}})
@@ -271,4 +290,90 @@ func conformancePages(t *testing.T, c *conformanceData) {
 	byID := slices.Clone(want)
 	slices.Sort(byID)
 	require.Equal(t, byID, got)
+}
+
+// conformanceOrganizations checks organization: on tickets and users, and
+// type:organization, through the pages and counts of desk.Search.
+func conformanceOrganizations(t *testing.T, c *conformanceData) {
+	ctx := t.Context()
+	search := func(q string, perPage, page int) desk.SearchPage {
+		t.Helper()
+		res, err := c.d.Search(ctx, c.agent, desk.SearchRequest{Query: q, PerPage: perPage, Page: page})
+		require.NoError(t, err, q)
+		n, err := c.d.SearchCount(ctx, c.agent, q)
+		require.NoError(t, err, q)
+		require.Equal(t, res.Count, n, "SearchCount of %q", q)
+		return res
+	}
+	globexID := strconv.FormatInt(c.globex.ID, 10)
+	for q, want := range map[string][]int64{
+		`organization:"Acme Corp"`:                c.pick(2, 3, 1, 0),
+		`organization:"acme corp" -status:solved`: c.pick(2, 1, 0),
+		"organization:" + globexID:                c.pick(11, 10, 9, 8, 7, 6, 5),
+		"organization:globex priority:low":        c.pick(10, 5),
+		"organization:none":                       c.pick(4),
+		"-organization:none printer":              c.pick(0),
+		"organization:initech":                    c.pick(),
+	} {
+		res := search(q+" type:ticket", 100, 1)
+		require.Equal(t, want, ticketIDs(res.Tickets), "query %q", q)
+		require.EqualValues(t, len(want), res.Count, "count of %q", q)
+	}
+	userIDs := func(us []model.User) []int64 {
+		out := []int64{}
+		for _, u := range us {
+			out = append(out, u.ID)
+		}
+		return out
+	}
+	require.Equal(t, []int64{c.jo.ID}, userIDs(search(`type:user organization:"ACME CORP"`, 100, 1).Users))
+	require.Equal(t, []int64{c.kim.ID}, userIDs(search("type:user organization:"+globexID, 100, 1).Users))
+	orgIDs := func(os []model.Organization) []int64 {
+		out := []int64{}
+		for _, o := range os {
+			out = append(out, o.ID)
+		}
+		return out
+	}
+	acme, globex := c.acme.ID, c.globex.ID
+	for q, want := range map[string][]int64{
+		"type:organization acme":                 {acme},
+		"type:organization example":              {globex, acme}, // domain names; newest first
+		"type:organization example sort:asc":     {acme, globex},
+		"type:organization name:glob":            {globex},
+		"type:organization external_id:ext-acme": {acme},
+		"type:organization " + globexID:          {globex},
+		"type:organization -acme":                {globex},
+		"type:organization status:open":          {},
+		"type:organization created>2026-03-02":   {},
+	} {
+		res := search(q, 100, 1)
+		require.Equal(t, want, orgIDs(res.Organizations), "query %q", q)
+		require.EqualValues(t, len(want), res.Count, "count of %q", q)
+		require.Empty(t, res.Tickets, q)
+		require.Empty(t, res.Users, q)
+	}
+	// Without a type, results are tickets, then users, then organizations,
+	// paged across the three.
+	p1, p2 := search("globex", 1, 1), search("globex", 1, 2)
+	require.EqualValues(t, 2, p1.Count)
+	require.Equal(t, []int64{c.kim.ID}, userIDs(p1.Users))
+	require.Empty(t, p1.Organizations)
+	require.True(t, p1.More)
+	require.Empty(t, p2.Users)
+	require.Equal(t, []int64{globex}, orgIDs(p2.Organizations))
+	require.False(t, p2.More)
+	// Export: organizations in id order, by cursor.
+	var got []int64
+	var after int64
+	for range 5 {
+		res, err := c.d.Search(ctx, c.agent, desk.SearchRequest{Query: "example", Export: true, Type: "organization", PerPage: 1, AfterID: after})
+		require.NoError(t, err)
+		got = append(got, orgIDs(res.Organizations)...)
+		if !res.More {
+			break
+		}
+		after = got[len(got)-1]
+	}
+	require.Equal(t, []int64{acme, globex}, got)
 }

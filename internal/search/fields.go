@@ -70,6 +70,8 @@ var specs = map[string]fieldSpec{
 	"email":       {name: "email", kind: kindText, nullable: true},
 	"name":        {name: "name", kind: kindText},
 	"role":        {name: "role", kind: kindEnum, values: roleValues},
+	// organization: names an organization by name or id, as Zendesk's does.
+	"organization": {name: "organization", kind: kindText, nullable: true},
 }
 
 // orderByValues maps accepted order_by values to Query.OrderBy.

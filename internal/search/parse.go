@@ -86,9 +86,9 @@ func (p *parser) setType(t term) error {
 		p.q.Conds = append(p.q.Conds, Cond{Field: "ticket_type", Op: OpEq, Value: v, Negate: t.neg})
 		return nil
 	}
-	if v != "ticket" && v != "user" {
+	if v != "ticket" && v != "user" && v != "organization" {
 		return &ParseError{Pos: t.valPos, Msg: fmt.Sprintf(
-			"unsupported type %q (want ticket, user, or a ticket type: %s)",
+			"unsupported type %q (want ticket, user, organization, or a ticket type: %s)",
 			t.value, strings.Join(model.TicketTypes, ", "))}
 	}
 	if t.neg {

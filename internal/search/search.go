@@ -66,7 +66,7 @@ type Cond struct {
 
 // Query is a parsed search query.
 type Query struct {
-	// Type is "ticket", "user", or "" for any type.
+	// Type is "ticket", "user", "organization", or "" for any type.
 	Type string
 	// Words are lower-cased free-text words and phrases; all must match.
 	Words []string

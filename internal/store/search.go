@@ -350,7 +350,7 @@ func (q *Queries) matchTerm(w *sqlWhere, t Term) string {
 func hasDrivingCond(query *search.Query) bool {
 	for _, c := range query.Conds {
 		switch c.Field {
-		case "status", "priority", "group", "assignee", "requester", "created", "updated":
+		case "status", "priority", "group", "assignee", "requester", "organization", "created", "updated":
 			if !c.Negate && c.Value != "none" {
 				return true
 			}
@@ -380,6 +380,8 @@ func ticketCond(w *sqlWhere, c search.Cond, p SearchParams) (string, error) {
 		return groupCond(w, c.Value), nil
 	case "assignee", "requester", "submitter":
 		return personCond(w, c.Field+"_id", c.Value, p.ActorID), nil
+	case "organization":
+		return orgIDCond(w, "organization_id", c.Value), nil
 	case "tags":
 		if lv == "none" {
 			return "tags = ''", nil

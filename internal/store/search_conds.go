@@ -42,6 +42,15 @@ func groupCond(w *sqlWhere, v string) string {
 	return namedCond(w, "group_id", nameKey{"group", strings.ToLower(v)})
 }
 
+// orgIDCond matches an organization column by name (case-insensitive) or id;
+// none is no organization.
+func orgIDCond(w *sqlWhere, col, v string) string {
+	if strings.EqualFold(v, "none") {
+		return col + " IS NULL"
+	}
+	return namedCond(w, col, nameKey{"organization", strings.ToLower(v)})
+}
+
 // personCond matches a user column by "me", "none", id, email or name.
 func personCond(w *sqlWhere, col, v string, actorID int64) string {
 	switch v {

@@ -26,6 +26,8 @@ func (q *Queries) resolveNames(ctx context.Context, w *sqlWhere, query *search.Q
 			kind = "group"
 		case "assignee", "requester", "submitter":
 			kind = "user"
+		case "organization":
+			kind = "organization"
 		}
 		key := nameKey{kind, strings.ToLower(c.Value)}
 		if kind == "" || key.value == "none" || (kind == "user" && c.Value == "me") {
@@ -46,12 +48,16 @@ func (q *Queries) resolveNames(ctx context.Context, w *sqlWhere, query *search.Q
 	return nil
 }
 
-// namedIDs returns the ids a value names: groups by name, users by email or
-// name, and either by id when the value is a number.
+// namedIDs returns the ids a value names: groups and organizations by name,
+// users by email or name, and any of them by id when the value is a number.
 func (q *Queries) namedIDs(ctx context.Context, key nameKey) ([]int64, error) {
 	query := `SELECT id FROM groups WHERE LOWER(name) = $1`
-	if key.kind == "user" {
+	switch key.kind {
+	case "user":
 		query = `SELECT id FROM users WHERE email = $1 OR LOWER(name) = $1`
+	case "organization":
+		// The unique index on LOWER(name) answers it.
+		query = `SELECT id FROM organizations WHERE LOWER(name) = $1`
 	}
 	ids, err := q.int64s(ctx, "search names", query, key.value)
 	if err != nil {

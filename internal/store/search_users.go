@@ -13,7 +13,7 @@ import (
 // numbers as user ids, and the user keywords (email, name, role, external_id,
 // created, updated, id). A query with a ticket keyword matches no user.
 func (q *Queries) UserSearch(ctx context.Context, p SearchParams) ([]model.User, error) {
-	w, err := userWhere(p)
+	w, err := q.userWhere(ctx, p)
 	if errors.Is(err, errNoMatch) {
 		return nil, nil
 	}
@@ -31,7 +31,7 @@ func (q *Queries) UserSearch(ctx context.Context, p SearchParams) ([]model.User,
 
 // UserSearchCount counts the users matching p.
 func (q *Queries) UserSearchCount(ctx context.Context, p SearchParams) (int64, error) {
-	w, err := userWhere(p)
+	w, err := q.userWhere(ctx, p)
 	if errors.Is(err, errNoMatch) {
 		return 0, nil
 	}
@@ -41,8 +41,11 @@ func (q *Queries) UserSearchCount(ctx context.Context, p SearchParams) (int64, e
 	return q.count(ctx, "count user search", `SELECT COUNT(*) FROM users WHERE 1 = 1`+w.sql(), w.args...)
 }
 
-func userWhere(p SearchParams) (*sqlWhere, error) {
+func (q *Queries) userWhere(ctx context.Context, p SearchParams) (*sqlWhere, error) {
 	w := &sqlWhere{}
+	if err := q.resolveNames(ctx, w, p.Query); err != nil {
+		return nil, err
+	}
 	text := func(word string) string {
 		like := w.arg("%" + escapeLike(strings.TrimRight(word, "*")) + "%")
 		return "(LOWER(name) LIKE " + like + ` ESCAPE '\' OR email LIKE ` + like + ` ESCAPE '\')`
@@ -72,6 +75,12 @@ func userCond(w *sqlWhere, c search.Cond, p SearchParams) (string, error) {
 		return "LOWER(name) LIKE " + w.arg("%"+escapeLike(lv)+"%") + ` ESCAPE '\'`, nil
 	case "role":
 		return "role = " + w.arg(lv), nil
+	case "organization": // a member of it, as in Zendesk
+		if strings.EqualFold(c.Value, "none") {
+			return "NOT id IN (SELECT user_id FROM organization_memberships)", nil
+		}
+		return "id IN (SELECT user_id FROM organization_memberships WHERE " +
+			namedCond(w, "organization_id", nameKey{"organization", lv}) + ")", nil
 	case "external_id":
 		return "external_id = " + w.arg(noneAsEmpty(c.Value)), nil
 	case "created", "updated":
