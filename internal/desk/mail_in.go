@@ -44,6 +44,9 @@ type MailConfig struct {
 	OwnAddresses []string
 	// MaxBytes is the largest mail filed; larger ones are quarantined.
 	MaxBytes int64
+	// MaxFiles is the most files one mail keeps (0: DefaultMaxMailFiles); the
+	// rest are dropped and the sender told (mail_dropped.go).
+	MaxFiles int
 	// Secure hands a reply to an escalated ticket to the secure instance
 	// (standard only; nil elsewhere).
 	Secure SecureMail
@@ -194,17 +197,19 @@ func isOriginalMessage(a model.Attachment) bool {
 	return a.FileName == originalMessageName && a.ContentType == "message/rfc822"
 }
 
-// storeFiles puts the mail's files and the raw message into the blob store,
+// storeFiles puts the mail's kept files and the raw message into the blob store,
 // before the transaction that files the mail (attachMailFiles adds their rows).
 // undo deletes them again when that transaction fails.
-func (s *Service) storeFiles(ctx context.Context, m *parse.Message, raw []byte) ([]model.Attachment, func(), error) {
+func (s *Service) storeFiles(ctx context.Context, kept []parse.Attachment, raw []byte, keepRaw bool) ([]model.Attachment, func(), error) {
 	if s.blobs == nil {
 		return nil, func() {}, nil
 	}
-	files := append([]parse.Attachment{}, m.Attachments...)
+	files := append([]parse.Attachment{}, kept...)
 	// The raw message is kept with its ticket (and purged with it), as a file of
-	// the comment it made.
-	files = append(files, parse.Attachment{Name: originalMessageName, ContentType: "message/rfc822", Data: raw})
+	// the comment it made; not when a file was dropped, which it still holds.
+	if keepRaw {
+		files = append(files, parse.Attachment{Name: originalMessageName, ContentType: "message/rfc822", Data: raw})
+	}
 	var out []model.Attachment
 	undo := func() {
 		for _, a := range out {

@@ -101,14 +101,15 @@ func (s *Service) fileMail(ctx context.Context, cfg *MailConfig, in InboundMail,
 		rec.Outcome, rec.Reason = model.MailAuto, string(m.Auto)+": threads to no ticket"
 		return s.recordOnly(ctx, rec)
 	}
-	files, undo, err := s.storeFiles(ctx, m, in.Raw)
+	kept, dropped := s.splitMailFiles(cfg, m.Attachments)
+	files, undo, err := s.storeFiles(ctx, kept, in.Raw, len(dropped) == 0)
 	if err != nil {
 		return MailResult{}, err
 	}
 	var res MailResult
 	err = s.db.WriteTx(ctx, func(tx *store.Tx) error {
 		res = MailResult{MailMessage: rec}
-		return s.fileMailTx(ctx, tx, in, m, &res.MailMessage, files, target, how)
+		return s.fileMailTx(ctx, tx, in, m, &res.MailMessage, inboundFiles{kept: files, dropped: dropped}, target, how)
 	})
 	if err != nil {
 		undo()
@@ -122,7 +123,13 @@ func (s *Service) fileMail(ctx context.Context, cfg *MailConfig, in InboundMail,
 	return res, nil
 }
 
-func (s *Service) fileMailTx(ctx context.Context, tx *store.Tx, in InboundMail, m *parse.Message, rec *model.MailMessage, files []model.Attachment, target int64, how string) error {
+// inboundFiles are an incoming mail's files: stored ones, and those dropped over a limit.
+type inboundFiles struct {
+	kept    []model.Attachment
+	dropped []droppedFile
+}
+
+func (s *Service) fileMailTx(ctx context.Context, tx *store.Tx, in InboundMail, m *parse.Message, rec *model.MailMessage, files inboundFiles, target int64, how string) error {
 	author, err := s.findOrCreateRequester(ctx, tx, m.From.Address, m.From.Name)
 	if err != nil {
 		return err
@@ -177,10 +184,16 @@ func (s *Service) fileMailTx(ctx context.Context, tx *store.Tx, in InboundMail, 
 	}
 	t.UpdatedAt = now
 	res, err := s.commitChangeWith(ctx, tx, snap, author, before, &t, c, "email", func(c *model.Comment) error {
-		return attachMailFiles(ctx, tx, files, c, now.Add(-UploadTTL))
+		return attachMailFiles(ctx, tx, files.kept, c, now.Add(-UploadTTL))
 	})
 	if err != nil {
 		return err
+	}
+	if len(files.dropped) > 0 {
+		rec.Reason += fmt.Sprintf("; %d file(s) dropped over a limit, the sender told", len(files.dropped))
+		if err := s.tellDropped(ctx, tx, snap, author, &t, m, files.dropped); err != nil {
+			return err
+		}
 	}
 	rec.TicketID, rec.CommentID = res.Ticket.ID, c.ID
 	return tx.AddMailMessage(ctx, rec)

@@ -50,7 +50,7 @@ func (mi *mailIn) deskOptions() []desk.Option { return []desk.Option{desk.WithMa
 // of the mail this instance sent (nil without --mail-from); from is its address.
 func (mi *mailIn) bind(d *desk.Service, signer *threadtoken.Signer, from string, confidential bool) {
 	mi.desk = d
-	mi.intake = &desk.MailConfig{Signer: signer, MaxBytes: mi.cfg.MaxMailBytes}
+	mi.intake = &desk.MailConfig{Signer: signer, MaxBytes: mi.cfg.MaxMailBytes, MaxFiles: mi.cfg.MaxMailFiles}
 	if from != "" {
 		mi.intake.OwnAddresses = []string{strings.ToLower(from)}
 	}
