@@ -23,6 +23,7 @@ Usage:
   twindesk migrate [flags]                  apply database migrations and exit
   twindesk seed   --tickets N [flags]       add realistic sample data straight into the database
   twindesk bench  create|mix|escalation     drive live instances; print throughput and p50/p90/p99
+  twindesk import zendesk --url URL [flags] copy a Zendesk account into twindesk (docs/import.md)
 
 Run "twindesk <command> --help" for the flags of a command. Every flag also reads
 a TWINDESK_* environment variable (--database-url -> TWINDESK_DATABASE_URL).
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return seedCmd(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args[1:], stdout, stderr)
+	case "import":
+		return importCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -20,6 +20,13 @@ type importTicketIn struct {
 	Comments  []importCommentIn `json:"comments"`
 	// ArchiveImmediately is accepted and ignored: twindesk has no ticket archive.
 	ArchiveImmediately json.RawMessage `json:"archive_immediately"`
+	// ImportSource (a twindesk extension) keys the import on the source's id:
+	// {"system": "acme.zendesk.com", "id": 123, "updated_at": "..."}.
+	ImportSource *struct {
+		System    string `json:"system"`
+		ID        int64  `json:"id"`
+		UpdatedAt string `json:"updated_at"`
+	} `json:"twindesk_import_source"`
 }
 
 // importCommentIn is one imported comment. Zendesk takes value, body or html_body;
@@ -53,6 +60,12 @@ func (in *importTicketIn) toImport() (desk.ImportInput, error) {
 		return desk.ImportInput{}, err
 	}
 	out := desk.ImportInput{Ticket: t}
+	if src := in.ImportSource; src != nil {
+		if src.System == "" || src.ID == 0 {
+			return out, recordInvalid(model.Invalid("twindesk_import_source", "InvalidValue", "Twindesk import source: system and id are required"))
+		}
+		out.Source = &desk.ImportSource{System: src.System, ID: src.ID, Updated: src.UpdatedAt}
+	}
 	for _, f := range []struct {
 		name string
 		raw  string

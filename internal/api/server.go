@@ -138,6 +138,7 @@ func (s *Server) Routes() http.Handler {
 	// Ticket Import API (issue 21): historic tickets, no triggers.
 	handle("POST", "/imports/tickets", s.importTicket)
 	handle("POST", "/imports/tickets/create_many", s.importMany)
+	s.importIDRoutes(handle) // id map of `twindesk import zendesk` (import_ids.go)
 	handle("GET", "/job_statuses/{id}", s.showJobStatus)
 	handle("GET", "/deleted_tickets", s.listDeleted)
 	handle("PUT", "/deleted_tickets/restore_many", s.restoreMany)

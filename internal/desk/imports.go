@@ -41,6 +41,8 @@ type ImportInput struct {
 	UpdatedAt time.Time
 	// SolvedAt is checked but not stored: tickets have no solved_at column yet.
 	SolvedAt time.Time
+	// Source, when set, keys the import on the source's ticket id (import_source.go).
+	Source *ImportSource
 }
 
 // ImportTicket writes a ticket as it was in another helpdesk, in one transaction:
@@ -55,7 +57,11 @@ func (s *Service) ImportTicket(ctx context.Context, actor model.User, in ImportI
 	var res TicketResult
 	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
 		var err error
-		res, err = s.importTicket(ctx, tx, actor, in)
+		if in.Source != nil {
+			res, err = s.importSourced(ctx, tx, actor, in)
+		} else {
+			res, err = s.importTicket(ctx, tx, actor, in)
+		}
 		return err
 	})
 	return res, err
@@ -73,6 +79,9 @@ func (s *Service) importTicket(ctx context.Context, tx *store.Tx, actor model.Us
 	}
 	in.Ticket.applyScalars(&t, v)
 	if err := s.resolvePeople(ctx, tx, &in.Ticket, &t, v); err != nil {
+		return TicketResult{}, err
+	}
+	if err := s.resolveOrganization(ctx, tx, &in.Ticket, nil, &t, v); err != nil {
 		return TicketResult{}, err
 	}
 	if err := s.applyFields(ctx, tx, snap, &in.Ticket, nil, &t, v); err != nil {
@@ -147,6 +156,8 @@ func (s *Service) importComments(ctx context.Context, tx *store.Tx, in []ImportC
 func (s *Service) importAuthor(ctx context.Context, tx *store.Tx, ic ImportComment, i int, c *model.Comment, v *model.ValidationError) error {
 	field := fmt.Sprintf("comments[%d].author_id", i)
 	switch {
+	case ic.AuthorID == SystemAuthorID:
+		c.AuthorID = SystemAuthorID
 	case ic.AuthorID != 0:
 		if _, err := tx.User(ctx, ic.AuthorID); isNotFound(err) {
 			v.Add(field, "InvalidValue", "Comments[%d]: author %d does not exist", i, ic.AuthorID)
