@@ -3,7 +3,9 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
+	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/store"
 )
 
@@ -79,4 +81,16 @@ func (s *Server) saveImportIDs(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"import_ids": body.ImportIDs})
 	return nil
+}
+
+// authorIDIn is an imported comment's author_id: a user id, or -1, Zendesk's
+// system user, whose comments an export from Zendesk carries.
+type authorIDIn struct{ optID }
+
+func (a *authorIDIn) UnmarshalJSON(b []byte) error {
+	if strings.TrimSpace(string(b)) == strconv.Itoa(desk.SystemAuthorID) {
+		a.Set, a.Val = true, desk.SystemAuthorID
+		return nil
+	}
+	return a.optID.UnmarshalJSON(b)
 }

@@ -36,7 +36,7 @@ type importCommentIn struct {
 	Body      string          `json:"body"`
 	HTMLBody  string          `json:"html_body"`
 	Public    *bool           `json:"public"`
-	AuthorID  optID           `json:"author_id"`
+	AuthorID  authorIDIn      `json:"author_id"`
 	Author    json.RawMessage `json:"author"`
 	CreatedAt string          `json:"created_at"`
 	Uploads   []string        `json:"uploads"`

@@ -195,7 +195,7 @@ func (im *Importer) mapExecution(x map[string]any) map[string]any {
 		}
 		if n, ok := id.(float64); ok {
 			if t := im.ids.target(kindField, int64(n)); t != 0 {
-				cols = append(cols, t)
+				cols = append(cols, map[string]any{"id": t})
 			}
 			continue
 		}

@@ -165,6 +165,7 @@ func (im *Importer) ticketPayload(ctx context.Context, rec map[string]any) (map[
 		}
 	}
 	for role, kind := range map[string]string{"group_id": kindGroup, "organization_id": kindOrg, "ticket_form_id": kindForm} {
+		t[role] = nil // none, not the target's default (the requester's organization)
 		if src := idOf(rec[role]); src != 0 {
 			if tid := im.ids.target(kind, src); tid != 0 {
 				t[role] = tid
