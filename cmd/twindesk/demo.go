@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/demo"
+	"github.com/twindesk/twindesk/internal/escalation"
 )
 
 func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -21,5 +23,18 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := config.Parse(fs, args); err != nil {
 		return err
 	}
+	cfg.Recipe = demoRecipe
 	return demo.Run(ctx, cfg, stdout, newLogger(stderr, cfg.LogLevel))
+}
+
+// demoRecipe provisions the escalation recipe on the demo's two instances through
+// their public API, as `twindesk setup-escalation` would, with two secure teams.
+func demoRecipe(ctx context.Context, std, sec *demo.Node) (string, error) {
+	m, _ := escalation.ParseMap("Payroll (secure)=Payroll,HR (secure)=HR") // a constant that parses
+	rep, err := escalation.Setup(ctx, escalation.Config{
+		Standard: escalation.Side{URL: std.URL, Email: std.Admin.Email, Token: std.Token},
+		Secure:   escalation.Side{URL: sec.URL, Email: sec.Admin.Email, Token: sec.Token},
+		Map:      m,
+	})
+	return fmt.Sprintf("escalation recipe: %d created, %d updated, %d already in place", len(rep.Created), len(rep.Updated), len(rep.Unchanged)), err
 }

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/twindesk/twindesk/internal/escalation"
+	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/httpx"
 )
 
@@ -65,7 +65,7 @@ func (s *Server) escalationReportCSV(w http.ResponseWriter, r *http.Request) err
 	_ = cw.Write([]string{"breakdown", "key", "count"})
 	for _, b := range []struct {
 		name string
-		rows []escalation.Count
+		rows []desk.ReportCount
 	}{{"category", rep.ByCategory}, {"month", rep.ByMonth}, {"pseudo_group", rep.ByGroup}, {"escalated_by", rep.ByEscalator}} {
 		for _, c := range b.rows {
 			_ = cw.Write([]string{b.name, c.Key, strconv.Itoa(c.Count)})

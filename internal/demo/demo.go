@@ -16,7 +16,6 @@ import (
 
 	"github.com/twindesk/twindesk/internal/config"
 	"github.com/twindesk/twindesk/internal/desk"
-	"github.com/twindesk/twindesk/internal/escalation"
 	"github.com/twindesk/twindesk/internal/instance"
 	"github.com/twindesk/twindesk/internal/model"
 )
@@ -29,6 +28,11 @@ type Config struct {
 	LogLevel     string
 	// SMTPAddr accepts mail for the standard instance (mail_in.go); "" none.
 	SMTPAddr string
+	// Recipe provisions the escalation recipe on both nodes through their public
+	// API and returns a line saying what it did. The command passes the recipe
+	// client (internal/escalation), which only commands and tests import; nil
+	// provisions none.
+	Recipe func(ctx context.Context, std, sec *Node) (string, error)
 }
 
 // Password is the demo agents' web UI password, printed with the logins.
@@ -149,7 +153,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) error
 		cancel()
 		return err
 	}
-	if err := provision(ctx, std, sec, out); err != nil {
+	if err := provision(ctx, cfg.Recipe, std, sec, out); err != nil {
 		cancel()
 		return err
 	}
@@ -169,23 +173,20 @@ func Run(ctx context.Context, cfg Config, out io.Writer, log *slog.Logger) error
 	return nil
 }
 
-func provision(ctx context.Context, std, sec *Node, out io.Writer) error {
+func provision(ctx context.Context, recipe func(ctx context.Context, std, sec *Node) (string, error), std, sec *Node, out io.Writer) error {
 	if err := std.Bootstrap(ctx, "admin@standard.example"); err != nil {
 		return fmt.Errorf("demo: standard admin: %w", err)
 	}
 	if err := sec.Bootstrap(ctx, "admin@secure.example"); err != nil {
 		return fmt.Errorf("demo: secure admin: %w", err)
 	}
-	m, _ := escalation.ParseMap("Payroll (secure)=Payroll,HR (secure)=HR") // a constant that parses
-	rep, err := escalation.Setup(ctx, escalation.Config{
-		Standard: escalation.Side{URL: std.URL, Email: std.Admin.Email, Token: std.Token},
-		Secure:   escalation.Side{URL: sec.URL, Email: sec.Admin.Email, Token: sec.Token},
-		Map:      m,
-	})
-	if err != nil {
-		return fmt.Errorf("demo: escalation setup: %w", err)
+	if recipe != nil {
+		line, err := recipe(ctx, std, sec)
+		if err != nil {
+			return fmt.Errorf("demo: escalation setup: %w", err)
+		}
+		fmt.Fprintln(out, line)
 	}
-	fmt.Fprintf(out, "escalation recipe: %d created, %d updated, %d already in place\n", len(rep.Created), len(rep.Updated), len(rep.Unchanged))
 	logins, err := sampleData(ctx, std, sec)
 	if err != nil {
 		return err

@@ -1,5 +1,8 @@
-// Package escalation provisions the two-instance escalation recipe (DESIGN section
-// 7) through the public Zendesk API only, and reports on escalations.
+// Package escalation is the recipe client: it provisions the two-instance
+// escalation recipe (DESIGN section 7) through the public Zendesk API only, for
+// the setup-escalation and demo commands and the tests. No server package imports
+// it: the names both sides share (tags, field and trigger titles) live in
+// internal/peer, the escalation report in internal/desk.
 //
 // The flow: an IT agent puts a standard ticket in a pseudo group; standard forwards
 // it to secure (mapped group, all comments, requester, Escalated by) and, only once

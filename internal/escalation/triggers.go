@@ -1,6 +1,13 @@
 package escalation
 
-import "fmt"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/twindesk/twindesk/internal/peer"
+)
 
 func cond(field, op, value string) condition {
 	return condition{Field: field, Operator: op, Value: value}
@@ -12,7 +19,7 @@ func hook(id, body string) action {
 
 // Trigger titles, stable so a second setup run finds them.
 const (
-	TriggerForward    = "Escalation: forward and delete"
+	TriggerForward    = peer.TriggerForward
 	TriggerSendStubID = "Escalation: send stub id"
 	TriggerSendNote   = "Escalation: send comment"
 	TriggerCreateStub = "Escalation: create stub"
@@ -93,4 +100,86 @@ func (s *setup) secureTriggers() []trigger {
 	}
 	closed.Actions = []action{hook(s.x.whUpdateStub, closedBody(&s.x))}
 	return []trigger{stub, moved, closed}
+}
+
+func (s *setup) triggers(ctx context.Context) error {
+	std, sec := s.standardTriggers(), s.secureTriggers()
+	for _, side := range []struct {
+		c     *Client
+		where string
+		want  []trigger
+	}{{s.std, "standard", std}, {s.sec, "secure", sec}} {
+		existing, err := side.c.triggers(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range side.want {
+			if err := s.ensureTrigger(ctx, side.c, existing, t, side.where); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *setup) ensureTrigger(ctx context.Context, c *Client, existing []trigger, want trigger, where string) error {
+	want.Active = true
+	for _, t := range existing {
+		if t.Title != want.Title {
+			continue
+		}
+		if t.Active && canonical(t) == canonical(want) {
+			s.rep.note("unchanged", where+" trigger "+want.Title)
+			return nil
+		}
+		want.ID = t.ID
+		_, err := c.saveTrigger(ctx, want)
+		s.rep.note("updated", where+" trigger "+want.Title)
+		return wrapTrigger(want.Title, err)
+	}
+	_, err := c.saveTrigger(ctx, want)
+	if err == nil {
+		s.rep.note("created", where+" trigger "+want.Title)
+	}
+	return wrapTrigger(want.Title, err)
+}
+
+func wrapTrigger(title string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return fmt.Errorf("escalation: trigger %q was refused: %w", title, err)
+	}
+	return err
+}
+
+// canonical renders a trigger's rule as comparable text: action values as lists,
+// empty condition lists as empty, whatever shape the server answered with.
+func canonical(t trigger) string {
+	acts := make([][]any, len(t.Actions))
+	for i, a := range t.Actions {
+		v := a.Value
+		if s, ok := v.(string); ok {
+			v = []any{s}
+		}
+		if l, ok := v.([]string); ok {
+			anyList := make([]any, len(l))
+			for j := range l {
+				anyList[j] = l[j]
+			}
+			v = anyList
+		}
+		acts[i] = []any{a.Field, v}
+	}
+	all, anyConds := t.Conditions.All, t.Conditions.Any
+	if all == nil {
+		all = []condition{}
+	}
+	if anyConds == nil {
+		anyConds = []condition{}
+	}
+	b, _ := json.Marshal([]any{all, anyConds, acts}) // plain data always marshals
+	return string(b)
 }

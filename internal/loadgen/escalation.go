@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/twindesk/twindesk/internal/escalation"
+	"github.com/twindesk/twindesk/internal/peer"
 )
 
 // EscalationConfig is a run of escalation round trips between a standard and a
@@ -64,7 +64,7 @@ func RunEscalation(ctx context.Context, std, sec *Client, cfg EscalationConfig) 
 	if r.pseudoID, err = groupID(ctx, std, cfg.Pseudo); err != nil {
 		return Result{}, err
 	}
-	if r.stdTicketID, err = fieldID(ctx, sec, escalation.FieldStandardTicket); err != nil {
+	if r.stdTicketID, err = fieldID(ctx, sec, peer.FieldStandardTicket); err != nil {
 		return Result{}, err
 	}
 	var next atomic.Int64

@@ -59,6 +59,11 @@ const (
 	FormStub            = "Escalation stub"
 )
 
+// TriggerForward is the title of standard's trigger that forwards a ticket in a
+// pseudo group to secure: the web UI reads its group conditions to know which
+// groups escalate (web/escalating.go).
+const TriggerForward = "Escalation: forward and delete"
+
 // StubSyncFields are the stub fields the secure instance keeps in step.
 var StubSyncFields = []string{FieldSecureCategory, FieldSecureAssignee, FieldSecureTeam, FieldSecureStatus}
 

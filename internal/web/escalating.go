@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/twindesk/twindesk/internal/escalation"
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/peer"
 )
@@ -35,7 +34,7 @@ func (s *Server) secureGroups(ctx context.Context, actor model.User) (map[int64]
 	}
 	out := map[int64]bool{}
 	for _, tr := range triggers {
-		if tr.Title != escalation.TriggerForward {
+		if tr.Title != peer.TriggerForward {
 			continue
 		}
 		for _, c := range append(append([]model.Condition{}, tr.Conditions.All...), tr.Conditions.Any...) {

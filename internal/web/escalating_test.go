@@ -11,7 +11,6 @@ import (
 
 	"github.com/twindesk/twindesk/internal/apitest"
 	"github.com/twindesk/twindesk/internal/desk"
-	"github.com/twindesk/twindesk/internal/escalation"
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/peer"
 	"github.com/twindesk/twindesk/internal/store"
@@ -29,7 +28,7 @@ func (b *bundle) pseudoGroup(t testing.TB) model.Group {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := model.Trigger{Title: escalation.TriggerForward, Active: true,
+	tr := model.Trigger{Title: peer.TriggerForward, Active: true,
 		Conditions: model.Conditions{
 			All: []model.Condition{{Field: "current_tags", Operator: "not_includes", Value: peer.TagEscalatedToSecure + " " + peer.TagEscalationInFlight}},
 			Any: []model.Condition{{Field: "group_id", Operator: "is", Value: fmt.Sprint(g.ID)}}},

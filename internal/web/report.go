@@ -6,14 +6,14 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/twindesk/twindesk/internal/escalation"
+	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/httpx"
 )
 
 // reportData is the escalation report page.
 type reportData struct {
 	From, To string
-	Report   escalation.EscalationReport
+	Report   desk.EscalationReport
 	Median   string
 	Chart    chart
 	Table    reportTable
@@ -77,7 +77,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, rq *request)
 
 // reportMonths lists every month of [from, to) when there are at most three
 // years of them, so quiet months show as gaps; otherwise only months with data.
-func reportMonths(from, to time.Time, rep escalation.EscalationReport) []string {
+func reportMonths(from, to time.Time, rep desk.EscalationReport) []string {
 	var out []string
 	m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
 	for ; m.Before(to) && len(out) <= 36; m = m.AddDate(0, 1, 0) {
@@ -92,7 +92,7 @@ func reportMonths(from, to time.Time, rep escalation.EscalationReport) []string 
 	return out
 }
 
-func newReportTable(months []string, rep escalation.EscalationReport) reportTable {
+func newReportTable(months []string, rep desk.EscalationReport) reportTable {
 	t := reportTable{}
 	for _, c := range rep.ByCategory {
 		t.Categories = append(t.Categories, c.Key)

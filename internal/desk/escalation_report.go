@@ -1,42 +1,44 @@
-package escalation
+package desk
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/peer"
 )
 
-// Count is one row of a breakdown.
-type Count struct {
+// ReportCount is one row of a breakdown.
+type ReportCount struct {
 	Key   string `json:"key"`
 	Count int    `json:"count"`
 }
 
 // EscalationReport summarises the stubs of escalated tickets in standard.
 type EscalationReport struct {
-	From        time.Time `json:"from"`
-	To          time.Time `json:"to"`
-	Total       int       `json:"total"`
-	Open        int       `json:"open"`
-	Closed      int       `json:"closed"`
-	ByCategory  []Count   `json:"by_category"`
-	ByMonth     []Count   `json:"by_month"`
-	ByGroup     []Count   `json:"by_pseudo_group"`
-	ByEscalator []Count   `json:"by_escalated_by"`
+	From        time.Time     `json:"from"`
+	To          time.Time     `json:"to"`
+	Total       int           `json:"total"`
+	Open        int           `json:"open"`
+	Closed      int           `json:"closed"`
+	ByCategory  []ReportCount `json:"by_category"`
+	ByMonth     []ReportCount `json:"by_month"`
+	ByGroup     []ReportCount `json:"by_pseudo_group"`
+	ByEscalator []ReportCount `json:"by_escalated_by"`
 	// MedianHoursToClose is over closed stubs; nil when none closed.
 	MedianHoursToClose *float64 `json:"median_hours_to_close"`
 	// ByCategoryMonth feeds the chart: month -> category -> count.
 	ByCategoryMonth map[string]map[string]int `json:"by_category_month"`
 }
 
-// BuildReport computes the report from the stub tickets (tag escalated_to_secure)
+// buildEscalationReport computes the report from the stub tickets (tag escalated_to_secure)
 // created in [from, to). A closed ticket can't change, so its updated_at is when it
 // closed.
-func BuildReport(stubs []model.Ticket, fields []model.TicketField, groups []model.Group, from, to time.Time) EscalationReport {
+func buildEscalationReport(stubs []model.Ticket, fields []model.TicketField, groups []model.Group, from, to time.Time) EscalationReport {
 	r := EscalationReport{From: from, To: to, ByCategoryMonth: map[string]map[string]int{}}
-	catField, byField := fieldByTitle(fields, FieldSecureCategory), fieldByTitle(fields, FieldEscalatedBy)
+	catField, byField := fieldByTitle(fields, peer.FieldSecureCategory), fieldByTitle(fields, peer.FieldEscalatedBy)
 	groupName := map[int64]string{}
 	for _, g := range groups {
 		groupName[g.ID] = g.Name
@@ -44,22 +46,22 @@ func BuildReport(stubs []model.Ticket, fields []model.TicketField, groups []mode
 	cats, months, grps, who := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	var hours []float64
 	for _, t := range stubs {
-		if !t.HasTag(TagEscalatedToSecure) {
+		if !t.HasTag(peer.TagEscalatedToSecure) {
 			continue
 		}
 		r.Total++
 		cat := "Uncategorised"
 		if catField != nil {
 			if v := t.Field(catField.ID); v != "" {
-				cat = cmpOr(catField.OptionTitle(v), v)
+				cat = cmp.Or(catField.OptionTitle(v), v)
 			}
 		}
 		month := t.CreatedAt.UTC().Format("2006-01")
 		cats[cat]++
 		months[month]++
-		grps[cmpOr(groupName[t.GroupID], "(none)")]++
+		grps[cmp.Or(groupName[t.GroupID], "(none)")]++
 		if byField != nil {
-			who[cmpOr(t.Field(byField.ID), "(unknown)")]++
+			who[cmp.Or(t.Field(byField.ID), "(unknown)")]++
 		}
 		if r.ByCategoryMonth[month] == nil {
 			r.ByCategoryMonth[month] = map[string]int{}
@@ -90,24 +92,17 @@ func fieldByTitle(fields []model.TicketField, title string) *model.TicketField {
 	return nil
 }
 
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
 // byCount sorts a breakdown by count, largest first, then by key.
-func byCount(m map[string]int) []Count {
+func byCount(m map[string]int) []ReportCount {
 	out := byKey(m)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
 	return out
 }
 
-func byKey(m map[string]int) []Count {
-	out := make([]Count, 0, len(m))
+func byKey(m map[string]int) []ReportCount {
+	out := make([]ReportCount, 0, len(m))
 	for k, v := range m {
-		out = append(out, Count{Key: k, Count: v})
+		out = append(out, ReportCount{Key: k, Count: v})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out

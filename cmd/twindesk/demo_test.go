@@ -1,4 +1,4 @@
-package demo
+package main
 
 import (
 	"context"
@@ -7,34 +7,17 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/twindesk/twindesk/internal/demo"
 )
 
-// syncBuffer collects the demo's output while it runs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// TestRunTwice starts the demo, waits until it is ready, stops it, and starts it
+// TestDemoRunTwice starts the demo (with the recipe provisioned as `twindesk demo` does), waits until it is ready, stops it, and starts it
 // again on the same data: the second run must find everything in place.
-func TestRunTwice(t *testing.T) {
+func TestDemoRunTwice(t *testing.T) {
 	dir := t.TempDir()
 	stdAddr, secAddr := "127.0.0.1:0", "127.0.0.1:0"
 	for run := 0; run < 2; run++ {
@@ -42,7 +25,7 @@ func TestRunTwice(t *testing.T) {
 		out := &syncBuffer{}
 		done := make(chan error, 1)
 		go func() {
-			done <- Run(ctx, Config{DataDir: dir, StandardAddr: stdAddr, SecureAddr: secAddr}, out,
+			done <- demo.Run(ctx, demo.Config{DataDir: dir, StandardAddr: stdAddr, SecureAddr: secAddr, Recipe: demoRecipe}, out,
 				slog.New(slog.NewTextHandler(io.Discard, nil)))
 		}()
 		require.Eventually(t, func() bool { return strings.Contains(out.String(), "Both instances are running") },
