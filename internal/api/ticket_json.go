@@ -94,7 +94,7 @@ func (s *Server) ticketOut(t *model.Ticket) ticketJSON {
 		ExternalID: nullable(t.ExternalID), Type: nullable(t.Type), Subject: t.Subject, RawSubject: t.Subject,
 		Description: t.Description, Priority: nullable(t.Priority), Status: string(t.Status),
 		RequesterID: t.RequesterID, SubmitterID: t.SubmitterID, AssigneeID: nullable(t.AssigneeID),
-		GroupID: nullable(t.GroupID), OrganizationID: nullable(t.OrganizationID), CollaboratorIDs: []int64{}, FollowerIDs: []int64{}, EmailCCIDs: []int64{},
+		GroupID: nullable(t.GroupID), OrganizationID: nullable(t.OrganizationID), CollaboratorIDs: collaboratorIDs(t), FollowerIDs: orEmpty(t.FollowerIDs), EmailCCIDs: orEmpty(t.EmailCCIDs),
 		Tags: tags, CustomFields: fields, Fields: fields, SharingAgreementIDs: []int64{},
 		TicketFormID: nullable(t.TicketFormID), AllowAttachments: true, Via: via(t.Via),
 		CreatedAt: zt(t.CreatedAt), UpdatedAt: zt(t.UpdatedAt),
@@ -126,6 +126,7 @@ type ticketIn struct {
 	OrganizationID optID           `json:"organization_id"`
 	SafeUpdate     bool            `json:"safe_update"`
 	UpdatedStamp   string          `json:"updated_stamp"`
+	collaboratorsIn
 }
 
 type commentIn struct {
@@ -166,6 +167,9 @@ func (in *ticketIn) toInput(via string) (desk.TicketInput, error) {
 		out.Comment = &desk.CommentInput{Body: *in.Description}
 	}
 	var err error
+	if out.CCs, err = in.collaboratorsIn.toInput(); err != nil {
+		return out, err
+	}
 	if out.Requester, err = parseRequester(in.Requester); err != nil {
 		return out, err
 	}

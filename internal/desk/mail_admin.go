@@ -27,7 +27,7 @@ func DefaultMailTriggers() []model.Trigger {
 			{Field: "update_type", Operator: "is", Value: "Create"},
 			{Field: "status", Operator: "is_not", Value: "solved"},
 		}},
-		Actions: []model.Action{{Field: "notification_user", Value: []string{"requester_id",
+		Actions: []model.Action{{Field: "notification_user", Value: []string{"requester_and_ccs",
 			"[Request received] {{ticket.title}}",
 			"Your request ({{ticket.id}}) has been received and is being reviewed by our support staff.\n\n" +
 				"To add additional comments, reply to this email.\n\n{{ticket.comments_formatted}}"}}},
@@ -40,7 +40,7 @@ func DefaultMailTriggers() []model.Trigger {
 			{Field: "comment_is_public", Operator: "is", Value: "true"},
 			{Field: "role", Operator: "is_not", Value: "end_user"},
 		}},
-		Actions: []model.Action{{Field: "notification_user", Value: []string{"requester_id",
+		Actions: []model.Action{{Field: "notification_user", Value: []string{"requester_and_ccs",
 			"[#{{ticket.id}}] Re: {{ticket.title}}",
 			"Your request ({{ticket.id}}) has been updated. To add additional comments, reply to this email.\n\n" +
 				"{{ticket.latest_public_comment_formatted}}"}}},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,17 +49,60 @@ func WithOutboundMail(m OutboundMail) Option {
 	return func(s *Service) { s.mailOut = &m }
 }
 
-// mailNotification turns a notification_user firing into a queued mail, in the
-// transaction of the change that fired it.
+// mailNotification turns a notification_user firing into queued mails, one
+// per recipient, in the transaction of the change that fired it.
 func (s *Service) mailNotification(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, ch *model.Change, n model.Notification) error {
 	if s.mailOut == nil {
 		return nil
 	}
-	t := ch.After
-	to, ok, err := s.mailRecipient(ctx, tx, n.TargetID, t, ch)
-	if err != nil || !ok {
-		return err
+	for _, id := range recipientIDs(n.TargetID, ch) {
+		to, ok, err := s.mailRecipient(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := s.mailOne(ctx, tx, snap, ch, n, to); err != nil {
+				return err
+			}
+		}
 	}
+	return nil
+}
+
+// recipientIDs lists who a notification_user recipient names, without
+// repeats. "requester_and_ccs" (Zendesk's) adds the ticket's email CCs; the
+// assignee's mail also goes to the ticket's followers, the agents who asked
+// to hear what the assignee hears (ccs.go).
+func recipientIDs(ref string, ch *model.Change) []int64 {
+	t := ch.After
+	var ids []int64
+	switch ref {
+	case "requester_id":
+		ids = []int64{t.RequesterID}
+	case "requester_and_ccs":
+		ids = append([]int64{t.RequesterID}, t.EmailCCIDs...)
+	case "assignee_id":
+		ids = append([]int64{t.AssigneeID}, t.FollowerIDs...)
+	case "current_user":
+		return []int64{ch.Actor.ID}
+	default:
+		id, _ := strconv.ParseInt(ref, 10, 64)
+		ids = []int64{id}
+	}
+	out := ids[:0]
+	for _, id := range ids {
+		// Zendesk doesn't mail people what they just did; a new ticket's "request
+		// received" still goes to the requester who sent it.
+		if id == 0 || slices.Contains(out, id) || (ch.Before != nil && id == ch.Actor.ID) {
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+func (s *Service) mailOne(ctx context.Context, tx *store.Tx, snap *ruleSnapshot, ch *model.Change, n model.Notification, to model.User) error {
+	t := ch.After
 	now := s.clock()
 	m := &model.OutgoingMail{ID: ulid.Make().String(), TicketID: t.ID, TriggerID: n.TriggerID, RecipientID: to.ID,
 		Recipient: to.Email, CreatedAt: now, UpdatedAt: now}
@@ -90,26 +134,10 @@ func (s *Service) mailNotification(ctx context.Context, tx *store.Tx, snap *rule
 	return tx.AddMail(ctx, m)
 }
 
-// mailRecipient resolves who a notification_user mail goes to. Nobody (ok
-// false) when the ticket has no such user, the user has no address or is a
-// peer identity, or when it would tell the actor of an update about their own
-// update (Zendesk doesn't mail people what they just did; a new ticket's
-// "request received" still goes to the requester who sent it).
-func (s *Service) mailRecipient(ctx context.Context, tx *store.Tx, ref string, t *model.Ticket, ch *model.Change) (model.User, bool, error) {
-	var id int64
-	switch ref {
-	case "requester_id":
-		id = t.RequesterID
-	case "assignee_id":
-		id = t.AssigneeID
-	case "current_user":
-		id = ch.Actor.ID
-	default:
-		id, _ = strconv.ParseInt(ref, 10, 64)
-	}
-	if id == 0 || (ch.Before != nil && id == ch.Actor.ID && ref != "current_user") {
-		return model.User{}, false, nil
-	}
+// mailRecipient loads the user a notification mail goes to. Nobody (ok
+// false) when the user is gone, has no address, is a peer identity or
+// inactive, or is the instance itself.
+func (s *Service) mailRecipient(ctx context.Context, tx *store.Tx, id int64) (model.User, bool, error) {
 	u, err := tx.User(ctx, id)
 	if isNotFound(err) {
 		return u, false, nil

@@ -171,15 +171,20 @@ func (s *Service) fileMailTx(ctx context.Context, tx *store.Tx, in InboundMail, 
 		}
 		rec.Outcome = model.MailTicket
 	} else {
-		// The requester and staff write public replies; anyone else, and any
+		// The requester, its CCs and staff write public replies; anyone else, and any
 		// automatic mail, a private note: kept, never sent on to the requester.
-		c.Public = m.Auto == "" && (author.ID == t.RequesterID || author.Role.IsStaff())
+		c.Public = m.Auto == "" && (author.ID == t.RequesterID || author.Role.IsStaff() || slices.Contains(t.EmailCCIDs, author.ID))
 		rec.Outcome = model.MailComment
 		if !c.Public {
 			rec.Outcome = model.MailNote
 		}
 		if author.ID == t.RequesterID && (t.Status == model.StatusPending || t.Status == model.StatusSolved) {
 			t.Status = model.StatusOpen // the requester answered: back to the agents, as Zendesk
+		}
+	}
+	if m.Auto == "" {
+		if err := mailCCs(ctx, tx, m, author, &t); err != nil {
+			return err
 		}
 	}
 	t.UpdatedAt = now

@@ -329,6 +329,7 @@ func refusedChanges(in TicketInput, allowed ...string) []string {
 		"assignee": in.AssigneeID != nil || in.AssigneeEmail != nil, "group_id": in.GroupID != nil,
 		"tags": in.Tags != nil, "additional_tags": len(in.AdditionalTags) > 0, "remove_tags": len(in.RemoveTags) > 0,
 		"external_id": in.ExternalID != nil, "custom_fields": len(in.CustomFields) > 0, "ticket_form_id": in.TicketFormID != nil,
+		"email_ccs": !in.CCs.empty(),
 	}
 	var refused []string
 	for name, isSet := range set {

@@ -51,7 +51,9 @@ type TicketInput struct {
 	// OrganizationID sets the ticket's organization (0: none); without it a
 	// new ticket, or a new requester, brings the requester's (organizations.go).
 	OrganizationID *int64
-	Via            string
+	// CCs sets email CCs and followers (ccs.go).
+	CCs CollaboratorInput
+	Via string
 	// UpdatedStamp, when set, makes the update a Zendesk "safe update": it fails with
 	// ErrStale if the ticket changed since this time.
 	UpdatedStamp time.Time
@@ -333,6 +335,7 @@ func fieldEvents(before, after *model.Ticket) []model.AuditEvent {
 	add("external_id", after.ExternalID, before.ExternalID, after.ExternalID != before.ExternalID)
 	add("ticket_form_id", idString(after.TicketFormID), idString(before.TicketFormID), after.TicketFormID != before.TicketFormID)
 	add("tags", after.Tags, before.Tags, !slices.Equal(after.Tags, before.Tags))
+	ev = append(ev, collaboratorEvents(typ, before, after)...)
 	for _, f := range after.CustomFields {
 		if prev := before.Field(f.ID); prev != f.Value {
 			add(fmt.Sprint(f.ID), f.Value, prev, true)

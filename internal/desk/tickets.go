@@ -95,6 +95,9 @@ func (s *Service) createTicket(ctx context.Context, tx *store.Tx, actor model.Us
 	if err := s.resolvePeople(ctx, tx, &in, &t, v); err != nil {
 		return TicketResult{}, err
 	}
+	if err := s.applyCollaborators(ctx, tx, &in.CCs, &t, v); err != nil {
+		return TicketResult{}, err
+	}
 	if err := s.resolveOrganization(ctx, tx, &in, nil, &t, v); err != nil {
 		return TicketResult{}, err
 	}
@@ -177,6 +180,9 @@ func (s *Service) updateTicket(ctx context.Context, tx *store.Tx, actor model.Us
 	v := &model.ValidationError{}
 	in.applyScalars(&t, v)
 	if err := s.resolvePeople(ctx, tx, &in, &t, v); err != nil {
+		return TicketResult{}, err
+	}
+	if err := s.applyCollaborators(ctx, tx, &in.CCs, &t, v); err != nil {
 		return TicketResult{}, err
 	}
 	if err := s.resolveOrganization(ctx, tx, &in, &before, &t, v); err != nil {

@@ -89,6 +89,10 @@ type Ticket struct {
 	// OrganizationID is the ticket's organization (0: none), by default its
 	// requester's when created.
 	OrganizationID int64
+	// EmailCCIDs are users copied on public replies (end users or agents);
+	// FollowerIDs are agents told of every update (desk/ccs.go).
+	EmailCCIDs  []int64
+	FollowerIDs []int64
 }
 
 // Field returns the value of custom field id, or "" when unset.
@@ -129,6 +133,8 @@ func (t *Ticket) HasTag(tag string) bool {
 func (t Ticket) Clone() Ticket {
 	t.Tags = append([]string(nil), t.Tags...)
 	t.CustomFields = append([]FieldValue(nil), t.CustomFields...)
+	t.EmailCCIDs = append([]int64(nil), t.EmailCCIDs...)
+	t.FollowerIDs = append([]int64(nil), t.FollowerIDs...)
 	return t
 }
 

@@ -13,7 +13,7 @@ import (
 
 const ticketCols = `id, subject, description, status, priority, type, requester_id, submitter_id,
 	COALESCE(assignee_id, 0), COALESCE(group_id, 0), tags, external_id, custom_fields,
-	COALESCE(ticket_form_id, 0), via, created_at, updated_at, COALESCE(organization_id, 0)`
+	COALESCE(ticket_form_id, 0), via, created_at, updated_at, COALESCE(organization_id, 0), email_cc_ids, follower_ids`
 
 type fieldJSON struct {
 	ID    int64  `json:"id"`
@@ -49,15 +49,21 @@ func decodeFields(s string) ([]model.FieldValue, error) {
 
 func scanTicket(row interface{ Scan(...any) error }) (model.Ticket, error) {
 	var t model.Ticket
-	var tags, fields string
+	var tags, fields, ccs, followers string
 	var created, updated int64
 	err := row.Scan(&t.ID, &t.Subject, &t.Description, &t.Status, &t.Priority, &t.Type, &t.RequesterID, &t.SubmitterID,
 		&t.AssigneeID, &t.GroupID, &tags, &t.ExternalID, &fields, &t.TicketFormID, &t.Via, &created, &updated,
-		&t.OrganizationID)
+		&t.OrganizationID, &ccs, &followers)
 	if err != nil {
 		return t, err
 	}
 	t.Tags = strings.Fields(tags)
+	if t.EmailCCIDs, err = decodeIDs(ccs); err != nil {
+		return t, err
+	}
+	if t.FollowerIDs, err = decodeIDs(followers); err != nil {
+		return t, err
+	}
 	t.CreatedAt, t.UpdatedAt = fromTS(created), fromTS(updated)
 	t.CustomFields, err = decodeFields(fields)
 	return t, err
@@ -84,11 +90,11 @@ func (q *Queries) tickets(ctx context.Context, query string, args ...any) ([]mod
 func (q *Queries) CreateTicket(ctx context.Context, t *model.Ticket) (int64, error) {
 	id, err := q.insertID(ctx, "create ticket", `INSERT INTO tickets (subject, description, status, priority, type,
 		requester_id, submitter_id, assignee_id, group_id, tags, external_id, custom_fields, ticket_form_id, via,
-		created_at, updated_at, generated_at, organization_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-		$13, $14, $15, $16, $16, $17) RETURNING id`,
+		created_at, updated_at, generated_at, organization_id, email_cc_ids, follower_ids) VALUES ($1, $2, $3, $4, $5, $6,
+		$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19) RETURNING id`,
 		t.Subject, t.Description, t.Status, t.Priority, t.Type, t.RequesterID, t.SubmitterID, nullID(t.AssigneeID),
 		nullID(t.GroupID), strings.Join(t.Tags, " "), t.ExternalID, encodeFields(t.CustomFields), nullID(t.TicketFormID),
-		t.Via, ts(t.CreatedAt), ts(t.UpdatedAt), nullID(t.OrganizationID))
+		t.Via, ts(t.CreatedAt), ts(t.UpdatedAt), nullID(t.OrganizationID), encodeIDs(t.EmailCCIDs), encodeIDs(t.FollowerIDs))
 	if err != nil {
 		return 0, err
 	}
@@ -101,11 +107,12 @@ func (q *Queries) CreateTicket(ctx context.Context, t *model.Ticket) (int64, err
 func (q *Queries) UpdateTicket(ctx context.Context, before, t *model.Ticket) error {
 	err := q.exec(ctx, "update ticket", true, `UPDATE tickets SET subject = $1, status = $2, priority = $3, type = $4,
 		requester_id = $5, submitter_id = $6, assignee_id = $7, group_id = $8, tags = $9, external_id = $10,
-		custom_fields = $11, ticket_form_id = $12, updated_at = $13, generated_at = $13, organization_id = $15
+		custom_fields = $11, ticket_form_id = $12, updated_at = $13, generated_at = $13, organization_id = $15,
+		email_cc_ids = $16, follower_ids = $17
 		WHERE id = $14 AND deleted_at IS NULL`,
 		t.Subject, t.Status, t.Priority, t.Type, t.RequesterID, t.SubmitterID, nullID(t.AssigneeID), nullID(t.GroupID),
 		strings.Join(t.Tags, " "), t.ExternalID, encodeFields(t.CustomFields), nullID(t.TicketFormID), ts(t.UpdatedAt), t.ID,
-		nullID(t.OrganizationID))
+		nullID(t.OrganizationID), encodeIDs(t.EmailCCIDs), encodeIDs(t.FollowerIDs))
 	if err != nil {
 		return err
 	}
