@@ -36,6 +36,14 @@ func TestClientCCsAndFollowers(t *testing.T) {
 		require.Equal(t, []int64{ada}, tk.FollowerIDs, "agents become followers")
 		require.ElementsMatch(t, append(tk.EmailCCIDs, ada), tk.CollaboratorIDs)
 		carol := tk.EmailCCIDs[1]
+		var ccd struct {
+			Tickets []zendesk.Ticket `json:"tickets"`
+			Count   int              `json:"count"`
+		}
+		getJSON(t, env, fmt.Sprintf("/api/v2/users/%d/tickets/ccd.json", bob), &ccd)
+		require.Len(t, ccd.Tickets, 1, "bob's CC'd tickets")
+		getJSON(t, env, fmt.Sprintf("/api/v2/users/%d/tickets/ccd.json", ada), &ccd)
+		require.Empty(t, ccd.Tickets, "a follower is not a CC")
 
 		got, err := c.GetTicket(ctx, tk.ID)
 		require.NoError(t, err)

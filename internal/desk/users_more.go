@@ -41,8 +41,7 @@ type UserRelated struct {
 	AssignedTickets, RequestedTickets, CCDTickets int64
 }
 
-// RelatedToUser returns what UserRelated counts. twindesk has no CCs, so
-// CCDTickets is always 0.
+// RelatedToUser returns what UserRelated counts.
 func (s *Service) RelatedToUser(ctx context.Context, actor model.User, id int64) (UserRelated, error) {
 	u, err := s.User(ctx, actor, id)
 	if err != nil {
@@ -50,6 +49,9 @@ func (s *Service) RelatedToUser(ctx context.Context, actor model.User, id int64)
 	}
 	var r UserRelated
 	if r.RequestedTickets, err = s.db.Read().CountTickets(ctx, store.TicketFilter{RequesterID: u.ID}); err != nil {
+		return r, err
+	}
+	if r.CCDTickets, err = s.db.Read().CountTickets(ctx, store.TicketFilter{CCUserID: u.ID}); err != nil {
 		return r, err
 	}
 	if u.Role.IsStaff() {
@@ -60,8 +62,8 @@ func (s *Service) RelatedToUser(ctx context.Context, actor model.User, id int64)
 	return r, nil
 }
 
-// UserTickets lists the live tickets a user requested or is assigned ("requested",
-// "assigned"); "ccd" is always empty, as twindesk keeps no CCs. Agents only.
+// UserTickets lists the live tickets a user requested, is assigned or is an
+// email CC of ("requested", "assigned", "ccd"). Agents only.
 func (s *Service) UserTickets(ctx context.Context, actor model.User, id int64, kind string, p store.Page) ([]model.Ticket, int64, error) {
 	if err := requireStaff(actor); err != nil {
 		return nil, 0, err
@@ -76,7 +78,7 @@ func (s *Service) UserTickets(ctx context.Context, actor model.User, id int64, k
 	case "assigned":
 		f.AssigneeID = id
 	case "ccd":
-		return nil, 0, nil
+		f.CCUserID = id
 	default:
 		return nil, 0, fmt.Errorf("desk: user tickets %q: %w", kind, model.ErrNotFound)
 	}

@@ -154,6 +154,9 @@ type TicketFilter struct {
 	GroupID     int64
 	// OrganizationID lists an organization's tickets (issue 21).
 	OrganizationID int64
+	// CCUserID lists the tickets a user is an email CC of. No index serves it:
+	// the ids sit in a text column (migration 028), so it reads every live ticket.
+	CCUserID int64
 }
 
 func (f TicketFilter) where(args []any) (string, []any) {
@@ -176,6 +179,10 @@ func (f TicketFilter) where(args []any) (string, []any) {
 	}
 	if f.OrganizationID != 0 {
 		add("organization_id", f.OrganizationID)
+	}
+	if f.CCUserID != 0 {
+		args = append(args, fmt.Sprintf("%% %d %%", f.CCUserID))
+		fmt.Fprintf(&b, " AND ' ' || email_cc_ids || ' ' LIKE $%d", len(args))
 	}
 	return b.String(), args
 }
