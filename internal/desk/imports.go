@@ -84,6 +84,9 @@ func (s *Service) importTicket(ctx context.Context, tx *store.Tx, actor model.Us
 	if err := s.resolveOrganization(ctx, tx, &in.Ticket, nil, &t, v); err != nil {
 		return TicketResult{}, err
 	}
+	if err := s.applyCollaborators(ctx, tx, &in.Ticket.CCs, &t, v); err != nil {
+		return TicketResult{}, err
+	}
 	if err := s.applyFields(ctx, tx, snap, &in.Ticket, nil, &t, v); err != nil {
 		return TicketResult{}, err
 	}
