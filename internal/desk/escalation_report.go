@@ -34,11 +34,11 @@ type EscalationReport struct {
 }
 
 // buildEscalationReport computes the report from the stub tickets (tag escalated_to_secure)
-// created in [from, to). A closed ticket can't change, so its updated_at is when it
-// closed.
-func buildEscalationReport(stubs []model.Ticket, fields []model.TicketField, groups []model.Group, from, to time.Time) EscalationReport {
+// created in [from, to); ids are the recipe fields' (recipeFieldIDs). A closed
+// ticket can't change, so its updated_at is when it closed.
+func buildEscalationReport(stubs []model.Ticket, fields []model.TicketField, ids map[string]int64, groups []model.Group, from, to time.Time) EscalationReport {
 	r := EscalationReport{From: from, To: to, ByCategoryMonth: map[string]map[string]int{}}
-	catField, byField := fieldByTitle(fields, peer.FieldSecureCategory), fieldByTitle(fields, peer.FieldEscalatedBy)
+	catField, byField := fieldByID(fields, ids[peer.FieldSecureCategory]), fieldByID(fields, ids[peer.FieldEscalatedBy])
 	groupName := map[int64]string{}
 	for _, g := range groups {
 		groupName[g.ID] = g.Name
@@ -83,9 +83,9 @@ func buildEscalationReport(stubs []model.Ticket, fields []model.TicketField, gro
 	return r
 }
 
-func fieldByTitle(fields []model.TicketField, title string) *model.TicketField {
+func fieldByID(fields []model.TicketField, id int64) *model.TicketField {
 	for i := range fields {
-		if fields[i].Title == title {
+		if fields[i].ID == id {
 			return &fields[i]
 		}
 	}

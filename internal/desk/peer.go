@@ -42,21 +42,6 @@ func peerInvalid(field, format string, args ...any) *model.ValidationError {
 	return model.Invalid(field, "InvalidValue", "%s", "peer: "+fmt.Sprintf(format, args...))
 }
 
-// fieldIDs maps the titles of this instance's custom fields to their ids.
-func fieldIDs(ctx context.Context, tx *store.Tx) (map[string]int64, error) {
-	fields, err := tx.ListFields(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ids := make(map[string]int64, len(fields))
-	for _, f := range fields {
-		if _, dup := ids[f.Title]; !dup {
-			ids[f.Title] = f.ID
-		}
-	}
-	return ids, nil
-}
-
 // keepFields returns the values of in whose field is one of titles, and the
 // titles (or ids) of the others.
 func keepFields(in []model.FieldValue, ids map[string]int64, titles []string) (kept []model.FieldValue, refused []string) {
@@ -97,7 +82,7 @@ func (s *Service) peerCreate(ctx context.Context, tx *store.Tx, actor model.User
 // createEscalated is the secure side of "forward": one ticket per standard
 // ticket, carrying the conversation, with only the recipe's tags and fields.
 func (s *Service) createEscalated(ctx context.Context, tx *store.Tx, actor model.User, in TicketInput) (TicketResult, error) {
-	ids, err := fieldIDs(ctx, tx)
+	ids, err := s.fieldIDs(ctx, tx)
 	if err != nil {
 		return TicketResult{}, err
 	}
@@ -133,7 +118,7 @@ func (s *Service) createEscalated(ctx context.Context, tx *store.Tx, actor model
 // original's requester and pseudo group), so the secure side can't put its text
 // here.
 func (s *Service) createStub(ctx context.Context, tx *store.Tx, actor model.User, in TicketInput) (TicketResult, error) {
-	ids, err := fieldIDs(ctx, tx)
+	ids, err := s.fieldIDs(ctx, tx)
 	if err != nil {
 		return TicketResult{}, err
 	}
@@ -306,7 +291,7 @@ func (s *Service) peerUpdateStub(ctx context.Context, tx *store.Tx, in TicketInp
 	if in.Status != nil && *in.Status != string(model.StatusClosed) {
 		return TicketInput{}, peerInvalid("status", "the secure instance may only close a stub, not set it to %q", *in.Status)
 	}
-	ids, err := fieldIDs(ctx, tx)
+	ids, err := s.fieldIDs(ctx, tx)
 	if err != nil {
 		return TicketInput{}, err
 	}

@@ -31,7 +31,7 @@ func (s *Service) BackfillLinks(ctx context.Context) (int, error) {
 	}
 	var n int
 	err = s.db.WriteTx(ctx, func(tx *store.Tx) error {
-		ids, err := fieldIDs(ctx, tx)
+		ids, err := s.fieldIDs(ctx, tx)
 		if err != nil {
 			return err
 		}

@@ -74,7 +74,7 @@ func (s *Service) importEscalatedOnce(ctx context.Context, actor model.User, in 
 }
 
 func (s *Service) importEscalated(ctx context.Context, tx *store.Tx, actor model.User, in ImportInput) (TicketResult, error) {
-	ids, err := fieldIDs(ctx, tx)
+	ids, err := s.fieldIDs(ctx, tx)
 	if err != nil {
 		return TicketResult{}, err
 	}

@@ -24,9 +24,13 @@ func (s *Service) EscalationReport(ctx context.Context, actor model.User, from, 
 	if err != nil {
 		return EscalationReport{}, err
 	}
+	ids, _, _, err := recipeFieldIDs(ctx, read)
+	if err != nil {
+		return EscalationReport{}, err
+	}
 	groups, err := read.ListGroups(ctx, store.Page{Limit: 10000})
 	if err != nil {
 		return EscalationReport{}, err
 	}
-	return buildEscalationReport(stubs, fields, groups, from, to), nil
+	return buildEscalationReport(stubs, fields, ids, groups, from, to), nil
 }

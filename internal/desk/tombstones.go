@@ -76,21 +76,18 @@ func (s *Service) FindTombstone(ctx context.Context, actor model.User, id int64)
 		return t, err
 	}
 	// Stubs made before escalation links existed name their original only in
-	// the "Original ticket" field.
-	fields, err := q.ListFields(ctx)
+	// the "Original ticket" field (found by its pinned id: recipe_fields.go).
+	ids, _, _, err := recipeFieldIDs(ctx, q)
 	if err != nil {
 		return t, err
 	}
-	for _, f := range fields {
-		if f.Title != peer.FieldOriginalTicket {
-			continue
-		}
-		ids, err := q.TicketIDsByFieldValue(ctx, f.ID, fmt.Sprint(id))
+	if fieldID := ids[peer.FieldOriginalTicket]; fieldID != 0 {
+		stubs, err := q.TicketIDsByFieldValue(ctx, fieldID, fmt.Sprint(id))
 		if err != nil {
 			return t, err
 		}
-		if len(ids) > 0 {
-			t.StubID = ids[0]
+		if len(stubs) > 0 {
+			t.StubID = stubs[0]
 		}
 	}
 	return t, nil

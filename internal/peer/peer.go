@@ -64,6 +64,12 @@ const (
 // groups escalate (web/escalating.go).
 const TriggerForward = "Escalation: forward and delete"
 
+// RecipeFields are the titles of every field the recipe creates. Each instance
+// pins their ids the first time it needs them (desk/recipe_fields.go), so a
+// rename or a look-alike field later changes nothing.
+var RecipeFields = []string{FieldSecureCategory, FieldSecureAssignee, FieldSecureTeam, FieldSecureGroup,
+	FieldSecureStatus, FieldEscalatedBy, FieldCategory, FieldOriginalTicket, FieldStandardTicket}
+
 // StubSyncFields are the stub fields the secure instance keeps in step.
 var StubSyncFields = []string{FieldSecureCategory, FieldSecureAssignee, FieldSecureTeam, FieldSecureStatus}
 
