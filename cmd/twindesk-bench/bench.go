@@ -15,16 +15,16 @@ import (
 )
 
 const benchUsage = `Usage:
-  twindesk bench create     --url URL --email E --token T [--concurrency 16 --duration 30s --triggers 50]
-  twindesk bench mix        --url URL --email E --token T [--rate 500 --duration 30s --mix 60/20/20]
-  twindesk bench mix        ... --sweep 100-1000/100 [--json sweep.json --svg chart.svg]
-  twindesk bench escalation --standard URL --secure URL [credentials] [--n 200]
-  twindesk bench chart      --svg chart.svg [--title T] LABEL=sweep.json ...
+  twindesk-bench create     --url URL --email E --token T [--concurrency 16 --duration 30s --triggers 50]
+  twindesk-bench mix        --url URL --email E --token T [--rate 500 --duration 30s --mix 60/20/20]
+  twindesk-bench mix        ... --sweep 100-1000/100 [--json sweep.json --svg chart.svg]
+  twindesk-bench escalation --standard URL --secure URL [credentials] [--n 200]
+  twindesk-bench chart      --svg chart.svg [--title T] LABEL=sweep.json ...
 
 Drives live instances over HTTP and prints throughput and p50/p90/p99 latencies.
 --url takes a comma-separated list of nodes of one instance (alias --urls);
 requests go to them round-robin. Results go to standard output, notes to
-standard error. Run "twindesk bench <mode> --help" for every flag.
+standard error. Run "twindesk-bench <mode> --help" for every flag.
 `
 
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -69,7 +69,7 @@ func newBenchFlags(mode, usage string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("bench "+mode, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage:\n  twindesk bench %s %s\n\nFlags:\n", mode, usage)
+		fmt.Fprintf(stderr, "Usage:\n  twindesk-bench %s %s\n\nFlags:\n", mode, usage)
 		fs.PrintDefaults()
 	}
 	return fs

@@ -22,9 +22,9 @@ Usage:
   twindesk escalation setup [flags]         provision the escalation recipe on two instances
   twindesk migrate [flags]                  apply database migrations and exit
   twindesk seed   --tickets N [flags]       add realistic sample data straight into the database
-  twindesk bench  create|mix|escalation     drive live instances; print throughput and p50/p90/p99
   twindesk import zendesk --url URL [flags] copy a Zendesk account into twindesk (docs/import.md)
 
+Load generation and benchmarks live in their own command, twindesk-bench.
 Run "twindesk <command> --help" for the flags of a command. Every flag also reads
 a TWINDESK_* environment variable (--database-url -> TWINDESK_DATABASE_URL).
 `
@@ -59,8 +59,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return migrate(ctx, args[1:], stderr)
 	case "seed":
 		return seedCmd(ctx, args[1:], stdout, stderr)
-	case "bench":
-		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "import":
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -1,7 +1,7 @@
 // Package loadgen drives live twindesk instances over HTTP and measures them:
 // closed-loop ticket creates (optionally with active triggers), an open-loop
 // read/update/search mix at a fixed rate, and escalation round trips between a
-// standard and a secure instance. `twindesk bench` runs it.
+// standard and a secure instance. `twindesk-bench` runs it.
 package loadgen
 
 import (
