@@ -111,11 +111,15 @@ func arrangeSource(t *testing.T, src *apitest.Env) int64 {
 func settle() { time.Sleep(desk.ExportSettle + time.Second) }
 
 func runImport(ctx context.Context, t *testing.T, src, dst *apitest.Env, hc *http.Client) (*Report, error) {
+	return runImportN(ctx, t, src, dst, hc, 4)
+}
+
+func runImportN(ctx context.Context, t *testing.T, src, dst *apitest.Env, hc *http.Client, concurrency int) (*Report, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: time.Minute}
 	}
 	im, err := New(Config{SourceURL: src.URL, SourceEmail: apitest.AdminEmail, SourceToken: src.AdminToken,
-		TargetURL: dst.URL, TargetEmail: apitest.AdminEmail, TargetToken: dst.AdminToken, Concurrency: 4, HTTP: hc})
+		TargetURL: dst.URL, TargetEmail: apitest.AdminEmail, TargetToken: dst.AdminToken, Concurrency: concurrency, HTTP: hc})
 	require.NoError(t, err)
 	return im.Run(ctx)
 }

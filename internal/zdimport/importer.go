@@ -59,7 +59,11 @@ func New(cfg Config) (*Importer, error) {
 		cfg.ProgressEvery = 2 * time.Second
 	}
 	if cfg.HTTP == nil {
-		cfg.HTTP = &http.Client{Timeout: 2 * time.Minute}
+		// Keep a connection per worker alive: the default transport keeps 2 per
+		// host and the others would reconnect for every request.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 2 * cfg.Concurrency
+		cfg.HTTP = &http.Client{Timeout: 2 * time.Minute, Transport: tr}
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
