@@ -116,17 +116,16 @@ func formReadError(err error) error {
 
 // receiveFiles reads the rest of a post: each picked file is stored with
 // desk.Upload, all under one upload token (the form's upload_token when a
-// refused submit kept files), and later fields join r.PostForm. allow runs
-// before the first file is stored, so a form that takes no files refuses them
-// before a byte is kept. It returns the token, "" when there are no files. On
+// refused submit kept files), and later fields join r.PostForm. It returns
+// the token, "" when there are no files. On
 // any error the token's files are deleted: nothing is saved.
-func (s *Server) receiveFiles(w http.ResponseWriter, r *http.Request, rq *request, allow func() error) (string, error) {
+func (s *Server) receiveFiles(w http.ResponseWriter, r *http.Request, rq *request) (string, error) {
 	token := r.PostForm.Get(uploadTokenKey)
 	fp := rq.files
 	if fp == nil {
 		return token, nil
 	}
-	token, err := s.storeParts(w, r, rq, fp, token, allow)
+	token, err := s.storeParts(w, r, rq, fp, token)
 	if err != nil {
 		s.dropUpload(r.Context(), rq, token)
 		return "", err
@@ -134,12 +133,12 @@ func (s *Server) receiveFiles(w http.ResponseWriter, r *http.Request, rq *reques
 	return token, nil
 }
 
-func (s *Server) storeParts(w http.ResponseWriter, r *http.Request, rq *request, fp *fileParts, token string, allow func() error) (string, error) {
+func (s *Server) storeParts(w http.ResponseWriter, r *http.Request, rq *request, fp *fileParts, token string) (string, error) {
 	count := 0
 	for p := fp.pending; ; {
 		if p != nil {
 			var err error
-			if token, err = s.storePart(w, r, rq, fp, p, token, &count, allow); err != nil {
+			if token, err = s.storePart(w, r, rq, fp, p, token, &count); err != nil {
 				return token, err
 			}
 		}
@@ -154,7 +153,7 @@ func (s *Server) storeParts(w http.ResponseWriter, r *http.Request, rq *request,
 
 // storePart stores one part: a field goes to the form, an empty file input is
 // skipped, a file is uploaded under token.
-func (s *Server) storePart(w http.ResponseWriter, r *http.Request, rq *request, fp *fileParts, p *multipart.Part, token string, count *int, allow func() error) (string, error) {
+func (s *Server) storePart(w http.ResponseWriter, r *http.Request, rq *request, fp *fileParts, p *multipart.Part, token string, count *int) (string, error) {
 	if !isFilePart(p) {
 		return token, fp.addField(r, p)
 	}
@@ -164,9 +163,6 @@ func (s *Server) storePart(w http.ResponseWriter, r *http.Request, rq *request, 
 		return token, err
 	}
 	if *count == 0 {
-		if err := allow(); err != nil {
-			return token, err
-		}
 		rc := http.NewResponseController(w)
 		_ = rc.SetReadDeadline(time.Now().Add(fileTransferTime)) // fails only without deadlines (HTTP/2)
 		_ = rc.SetWriteDeadline(time.Now().Add(fileTransferTime))

@@ -117,7 +117,7 @@ var linkRe = regexp.MustCompile(`<a href="(/attachments/token/[^"]+)" class="fil
 // TestReplyWithFiles posts a reply carrying a PDF and a PNG through the ticket
 // form, sees both listed with sizes and the PNG previewed by its thumbnail,
 // downloads the PDF with the session cookie; an oversized file is a 413 that
-// saves nothing, and a file on a stub's note is refused.
+// saves nothing; a stub's note takes a file, a public reply on a stub is refused.
 func TestReplyWithFiles(t *testing.T) {
 	t.Parallel()
 	for _, backend := range apitest.Backends {
@@ -185,21 +185,37 @@ func TestReplyWithFiles(t *testing.T) {
 				t.Fatalf("the ticket has %d attachment rows, want 3", len(files))
 			}
 
-			// A stub's note can't carry a file yet (it would have to reach secure).
+			// A stub's note carries its file (the escalation sends both to secure),
+			// posted as the page's form does, nonce included.
 			stub := b.stub(t, "9002", "emp2@example.com")
 			spath := fmt.Sprintf("/tickets/%d", stub.ID)
-			c.get(spath)
-			before = comments(t, b, stub.ID)
-			status, _, body = c.postFiles(spath, [][2]string{{"visibility", "internal"}, {"body", "see file"}},
-				upload{"note.txt", "text/plain", []byte("secret")})
-			if status != http.StatusForbidden || !strings.Contains(body, "only internal notes") {
-				t.Fatalf("file on a stub's note: status %d, want 403\n%s", status, body)
+			if _, stubPage := c.get(spath); !strings.Contains(stubPage, `id="files"`) {
+				t.Fatalf("the stub's note form offers no file input")
 			}
-			if after := comments(t, b, stub.ID); after != before {
-				t.Fatalf("the refused note was added")
+			before = comments(t, b, stub.ID)
+			status, _, body = c.postFiles(spath, [][2]string{{"visibility", "internal"}, {"body", "see file"}, {"once", "stub-note-1"}},
+				upload{"note.txt", "text/plain", []byte("late scan")})
+			if status != http.StatusSeeOther {
+				t.Fatalf("file on a stub's note: status %d, want 303\n%s", status, body)
+			}
+			if after := comments(t, b, stub.ID); after != before+1 {
+				t.Fatalf("the note was not added")
+			}
+			onStub, err := b.env.Instance.DB.Read().TicketAttachments(context.Background(), stub.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(onStub) != 1 || onStub[0].FileName != "note.txt" || onStub[0].CommentID == 0 {
+				t.Fatalf("the stub's note holds %+v, want note.txt", onStub)
+			}
+			// A public reply stays refused on a stub, files or not.
+			status, _, body = c.postFiles(spath, [][2]string{{"visibility", "public"}, {"body", "to the employee"}},
+				upload{"reply.txt", "text/plain", []byte("x")})
+			if status != http.StatusForbidden || !strings.Contains(body, "only internal notes") {
+				t.Fatalf("public reply on a stub: status %d, want 403\n%s", status, body)
 			}
 			if n := unattached(t, b); n != 0 {
-				t.Fatalf("the refused note left %d uploads", n)
+				t.Fatalf("the refused reply left %d uploads", n)
 			}
 		})
 	}

@@ -98,11 +98,13 @@ func TestBrowserAttachedFileTravelsWithTheEscalation(t *testing.T) {
 	br.clickAndLoad("#submit")
 
 	var onSecure []map[string]any
+	var secID int64
 	deadline := time.Now().Add(20 * time.Second)
 	for len(onSecure) == 0 && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 		for _, tk := range getJSON(t, sec, "/api/v2/tickets.json")["tickets"].([]any) {
-			onSecure = attachmentsOn(t, sec, int64(tk.(map[string]any)["id"].(float64)))
+			secID = int64(tk.(map[string]any)["id"].(float64))
+			onSecure = attachmentsOn(t, sec, secID)
 		}
 	}
 	if len(onSecure) != 1 || onSecure[0]["file_name"] != "payslip.png" {
@@ -117,6 +119,49 @@ func TestBrowserAttachedFileTravelsWithTheEscalation(t *testing.T) {
 			break
 		} else if time.Now().After(end) {
 			t.Fatalf("standard still answers %d for the file", code)
+		}
+	}
+	stubNoteWithFile(t, br, std, sec, secID)
+}
+
+// stubNoteWithFile: the agent adds a note with a file on the stub in the UI;
+// it reaches the secure ticket byte for byte and is deleted on standard once
+// delivered.
+func stubNoteWithFile(t *testing.T, br *browser, std, sec *demo.Node, secID int64) {
+	t.Helper()
+	var stub int64
+	for end := time.Now().Add(20 * time.Second); stub == 0; time.Sleep(100 * time.Millisecond) {
+		for _, tk := range getJSON(t, std, "/api/v2/tickets.json")["tickets"].([]any) {
+			for _, tag := range tk.(map[string]any)["tags"].([]any) {
+				if tag == "escalated_to_secure" {
+					stub = int64(tk.(map[string]any)["id"].(float64))
+				}
+			}
+		}
+		if stub == 0 && time.Now().After(end) {
+			t.Fatal("no stub on standard")
+		}
+	}
+	late := filepath.Join(t.TempDir(), "late-scan.png")
+	content := pngImage(t, 90, 40)
+	if err := os.WriteFile(late, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	br.open(fmt.Sprintf("/tickets/%d", stub))
+	br.fill("body", "The employee sent the scan late.")
+	br.do(chromedp.SetUploadFiles(chromedp.ID("files"), []string{late}))
+	br.clickAndLoad("#ticket-form button[type=submit]")
+	for end := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		files := attachmentsOn(t, sec, secID)
+		if len(files) == 2 && files[1]["file_name"] == "late-scan.png" && len(attachmentsOn(t, std, stub)) == 0 {
+			code, body := fetch(t, sec, files[1]["content_url"].(string))
+			if code != http.StatusOK || sha256.Sum256(body) != sha256.Sum256(content) {
+				t.Fatalf("secure's copy of the note's file: %d, %d bytes", code, len(body))
+			}
+			return
+		}
+		if time.Now().After(end) {
+			t.Fatalf("after 20 s: secure has %v, the stub %v", files, attachmentsOn(t, std, stub))
 		}
 	}
 }

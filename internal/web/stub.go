@@ -63,8 +63,11 @@ func newStubInfo(t *model.Ticket, fields []model.TicketField) *stubInfo {
 	return si
 }
 
-// stubFormKeys are the only fields a stub's note form may post.
-var stubFormKeys = map[string]bool{"csrf": true, "body": true, "visibility": true, "updated_stamp": true}
+// stubFormKeys are the only fields a stub's note form may post: the note, the
+// form's nonce, and files kept from a refused submit (a note's files go to the
+// secure ticket with it, and are deleted here once delivered).
+var stubFormKeys = map[string]bool{"csrf": true, "body": true, "visibility": true, "updated_stamp": true,
+	"once": true, uploadTokenKey: true}
 
 // stubInput turns a stub's form into an internal note. A stub's content can't be
 // edited: any other field, or a public reply, is refused, whatever the browser

@@ -31,14 +31,9 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	// A stub's notes can't carry files yet: they would have to go to the secure
-	// instance (issue 18), so a file is refused before a byte is stored.
-	upload, err := s.receiveFiles(w, r, rq, func() error {
-		if isStub(&t) {
-			return errStubReadOnly
-		}
-		return nil
-	})
+	// A stub's note may carry files too: the escalation sends them to the
+	// secure ticket with the note, then deletes them here.
+	upload, err := s.receiveFiles(w, r, rq)
 	if err != nil {
 		return err
 	}
@@ -56,9 +51,6 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 		in, err = stubInput(r.PostForm)
 	} else {
 		in, err = ticketInput(r.PostForm, &t)
-	}
-	if err == nil && isStub(&t) && upload != "" {
-		err = errStubReadOnly // a kept token can't reach a stub's note either
 	}
 	if err == nil {
 		err = withUploads(in.Comment, upload)

@@ -77,7 +77,7 @@ func (s *Server) loadPickers(ctx context.Context, actor model.User, groups *[]mo
 // createTicket creates a ticket for a requester given by email (created as an end
 // user when unknown) through desk.CreateTicket.
 func (s *Server) createTicket(w http.ResponseWriter, r *http.Request, rq *request) error {
-	upload, err := s.receiveFiles(w, r, rq, func() error { return nil })
+	upload, err := s.receiveFiles(w, r, rq)
 	if err != nil {
 		return err
 	}
