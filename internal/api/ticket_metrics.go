@@ -17,25 +17,24 @@ func (s *Server) metricRoutes(handle func(method, path string, h handlerFunc)) {
 	handle("GET", "/tickets/{id}/metrics", s.showTicketMetric)
 }
 
-// minutesJSON is Zendesk's {calendar, business} pair. Without business
-// hours configured, business time is calendar time.
+// minutesJSON is Zendesk's {calendar, business} pair. Business time counts
+// the open hours of the account's schedule; without one it is calendar time.
 type minutesJSON struct {
 	Calendar int64 `json:"calendar"`
 	Business int64 `json:"business"`
 }
 
-func minutes(d time.Duration) minutesJSON {
-	m := int64(d / time.Minute)
-	return minutesJSON{Calendar: m, Business: m}
+func minutes(calendar, business time.Duration) minutesJSON {
+	return minutesJSON{Calendar: int64(calendar / time.Minute), Business: int64(business / time.Minute)}
 }
 
 // minutesOrNull is the pair for a time that may not have happened yet, which
 // Zendesk sends as {calendar: null, business: null}.
-func minutesOrNull(d *time.Duration) any {
-	if d == nil {
+func minutesOrNull(calendar, business *time.Duration) any {
+	if calendar == nil || business == nil {
 		return map[string]any{"calendar": nil, "business": nil}
 	}
-	return minutes(*d)
+	return minutes(*calendar, *business)
 }
 
 func timeOrNull(t time.Time) any {
@@ -60,12 +59,12 @@ func (s *Server) metricOut(m *desk.TicketMetric) map[string]any {
 		"solved_at": timeOrNull(m.SolvedAt), "status_updated_at": timeOrNull(m.StatusUpdatedAt),
 		"latest_comment_added_at": timeOrNull(m.LatestCommentAddedAt),
 		"assignee_updated_at":     timeOrNull(m.AssigneeUpdatedAt), "requester_updated_at": timeOrNull(m.RequesterUpdatedAt),
-		"reply_time_in_minutes": minutesOrNull(m.ReplyTime), "reply_time_in_seconds": replySeconds,
-		"first_resolution_time_in_minutes": minutesOrNull(m.FirstResolution),
-		"full_resolution_time_in_minutes":  minutesOrNull(m.FullResolution),
-		"agent_wait_time_in_minutes":       minutes(m.AgentWait),
-		"requester_wait_time_in_minutes":   minutes(m.RequesterWait),
-		"on_hold_time_in_minutes":          minutes(m.OnHold),
+		"reply_time_in_minutes": minutesOrNull(m.ReplyTime, m.Business.ReplyTime), "reply_time_in_seconds": replySeconds,
+		"first_resolution_time_in_minutes": minutesOrNull(m.FirstResolution, m.Business.FirstResolution),
+		"full_resolution_time_in_minutes":  minutesOrNull(m.FullResolution, m.Business.FullResolution),
+		"agent_wait_time_in_minutes":       minutes(m.AgentWait, m.Business.AgentWait),
+		"requester_wait_time_in_minutes":   minutes(m.RequesterWait, m.Business.RequesterWait),
+		"on_hold_time_in_minutes":          minutes(m.OnHold, m.Business.OnHold),
 		"created_at":                       zt(m.CreatedAt), "updated_at": zt(m.UpdatedAt),
 	}
 }

@@ -35,7 +35,7 @@ type slaPolicy struct {
 	filter *rules.Filter
 }
 
-func (s *Service) slaFor(ctx context.Context, tx *store.Tx) (*slaSnapshot, error) {
+func (s *Service) slaFor(ctx context.Context, tx *store.Queries) (*slaSnapshot, error) {
 	v, err := tx.SLAVersion(ctx)
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func (s *Service) slaFor(ctx context.Context, tx *store.Tx) (*slaSnapshot, error
 // is solved. Closing or deleting the ticket drops its targets (the database's
 // triggers do).
 func (s *Service) trackSLA(ctx context.Context, tx *store.Tx, snapRules *ruleSnapshot, before, t *model.Ticket, c *model.Comment, actor model.User) error {
-	snap, err := s.slaFor(ctx, tx)
+	snap, err := s.slaFor(ctx, &tx.Queries)
 	if err != nil || len(snap.policies) == 0 || t.Status == model.StatusClosed {
 		return err
 	}
@@ -125,6 +125,10 @@ func (snap *slaSnapshot) targets(t *model.Ticket, old []model.SLATarget, c *mode
 		}
 		tg, had := prev[m.Metric]
 		tg.TicketID, tg.Metric, tg.PolicyID = t.ID, m.Metric, policy.ID
+		if _, ok := pausableRuns(m.Metric, t.Status); ok {
+			out = append(out, snap.pausable(tg, had, m, t, now))
+			continue
+		}
 		switch m.Metric {
 		case model.MetricFirstReply:
 			if !had {
@@ -153,8 +157,13 @@ func (snap *slaSnapshot) targets(t *model.Ticket, old []model.SLATarget, c *mode
 
 // due is when a target of m started at start is breached.
 func (snap *slaSnapshot) due(start time.Time, m model.SLAMetric) time.Time {
-	d := time.Duration(m.Target) * time.Minute
-	if m.BusinessHours && snap.schedule != nil {
+	return snap.addTime(start, time.Duration(m.Target)*time.Minute, m.BusinessHours)
+}
+
+// addTime is start plus d of business time (the account schedule's open
+// hours) or of calendar time.
+func (snap *slaSnapshot) addTime(start time.Time, d time.Duration, business bool) time.Time {
+	if business && snap.schedule != nil {
 		if at, ok := snap.schedule.Add(start, d); ok {
 			return at
 		}
@@ -176,7 +185,7 @@ func (s *Service) TicketSLA(ctx context.Context, actor model.User, ticketID int6
 	return s.db.Read().TicketSLA(ctx, ticketID)
 }
 
-// NextBreach returns the ticket's earliest open target, if any.
+// NextBreach returns the ticket's earliest open target whose clock runs, if any.
 func (s *Service) NextBreach(ctx context.Context, actor model.User, ticketID int64) (model.SLATarget, bool, error) {
 	targets, err := s.TicketSLA(ctx, actor, ticketID)
 	if err != nil {
@@ -185,7 +194,7 @@ func (s *Service) NextBreach(ctx context.Context, actor model.User, ticketID int
 	var best model.SLATarget
 	found := false
 	for _, t := range targets {
-		if t.FulfilledAt.IsZero() && (!found || t.BreachAt.Before(best.BreachAt)) {
+		if t.FulfilledAt.IsZero() && !t.Paused && (!found || t.BreachAt.Before(best.BreachAt)) {
 			best, found = t, true
 		}
 	}

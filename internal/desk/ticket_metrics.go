@@ -14,14 +14,22 @@ import (
 // when asked for, so writing a ticket costs nothing more. Times are zero and
 // durations nil when the event has not happened (Zendesk's nulls).
 type TicketMetric struct {
-	TicketID                                   int64
-	CreatedAt, UpdatedAt                       time.Time
-	Replies, Reopens                           int
-	AssigneeStations, GroupStations            int
-	InitiallyAssignedAt, AssignedAt            time.Time
-	SolvedAt, StatusUpdatedAt                  time.Time
-	LatestCommentAddedAt                       time.Time
-	AssigneeUpdatedAt, RequesterUpdatedAt      time.Time
+	TicketID                              int64
+	CreatedAt, UpdatedAt                  time.Time
+	Replies, Reopens                      int
+	AssigneeStations, GroupStations       int
+	InitiallyAssignedAt, AssignedAt       time.Time
+	SolvedAt, StatusUpdatedAt             time.Time
+	LatestCommentAddedAt                  time.Time
+	AssigneeUpdatedAt, RequesterUpdatedAt time.Time
+	// The durations in calendar time, and in Business the same counted in
+	// the open hours of the account's schedule (calendar time without one).
+	MetricTimes
+	Business MetricTimes
+}
+
+// MetricTimes are a ticket metric's durations, counted one way.
+type MetricTimes struct {
 	ReplyTime, FirstResolution, FullResolution *time.Duration
 	AgentWait, RequesterWait, OnHold           time.Duration
 }
@@ -45,9 +53,14 @@ func (s *Service) TicketMetrics(ctx context.Context, actor model.User, tickets [
 	if err != nil {
 		return nil, err
 	}
+	sla, err := s.slaFor(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	business := func(a, b time.Time) time.Duration { return sla.between(a, b, true) }
 	out := make([]TicketMetric, len(tickets))
 	for i := range tickets {
-		out[i] = computeMetric(&tickets[i], audits[tickets[i].ID], staff)
+		out[i] = computeMetric(&tickets[i], audits[tickets[i].ID], staff, business)
 	}
 	return out, nil
 }
@@ -97,8 +110,9 @@ func (s *Service) staffAuthors(ctx context.Context, q *store.Queries, audits map
 // spans between status changes: the requester waits while the ticket is new,
 // open or on hold, the agent while it is pending. The span of the current
 // status is counted once it ends (as Zendesk updates metrics on status
-// changes), so a solved ticket's figures are final.
-func computeMetric(t *model.Ticket, audits []model.Audit, staff map[int64]bool) TicketMetric {
+// changes), so a solved ticket's figures are final. business counts the
+// business time between two instants.
+func computeMetric(t *model.Ticket, audits []model.Audit, staff map[int64]bool, business func(a, b time.Time) time.Duration) TicketMetric {
 	m := TicketMetric{TicketID: t.ID, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 	status, since := "", t.CreatedAt
 	requester, assignee := t.RequesterID, int64(0)
@@ -112,11 +126,12 @@ func computeMetric(t *model.Ticket, audits []model.Audit, staff map[int64]bool) 
 				if i > 0 && e.Public != nil && *e.Public && staff[e.AuthorID] {
 					m.Replies++
 					if m.ReplyTime == nil {
-						m.ReplyTime = durPtr(a.CreatedAt.Sub(t.CreatedAt))
+						m.ReplyTime, m.Business.ReplyTime = durPtr(a.CreatedAt.Sub(t.CreatedAt)), durPtr(business(t.CreatedAt, a.CreatedAt))
 					}
 				}
 			case e.FieldName == "status" && v != status:
-				m.addWait(status, a.CreatedAt.Sub(since))
+				m.MetricTimes.addWait(status, a.CreatedAt.Sub(since))
+				m.Business.addWait(status, business(since, a.CreatedAt))
 				if status == string(model.StatusSolved) && v != string(model.StatusClosed) {
 					m.Reopens++
 				}
@@ -124,7 +139,7 @@ func computeMetric(t *model.Ticket, audits []model.Audit, staff map[int64]bool) 
 				if v == string(model.StatusSolved) {
 					m.SolvedAt = a.CreatedAt
 					if m.FirstResolution == nil {
-						m.FirstResolution = durPtr(a.CreatedAt.Sub(t.CreatedAt))
+						m.FirstResolution, m.Business.FirstResolution = durPtr(a.CreatedAt.Sub(t.CreatedAt)), durPtr(business(t.CreatedAt, a.CreatedAt))
 					}
 				}
 			case e.FieldName == "assignee_id" && v != "":
@@ -148,12 +163,12 @@ func computeMetric(t *model.Ticket, audits []model.Audit, staff map[int64]bool) 
 	}
 	m.AssigneeStations, m.GroupStations = len(assignees), len(groups)
 	if status == string(model.StatusSolved) || status == string(model.StatusClosed) {
-		m.FullResolution = durPtr(m.SolvedAt.Sub(t.CreatedAt))
+		m.FullResolution, m.Business.FullResolution = durPtr(m.SolvedAt.Sub(t.CreatedAt)), durPtr(business(t.CreatedAt, m.SolvedAt))
 	}
 	return m
 }
 
-func (m *TicketMetric) addWait(status string, d time.Duration) {
+func (m *MetricTimes) addWait(status string, d time.Duration) {
 	switch model.Status(status) {
 	case model.StatusNew, model.StatusOpen:
 		m.RequesterWait += d

@@ -4,8 +4,10 @@ import "time"
 
 // SLA metrics twindesk computes.
 const (
-	MetricFirstReply = "first_reply_time"
-	MetricNextReply  = "next_reply_time"
+	MetricFirstReply    = "first_reply_time"
+	MetricNextReply     = "next_reply_time"
+	MetricRequesterWait = "requester_wait_time"
+	MetricAgentWork     = "agent_work_time"
 )
 
 // Schedule is a business-hours schedule: weekly intervals in minutes from
@@ -63,10 +65,19 @@ type SLATarget struct {
 	StartedAt   time.Time
 	BreachAt    time.Time
 	FulfilledAt time.Time // zero while the target is still open
+	// Paused is set while a pausable metric's clock stands still (requester
+	// wait while the ticket is pending); Left is then what remains of the
+	// target in the metric's time (business or calendar), and BreachAt is
+	// zero unless the target was already breached.
+	Paused bool
+	Left   time.Duration
 }
 
 // Breached reports whether the target was missed by at.
 func (t SLATarget) Breached(at time.Time) bool {
+	if t.BreachAt.IsZero() {
+		return false // paused before its target ran out
+	}
 	if !t.FulfilledAt.IsZero() {
 		return t.FulfilledAt.After(t.BreachAt)
 	}

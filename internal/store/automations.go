@@ -182,7 +182,7 @@ func (q *Queries) TicketClocks(ctx context.Context, ids []int64, now time.Time) 
 func (q *Queries) addBreaches(ctx context.Context, out map[int64]model.TicketClocks, in string, args []any, now time.Time) error {
 	n := len(args) + 1
 	rows, err := q.q.QueryContext(ctx, fmt.Sprintf(`SELECT ticket_id,
-		MIN(CASE WHEN breach_at > $%d THEN breach_at END), MAX(CASE WHEN breach_at <= $%d THEN breach_at END)
+		MIN(CASE WHEN breach_at > $%d AND paused_left IS NULL THEN breach_at END), MAX(CASE WHEN breach_at <= $%d THEN breach_at END)
 		FROM ticket_sla WHERE fulfilled_at IS NULL AND ticket_id IN (%s) GROUP BY ticket_id`, n, n, in), append(args, ts(now))...)
 	if err != nil {
 		return q.wrap("ticket breaches", err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
 )
@@ -156,10 +157,15 @@ func (q *Queries) bumpSLAVersion(ctx context.Context) error {
 	return q.exec(ctx, "bump sla version", true, `UPDATE rule_versions SET version = version + 1 WHERE name = 'slas'`)
 }
 
+// pausedBreach is what breach_at holds for a paused target that was not
+// breached: the column is NOT NULL, and the far future sorts it after every
+// running target and outside every automation's range.
+const pausedBreach = int64(253402214400000000) // 9999-12-31T00:00:00Z
+
 // TicketSLA lists a ticket's SLA targets by metric.
 func (q *Queries) TicketSLA(ctx context.Context, ticketID int64) ([]model.SLATarget, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT metric, policy_id, started_at, breach_at, fulfilled_at FROM ticket_sla
-		WHERE ticket_id = $1 ORDER BY metric`, ticketID)
+	rows, err := q.q.QueryContext(ctx, `SELECT metric, policy_id, started_at, breach_at, fulfilled_at, paused_left
+		FROM ticket_sla WHERE ticket_id = $1 ORDER BY metric`, ticketID)
 	if err != nil {
 		return nil, q.wrap("ticket sla", err)
 	}
@@ -168,11 +174,12 @@ func (q *Queries) TicketSLA(ctx context.Context, ticketID int64) ([]model.SLATar
 	for rows.Next() {
 		t := model.SLATarget{TicketID: ticketID}
 		var started, breach int64
-		var done sql.NullInt64
-		if err := rows.Scan(&t.Metric, &t.PolicyID, &started, &breach, &done); err != nil {
+		var done, left sql.NullInt64
+		if err := rows.Scan(&t.Metric, &t.PolicyID, &started, &breach, &done, &left); err != nil {
 			return nil, q.wrap("scan ticket sla", err)
 		}
-		t.StartedAt, t.BreachAt = fromTS(started), fromTS(breach)
+		t.StartedAt = fromTS(started)
+		setBreach(&t, breach, left)
 		if done.Valid {
 			t.FulfilledAt = fromTS(done.Int64)
 		}
@@ -181,19 +188,36 @@ func (q *Queries) TicketSLA(ctx context.Context, ticketID int64) ([]model.SLATar
 	return out, q.wrapIf("ticket sla", rows.Err())
 }
 
+// setBreach fills t's due time and pause from their columns.
+func setBreach(t *model.SLATarget, breach int64, left sql.NullInt64) {
+	if breach != pausedBreach {
+		t.BreachAt = fromTS(breach)
+	}
+	if left.Valid {
+		t.Paused, t.Left = true, time.Duration(left.Int64)*time.Microsecond
+	}
+}
+
 // SetTicketSLA replaces a ticket's targets with targets.
 func (q *Queries) SetTicketSLA(ctx context.Context, ticketID int64, targets []model.SLATarget) error {
 	if err := q.exec(ctx, "clear ticket sla", false, `DELETE FROM ticket_sla WHERE ticket_id = $1`, ticketID); err != nil {
 		return err
 	}
 	for _, t := range targets {
-		var done any
+		var done, left any
 		if !t.FulfilledAt.IsZero() {
 			done = ts(t.FulfilledAt)
 		}
+		breach := pausedBreach
+		if !t.BreachAt.IsZero() {
+			breach = ts(t.BreachAt)
+		}
+		if t.Paused {
+			left = t.Left.Microseconds()
+		}
 		if err := q.exec(ctx, "set ticket sla", false, `INSERT INTO ticket_sla (ticket_id, metric, policy_id, started_at,
-			breach_at, fulfilled_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			ticketID, t.Metric, t.PolicyID, ts(t.StartedAt), ts(t.BreachAt), done); err != nil {
+			breach_at, fulfilled_at, paused_left) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			ticketID, t.Metric, t.PolicyID, ts(t.StartedAt), breach, done, left); err != nil {
 			return err
 		}
 	}
@@ -201,28 +225,33 @@ func (q *Queries) SetTicketSLA(ctx context.Context, ticketID int64, targets []mo
 }
 
 // NextBreaches returns, for each of these tickets that has an open target, the
-// one due first.
+// one due first; a paused target only when none runs.
 func (q *Queries) NextBreaches(ctx context.Context, ids []int64) (map[int64]model.SLATarget, error) {
 	out := map[int64]model.SLATarget{}
 	if len(ids) == 0 {
 		return out, nil
 	}
 	in, args := inList(ids, nil)
-	rows, err := q.q.QueryContext(ctx, `SELECT ticket_id, metric, breach_at FROM ticket_sla
+	rows, err := q.q.QueryContext(ctx, `SELECT ticket_id, metric, breach_at, paused_left FROM ticket_sla
 		WHERE fulfilled_at IS NULL AND ticket_id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, q.wrap("next breaches", err)
 	}
 	defer rows.Close()
+	due := map[int64]int64{}
 	for rows.Next() {
 		t := model.SLATarget{}
 		var at int64
-		if err := rows.Scan(&t.TicketID, &t.Metric, &at); err != nil {
+		var left sql.NullInt64
+		if err := rows.Scan(&t.TicketID, &t.Metric, &at, &left); err != nil {
 			return nil, q.wrap("scan next breach", err)
 		}
-		t.BreachAt = fromTS(at)
-		if cur, ok := out[t.TicketID]; !ok || t.BreachAt.Before(cur.BreachAt) {
-			out[t.TicketID] = t
+		setBreach(&t, at, left)
+		if t.Paused {
+			at = pausedBreach // a paused target comes after every running one
+		}
+		if cur, ok := due[t.TicketID]; !ok || at < cur {
+			out[t.TicketID], due[t.TicketID] = t, at
 		}
 	}
 	return out, q.wrapIf("next breaches", rows.Err())

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
@@ -15,11 +16,16 @@ type slaBadge struct {
 	Text     string
 	Due      time.Time
 	Breached bool
+	// Paused: the target's clock stands still (requester wait while the
+	// ticket is pending); Text says what is left of it.
+	Paused bool
 }
 
 var metricNames = map[string]string{
-	model.MetricFirstReply: "First reply",
-	model.MetricNextReply:  "Next reply",
+	model.MetricFirstReply:    "First reply",
+	model.MetricNextReply:     "Next reply",
+	model.MetricRequesterWait: "Requester wait",
+	model.MetricAgentWork:     "Agent work",
 }
 
 // slaBadges lists t's open SLA targets, soonest first.
@@ -36,9 +42,16 @@ func (s *Server) slaBadges(ctx context.Context, actor model.User, t *model.Ticke
 		}
 		out = append(out, badgeFor(tg, now))
 	}
-	if len(out) == 2 && out[1].Due.Before(out[0].Due) {
-		out[0], out[1] = out[1], out[0]
-	}
+	// Running targets by due time, then the paused ones.
+	slices.SortStableFunc(out, func(a, b slaBadge) int {
+		switch {
+		case a.Paused && !b.Paused:
+			return 1
+		case b.Paused && !a.Paused:
+			return -1
+		}
+		return a.Due.Compare(b.Due)
+	})
 	return out, nil
 }
 
@@ -46,6 +59,10 @@ func (s *Server) slaBadges(ctx context.Context, actor model.User, t *model.Ticke
 func badgeFor(tg model.SLATarget, now time.Time) slaBadge {
 	b := slaBadge{Metric: tg.Metric, Due: tg.BreachAt}
 	name := metricNames[tg.Metric]
+	if tg.Paused && tg.BreachAt.IsZero() {
+		b.Text, b.Paused = fmt.Sprintf("%s: %s left, paused", name, shortDuration(tg.Left)), true
+		return b
+	}
 	if left := tg.BreachAt.Sub(now); left > 0 {
 		b.Text = fmt.Sprintf("%s: %s left", name, shortDuration(left))
 	} else {
