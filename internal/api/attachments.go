@@ -137,9 +137,7 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errUnauthorized)
 		return
 	}
-	if wait, ok := s.limiter.allow(u.ID, time.Now()); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		writeJSON(w, http.StatusTooManyRequests, errorBody{Error: "TooManyRequests", Description: "Rate limit exceeded; retry after the number of seconds in Retry-After"})
+	if !s.limiter.admit(w, u.ID, time.Now()) {
 		return
 	}
 	a, err := s.desk.AttachmentByContentToken(r.Context(), u, r.PathValue("token"))

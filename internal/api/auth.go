@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/http"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/httpx"
@@ -44,9 +42,7 @@ func (s *Server) authenticated(h handlerFunc) http.Handler {
 			s.writeError(w, r, errForbidden)
 			return
 		}
-		if wait, ok := s.limiter.allow(u.ID, time.Now()); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			writeJSON(w, http.StatusTooManyRequests, errorBody{Error: "TooManyRequests", Description: "Rate limit exceeded; retry after the number of seconds in Retry-After"})
+		if !s.limiter.admit(w, u.ID, time.Now()) {
 			return
 		}
 		ctx := context.WithValue(r.Context(), userKey{}, u)
@@ -93,42 +89,3 @@ func requireStaffAPI(r *http.Request) (model.User, error) {
 
 // retryAfterSeconds is the Retry-After sent with 429 answers not produced by the limiter.
 const retryAfterSeconds = 10
-
-// limiter is a token bucket per user. Limits are per node: with several nodes the
-// effective budget is the sum, which is acceptable for abuse protection.
-type limiter struct {
-	perMinute int
-	mu        sync.Mutex
-	buckets   map[int64]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newLimiter(perMinute int) *limiter {
-	return &limiter{perMinute: perMinute, buckets: map[int64]*bucket{}}
-}
-
-// allow takes one token from user's bucket; when empty it says how long to wait.
-func (l *limiter) allow(user int64, now time.Time) (time.Duration, bool) {
-	if l.perMinute <= 0 {
-		return 0, true
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	rate := float64(l.perMinute) / 60
-	b, ok := l.buckets[user]
-	if !ok {
-		b = &bucket{tokens: float64(l.perMinute), last: now}
-		l.buckets[user] = b
-	}
-	b.tokens = min(float64(l.perMinute), b.tokens+now.Sub(b.last).Seconds()*rate)
-	b.last = now
-	if b.tokens < 1 {
-		return time.Duration((1 - b.tokens) / rate * float64(time.Second)), false
-	}
-	b.tokens--
-	return 0, true
-}

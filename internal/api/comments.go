@@ -78,7 +78,7 @@ func (s *Server) auditOut(r *http.Request, a *model.Audit) auditJSON {
 func (s *Server) auditOutWith(a *model.Audit, files func(auditID int64) []attachmentJSON) auditJSON {
 	events := make([]map[string]any, 0, len(a.Events))
 	for i, e := range a.Events {
-		ev := map[string]any{"id": a.ID*1000 + int64(i), "type": e.Type}
+		ev := map[string]any{"id": auditEventID(a, i), "type": e.Type}
 		switch e.Type {
 		case "Comment":
 			ev["body"], ev["html_body"], ev["plain_body"] = e.Body, htmlBody(e.Body), e.Body

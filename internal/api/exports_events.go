@@ -30,7 +30,7 @@ func ticketEventOut(a *model.Audit, comments bool) map[string]any {
 	children := make([]map[string]any, 0, len(a.Events))
 	commentPresent, commentPublic := false, false
 	for i, e := range a.Events {
-		ev := map[string]any{"id": a.ID*1000 + int64(i), "via": via, "via_reference_id": nil, "event_type": e.Type}
+		ev := map[string]any{"id": auditEventID(a, i), "via": via, "via_reference_id": nil, "event_type": e.Type}
 		if e.ViaTriggerID != 0 {
 			ev["via"], ev["via_reference_id"] = "Rule", e.ViaTriggerID
 		}

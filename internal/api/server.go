@@ -153,6 +153,7 @@ func (s *Server) Routes() http.Handler {
 	s.exportRoutes(handle) // incremental exports (issue 21)
 	s.tagRoutes(handle)
 	s.metricRoutes(handle)
+	s.dataRoutes(handle) // ticket_audits, ticket metric events (issue 21)
 	s.orgRoutes(handle)
 	s.macroRoutes(handle) // issue 19
 	s.viewRoutes(handle)

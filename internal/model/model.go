@@ -199,6 +199,9 @@ type Audit struct {
 	Via       string
 	CreatedAt time.Time
 	Events    []AuditEvent
+	// CommentID is the id of the comment this audit added (0 if none): its
+	// Comment event answers with that id, as in Zendesk.
+	CommentID int64
 }
 
 // AuditEvent is one event inside an audit, in Zendesk's vocabulary

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -143,27 +142,11 @@ func (q *Queries) TouchTicket(ctx context.Context, id int64, at time.Time) error
 func (q *Queries) AuditsAfter(ctx context.Context, key ExportKey, until time.Time, limit int) ([]model.Audit, error) {
 	cond, args := afterKey("created_at", "id", key, until)
 	args = append(args, limit)
-	rows, err := q.q.QueryContext(ctx, `SELECT id, ticket_id, author_id, via, events, created_at FROM audits
-		WHERE`+cond+` ORDER BY created_at, id LIMIT $4`, args...)
+	rows, err := q.q.QueryContext(ctx, auditSelect+` WHERE`+cond+` ORDER BY created_at, id LIMIT $4`, args...)
 	if err != nil {
 		return nil, q.wrap("export audits", err)
 	}
-	defer rows.Close()
-	var out []model.Audit
-	for rows.Next() {
-		var a model.Audit
-		var events string
-		var at int64
-		if err := rows.Scan(&a.ID, &a.TicketID, &a.AuthorID, &a.Via, &events, &at); err != nil {
-			return nil, q.wrap("scan audit", err)
-		}
-		if err := json.Unmarshal([]byte(events), &a.Events); err != nil {
-			return nil, fmt.Errorf("store: decode audit %d: %w", a.ID, err)
-		}
-		a.CreatedAt = fromTS(at)
-		out = append(out, a)
-	}
-	return out, q.wrapIf("export audits", rows.Err())
+	return q.scanAudits(rows, "export audits")
 }
 
 // UsersChangedAfter returns up to limit users updated after key, in

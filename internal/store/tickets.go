@@ -296,27 +296,11 @@ func (q *Queries) SetAuditEvents(ctx context.Context, id int64, events []model.A
 // Audits lists a ticket's audits, oldest first.
 func (q *Queries) Audits(ctx context.Context, ticketID int64, p Page) ([]model.Audit, error) {
 	where, tail, args := p.clause("id", []any{ticketID})
-	rows, err := q.q.QueryContext(ctx, `SELECT id, ticket_id, author_id, via, events, created_at
-		FROM audits WHERE ticket_id = $1`+where+tail, args...)
+	rows, err := q.q.QueryContext(ctx, auditSelect+` WHERE ticket_id = $1`+where+tail, args...)
 	if err != nil {
 		return nil, q.wrap("list audits", err)
 	}
-	defer rows.Close()
-	var out []model.Audit
-	for rows.Next() {
-		var a model.Audit
-		var events string
-		var at int64
-		if err := rows.Scan(&a.ID, &a.TicketID, &a.AuthorID, &a.Via, &events, &at); err != nil {
-			return nil, q.wrap("scan audit", err)
-		}
-		if err := json.Unmarshal([]byte(events), &a.Events); err != nil {
-			return nil, fmt.Errorf("store: decode audit %d: %w", a.ID, err)
-		}
-		a.CreatedAt = fromTS(at)
-		out = append(out, a)
-	}
-	return out, q.wrapIf("list audits", rows.Err())
+	return q.scanAudits(rows, "list audits")
 }
 
 // IdempotentTicket returns the ticket id created earlier by user with key, if that
