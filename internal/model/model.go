@@ -177,8 +177,12 @@ type Group struct {
 	ID          int64
 	Name        string
 	Description string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Private keeps the group's tickets from agents outside it (Zendesk's
+	// is_public false); its members and admins see them. The zero value is a
+	// public group, as Zendesk's default.
+	Private   bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // GroupMembership puts an agent in a group.

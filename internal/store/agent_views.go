@@ -24,6 +24,8 @@ type ViewRun struct {
 	Conditions model.Conditions
 	Me         int64
 	Now        time.Time
+	// HiddenGroups are private groups whose tickets the view leaves out.
+	HiddenGroups []int64
 }
 
 func (vr ViewRun) where() (string, []any) {
@@ -43,7 +45,8 @@ func (vr ViewRun) where() (string, []any) {
 	for _, c := range all {
 		q += " AND (" + c + ")"
 	}
-	return q, w.args
+	hide, args := notInGroups("group_id", vr.HiddenGroups, w.args)
+	return q + hide, args
 }
 
 // ranksIn returns the values of order whose position compares with want's as op

@@ -9,11 +9,12 @@ import (
 
 // DeletedTickets lists soft-deleted tickets, most recently deleted first unless
 // p.AfterID asks for cursor order (by id).
-func (q *Queries) DeletedTickets(ctx context.Context, p Page) ([]model.DeletedTicket, error) {
-	where, tail, args := p.clause("t.id", nil)
+func (q *Queries) DeletedTickets(ctx context.Context, hidden []int64, p Page) ([]model.DeletedTicket, error) {
+	hide, args := notInGroups("t.group_id", hidden, nil)
+	where, tail, args := p.clause("t.id", args)
 	rows, err := q.q.QueryContext(ctx, `SELECT t.id, t.subject, t.description, t.status, COALESCE(t.deleted_by, 0),
 		COALESCE(u.name, ''), t.deleted_at FROM tickets t LEFT JOIN users u ON u.id = t.deleted_by
-		WHERE t.deleted_at IS NOT NULL`+where+tail, args...)
+		WHERE t.deleted_at IS NOT NULL`+hide+where+tail, args...)
 	if err != nil {
 		return nil, q.wrap("list deleted tickets", err)
 	}
@@ -32,8 +33,9 @@ func (q *Queries) DeletedTickets(ctx context.Context, p Page) ([]model.DeletedTi
 }
 
 // CountDeletedTickets counts soft-deleted tickets.
-func (q *Queries) CountDeletedTickets(ctx context.Context) (int64, error) {
-	return q.count(ctx, "count deleted tickets", `SELECT COUNT(*) FROM tickets WHERE deleted_at IS NOT NULL`)
+func (q *Queries) CountDeletedTickets(ctx context.Context, hidden []int64) (int64, error) {
+	hide, args := notInGroups("group_id", hidden, nil)
+	return q.count(ctx, "count deleted tickets", `SELECT COUNT(*) FROM tickets WHERE deleted_at IS NOT NULL`+hide, args...)
 }
 
 // RestoreTicket undoes a soft delete; model.ErrNotFound when id is not deleted.

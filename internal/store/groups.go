@@ -6,7 +6,7 @@ import (
 	"github.com/twindesk/twindesk/internal/model"
 )
 
-const groupCols = `id, name, description, created_at, updated_at`
+const groupCols = `id, name, description, is_public, created_at, updated_at`
 
 func (q *Queries) groups(ctx context.Context, query string, args ...any) ([]model.Group, error) {
 	rows, err := q.q.QueryContext(ctx, query, args...)
@@ -18,10 +18,11 @@ func (q *Queries) groups(ctx context.Context, query string, args ...any) ([]mode
 	for rows.Next() {
 		var g model.Group
 		var c, u int64
-		if err := rows.Scan(&g.ID, &g.Name, &g.Description, &c, &u); err != nil {
+		var public bool
+		if err := rows.Scan(&g.ID, &g.Name, &g.Description, &public, &c, &u); err != nil {
 			return nil, q.wrap("scan group", err)
 		}
-		g.CreatedAt, g.UpdatedAt = fromTS(c), fromTS(u)
+		g.Private, g.CreatedAt, g.UpdatedAt = !public, fromTS(c), fromTS(u)
 		out = append(out, g)
 	}
 	return out, q.wrapIf("list groups", rows.Err())
@@ -41,14 +42,14 @@ func (q *Queries) oneGroup(ctx context.Context, query string, args ...any) (mode
 // CreateGroup inserts g; a duplicate name is model.ErrConflict.
 func (q *Queries) CreateGroup(ctx context.Context, g model.Group) (int64, error) {
 	return q.insertID(ctx, "create group",
-		`INSERT INTO groups (name, description, created_at, updated_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		g.Name, g.Description, ts(g.CreatedAt), ts(g.UpdatedAt))
+		`INSERT INTO groups (name, description, is_public, created_at, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		g.Name, g.Description, !g.Private, ts(g.CreatedAt), ts(g.UpdatedAt))
 }
 
-// UpdateGroup saves name and description.
+// UpdateGroup saves name, description and whether the group is private.
 func (q *Queries) UpdateGroup(ctx context.Context, g model.Group) error {
-	return q.exec(ctx, "update group", true, `UPDATE groups SET name = $1, description = $2, updated_at = $3 WHERE id = $4`,
-		g.Name, g.Description, ts(g.UpdatedAt), g.ID)
+	return q.exec(ctx, "update group", true, `UPDATE groups SET name = $1, description = $2, is_public = $3, updated_at = $4 WHERE id = $5`,
+		g.Name, g.Description, !g.Private, ts(g.UpdatedAt), g.ID)
 }
 
 // DeleteGroup removes a group and its memberships.

@@ -42,6 +42,9 @@ type SearchParams struct {
 	// Memo, when set, keeps the free text's matches between the count and the
 	// page of a search.
 	Memo *SearchMemo
+	// HiddenGroups are private groups whose tickets a ticket search leaves out
+	// of its pages and counts (hideGroups); user searches ignore it.
+	HiddenGroups []int64
 }
 
 // sqlWhere collects conditions and their arguments as $n placeholders.
@@ -123,6 +126,7 @@ func addConds(w *sqlWhere, p SearchParams, render condSQL) error {
 // TicketSearch returns the live tickets matching p, ordered and paged as asked.
 // errNoMatch-type queries return no rows.
 func (q *Queries) TicketSearch(ctx context.Context, p SearchParams) ([]model.Ticket, error) {
+	p = p.hideGroups()
 	p.Memo = cmp.Or(p.Memo, new(SearchMemo))
 	if ts, ok, err := q.pageFromSet(ctx, p); ok || err != nil {
 		return ts, err
@@ -141,6 +145,7 @@ func (q *Queries) TicketSearch(ctx context.Context, p SearchParams) ([]model.Tic
 
 // TicketSearchCount counts the live tickets matching p.
 func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64, error) {
+	p = p.hideGroups()
 	p.Memo = cmp.Or(p.Memo, new(SearchMemo))
 	w, err := q.ticketWhere(ctx, p)
 	if errors.Is(err, errNoMatch) {

@@ -157,6 +157,8 @@ type TicketFilter struct {
 	// CCUserID lists the tickets a user is an email CC of. No index serves it:
 	// the ids sit in a text column (migration 028), so it reads every live ticket.
 	CCUserID int64
+	// HiddenGroups are private groups whose tickets the list leaves out.
+	HiddenGroups []int64
 }
 
 func (f TicketFilter) where(args []any) (string, []any) {
@@ -184,7 +186,8 @@ func (f TicketFilter) where(args []any) (string, []any) {
 		args = append(args, fmt.Sprintf("%% %d %%", f.CCUserID))
 		fmt.Fprintf(&b, " AND ' ' || email_cc_ids || ' ' LIKE $%d", len(args))
 	}
-	return b.String(), args
+	hide, args := notInGroups("group_id", f.HiddenGroups, args)
+	return b.String() + hide, args
 }
 
 // ListTickets lists live tickets by id.

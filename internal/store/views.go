@@ -19,6 +19,8 @@ type ViewFilter struct {
 	// list then matches nothing (an agent in no group has no group tickets).
 	InGroups bool
 	GroupIDs []int64
+	// HiddenGroups are private groups whose tickets the list leaves out.
+	HiddenGroups []int64
 }
 
 // ViewSort orders a view: By is one of the keys of viewSortCols.
@@ -69,7 +71,8 @@ func (f ViewFilter) where() (string, []any) {
 			b.WriteString(" AND group_id IN (" + in + ")")
 		}
 	}
-	return b.String(), args
+	hide, args := notInGroups("group_id", f.HiddenGroups, args)
+	return b.String() + hide, args
 }
 
 // ViewTickets lists the tickets of a view, sorted, one page at a time (offset
