@@ -356,6 +356,9 @@ func (s *Service) RedactAttachment(ctx context.Context, actor model.User, ticket
 		if a.TicketID != ticketID || a.CommentID != commentID || a.CommentID == 0 {
 			return fmt.Errorf("desk: attachment %d of comment %d: %w", id, commentID, model.ErrNotFound)
 		}
+		if err := s.mayTouchAnyState(ctx, &tx.Queries, actor, ticketID); err != nil {
+			return err
+		}
 		if a.BlobID != "" {
 			if err := s.deleteBlobTx(ctx, tx, a.BlobID); err != nil {
 				return err

@@ -13,7 +13,12 @@ func (s *Service) RestoreTicket(ctx context.Context, actor model.User, id int64)
 	if err := requireStaff(actor); err != nil {
 		return err
 	}
-	return s.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.RestoreTicket(ctx, id, s.clock()) })
+	return s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		if err := s.mayTouchAnyState(ctx, &tx.Queries, actor, id); err != nil {
+			return err
+		}
+		return tx.RestoreTicket(ctx, id, s.clock())
+	})
 }
 
 // RestoreMany restores soft-deleted tickets; any id that isn't one fails them all.
@@ -23,6 +28,9 @@ func (s *Service) RestoreMany(ctx context.Context, actor model.User, ids []int64
 	}
 	return s.db.WriteTx(ctx, func(tx *store.Tx) error {
 		for _, id := range ids {
+			if err := s.mayTouchAnyState(ctx, &tx.Queries, actor, id); err != nil {
+				return err
+			}
 			if err := tx.RestoreTicket(ctx, id, s.clock()); err != nil {
 				return err
 			}
@@ -40,7 +48,13 @@ func (s *Service) PurgeTicket(ctx context.Context, actor model.User, id int64) e
 	if err := requireStaffOrPeer(actor); err != nil {
 		return err
 	}
-	if err := s.db.WriteTx(ctx, func(tx *store.Tx) error { return s.purgeAs(ctx, tx, actor, id) }); err != nil {
+	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		if err := s.mayTouchAnyState(ctx, &tx.Queries, actor, id); err != nil {
+			return err
+		}
+		return s.purgeAs(ctx, tx, actor, id)
+	})
+	if err != nil {
 		return err
 	}
 	s.scrub(ctx)
@@ -65,6 +79,9 @@ func (s *Service) PurgeMany(ctx context.Context, actor model.User, ids []int64, 
 			}
 			if onlyDeleted && !deleted {
 				return fmt.Errorf("desk: ticket %d is not deleted: %w", id, model.ErrNotFound)
+			}
+			if err := s.mayTouchAnyState(ctx, &tx.Queries, actor, id); err != nil {
+				return err
 			}
 			return s.purgeAs(ctx, tx, actor, id)
 		})

@@ -13,6 +13,10 @@ import (
 type GroupInput struct {
 	Name        *string
 	Description *string
+	// Public is Zendesk's is_public: false makes the group private
+	// (private_groups.go). As in Zendesk, a private group can't be made public
+	// again: its tickets were kept from outsiders on that promise.
+	Public *bool
 }
 
 // SaveGroup creates a group (id 0) or updates one. Admins only.
@@ -33,6 +37,12 @@ func (s *Service) SaveGroup(ctx context.Context, actor model.User, id int64, in 
 		}
 		if in.Description != nil {
 			g.Description = *in.Description
+		}
+		if in.Public != nil {
+			if *in.Public && g.Private {
+				return model.Invalid("is_public", "InvalidValue", "Is public: a private group can't be made public")
+			}
+			g.Private = !*in.Public
 		}
 		if g.Name == "" {
 			return model.Invalid("name", "BlankValue", "Name: cannot be blank")

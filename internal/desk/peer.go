@@ -463,5 +463,5 @@ func (s *Service) NumberCandidates(ctx context.Context, actor model.User, n int6
 	} else if err != nil && !isNotFound(err) {
 		return nil, err
 	}
-	return out, nil
+	return s.visibleTickets(ctx, actor, out)
 }

@@ -20,6 +20,10 @@ func (s *Service) Tickets(ctx context.Context, actor model.User, f store.TicketF
 	if err := requireStaff(actor); err != nil {
 		return nil, 0, err
 	}
+	var err error
+	if f.HiddenGroups, err = s.hiddenGroups(ctx, nil, actor); err != nil {
+		return nil, 0, err
+	}
 	read := s.db.Read()
 	rows, err := read.ListTickets(ctx, f, p)
 	if err != nil || !counting {
@@ -35,12 +39,20 @@ func (s *Service) TicketsByIDs(ctx context.Context, actor model.User, ids []int6
 	if err := requireStaff(actor); err != nil {
 		return nil, err
 	}
-	return s.db.Read().TicketsByIDs(ctx, ids)
+	rows, err := s.db.Read().TicketsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return s.visibleTickets(ctx, actor, rows)
 }
 
 // CountTickets counts the live tickets of f the actor may see.
 func (s *Service) CountTickets(ctx context.Context, actor model.User, f store.TicketFilter) (int64, error) {
 	if err := requireStaff(actor); err != nil {
+		return 0, err
+	}
+	var err error
+	if f.HiddenGroups, err = s.hiddenGroups(ctx, nil, actor); err != nil {
 		return 0, err
 	}
 	return s.db.Read().CountTickets(ctx, f)
@@ -156,12 +168,16 @@ func (s *Service) DeletedTickets(ctx context.Context, actor model.User, p store.
 	if err := requireStaff(actor); err != nil {
 		return nil, 0, err
 	}
+	hidden, err := s.hiddenGroups(ctx, nil, actor)
+	if err != nil {
+		return nil, 0, err
+	}
 	read := s.db.Read()
-	rows, err := read.DeletedTickets(ctx, p)
+	rows, err := read.DeletedTickets(ctx, hidden, p)
 	if err != nil || !counting {
 		return rows, -1, err
 	}
-	n, err := read.CountDeletedTickets(ctx)
+	n, err := read.CountDeletedTickets(ctx, hidden)
 	return rows, n, err
 }
 
@@ -170,12 +186,20 @@ func (s *Service) ListTickets(ctx context.Context, actor model.User, f store.Vie
 	if err := requireStaff(actor); err != nil {
 		return nil, err
 	}
+	var err error
+	if f.HiddenGroups, err = s.hiddenGroups(ctx, nil, actor); err != nil {
+		return nil, err
+	}
 	return s.db.Read().ViewTickets(ctx, f, sort, limit, offset)
 }
 
 // CountListTickets counts the tickets of f the actor may see.
 func (s *Service) CountListTickets(ctx context.Context, actor model.User, f store.ViewFilter) (int64, error) {
 	if err := requireStaff(actor); err != nil {
+		return 0, err
+	}
+	var err error
+	if f.HiddenGroups, err = s.hiddenGroups(ctx, nil, actor); err != nil {
 		return 0, err
 	}
 	return s.db.Read().CountViewTickets(ctx, f)

@@ -55,7 +55,7 @@ func (s *Service) Search(ctx context.Context, actor model.User, req SearchReques
 	if err := requireStaff(actor); err != nil {
 		return SearchPage{}, err
 	}
-	p, err := s.searchParams(actor, req)
+	p, err := s.searchParams(ctx, actor, req)
 	if err != nil {
 		return SearchPage{}, err
 	}
@@ -93,7 +93,7 @@ func (s *Service) SearchCount(ctx context.Context, actor model.User, query strin
 	if err := requireStaff(actor); err != nil {
 		return 0, err
 	}
-	p, err := s.searchParams(actor, SearchRequest{Query: query})
+	p, err := s.searchParams(ctx, actor, SearchRequest{Query: query})
 	if err != nil {
 		return 0, err
 	}
@@ -132,7 +132,9 @@ func (s *Service) otherCounts(ctx context.Context, p store.SearchParams) (users,
 	return users, orgs, err
 }
 
-func (s *Service) searchParams(actor model.User, req SearchRequest) (store.SearchParams, error) {
+// searchParams turns req into the store's parameters for actor, with the private
+// groups hidden from actor left out of the ticket results.
+func (s *Service) searchParams(ctx context.Context, actor model.User, req SearchRequest) (store.SearchParams, error) {
 	q, err := search.Parse(req.Query)
 	if err != nil {
 		return store.SearchParams{}, err
@@ -146,10 +148,14 @@ func (s *Service) searchParams(actor model.User, req SearchRequest) (store.Searc
 		}
 		q.Type = req.Type
 	}
+	hidden, err := s.hiddenGroups(ctx, nil, actor)
+	if err != nil {
+		return store.SearchParams{}, err
+	}
 	page := max(req.Page, 1)
 	return store.SearchParams{Query: q, ActorID: actor.ID, Now: s.clock(), SortBy: req.SortBy, SortOrder: req.SortOrder,
 		Limit: req.PerPage, Offset: (page - 1) * req.PerPage, Cursor: req.Export, AfterID: req.AfterID,
-		Memo: new(store.SearchMemo)}, nil
+		Memo: new(store.SearchMemo), HiddenGroups: hidden}, nil
 }
 
 // offsetPage fetches one page across tickets, users, then organizations; raw

@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -77,7 +78,9 @@ func (c *countCache) put(key string, n int64, now time.Time) {
 // ticketCount counts the tickets matching p (the query text is raw), reusing a
 // recent count when it was broad.
 func (s *Service) ticketCount(ctx context.Context, p store.SearchParams, raw string) (int64, error) {
-	key, now := strconv.FormatInt(p.ActorID, 10)+" "+raw, s.now()
+	// The hidden groups are part of the key: an agent who joins or leaves a
+	// private group must not be answered a count made with the old set.
+	key, now := strconv.FormatInt(p.ActorID, 10)+" "+fmt.Sprint(p.HiddenGroups)+" "+raw, s.now()
 	if n, ok, recount := s.counts.get(key, now); ok {
 		if recount {
 			p.Memo = new(store.SearchMemo) // the caller's page uses its own

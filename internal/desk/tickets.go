@@ -224,12 +224,18 @@ func (s *Service) mayUpdate(ctx context.Context, tx *store.Tx, actor model.User,
 	return in, nil
 }
 
-// canSee enforces that end users only touch tickets they requested.
-func (s *Service) canSee(_ context.Context, _ *store.Tx, actor model.User, t *model.Ticket) error {
-	if actor.Role.IsStaff() || t.RequesterID == actor.ID {
-		return nil
+// canSee enforces that end users only touch tickets they requested, and agents
+// only tickets outside the private groups they are not in (private_groups.go).
+// tx, when not nil, is the transaction the check reads in.
+func (s *Service) canSee(ctx context.Context, tx *store.Tx, actor model.User, t *model.Ticket) error {
+	if !actor.Role.IsStaff() && t.RequesterID != actor.ID {
+		return fmt.Errorf("desk: ticket %d: %w", t.ID, model.ErrNotFound)
 	}
-	return fmt.Errorf("desk: ticket %d: %w", t.ID, model.ErrNotFound)
+	var q *store.Queries
+	if tx != nil {
+		q = &tx.Queries
+	}
+	return s.groupHidden(ctx, q, actor, t.ID, t.GroupID)
 }
 
 // commitChange runs the triggers of snap on the change, then writes the ticket,
@@ -300,6 +306,9 @@ func (s *Service) DeleteTicket(ctx context.Context, actor model.User, id int64) 
 			if err := s.peerMayDelete(ctx, tx, id); err != nil {
 				return err
 			}
+		}
+		if err := s.mayTouchAnyState(ctx, &tx.Queries, actor, id); err != nil {
+			return err
 		}
 		return tx.SoftDeleteTicket(ctx, id, actor.ID, s.clock())
 	})

@@ -48,14 +48,18 @@ func (s *Service) RelatedToUser(ctx context.Context, actor model.User, id int64)
 		return UserRelated{}, err
 	}
 	var r UserRelated
-	if r.RequestedTickets, err = s.db.Read().CountTickets(ctx, store.TicketFilter{RequesterID: u.ID}); err != nil {
+	hidden, err := s.hiddenGroups(ctx, nil, actor)
+	if err != nil {
+		return r, err
+	}
+	if r.RequestedTickets, err = s.db.Read().CountTickets(ctx, store.TicketFilter{RequesterID: u.ID, HiddenGroups: hidden}); err != nil {
 		return r, err
 	}
 	if r.CCDTickets, err = s.db.Read().CountTickets(ctx, store.TicketFilter{CCUserID: u.ID}); err != nil {
 		return r, err
 	}
 	if u.Role.IsStaff() {
-		if r.AssignedTickets, err = s.db.Read().CountTickets(ctx, store.TicketFilter{AssigneeID: u.ID}); err != nil {
+		if r.AssignedTickets, err = s.db.Read().CountTickets(ctx, store.TicketFilter{AssigneeID: u.ID, HiddenGroups: hidden}); err != nil {
 			return r, err
 		}
 	}
@@ -71,7 +75,11 @@ func (s *Service) UserTickets(ctx context.Context, actor model.User, id int64, k
 	if _, err := s.db.Read().User(ctx, id); err != nil {
 		return nil, 0, err
 	}
-	var f store.TicketFilter
+	hidden, err := s.hiddenGroups(ctx, nil, actor)
+	if err != nil {
+		return nil, 0, err
+	}
+	f := store.TicketFilter{HiddenGroups: hidden}
 	switch kind {
 	case "requested":
 		f.RequesterID = id

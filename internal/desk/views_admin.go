@@ -107,8 +107,9 @@ func (s *Service) DeleteTicketView(ctx context.Context, actor model.User, id int
 }
 
 // viewRun is v evaluated for actor now.
-func (s *Service) viewRun(actor model.User, v *model.View) store.ViewRun {
-	return store.ViewRun{Conditions: v.Conditions, Me: actor.ID, Now: s.clock()}
+func (s *Service) viewRun(ctx context.Context, actor model.User, v *model.View) (store.ViewRun, error) {
+	hidden, err := s.hiddenGroups(ctx, nil, actor)
+	return store.ViewRun{Conditions: v.Conditions, Me: actor.ID, Now: s.clock(), HiddenGroups: hidden}, err
 }
 
 // CountTicketView counts the tickets of view v (already loaded for actor) with
@@ -117,7 +118,11 @@ func (s *Service) CountTicketView(ctx context.Context, actor model.User, v *mode
 	if err := requireStaff(actor); err != nil {
 		return 0, err
 	}
-	return s.db.Read().CountTicketView(ctx, s.viewRun(actor, v))
+	run, err := s.viewRun(ctx, actor, v)
+	if err != nil {
+		return 0, err
+	}
+	return s.db.Read().CountTicketView(ctx, run)
 }
 
 // ViewPage is one page of a view's tickets.
@@ -139,9 +144,11 @@ func (s *Service) RunTicketView(ctx context.Context, actor model.User, id int64,
 
 func (s *Service) runView(ctx context.Context, actor model.User, v model.View, sort *store.ViewSort, limit, offset int) (ViewPage, error) {
 	page := ViewPage{View: v}
-	run := s.viewRun(actor, &v)
+	run, err := s.viewRun(ctx, actor, &v)
+	if err != nil {
+		return page, err
+	}
 	q := s.db.Read()
-	var err error
 	if page.Count, err = q.CountTicketView(ctx, run); err != nil {
 		return page, err
 	}
