@@ -22,7 +22,7 @@ type groupJSON struct {
 
 func (s *Server) groupOut(g *model.Group) groupJSON {
 	return groupJSON{ID: g.ID, URL: fmt.Sprintf("%s/api/v2/groups/%d.json", s.cfg.BaseURL, g.ID), Name: g.Name,
-		Description: g.Description, IsPublic: true, CreatedAt: zt(g.CreatedAt), UpdatedAt: zt(g.UpdatedAt)}
+		Description: g.Description, IsPublic: !g.Private, CreatedAt: zt(g.CreatedAt), UpdatedAt: zt(g.UpdatedAt)}
 }
 
 func decodeGroup(r *http.Request) (desk.GroupInput, error) {
@@ -30,6 +30,7 @@ func decodeGroup(r *http.Request) (desk.GroupInput, error) {
 		Group *struct {
 			Name        optString `json:"name"`
 			Description optString `json:"description"`
+			IsPublic    *bool     `json:"is_public"`
 		} `json:"group"`
 	}
 	if err := decode(r, &body); err != nil {
@@ -38,7 +39,7 @@ func decodeGroup(r *http.Request) (desk.GroupInput, error) {
 	if body.Group == nil {
 		return desk.GroupInput{}, recordInvalid(model.Invalid("group", "BlankValue", "group: the body must be {\"group\": {...}}"))
 	}
-	return desk.GroupInput{Name: body.Group.Name.ptr(), Description: body.Group.Description.ptr()}, nil
+	return desk.GroupInput{Name: body.Group.Name.ptr(), Description: body.Group.Description.ptr(), Public: body.Group.IsPublic}, nil
 }
 
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) error {
