@@ -163,6 +163,7 @@ type groupsData struct {
 	Groups      []model.Group
 	Name        string
 	Description string
+	Private     bool
 	Errors      []string
 }
 
@@ -180,14 +181,30 @@ func (s *Server) renderGroups(w http.ResponseWriter, r *http.Request, rq *reques
 }
 
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, rq *request) error {
-	d := &groupsData{Name: r.PostFormValue("name"), Description: r.PostFormValue("description")}
-	_, err := s.desk.SaveGroup(r.Context(), rq.user, 0, desk.GroupInput{Name: &d.Name, Description: &d.Description})
+	d := &groupsData{Name: r.PostFormValue("name"), Description: r.PostFormValue("description"), Private: r.PostFormValue("private") == "1"}
+	public := !d.Private
+	_, err := s.desk.SaveGroup(r.Context(), rq.user, 0, desk.GroupInput{Name: &d.Name, Description: &d.Description, Public: &public})
 	var ve *model.ValidationError
 	if errors.As(err, &ve) {
 		d.Errors = validationMessages(ve)
 		return s.renderGroups(w, r, rq, http.StatusUnprocessableEntity, d)
 	}
 	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/groups?flash=saved", http.StatusSeeOther)
+	return nil
+}
+
+// makeGroupPrivate keeps a group's tickets from the agents outside it from now
+// on. There is no way back to public, as in Zendesk.
+func (s *Server) makeGroupPrivate(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	public := false
+	if _, err := s.desk.SaveGroup(r.Context(), rq.user, id, desk.GroupInput{Public: &public}); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/groups?flash=saved", http.StatusSeeOther)

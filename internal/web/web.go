@@ -84,6 +84,7 @@ func (s *Server) Routes() http.Handler {
 	mux.Handle("POST /admin/agents/{id}", s.admin(s.updateAgent))
 	mux.Handle("GET /admin/groups", s.admin(s.groupsPage))
 	mux.Handle("POST /admin/groups", s.admin(s.createGroup))
+	mux.Handle("POST /admin/groups/{id}/private", s.admin(s.makeGroupPrivate))
 	mux.Handle("GET /admin/fields", s.admin(s.fieldsPage))
 	mux.Handle("POST /admin/fields", s.admin(s.createField))
 	mux.Handle("GET /admin/forms", s.admin(s.formsPage))
