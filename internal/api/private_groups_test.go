@@ -22,7 +22,7 @@ type privateDesk struct {
 	hr, payroll          int64
 	hana, paula          int64
 	hanaTok, paulaTok    string
-	requester            int64
+	requester, cc        int64
 	payTicket, hrTicket  int64
 	payComment, payAudit int64
 	payFile              int64
@@ -40,6 +40,7 @@ func setupPrivateDesk(t *testing.T, env *apitest.Env) *privateDesk {
 	d.hana, d.hanaTok = env.CreateAgent(t, "Hana HR", "hana@example.com")
 	d.paula, d.paulaTok = env.CreateAgent(t, "Paula Payroll", "paula@example.com")
 	d.requester, _ = env.CreateEndUser(t, "Erin Employee", "erin@example.com")
+	d.cc, _ = env.CreateEndUser(t, "Carl Colleague", "carl@example.com")
 	hr, err := c.CreateGroup(ctx, zendesk.Group{Name: "HR"})
 	require.NoError(t, err)
 	d.hr = hr.ID
@@ -64,6 +65,8 @@ func setupPrivateDesk(t *testing.T, env *apitest.Env) *privateDesk {
 		RequesterID: d.requester, Tags: []string{"salary"}, Comment: &zendesk.TicketComment{Body: "Back pay of " + payCanary}})
 	require.NoError(t, err)
 	d.payTicket = pay.ID
+	res = env.Do(t, "PUT", fmt.Sprintf("/api/v2/tickets/%d.json", pay.ID), map[string]any{"ticket": map[string]any{"email_cc_ids": []int64{d.cc}}})
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
 	_, err = pc.UpdateTicket(ctx, pay.ID, zendesk.Ticket{Comment: &zendesk.TicketComment{Body: "payslip attached", Uploads: []string{up.Token}}})
 	require.NoError(t, err)
 	hrt, err := c.CreateTicket(ctx, zendesk.Ticket{Subject: "Salary question about leave", GroupID: groupID(d.hr),
@@ -183,6 +186,11 @@ func TestPrivateGroupReads(t *testing.T) {
 		require.EqualValues(t, 1, count(t, d.hanaDo(t, "GET", req, nil)))
 		rel := d.hanaDo(t, "GET", fmt.Sprintf("/api/v2/users/%d/related.json", d.requester), nil)
 		require.Contains(t, string(rel.Body), `"requested_tickets":1`)
+		ccd := fmt.Sprintf("/api/v2/users/%d/tickets/ccd.json", d.cc)
+		require.Empty(t, ids(t, d.hanaDo(t, "GET", ccd, nil), "tickets"))
+		require.Equal(t, []int64{p}, ids(t, env.Do(t, "GET", ccd, nil), "tickets"), "the admin sees the CC")
+		rel = d.hanaDo(t, "GET", fmt.Sprintf("/api/v2/users/%d/related.json", d.cc), nil)
+		require.Contains(t, string(rel.Body), `"ccd_tickets":0`)
 		require.Equal(t, visible, ids(t, d.hanaDo(t, "GET", fmt.Sprintf("/api/v2/views/%d/tickets.json", d.view), nil), "tickets"))
 		require.Equal(t, visible, ids(t, d.hanaDo(t, "GET", fmt.Sprintf("/api/v2/views/%d/execute.json", d.view), nil), "rows"))
 		require.EqualValues(t, 1, count(t, d.hanaDo(t, "GET", fmt.Sprintf("/api/v2/views/%d/execute.json", d.view), nil)))

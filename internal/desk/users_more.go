@@ -55,7 +55,7 @@ func (s *Service) RelatedToUser(ctx context.Context, actor model.User, id int64)
 	if r.RequestedTickets, err = s.db.Read().CountTickets(ctx, store.TicketFilter{RequesterID: u.ID, HiddenGroups: hidden}); err != nil {
 		return r, err
 	}
-	if r.CCDTickets, err = s.db.Read().CountTickets(ctx, store.TicketFilter{CCUserID: u.ID}); err != nil {
+	if r.CCDTickets, err = s.db.Read().CountTickets(ctx, store.TicketFilter{CCUserID: u.ID, HiddenGroups: hidden}); err != nil {
 		return r, err
 	}
 	if u.Role.IsStaff() {
