@@ -33,7 +33,8 @@ func (s *Server) loadNames(ctx context.Context, actor model.User, t *model.Ticke
 	for _, u := range n.staff {
 		n.users[u.ID] = u
 	}
-	ids := []int64{t.RequesterID}
+	ids := append([]int64{t.RequesterID}, t.EmailCCIDs...)
+	ids = append(ids, t.FollowerIDs...)
 	for _, c := range comments {
 		ids = append(ids, c.AuthorID)
 	}
@@ -43,6 +44,7 @@ func (s *Server) loadNames(ctx context.Context, actor model.User, t *model.Ticke
 			if e.FieldName == "requester_id" {
 				ids = append(ids, parseID(e.Value), parseID(e.PreviousValue))
 			}
+			ids = append(ids, ccEventIDs(e)...)
 		}
 	}
 	missing := ids[:0:0]
@@ -136,6 +138,7 @@ var fieldLabels = map[string]string{
 	"subject": "Subject", "status": "Status", "priority": "Priority", "type": "Type",
 	"requester_id": "Requester", "assignee_id": "Assignee", "group_id": "Group",
 	"external_id": "External ID", "ticket_form_id": "Form", "tags": "Tags",
+	"email_cc_ids": "CCs", "follower_ids": "Followers",
 }
 
 func (n *names) fieldLabel(name string) string {
@@ -156,6 +159,8 @@ func (n *names) value(field string, v any) string {
 	switch field {
 	case "requester_id", "assignee_id":
 		return n.user(parseID(v))
+	case "email_cc_ids", "follower_ids":
+		return n.userList(v)
 	case "group_id":
 		if id := parseID(v); id != 0 {
 			if g, ok := n.groups[id]; ok {

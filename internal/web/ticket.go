@@ -57,6 +57,8 @@ type ticketData struct {
 	Mail []model.OutgoingMail
 	// MergeTarget is the ticket "Merge into…" asks to confirm (merge.go).
 	MergeTarget *model.Ticket
+	// CCs and Followers are the ticket's addresses, comma-separated (ticket_ccs.go).
+	CCs, Followers string
 }
 
 // draft keeps what the agent typed when a submit is refused.
@@ -232,7 +234,8 @@ func (s *Server) loadTicket(ctx context.Context, actor model.User, t *model.Tick
 	}
 	d := &ticketData{T: *t, Stamp: t.UpdatedAt.Format(time.RFC3339Nano), Requester: names.users[t.RequesterID],
 		Statuses: allStatuses, Priorities: model.Priorities, Types: model.TicketTypes, Groups: names.groupList,
-		Tags: strings.Join(t.Tags, " "), Draft: draft{Internal: isStub(t)}, Once: newToken()}
+		Tags: strings.Join(t.Tags, " "), Draft: draft{Internal: isStub(t)}, Once: newToken(),
+		CCs: ccEmails(names.users, t.EmailCCIDs), Followers: ccEmails(names.users, t.FollowerIDs)}
 	if d.Requester.ID == 0 {
 		d.Requester = model.User{ID: t.RequesterID, Name: "user " + itoa(t.RequesterID)}
 	}

@@ -51,6 +51,9 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request, rq *reques
 		in, err = stubInput(r.PostForm)
 	} else {
 		in, err = ticketInput(r.PostForm, &t)
+		if err == nil {
+			err = s.ccChanges(r.Context(), rq.user, r.PostForm, &t, &in)
+		}
 	}
 	if err == nil {
 		err = withUploads(in.Comment, upload)
