@@ -81,20 +81,6 @@ type Config struct {
 	Mail MailConfig
 }
 
-// Observer hears what became of each delivery attempt: "delivered", "retried"
-// (it will be tried again) or "failed" (given up). kind is webhook or target and
-// endpointRef its id, never its URL, which may hold ticket data.
-type Observer interface {
-	DeliveryOutcome(kind, endpointRef, outcome string)
-}
-
-// observe tells the observer, if any.
-func (q *Queue) observe(d *model.Delivery, outcome string) {
-	if q.observer != nil {
-		q.observer.DeliveryOutcome(d.Kind, d.EndpointRef, outcome)
-	}
-}
-
 // Queue owns the River client and the delivery worker.
 type Queue struct {
 	client   *river.Client[*sql.Tx]

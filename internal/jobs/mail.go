@@ -128,6 +128,7 @@ func (w *mailWorker) Work(ctx context.Context, job *river.Job[MailArgs]) error {
 	if err := q.db.WriteTx(ctx, func(tx *store.Tx) error { return tx.RecordMailAttempt(ctx, &m) }); err != nil {
 		return err
 	}
+	q.observeMail(model.MailRetrying)
 	q.log.Warn("mail will be retried", "mail_id", m.ID, "ticket_id", m.TicketID, "attempt", job.Attempt, "err", sendErr)
 	return sendErr
 }
@@ -148,6 +149,9 @@ func (q *Queue) settleMail(ctx context.Context, job *river.Job[MailArgs], m *mod
 		}
 		return nil
 	})
+	if err == nil {
+		q.observeMail(state)
+	}
 	if err == nil && state == model.MailSent {
 		q.log.Info("mail sent", "mail_id", m.ID, "ticket_id", m.TicketID, "attempts", m.Attempts)
 	}

@@ -187,6 +187,7 @@ func unsendable(err error) bool {
 func (q *Queue) succeed(ctx context.Context, job *river.Job[DeliveryArgs], d *model.Delivery, sent []int64) error {
 	d.State, d.LastError = model.DeliveryDelivered, ""
 	forget := len(sent) > 0 && q.forwarded != nil
+	last := false // d is its chain's last step
 	err := q.db.WriteTx(ctx, func(tx *store.Tx) error {
 		if err := tx.RecordAttempt(ctx, d); err != nil {
 			return err
@@ -201,6 +202,7 @@ func (q *Queue) succeed(ctx context.Context, job *river.Job[DeliveryArgs], d *mo
 		}
 		next, err := tx.NextInChain(ctx, d.ChainID, d.Step)
 		if errors.Is(err, model.ErrNotFound) {
+			last = true
 			return nil
 		}
 		if err != nil {
@@ -219,6 +221,7 @@ func (q *Queue) succeed(ctx context.Context, job *river.Job[DeliveryArgs], d *mo
 		q.forwarded.PayBlobDeletes(ctx)
 	}
 	q.observe(d, "delivered")
+	q.observeEscalation(ctx, job, d, last)
 	q.log.Info("delivered", "delivery_id", d.ID, "ticket_id", d.TicketID, "status", d.StatusCode, "latency_ms", d.LatencyMS)
 	q.kickWaiting(ctx, d.EndpointRef)
 	return nil

@@ -28,6 +28,7 @@ type Metrics struct {
 	peerRefused *prometheus.CounterVec
 	deliveries  *prometheus.CounterVec
 	work        work
+	queue       queue
 }
 
 // New builds the registry with the Go runtime and process collectors and the
@@ -53,9 +54,11 @@ func New(src Source, log *slog.Logger) *Metrics {
 			Name: "twindesk_webhook_deliveries_total",
 			Help: "Delivery attempts by outcome (delivered, retried, failed for good), by endpoint kind and id (never its URL).",
 		}, []string{"kind", "endpoint", "outcome"}),
-		work: newWork(),
+		work:  newWork(),
+		queue: newQueue(),
 	}
 	m.reg.MustRegister(m.work.collectors()...)
+	m.reg.MustRegister(m.queue.collectors()...)
 	m.reg.MustRegister(m.requests, m.latency, m.peerRefused, m.deliveries,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
