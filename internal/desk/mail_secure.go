@@ -2,13 +2,12 @@ package desk
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -29,12 +28,24 @@ type RequesterReply struct {
 	StandardTicketID int64  `json:"standard_ticket_id"`
 	From             string `json:"from"`
 	Body             string `json:"body"`
+	// Uploads are the tokens of the mail's files, which standard's peer
+	// identity uploaded to secure just before; they go with the comment.
+	Uploads []string `json:"uploads,omitempty"`
+	// NotKept names the files standard dropped over a limit; secure notes them
+	// and tells the requester how many.
+	NotKept []DroppedFile `json:"not_kept,omitempty"`
+	// Files are the mail's files, streamed to secure by SecureMail and never
+	// stored on standard.
+	Files []parse.Attachment `json:"-"`
 }
 
 // SecureMail delivers requester replies to the secure instance.
 type SecureMail interface {
 	RequesterReply(ctx context.Context, r RequesterReply) error
 }
+
+// maxNotKept bounds the dropped files one reply may name.
+const maxNotKept = 100
 
 // ErrPeerRefused is a peer's final no (a 4xx): retrying can't help.
 var ErrPeerRefused = errors.New("the secure instance refused the reply")
@@ -55,71 +66,45 @@ type peerMailer struct {
 }
 
 func (p *peerMailer) RequesterReply(ctx context.Context, r RequesterReply) error {
-	hooks, err := p.s.db.Read().ListWebhooks(ctx)
+	peer, err := p.endpoint(ctx)
 	if err != nil {
 		return err
 	}
-	var hook *model.Webhook
-	for i := range hooks {
-		if hooks[i].Name == secureWebhookName && hooks[i].Status == "active" {
-			hook = &hooks[i]
+	token := ""
+	for _, f := range r.Files {
+		if token, err = peer.upload(ctx, f, token); err != nil {
+			return err
 		}
 	}
-	if hook == nil {
-		return fmt.Errorf("desk: mail to secure: no active webhook %q (run twindesk escalation setup): %w", secureWebhookName, ErrPeerRefused)
-	}
-	if p.s.secrets != nil {
-		if *hook, err = p.s.secrets.OpenWebhook(*hook); err != nil {
-			return fmt.Errorf("desk: mail to secure: open credentials: %w", err)
-		}
-	}
-	u, err := url.Parse(hook.Endpoint)
-	if err != nil {
-		return fmt.Errorf("desk: mail to secure: endpoint: %w", err)
+	if token != "" {
+		r.Uploads = []string{token}
 	}
 	body, _ := json.Marshal(map[string]any{"reply": r})
-	req, err := http.NewRequestWithContext(ctx, "POST", u.Scheme+"://"+u.Host+"/api/v2/twindesk/peer/mail_replies.json", bytes.NewReader(body))
+	res, err := peer.post(ctx, "/api/v2/twindesk/peer/mail_replies.json", "application/json", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	// The same credential the escalation's own calls carry (webhook.authenticate).
-	switch hook.AuthType {
-	case "basic_auth":
-		req.SetBasicAuth(hook.AuthData["username"], hook.AuthData["password"])
-	case "bearer_token":
-		req.Header.Set("Authorization", "Bearer "+hook.AuthData["token"])
-	}
-	res, err := p.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("desk: mail to secure: %w", err)
-	}
-	defer res.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 1<<16))
-	switch {
-	case res.StatusCode/100 == 2:
-		return nil
-	case res.StatusCode/100 == 4 && res.StatusCode != http.StatusTooManyRequests:
-		return fmt.Errorf("desk: mail to secure: HTTP %d: %w", res.StatusCode, ErrPeerRefused)
-	}
-	return fmt.Errorf("desk: mail to secure: HTTP %d", res.StatusCode)
+	res.Body.Close()
+	return nil
 }
 
-// mailToSecure hands the reply to secure and records only that it did. Files of
-// such a reply are not forwarded (the route carries text); the reason says how
-// many were left out. A transient failure records nothing, so the mail is offered
-// again.
+// mailToSecure hands the reply to secure, its files streamed there first and
+// never stored here, and records only that it did (with how many files). A file
+// over a limit is not sent; secure names it in a note and tells the requester.
+// A transient failure records nothing, so the mail is offered again.
 func (s *Service) mailToSecure(ctx context.Context, cfg *MailConfig, m *parse.Message, rec model.MailMessage, target int64, how string) (MailResult, error) {
 	err := ErrPeerRefused
+	kept, dropped := s.splitMailFiles(cfg, m.Attachments)
 	if cfg.Secure != nil {
-		err = cfg.Secure.RequesterReply(ctx, RequesterReply{StandardTicketID: target, From: m.From.Address, Body: mailBody(m)})
+		err = cfg.Secure.RequesterReply(ctx, RequesterReply{StandardTicketID: target, From: m.From.Address, Body: mailBody(m),
+			Files: kept, NotKept: dropped})
 	}
 	switch {
 	case err == nil:
 		rec.Outcome = model.MailForwarded
 		rec.Reason = fmt.Sprintf("%s names ticket %d, escalated: handed to the secure instance", how, target)
-		if n := len(m.Attachments); n > 0 {
-			rec.Reason += fmt.Sprintf("; %d file(s) not forwarded", n)
+		if len(kept)+len(dropped) > 0 {
+			rec.Reason += fmt.Sprintf(" with %d file(s); %d dropped over a limit, secure tells the requester", len(kept), len(dropped))
 		}
 	case errors.Is(err, ErrPeerRefused):
 		rec.Outcome = model.MailRefused
@@ -150,6 +135,13 @@ func (s *Service) TakeRequesterReply(ctx context.Context, actor model.User, r Re
 	}
 	if strings.TrimSpace(r.Body) == "" {
 		return model.Invalid("body", "BlankValue", "Body: cannot be blank")
+	}
+	if len(r.NotKept) > maxNotKept || len(r.Uploads) > 1 {
+		return peerInvalid("not_kept", "at most %d dropped files and one upload token", maxNotKept)
+	}
+	for i := range r.NotKept {
+		r.NotKept[i].Name = cmp.Or(cleanFileName(r.NotKept[i].Name), "attachment")
+		r.NotKept[i].Why = "not carried over from the standard instance (over its size or count limit)"
 	}
 	return s.db.WriteTx(ctx, func(tx *store.Tx) error {
 		l, err := tx.LinkByOrigin(ctx, r.StandardTicketID)
@@ -183,7 +175,16 @@ func (s *Service) TakeRequesterReply(ctx context.Context, actor model.User, r Re
 		}
 		t.UpdatedAt = now
 		c := &model.Comment{AuthorID: requester.ID, Body: r.Body, Public: true, Via: "email", CreatedAt: now}
-		_, err = s.commitChange(ctx, tx, snap, requester, &before, &t, c, "email")
-		return err
+		// The files are uploads of standard's peer identity (actor), which
+		// attachUploads checks.
+		_, err = s.commitChangeWith(ctx, tx, snap, requester, &before, &t, c, "email", func(c *model.Comment) error {
+			return s.attachUploads(ctx, tx, actor, &CommentInput{Uploads: r.Uploads}, c)
+		})
+		if err != nil || len(r.NotKept) == 0 {
+			return err
+		}
+		// The mail says how many, never standard's names: the peer must not
+		// choose text secure mails to the requester.
+		return s.tellDropped(ctx, tx, snap, requester, &t, false, r.NotKept, false)
 	})
 }

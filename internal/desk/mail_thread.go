@@ -126,7 +126,7 @@ func (s *Service) fileMail(ctx context.Context, cfg *MailConfig, in InboundMail,
 // inboundFiles are an incoming mail's files: stored ones, and those dropped over a limit.
 type inboundFiles struct {
 	kept    []model.Attachment
-	dropped []droppedFile
+	dropped []DroppedFile
 }
 
 func (s *Service) fileMailTx(ctx context.Context, tx *store.Tx, in InboundMail, m *parse.Message, rec *model.MailMessage, files inboundFiles, target int64, how string) error {
@@ -196,7 +196,7 @@ func (s *Service) fileMailTx(ctx context.Context, tx *store.Tx, in InboundMail, 
 	}
 	if len(files.dropped) > 0 {
 		rec.Reason += fmt.Sprintf("; %d file(s) dropped over a limit, the sender told", len(files.dropped))
-		if err := s.tellDropped(ctx, tx, snap, author, &t, m, files.dropped); err != nil {
+		if err := s.tellDropped(ctx, tx, snap, author, &t, m.Auto != "", files.dropped, true); err != nil {
 			return err
 		}
 	}
