@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/smtp"
 	"net/url"
@@ -67,6 +68,14 @@ func TestMailInKeepsFilesAndTellsOfDropped(t *testing.T) {
 		c.SMTPListen, c.MaxMailFiles, c.MaxAttachmentBytes = smtpAddr, 2, 100<<10
 	}
 	n := d.open(true)
+	// Serve binds the SMTP port after the queue starts: wait until it accepts.
+	waitFor(t, 20*time.Second, "the SMTP receiver listening", func() bool {
+		c, err := net.Dial("tcp", smtpAddr)
+		if err == nil {
+			_ = c.Close()
+		}
+		return err == nil
+	})
 	files := []mimeFile{
 		{name: "image001.png", contentType: `image/png; name="image001.png"`, cid: "scan1", data: randomFile(t, 2000)}, // as Outlook sends them
 		{name: "Lohnzettel März.pdf", contentType: "application/pdf", data: randomFile(t, 20<<10)},
