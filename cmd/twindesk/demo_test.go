@@ -38,6 +38,7 @@ func TestDemoRunTwice(t *testing.T) {
 			require.Contains(t, text, "0 created, 0 updated", "a second demo run on the same data and ports changes nothing")
 		}
 		stdAddr, secAddr = addrAfter(t, text, "standard (IT):"), addrAfter(t, text, "secure (HR/Payroll):")
+		requirePayrollPrivate(t, secAddr, text)
 		if run == 0 {
 			requireSampleAttachment(t, stdAddr, text)
 			// The sample tickets' requesters are notified through the demo's outbox.
@@ -101,4 +102,31 @@ func requireSampleAttachment(t *testing.T, addr, text string) {
 	a := out.Comments[0].Attachments[0]
 	require.Equal(t, "printer-error-log.txt", a.FileName)
 	require.Contains(t, string(get(a.ContentURL)), "paper jam")
+}
+
+// requirePayrollPrivate: on the secure demo instance Payroll is a private group,
+// as the banner says, on every run.
+func requirePayrollPrivate(t *testing.T, addr, text string) {
+	t.Helper()
+	require.Contains(t, text, "Payroll is a private group")
+	_, rest, ok := strings.Cut(text, "hr.agent@secure.example")
+	require.True(t, ok)
+	req, err := http.NewRequest("GET", "http://"+addr+"/api/v2/groups.json", nil)
+	require.NoError(t, err)
+	req.SetBasicAuth("hr.agent@secure.example/token", strings.Fields(rest)[0])
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out struct {
+		Groups []struct {
+			Name     string `json:"name"`
+			IsPublic bool   `json:"is_public"`
+		} `json:"groups"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+	public := map[string]bool{}
+	for _, g := range out.Groups {
+		public[g.Name] = g.IsPublic
+	}
+	require.Equal(t, map[string]bool{"HR": true, "Payroll": false}, public)
 }

@@ -43,7 +43,27 @@ func sampleData(ctx context.Context, std, sec *Node) ([]login, error) {
 		}
 		logins = append(logins, login{side.n.Name, "Admin", side.n.Admin.Email, side.n.Token})
 	}
+	if err := makePrivate(ctx, sec, demoPrivateGroup); err != nil {
+		return nil, err
+	}
 	return logins, sampleTickets(ctx, std)
+}
+
+// demoPrivateGroup is the secure group whose tickets only its members and the
+// admin see: HR agents outside it don't meet a payslip question anywhere.
+const demoPrivateGroup = "Payroll"
+
+func makePrivate(ctx context.Context, n *Node, name string) error {
+	d := n.Instance.Desk
+	g, err := ensureGroup(ctx, d, n.Admin, name)
+	if err != nil {
+		return err
+	}
+	public := false
+	if _, err := d.SaveGroup(ctx, n.Admin, g.ID, desk.GroupInput{Public: &public}); err != nil {
+		return fmt.Errorf("demo: make %s private: %w", name, err)
+	}
+	return nil
 }
 
 func ensureAgent(ctx context.Context, n *Node, a agentSpec) (string, error) {
@@ -135,5 +155,7 @@ func printLogins(w io.Writer, std, sec *Node, logins []login) {
 	}
 	fmt.Fprintf(w, "\nTry it: log in to %s as it.agent@standard.example, open \"Question about my last payslip\"\n", std.URL)
 	fmt.Fprintf(w, "and set its group to \"Payroll (secure)\". Within a second it moves to %s and a stub stays behind.\n", sec.URL)
+	fmt.Fprintf(w, "On secure, %s is a private group: payroll.agent@secure.example and the admin see its tickets,\n", demoPrivateGroup)
+	fmt.Fprintf(w, "hr.agent@secure.example (HR only) gets \"not found\" and no search hit or count for them.\n")
 	fmt.Fprintf(w, "\"Printer on floor 3 jams\" carries an attachment (API: GET %s/api/v2/tickets/1/comments.json); its mail in the outbox carries it too.\n", std.URL)
 }
