@@ -117,3 +117,45 @@ func TestTicketMetricsBusinessMinutes(t *testing.T) {
 		require.Contains(t, string(res.Body), `"first_resolution_time_in_minutes":{"calendar":210,"business":60}`)
 	})
 }
+
+// TestViewSLACondition: a view made through the API with the condition
+// "hours_until_next_sla_breach less_than 2" lists, through go-zendesk, the
+// ticket whose first reply is due within the hour and not the one without a
+// target, on both databases.
+func TestViewSLACondition(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, env *apitest.Env) {
+		ctx := context.Background()
+		c := env.AdminClient()
+		p := zendesk.SLAPolicy{Title: "Urgent", PolicyMetrics: []zendesk.SLAPolicyMetric{
+			{Priority: "urgent", Metric: zendesk.FirstReplyTimeMetric, Target: 60}}}
+		p.Filter.All = []zendesk.SLAPolicyFilter{{Field: "type", Operator: "is_not", Value: "task"}}
+		_, err := c.CreateSLAPolicy(ctx, p)
+		require.NoError(t, err)
+		mk := func(priority string) int64 {
+			tk, err := c.CreateTicket(ctx, zendesk.Ticket{Subject: priority, Priority: priority,
+				Comment: &zendesk.TicketComment{Body: "help"}})
+			require.NoError(t, err)
+			return tk.ID
+		}
+		urgent := mk("urgent")
+		mk("low")
+		res := env.Do(t, "POST", "/api/v2/views.json", map[string]any{"view": map[string]any{"title": "Breaching soon",
+			"all": []map[string]string{{"field": "hours_until_next_sla_breach", "operator": "less_than", "value": "2"}}}})
+		require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+		var v struct {
+			View struct {
+				ID int64 `json:"id"`
+			} `json:"view"`
+		}
+		res.Decode(t, &v)
+		got, _, err := c.GetTicketsFromView(ctx, v.View.ID, nil)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		require.Equal(t, urgent, got[0].ID)
+
+		res = env.Do(t, "POST", "/api/v2/views.json", map[string]any{"view": map[string]any{"title": "Bad",
+			"all": []map[string]string{{"field": "hours_until_next_sla_breach", "operator": "less_than", "value": "-1"}}}})
+		require.Equal(t, http.StatusUnprocessableEntity, res.Status, string(res.Body))
+	})
+}

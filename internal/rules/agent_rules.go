@@ -21,10 +21,13 @@ const (
 	ActCommentPublic    = "comment_mode_is_public"
 )
 
-// View time conditions, as Zendesk names them: hours since created, since updated.
+// View time conditions, as Zendesk names them: hours since created, since
+// updated; and, named as the automation condition, hours until the next SLA
+// breach.
 const (
-	CondHoursSinceCreated = "NEW"
-	CondHoursSinceUpdated = "updated_at"
+	CondHoursSinceCreated    = "NEW"
+	CondHoursSinceUpdated    = "updated_at"
+	CondHoursUntilNextBreach = "hours_until_next_sla_breach"
 )
 
 // viewOps are the operators a view accepts per field: the ticket's state only.
@@ -159,7 +162,7 @@ func ValidateView(vw *model.View) error {
 
 // CheckViewCond returns what is wrong with a view condition, or "".
 func CheckViewCond(c model.Condition) string {
-	if c.Field == CondHoursSinceCreated || c.Field == CondHoursSinceUpdated {
+	if c.Field == CondHoursSinceCreated || c.Field == CondHoursSinceUpdated || c.Field == CondHoursUntilNextBreach {
 		switch c.Operator {
 		case "is", "less_than", "greater_than":
 		default:

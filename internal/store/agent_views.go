@@ -101,6 +101,8 @@ func viewCond(w *sqlWhere, c model.Condition, vr ViewRun) string {
 		return hoursSince(w, "created_at", c, vr.Now)
 	case rules.CondHoursSinceUpdated:
 		return hoursSince(w, "updated_at", c, vr.Now)
+	case rules.CondHoursUntilNextBreach:
+		return hoursUntilBreach(w, c, vr.Now)
 	}
 	if id, ok := strings.CutPrefix(c.Field, "custom_fields_"); ok {
 		return customIs(w, id, c)
