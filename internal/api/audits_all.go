@@ -12,6 +12,7 @@ import (
 // and the ticket metric events export.
 func (s *Server) dataRoutes(handle func(method, path string, h handlerFunc)) {
 	handle("GET", "/ticket_audits", s.listAllAudits)
+	handle("GET", "/incremental/ticket_metric_events", s.exportMetricEvents) // metric_events.go
 }
 
 // auditEventID is the id an audit's i-th event answers with. A Comment event
