@@ -40,8 +40,11 @@ func arrangeSource(t *testing.T, src *apitest.Env) int64 {
 		"name": "Acme", "details": "HQ", "domain_names": []string{"acme.test"}}})["organization"].(map[string]any)
 	side := newSide(t, src)
 	users := side.list("/api/v2/users.json", "users")
-	var requester, agent map[string]any
+	var requester, cc, agent map[string]any
 	for _, u := range users {
+		if u["role"] == "end-user" && requester != nil && cc == nil {
+			cc = u
+		}
 		if u["role"] == "end-user" && requester == nil {
 			requester = u
 		}
@@ -90,6 +93,7 @@ func arrangeSource(t *testing.T, src *apitest.Env) int64 {
 	up.Decode(t, &upl)
 	withFile := do("POST", "/api/v2/tickets.json", map[string]any{"ticket": map[string]any{"subject": "Printer on fire",
 		"requester_id": requester["id"], "group_id": groupID, "assignee_id": suspended["id"], "ticket_form_id": form["id"],
+		"email_cc_ids": []any{cc["id"]}, "follower_ids": []any{agent["id"]},
 		"comment": map[string]any{"body": "See the log", "uploads": []string{upl.Upload.Token}}}})["ticket"].(map[string]any)
 	do("PUT", fmt.Sprintf("/api/v2/tickets/%d.json", idOf(withFile["id"])), map[string]any{"ticket": map[string]any{
 		"comment": map[string]any{"body": "Internal: on it", "public": false, "author_id": agent["id"]}}})

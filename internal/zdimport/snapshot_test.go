@@ -176,6 +176,14 @@ func (s *side) tickets(key func(int64) string) map[string]any {
 		for _, f := range []string{"requester_id", "submitter_id", "assignee_id", "group_id", "organization_id", "ticket_form_id"} {
 			m[f] = s.ref(f, idOf(t[f]))
 		}
+		for _, list := range []string{"email_cc_ids", "follower_ids"} {
+			var who []string
+			for _, u := range asList(t[list]) {
+				who = append(who, s.users[idOf(u)])
+			}
+			sort.Strings(who)
+			m[list] = who
+		}
 		cf := map[string]any{}
 		for _, f := range asList(t["custom_fields"]) {
 			fm := f.(map[string]any)

@@ -174,6 +174,21 @@ func (im *Importer) ticketPayload(ctx context.Context, rec map[string]any) (map[
 			}
 		}
 	}
+	for _, list := range []string{"email_cc_ids", "follower_ids"} {
+		ids := []int64{}
+		for _, v := range asList(rec[list]) {
+			u, err := im.ensureUser(ctx, idOf(v))
+			if err != nil {
+				return nil, err
+			}
+			if u == 0 {
+				im.rep.problem(kindTicket, id, "%s: user %d could not be carried; left out", list, idOf(v))
+				continue
+			}
+			ids = append(ids, u)
+		}
+		t[list] = ids
+	}
 	var fields []map[string]any
 	for _, f := range asList(rec["custom_fields"]) {
 		m, _ := f.(map[string]any)
