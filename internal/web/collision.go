@@ -3,12 +3,16 @@ package web
 import (
 	"net/http"
 	"time"
+
+	"github.com/twindesk/twindesk/internal/model"
 )
 
 // ticketUpdated answers when the ticket last changed. The ticket page polls it
 // (static/collision.js) to warn an agent who is typing that someone else
 // changed the ticket meanwhile. It reads the ticket row only, and answers no
 // content, so an escalating ticket's says nothing more than its page does.
+// It also records the poll and names the other agents who have the ticket
+// open (presence.go): only to someone the desk lets see the ticket.
 func (s *Server) ticketUpdated(w http.ResponseWriter, r *http.Request, rq *request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -19,9 +23,19 @@ func (s *Server) ticketUpdated(w http.ResponseWriter, r *http.Request, rq *reque
 		return jsonError(w, err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSONPage(w, http.StatusOK, map[string]string{
+	writeJSONPage(w, http.StatusOK, map[string]any{
 		"updated_stamp": t.UpdatedAt.Format(time.RFC3339Nano),
 		"updated_at":    t.UpdatedAt.UTC().Format("2006-01-02 15:04") + " UTC",
+		"viewing":       s.viewing(t.ID, rq.user),
 	})
 	return nil
+}
+
+// viewing records an agent's poll and names the others; end users are neither
+// recorded nor told.
+func (s *Server) viewing(id int64, u model.User) []string {
+	if !u.Role.IsStaff() {
+		return []string{}
+	}
+	return s.presence.see(id, u, time.Now())
 }

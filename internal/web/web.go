@@ -40,13 +40,14 @@ type Server struct {
 	throttle *loginThrottle
 	// sessionCookie and loginCookie are named per instance (httpx.SessionCookie).
 	sessionCookie, loginCookie string
+	presence                   *presence // "also viewing" (presence.go)
 }
 
 // New parses the templates once and returns the web server. It panics on a
 // template error, which is a bug caught by any test.
 func New(d *desk.Service, log *slog.Logger, cfg Config) *Server {
 	return &Server{desk: d, log: log, cfg: cfg, pages: mustParsePages(), throttle: newLoginThrottle(),
-		sessionCookie: httpx.SessionCookie(cfg.BaseURL), loginCookie: httpx.LoginCookie(cfg.BaseURL)}
+		sessionCookie: httpx.SessionCookie(cfg.BaseURL), loginCookie: httpx.LoginCookie(cfg.BaseURL), presence: newPresence()}
 }
 
 // Routes returns every web route; mount it at "/".
