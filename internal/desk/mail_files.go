@@ -67,7 +67,7 @@ func (s *Service) mailFiles(ctx context.Context, tx *store.Tx, ch *model.Change,
 func (f mailFileSet) carry(ctx context.Context, blobs blob.Store) []outbound.Attachment {
 	out := make([]outbound.Attachment, len(f.carried))
 	for i, a := range f.carried {
-		out[i] = outbound.Attachment{FileName: a.FileName, ContentType: a.ContentType,
+		out[i] = outbound.Attachment{FileName: a.FileName, ContentType: a.ContentType, Size: a.Size,
 			Open: func() (io.ReadCloser, error) { return blobs.Open(ctx, a.BlobID) }}
 	}
 	return out

@@ -58,3 +58,25 @@ func randomBytes(t *testing.T, n int) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// BenchmarkBuildWithFiles builds a notification carrying Zendesk's most in
+// files (10 MB: a 7 MB and a 3 MB file), as a trigger does in the write
+// transaction of the comment.
+func BenchmarkBuildWithFiles(b *testing.B) {
+	big, small := make([]byte, 7<<20), make([]byte, 3<<20)
+	_, _ = rand.Read(big)
+	_, _ = rand.Read(small)
+	msg := testMessage()
+	for name, data := range map[string][]byte{"scan.pdf": big, "Lohnzettel März.pdf": small} {
+		msg.Attachments = append(msg.Attachments, Attachment{FileName: name, ContentType: "application/pdf", Size: int64(len(data)),
+			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		raw, err := msg.Build()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(raw))/(1<<20), "MB/msg")
+	}
+}

@@ -39,7 +39,10 @@ type Message struct {
 type Attachment struct {
 	FileName    string
 	ContentType string
-	Open        func() (io.ReadCloser, error)
+	// Size, when known, sizes the message buffer once instead of growing it
+	// through copies.
+	Size int64
+	Open func() (io.ReadCloser, error)
 }
 
 // Build renders the message as RFC 5322 text with CRLF line ends. Names and
@@ -147,6 +150,11 @@ func (m *Message) writeText(iw *mail.InlineWriter) error {
 // buildMixed renders a message with files: multipart/mixed holding the text
 // (and HTML) first, then one part per file.
 func (m *Message) buildMixed(buf *bytes.Buffer, h mail.Header) ([]byte, error) {
+	var size int64
+	for _, a := range m.Attachments {
+		size += a.Size
+	}
+	buf.Grow(int(size/57*78) + len(m.Text) + len(m.HTML) + 8<<10) // base64: 57 bytes a 76-character line
 	mw, err := mail.CreateWriter(buf, h)
 	if err != nil {
 		return nil, fmt.Errorf("outbound: build: %w", err)
