@@ -225,6 +225,19 @@ func TestPrivateGroupReads(t *testing.T) {
 		res = d.hanaDo(t, "GET", "/api/v2/incremental/tickets/cursor.json?start_time=0", nil)
 		require.Equal(t, http.StatusForbidden, res.Status, string(res.Body))
 
+		// A ticket moved into Payroll vanishes from hana's searches and counts at
+		// once, though the searches above warmed the search caches.
+		for _, q := range []string{"salary", "tags:salary", "type:ticket"} {
+			require.Containsf(t, ids(t, d.hanaDo(t, "GET", "/api/v2/search.json?query="+url.QueryEscape(q), nil), "results"), d.hrTicket, "before the move: %q", q)
+		}
+		res = env.Do(t, "PUT", fmt.Sprintf("/api/v2/tickets/%d.json", d.hrTicket), map[string]any{"ticket": map[string]any{"group_id": d.payroll}})
+		require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+		for _, q := range []string{"salary", "tags:salary", "type:ticket"} {
+			require.NotContainsf(t, ids(t, d.hanaDo(t, "GET", "/api/v2/search.json?query="+url.QueryEscape(q), nil), "results"), d.hrTicket, "after the move: %q", q)
+			require.EqualValuesf(t, 0, count(t, d.hanaDo(t, "GET", "/api/v2/search/count.json?query="+url.QueryEscape(q+" type:ticket"), nil)), "after the move: %q", q)
+		}
+		require.EqualValues(t, 0, count(t, d.hanaDo(t, "GET", "/api/v2/tickets/count.json", nil)))
+
 		// The member and the admin see it.
 		for _, as := range []apitest.RequestOption{apitest.As("paula@example.com", d.paulaTok), apitest.As(apitest.AdminEmail, env.AdminToken)} {
 			res := env.Do(t, "GET", fmt.Sprintf("/api/v2/tickets/%d.json", p), nil, as)
