@@ -27,15 +27,7 @@ import (
 //
 //	TWINDESK_SEARCH_BENCH=1 go test ./internal/api -run TestSearchLatency -v -timeout 60m
 func TestSearchLatency(t *testing.T) {
-	if os.Getenv("TWINDESK_SEARCH_BENCH") == "" {
-		t.Skip("set TWINDESK_SEARCH_BENCH=1 to run the search benchmark (minutes; results go to docs/benchmarks.md)")
-	}
-	n := 100_000
-	if v := os.Getenv("TWINDESK_SEARCH_BENCH_N"); v != "" {
-		var err error
-		n, err = strconv.Atoi(v)
-		require.NoError(t, err)
-	}
+	n := searchBenchN(t)
 	for _, b := range apitest.Backends {
 		t.Run(string(b), func(t *testing.T) {
 			env := apitest.New(t, b)
@@ -153,14 +145,31 @@ func benchQueries(ids []int64) []string {
 	}
 }
 
-// measure runs query rounds times and returns the latencies and the match count.
-func measure(t *testing.T, env *apitest.Env, query string, rounds int) ([]time.Duration, int) {
+// searchBenchN skips the test unless TWINDESK_SEARCH_BENCH is set and returns
+// the number of tickets to generate: TWINDESK_SEARCH_BENCH_N, 100,000 by default.
+func searchBenchN(t *testing.T) int {
+	t.Helper()
+	if os.Getenv("TWINDESK_SEARCH_BENCH") == "" {
+		t.Skip("set TWINDESK_SEARCH_BENCH=1 to run the search benchmarks (minutes; results go to docs/benchmarks.md)")
+	}
+	n := 100_000
+	if v := os.Getenv("TWINDESK_SEARCH_BENCH_N"); v != "" {
+		var err error
+		n, err = strconv.Atoi(v)
+		require.NoError(t, err)
+	}
+	return n
+}
+
+// measure runs query rounds times (as the admin unless opts say otherwise) and
+// returns the latencies and the match count.
+func measure(t *testing.T, env *apitest.Env, query string, rounds int, opts ...apitest.RequestOption) ([]time.Duration, int) {
 	path := "/api/v2/search.json?query=" + url.QueryEscape(query)
 	var count int
 	lat := make([]time.Duration, 0, rounds)
 	for range rounds {
 		start := time.Now()
-		res := env.Do(t, "GET", path, nil)
+		res := env.Do(t, "GET", path, nil, opts...)
 		lat = append(lat, time.Since(start))
 		require.Equal(t, http.StatusOK, res.Status, string(res.Body))
 		var body struct{ Count int }
