@@ -6,9 +6,11 @@ import (
 	"context"
 	crand "crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -244,12 +246,21 @@ func (r *rig) escalateOne(ctx context.Context, i int) (original, error) {
 		return o, fmt.Errorf("escalation %d: note on %d: %w", i, o.id, err)
 	}
 	// 404: an earlier attempt that a kill cut off did set the group, and the ticket
-	// is escalated already.
-	if _, _, err := r.stdAdmin.retry(ctx, limit, "PUT", path, map[string]any{"ticket": map[string]any{"group_id": r.pseudo}},
-		nil, func(code int) bool { return code == 200 || code == 404 }); err != nil {
+	// is escalated already; 422 "being escalated": it did, and the forward is under
+	// way. Either way converge checks that the ticket arrived once.
+	code, out, err := r.stdAdmin.retry(ctx, limit, "PUT", path, map[string]any{"ticket": map[string]any{"group_id": r.pseudo}},
+		nil, func(code int) bool { return code == 200 || code == 404 })
+	if err != nil && !(errors.Is(err, errGiveUp) && code == http.StatusUnprocessableEntity && beingEscalated(out)) {
 		return o, fmt.Errorf("escalation %d: set pseudo group on %d: %w", i, o.id, err)
 	}
 	return o, nil
+}
+
+// beingEscalated says a 422 answer refused a change because the ticket's forward
+// to secure is under way.
+func beingEscalated(out map[string]any) bool {
+	b, _ := json.Marshal(out["details"])
+	return strings.Contains(string(b), "is being escalated to the secure instance")
 }
 
 // kill is one SIGKILL the killer sent.
