@@ -9,7 +9,7 @@ import (
 
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/search"
-	"github.com/twindesk/twindesk/internal/store"
+	"github.com/twindesk/twindesk/internal/search/index"
 )
 
 // Search results carry their type, as Zendesk's do.
@@ -38,7 +38,7 @@ func searchError(err error) error {
 	switch {
 	case errors.As(err, &pe):
 		return &apiError{http.StatusBadRequest, errorBody{Error: "invalid", Description: pe.Error()}}
-	case errors.Is(err, store.ErrUnsupportedSearch):
+	case errors.Is(err, index.ErrUnsupported):
 		return &apiError{http.StatusBadRequest, errorBody{Error: "invalid", Description: err.Error()}}
 	case errors.Is(err, desk.ErrSearchTooDeep):
 		return &apiError{http.StatusUnprocessableEntity, errorBody{Error: "invalid", Description: err.Error()}}

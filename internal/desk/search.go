@@ -7,11 +7,12 @@ import (
 
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/search"
+	"github.com/twindesk/twindesk/internal/search/index"
 	"github.com/twindesk/twindesk/internal/store"
 )
 
 // broadMatches is the match count above which a search page is read by walking
-// the sort order rather than sorting every match (store.SearchParams.Broad).
+// the sort order rather than sorting every match (index.Params.Broad).
 const broadMatches = 2000
 
 // MaxSearchResults is how far offset pagination reaches, as in Zendesk; the
@@ -50,7 +51,7 @@ var ErrSearchTooDeep = fmt.Errorf("search results are limited to %d; use the exp
 
 // Search runs a Zendesk search query for an agent. A malformed query returns the
 // parser's *search.ParseError (which says where), and a keyword twindesk can't
-// search store.ErrUnsupportedSearch; both are the caller's mistake.
+// search index.ErrUnsupported; both are the caller's mistake.
 func (s *Service) Search(ctx context.Context, actor model.User, req SearchRequest) (SearchPage, error) {
 	if err := requireStaff(actor); err != nil {
 		return SearchPage{}, err
@@ -113,55 +114,53 @@ func (s *Service) SearchCount(ctx context.Context, actor model.User, query strin
 }
 
 // wants reports whether a search's results include records of type typ.
-func wants(p store.SearchParams, typ string) bool {
+func wants(p index.Params, typ string) bool {
 	return p.Query.Type == "" || p.Query.Type == typ
 }
 
 // otherCounts counts the users and the organizations matching p, as its type
 // asks.
-func (s *Service) otherCounts(ctx context.Context, p store.SearchParams) (users, orgs int64, err error) {
-	db := s.db.Read()
+func (s *Service) otherCounts(ctx context.Context, p index.Params) (users, orgs int64, err error) {
 	if wants(p, "user") {
-		if users, err = db.UserSearchCount(ctx, p); err != nil {
+		if users, err = s.db.Searcher().CountUsers(ctx, p); err != nil {
 			return 0, 0, err
 		}
 	}
 	if wants(p, "organization") {
-		orgs, err = db.OrgSearchCount(ctx, p)
+		orgs, err = s.db.Searcher().CountOrganizations(ctx, p)
 	}
 	return users, orgs, err
 }
 
 // searchParams turns req into the store's parameters for actor, with the private
 // groups hidden from actor left out of the ticket results.
-func (s *Service) searchParams(ctx context.Context, actor model.User, req SearchRequest) (store.SearchParams, error) {
+func (s *Service) searchParams(ctx context.Context, actor model.User, req SearchRequest) (index.Params, error) {
 	q, err := search.Parse(req.Query)
 	if err != nil {
-		return store.SearchParams{}, err
+		return index.Params{}, err
 	}
 	if len(q.Words)+len(q.NotWords)+len(q.Conds)+len(q.IDs) == 0 && q.Type == "" && !req.Export {
-		return store.SearchParams{}, &search.ParseError{Pos: 0, Msg: "the query is empty; give words or keywords such as status:open"}
+		return index.Params{}, &search.ParseError{Pos: 0, Msg: "the query is empty; give words or keywords such as status:open"}
 	}
 	if req.Export {
 		if q.Type != "" && q.Type != req.Type {
-			return store.SearchParams{}, &search.ParseError{Pos: 0, Msg: fmt.Sprintf("type:%s in the query conflicts with filter[type]=%s", q.Type, req.Type)}
+			return index.Params{}, &search.ParseError{Pos: 0, Msg: fmt.Sprintf("type:%s in the query conflicts with filter[type]=%s", q.Type, req.Type)}
 		}
 		q.Type = req.Type
 	}
 	hidden, err := s.hiddenGroups(ctx, nil, actor)
 	if err != nil {
-		return store.SearchParams{}, err
+		return index.Params{}, err
 	}
 	page := max(req.Page, 1)
-	return store.SearchParams{Query: q, ActorID: actor.ID, Now: s.clock(), SortBy: req.SortBy, SortOrder: req.SortOrder,
+	return index.Params{Query: q, ActorID: actor.ID, Now: s.clock(), SortBy: req.SortBy, SortOrder: req.SortOrder,
 		Limit: req.PerPage, Offset: (page - 1) * req.PerPage, Cursor: req.Export, AfterID: req.AfterID,
-		Memo: new(store.SearchMemo), HiddenGroups: hidden}, nil
+		Memo: new(index.Memo), HiddenGroups: hidden}, nil
 }
 
 // offsetPage fetches one page across tickets, users, then organizations; raw
 // is the query text.
-func (s *Service) offsetPage(ctx context.Context, p store.SearchParams, raw string) (SearchPage, error) {
-	db := s.db.Read()
+func (s *Service) offsetPage(ctx context.Context, p index.Params, raw string) (SearchPage, error) {
 	var out SearchPage
 	var nTickets int64
 	var err error
@@ -177,21 +176,21 @@ func (s *Service) offsetPage(ctx context.Context, p store.SearchParams, raw stri
 	out.Count = nTickets + nUsers + nOrgs
 	p.Broad = nTickets > broadMatches
 	if int64(p.Offset) < nTickets {
-		if out.Tickets, err = db.TicketSearch(ctx, p); err != nil {
+		if out.Tickets, err = s.db.Searcher().Tickets(ctx, p); err != nil {
 			return out, err
 		}
 	}
 	if left := p.Limit - len(out.Tickets); left > 0 && nUsers > 0 {
 		up := p
 		up.Limit, up.Offset = left, max(0, p.Offset-int(nTickets))
-		if out.Users, err = db.UserSearch(ctx, up); err != nil {
+		if out.Users, err = s.db.Searcher().Users(ctx, up); err != nil {
 			return out, err
 		}
 	}
 	if left := p.Limit - len(out.Tickets) - len(out.Users); left > 0 && nOrgs > 0 {
 		op := p
 		op.Limit, op.Offset = left, max(0, p.Offset-int(nTickets+nUsers))
-		if out.Organizations, err = db.OrgSearch(ctx, op); err != nil {
+		if out.Organizations, err = s.db.Searcher().Organizations(ctx, op); err != nil {
 			return out, err
 		}
 	}
@@ -202,24 +201,24 @@ func (s *Service) offsetPage(ctx context.Context, p store.SearchParams, raw stri
 
 // exportPage fetches one cursor page of one type; it asks for one row more than
 // it returns to learn whether another page exists.
-func (s *Service) exportPage(ctx context.Context, p store.SearchParams, typ string) (SearchPage, error) {
+func (s *Service) exportPage(ctx context.Context, p index.Params, typ string) (SearchPage, error) {
 	out := SearchPage{Count: -1}
 	want := p.Limit
 	p.Limit++
 	var err error
 	switch typ {
 	case "user":
-		out.Users, err = s.db.Read().UserSearch(ctx, p)
+		out.Users, err = s.db.Searcher().Users(ctx, p)
 		if len(out.Users) > want {
 			out.Users, out.More = out.Users[:want], true
 		}
 	case "organization":
-		out.Organizations, err = s.db.Read().OrgSearch(ctx, p)
+		out.Organizations, err = s.db.Searcher().Organizations(ctx, p)
 		if len(out.Organizations) > want {
 			out.Organizations, out.More = out.Organizations[:want], true
 		}
 	default:
-		out.Tickets, err = s.db.Read().TicketSearch(ctx, p)
+		out.Tickets, err = s.db.Searcher().Tickets(ctx, p)
 		if len(out.Tickets) > want {
 			out.Tickets, out.More = out.Tickets[:want], true
 		}

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/twindesk/twindesk/internal/store"
+	"github.com/twindesk/twindesk/internal/search/index"
 )
 
 // countTTL is how long the match count of a broad search is reused. Counting is
@@ -77,18 +77,18 @@ func (c *countCache) put(key string, n int64, now time.Time) {
 
 // ticketCount counts the tickets matching p (the query text is raw), reusing a
 // recent count when it was broad.
-func (s *Service) ticketCount(ctx context.Context, p store.SearchParams, raw string) (int64, error) {
+func (s *Service) ticketCount(ctx context.Context, p index.Params, raw string) (int64, error) {
 	// The hidden groups are part of the key: an agent who joins or leaves a
 	// private group must not be answered a count made with the old set.
 	key, now := strconv.FormatInt(p.ActorID, 10)+" "+fmt.Sprint(p.HiddenGroups)+" "+raw, s.now()
 	if n, ok, recount := s.counts.get(key, now); ok {
 		if recount {
-			p.Memo = new(store.SearchMemo) // the caller's page uses its own
+			p.Memo = new(index.Memo) // the caller's page uses its own
 			go s.recount(context.WithoutCancel(ctx), key, p)
 		}
 		return n, nil
 	}
-	n, err := s.db.Read().TicketSearchCount(ctx, p)
+	n, err := s.db.Searcher().CountTickets(ctx, p)
 	if err == nil {
 		s.counts.put(key, n, now)
 	}
@@ -97,7 +97,7 @@ func (s *Service) ticketCount(ctx context.Context, p store.SearchParams, raw str
 
 // recount refreshes a reused count in the background. On failure the old count
 // stays until it is too old, and the next request past that counts itself.
-func (s *Service) recount(ctx context.Context, key string, p store.SearchParams) {
+func (s *Service) recount(ctx context.Context, key string, p index.Params) {
 	ctx, cancel := context.WithTimeout(ctx, countTTL)
 	defer cancel()
 	release, err := s.searchSlot(ctx)
@@ -106,7 +106,7 @@ func (s *Service) recount(ctx context.Context, key string, p store.SearchParams)
 	}
 	defer release()
 	now := s.now()
-	n, err := s.db.Read().TicketSearchCount(ctx, p)
+	n, err := s.db.Searcher().CountTickets(ctx, p)
 	if err != nil {
 		s.log.WarnContext(ctx, "search count in the background failed", "err", err)
 		return

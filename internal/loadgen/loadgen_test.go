@@ -15,6 +15,7 @@ import (
 	"github.com/twindesk/twindesk/internal/apitest"
 	"github.com/twindesk/twindesk/internal/loadgen"
 	"github.com/twindesk/twindesk/internal/search"
+	"github.com/twindesk/twindesk/internal/search/index"
 	"github.com/twindesk/twindesk/internal/seed"
 	"github.com/twindesk/twindesk/internal/store"
 )
@@ -127,7 +128,7 @@ func TestMixSearchesFindSeededTickets(t *testing.T) {
 	for _, q := range []string{"printer", "vpn", "status:pending", "password -printer", "tags:vip"} {
 		parsed, err := search.Parse(q)
 		require.NoError(t, err)
-		n, err := env.Instance.DB.Read().TicketSearchCount(t.Context(), store.SearchParams{Query: parsed, Now: time.Now(), Limit: 1})
+		n, err := env.Instance.DB.Searcher().CountTickets(t.Context(), index.Params{Query: parsed, Now: time.Now(), Limit: 1})
 		require.NoError(t, err)
 		if n > 0 {
 			found++

@@ -10,6 +10,7 @@ import (
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/pgtest"
 	"github.com/twindesk/twindesk/internal/search"
+	"github.com/twindesk/twindesk/internal/search/index"
 	"github.com/twindesk/twindesk/internal/seed"
 	"github.com/twindesk/twindesk/internal/store"
 	"github.com/twindesk/twindesk/internal/store/postgres"
@@ -127,7 +128,7 @@ func checkSearch(t *testing.T, db *store.DB, now time.Time) {
 	for _, query := range []string{"printer", "vpn status:closed", "tags:vip", "laptop -printer"} {
 		q, err := search.Parse(query)
 		require.NoError(t, err)
-		n, err := db.Read().TicketSearchCount(t.Context(), store.SearchParams{Query: q, Now: now, Limit: 10})
+		n, err := db.Searcher().CountTickets(t.Context(), index.Params{Query: q, Now: now, Limit: 10})
 		require.NoError(t, err)
 		require.Positive(t, n, "query %q finds seeded tickets", query)
 	}

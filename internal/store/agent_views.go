@@ -166,11 +166,32 @@ func customIs(w *sqlWhere, id string, c model.Condition) string {
 	case c.Operator == "not_present" || c.Value == "":
 		return "NOT " + has
 	}
-	match := customFieldCond(w, id, c.Value)
+	match := customValueIs(w, id, c.Value)
 	if c.Operator == "is_not" {
 		return "NOT " + match
 	}
 	return match
+}
+
+// customValueIs matches custom field id holding v (any case) in the stored
+// JSON list; v "none" is no value.
+func customValueIs(w *sqlWhere, id, v string) string {
+	if strings.EqualFold(v, "none") {
+		return "custom_fields NOT LIKE " + w.arg(`%{"id":`+id+`,"value":%`)
+	}
+	n, _ := strconv.ParseInt(id, 10, 64) // checked by rules.CheckViewCond
+	want := encodeFields([]model.FieldValue{{ID: n, Value: strings.ToLower(v)}})
+	want = strings.TrimSuffix(strings.TrimPrefix(want, "["), "]")
+	return "LOWER(custom_fields) LIKE " + w.arg("%"+escapeLike(want)+"%") + ` ESCAPE '\'`
+}
+
+// sqlWhere collects a view's arguments as $n placeholders.
+type sqlWhere struct{ args []any }
+
+// arg appends v and returns its placeholder.
+func (w *sqlWhere) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
 }
 
 // hoursSince compares the whole hours since col with the condition's value:

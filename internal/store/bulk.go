@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/search/index"
 )
 
 // BulkTicket is one ticket with its history, for BulkInsertTickets.
@@ -58,7 +59,7 @@ func (q *Queries) BulkInsertTickets(ctx context.Context, bts []BulkTicket) error
 	}
 	// The documents go straight into the index, past the queue: cached match
 	// sets can't follow, so they are dropped once this commits.
-	q.index.add(termChange{kind: resetAll}, "", "")
+	q.index.add(index.Change{Kind: index.ResetAll}, "", "")
 	return q.bulkDocs(ctx, bts)
 }
 

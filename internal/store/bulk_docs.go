@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"strings"
+
+	"github.com/twindesk/twindesk/internal/search/index"
 )
 
 // docRow is one part of a ticket's full-text index (FullText).
@@ -18,16 +20,16 @@ func bulkDocRows(bts []BulkTicket) []docRow {
 	var rows []docRow
 	for i := range bts {
 		t := &bts[i]
-		rows = append(rows, docRow{t.Ticket.ID, 0, partDoc(t.Ticket.Subject)})
+		rows = append(rows, docRow{t.Ticket.ID, 0, index.PartDoc(t.Ticket.Subject)})
 		part := int64(0)
 		for _, e := range t.Entries {
 			if e.Comment == nil {
 				continue
 			}
-			if part++; part >= MaxParts {
+			if part++; part >= index.MaxParts {
 				break
 			}
-			rows = append(rows, docRow{t.Ticket.ID, part, partDoc(e.Comment.Body)})
+			rows = append(rows, docRow{t.Ticket.ID, part, index.PartDoc(e.Comment.Body)})
 		}
 	}
 	return rows

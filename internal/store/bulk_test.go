@@ -10,6 +10,7 @@ import (
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/pgtest"
 	"github.com/twindesk/twindesk/internal/search"
+	"github.com/twindesk/twindesk/internal/search/index"
 	"github.com/twindesk/twindesk/internal/store"
 	"github.com/twindesk/twindesk/internal/store/postgres"
 	"github.com/twindesk/twindesk/internal/store/sqlite"
@@ -87,7 +88,7 @@ func TestBulkInsertTickets(t *testing.T) {
 			}
 			q, err := search.Parse(fmt.Sprintf("marker%d printer", n-1))
 			require.NoError(t, err)
-			found, err := db.Read().TicketSearch(ctx, store.SearchParams{Query: q, Now: time.Now(), Limit: 10})
+			found, err := db.Searcher().Tickets(ctx, index.Params{Query: q, Now: time.Now(), Limit: 10})
 			require.NoError(t, err)
 			require.Len(t, found, 1)
 			require.Equal(t, tickets[n-1].Ticket.ID, found[0].ID)

@@ -1,12 +1,6 @@
 package store
 
-import (
-	"context"
-	"slices"
-	"strconv"
-
-	"github.com/twindesk/twindesk/internal/search"
-)
+import "context"
 
 // HiddenGroupsFor returns the ids of the private groups user is not a member
 // of: the groups whose tickets an agent may not see.
@@ -36,21 +30,4 @@ func notInGroups(col string, hidden []int64, args []any) (string, []any) {
 	}
 	in, args := inList(hidden, args)
 	return " AND (" + col + " IS NULL OR " + col + " NOT IN (" + in + "))", args
-}
-
-// hideGroups returns p with its HiddenGroups turned into negated group
-// conditions on a copy of the query. The search's every plan (SQL, in-memory
-// sets, counts from the indexes) already honours those, so none of them can
-// return a hidden group's ticket or count it.
-func (p SearchParams) hideGroups() SearchParams {
-	if len(p.HiddenGroups) == 0 {
-		return p
-	}
-	q := *p.Query
-	q.Conds = slices.Clip(q.Conds)
-	for _, id := range p.HiddenGroups {
-		q.Conds = append(q.Conds, search.Cond{Field: "group", Op: search.OpEq, Value: strconv.FormatInt(id, 10), Negate: true})
-	}
-	p.Query, p.HiddenGroups = &q, nil
-	return p
 }

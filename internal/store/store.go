@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
+	"github.com/twindesk/twindesk/internal/search/index"
 )
 
 // Dialect names what differs between backends.
@@ -29,8 +30,9 @@ type Dialect struct {
 	// rebuilds on PostgreSQL). It returns nil only when the scrub is complete: DB.Scrub
 	// then clears the scrubs owed (scrubs.go).
 	AfterPurge func(ctx context.Context, db *sql.DB) error
-	// FullText is the backend's full-text index of tickets (search.go).
-	FullText FullText
+	// FullText is the backend's full-text index of tickets (package
+	// search/index), which write transactions keep up to date (search_index.go).
+	FullText index.FullText
 	// BatchWrites gives the single writer group commit (SQLite).
 	BatchWrites bool
 	// CacheStatements prepares each statement once per connection and reuses it
@@ -53,15 +55,14 @@ type DB struct {
 	// writeStmts keeps the single writer's statements prepared across
 	// transactions; nil unless the dialect batches writes.
 	writeStmts *writeStmts
-	// terms caches words' match sets when the dialect combines them in Go
-	// (FullText.IDSet); nil otherwise. dataVersion is the writer connection's
-	// last PRAGMA data_version, which moves only when another process writes.
-	terms       *termCache
+	// terms is the search engine's cache of match sets when the dialect
+	// combines them in Go (FullText.IDSet); nil otherwise. Each commit's index
+	// changes go to it (committed). dataVersion is the writer connection's last
+	// PRAGMA data_version, which moves only when another process writes.
+	terms       *index.Cache
 	dataVersion int64
-	// loads run the term cache's background loads (startTimesLoad); Close
-	// cancels them with endLoads and waits.
-	loads    sync.WaitGroup
-	endLoads context.CancelFunc
+	// searcher is the search engine over this database (package search/index).
+	searcher index.Searcher
 	// batch, closed and batcherDone run group commit when the dialect asks for it.
 	batch       chan *writeReq
 	closed      chan struct{}
@@ -78,12 +79,11 @@ type DB struct {
 // New wraps already-opened pools. read may equal write.
 func New(write, read *sql.DB, d Dialect) *DB {
 	db := &DB{write: write, read: read, dialect: d}
+	reader := func() index.Reader { return db.Read() }
 	if d.FullText.IDSet != "" {
-		db.terms = newTermCache()
-		var ctx context.Context
-		ctx, db.endLoads = context.WithCancel(context.Background())
-		db.terms.loadTimes = func(epoch uint64) { db.startTimesLoad(ctx, epoch) }
+		db.terms = index.NewCache(reader)
 	}
+	db.searcher = index.New(d.FullText, db.terms, reader)
 	if d.BatchWrites {
 		// Unbuffered: a send succeeds only when the batcher takes it, so no request
 		// can be stranded in a buffer after Close.
@@ -121,11 +121,7 @@ func (db *DB) Close() error {
 		<-db.batcherDone
 		db.writeStmts.close() // the batcher, its only user, has stopped
 	}
-	if db.terms != nil {
-		db.terms.stopLoads()
-		db.endLoads()
-		db.loads.Wait()
-	}
+	db.terms.Stop() // before the pools close: its loads read through them
 	if db.readStmts != nil {
 		db.readStmts.close()
 	}
@@ -143,9 +139,9 @@ func (db *DB) Close() error {
 // Read returns queries over the reader pool.
 func (db *DB) Read() *Queries {
 	if db.readStmts != nil {
-		return &Queries{q: cachedPool{db.read, db.readStmts}, d: &db.dialect, terms: db.terms}
+		return &Queries{q: cachedPool{db.read, db.readStmts}, d: &db.dialect}
 	}
-	return &Queries{q: db.read, d: &db.dialect, terms: db.terms}
+	return &Queries{q: db.read, d: &db.dialect}
 }
 
 // Tx is a write transaction: all queries plus the underlying *sql.Tx, which the job
@@ -229,7 +225,7 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
 
 // afterCommit runs on the writer after each commit: it brings the term cache up
 // to date and wakes Dialect.Background.
-func (db *DB) afterCommit(changes []termChange) {
+func (db *DB) afterCommit(changes []index.Change) {
 	db.committed(changes)
 	if db.commits == nil {
 		return
@@ -253,8 +249,6 @@ type Queries struct {
 	// index holds a write transaction's full-text writes until it ends (nil
 	// outside write transactions): see indexQueue.
 	index *indexQueue
-	// terms is the database's term cache, or nil.
-	terms *termCache
 }
 
 // insertID runs an INSERT ... RETURNING id.

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/twindesk/twindesk/internal/search/index"
 )
 
 // syncTags brings ticket id's rows in ticket_tags (migration 009) from the tags
@@ -18,13 +20,13 @@ func (q *Queries) syncTags(ctx context.Context, id int64, had, has []string) err
 	for _, tag := range had {
 		if _, kept := hasSet[tag]; !kept {
 			gone = append(gone, tag)
-			q.index.add(termChange{kind: removeKey, ticket: id, doc: tagKey(tag)}, "", "")
+			q.index.add(index.Change{Kind: index.RemoveKey, Ticket: id, Doc: index.TagKey(tag)}, "", "")
 		}
 	}
 	for _, tag := range has {
 		if _, was := hadSet[tag]; !was {
 			added = append(added, tag)
-			q.index.add(termChange{kind: addKey, ticket: id, doc: tagKey(tag)}, "", "")
+			q.index.add(index.Change{Kind: index.AddKey, Ticket: id, Doc: index.TagKey(tag)}, "", "")
 		}
 	}
 	for chunk := range slices.Chunk(gone, maxRowsPerWrite) {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/search"
-	"github.com/twindesk/twindesk/internal/store"
+	"github.com/twindesk/twindesk/internal/search/index"
 )
 
 // numberPage answers a search for a ticket number. It jumps when the number can
@@ -70,7 +70,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, rq *request)
 	}
 	res, err := s.desk.Search(r.Context(), rq.user, req)
 	var pe *search.ParseError
-	if errors.As(err, &pe) || errors.Is(err, store.ErrUnsupportedSearch) || errors.Is(err, desk.ErrSearchTooDeep) {
+	if errors.As(err, &pe) || errors.Is(err, index.ErrUnsupported) || errors.Is(err, desk.ErrSearchTooDeep) {
 		d.Error = searchErrorText(err)
 		s.render(w, r, rq, http.StatusBadRequest, "list.html", d.Heading, d)
 		return nil
@@ -107,8 +107,8 @@ func searchErrorText(err error) string {
 		return fmt.Sprintf("Search couldn't read your query: %s (at character %d).", msg, pe.Pos+1)
 	case errors.Is(err, desk.ErrSearchTooDeep):
 		return fmt.Sprintf("Search shows at most %d results. Narrow the query, for example with status:open or created>2026-01-01, to see the rest.", desk.MaxSearchResults)
-	default: // store.ErrUnsupportedSearch
-		_, detail, _ := strings.Cut(err.Error(), store.ErrUnsupportedSearch.Error()+": ")
+	default: // index.ErrUnsupported
+		_, detail, _ := strings.Cut(err.Error(), index.ErrUnsupported.Error()+": ")
 		if detail == "" {
 			return "Search can't run this query."
 		}

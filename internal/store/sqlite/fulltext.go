@@ -3,13 +3,13 @@ package sqlite
 import (
 	"strings"
 
-	"github.com/twindesk/twindesk/internal/store"
+	"github.com/twindesk/twindesk/internal/search/index"
 )
 
 // fullText is the FTS5 index of migration 008: one row per ticket part, rowid =
 // (ticket id << 20) + part, so the ticket id of a match is its rowid shifted
 // right and a ticket's rows are one rowid range.
-var fullText = store.FullText{
+var fullText = index.FullText{
 	Insert:     `INSERT INTO ticket_text (rowid, doc) VALUES (($1 << 20) + $2, $3)`,
 	DeletePart: `DELETE FROM ticket_text WHERE rowid = ($1 << 20) + $2`,
 	Delete:     `DELETE FROM ticket_text WHERE rowid BETWEEN ($1 << 20) AND ($1 << 20) + 1048575`,
@@ -32,7 +32,7 @@ var fullText = store.FullText{
 // ftsExpr renders terms as an FTS5 query: each term a quoted phrase ("a b"),
 // followed by '*' for a prefix; juxtaposed phrases must all match. Tokens hold only
 // letters and digits, so the quotes need no escaping.
-func ftsExpr(terms []store.Term) string {
+func ftsExpr(terms []index.Term) string {
 	parts := make([]string, 0, len(terms))
 	for _, t := range terms {
 		p := `"` + strings.Join(t.Tokens, " ") + `"`

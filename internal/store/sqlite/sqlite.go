@@ -43,7 +43,7 @@ func Open(ctx context.Context, dataDir string) (*store.DB, error) {
 	// Readers copy pages into small private caches, which SQLite empties after
 	// every commit. They used to map the file (mmap_size 1 GiB),
 	// when a search page read thousands of rows; since pages are picked in
-	// memory (store/ticket_times.go) a request reads few pages, and the map
+	// memory (search/index/times.go) a request reads few pages, and the map
 	// cost more than it saved: after each commit every reader unmapped all of
 	// it and faulted the pages in again (10% of CPU in a mix at 300 requests/s),
 	// and the mapped pages counted in the process's RSS, up to 1 GB at a

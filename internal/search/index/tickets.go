@@ -1,4 +1,4 @@
-package store
+package index
 
 import (
 	"cmp"
@@ -14,12 +14,8 @@ import (
 	"github.com/twindesk/twindesk/internal/search"
 )
 
-// ErrUnsupportedSearch marks a query the parser accepted but the store can't run
-// (a keyword twindesk has no data for). The API answers it with a 400.
-var ErrUnsupportedSearch = errors.New("unsupported search")
-
-// SearchParams is a parsed query and the page of results wanted.
-type SearchParams struct {
+// Params is a parsed query and the page of results wanted.
+type Params struct {
 	Query *search.Query
 	// ActorID is who "me" means.
 	ActorID int64
@@ -41,7 +37,7 @@ type SearchParams struct {
 	Broad bool
 	// Memo, when set, keeps the free text's matches between the count and the
 	// page of a search.
-	Memo *SearchMemo
+	Memo *Memo
 	// HiddenGroups are private groups whose tickets a ticket search leaves out
 	// of its pages and counts (hideGroups); user searches ignore it.
 	HiddenGroups []int64
@@ -91,12 +87,12 @@ var errNoMatch = errors.New("no match for this type")
 
 // condSQL renders one condition for a record type; negated conditions are wrapped
 // so that NULL columns count as "not matching" rather than unknown.
-type condSQL func(w *sqlWhere, c search.Cond, p SearchParams) (string, error)
+type condSQL func(w *sqlWhere, c search.Cond, p Params) (string, error)
 
 // addConds renders the query's conditions. Repeated positive ':' conditions on the
 // same field are OR-ed (status:open status:pending finds both); everything else is
 // AND-ed.
-func addConds(w *sqlWhere, p SearchParams, render condSQL) error {
+func addConds(w *sqlWhere, p Params, render condSQL) error {
 	groups := map[string][]string{}
 	var order []string
 	for _, c := range p.Query.Conds {
@@ -125,9 +121,9 @@ func addConds(w *sqlWhere, p SearchParams, render condSQL) error {
 
 // TicketSearch returns the live tickets matching p, ordered and paged as asked.
 // errNoMatch-type queries return no rows.
-func (q *Queries) TicketSearch(ctx context.Context, p SearchParams) ([]model.Ticket, error) {
+func (q *run) TicketSearch(ctx context.Context, p Params) ([]model.Ticket, error) {
 	p = p.hideGroups()
-	p.Memo = cmp.Or(p.Memo, new(SearchMemo))
+	p.Memo = cmp.Or(p.Memo, new(Memo))
 	if ts, ok, err := q.pageFromSet(ctx, p); ok || err != nil {
 		return ts, err
 	}
@@ -139,14 +135,13 @@ func (q *Queries) TicketSearch(ctx context.Context, p SearchParams) ([]model.Tic
 		return nil, err
 	}
 	defer w.release()
-	query := `SELECT ` + ticketCols + ` FROM tickets WHERE deleted_at IS NULL` + w.sql() + pageSQL(w, p, ticketSort(p))
-	return q.tickets(ctx, query, w.args...)
+	return q.r.SelectTickets(ctx, `FROM tickets WHERE deleted_at IS NULL`+w.sql()+pageSQL(w, p, ticketSort(p)), w.args...)
 }
 
 // TicketSearchCount counts the live tickets matching p.
-func (q *Queries) TicketSearchCount(ctx context.Context, p SearchParams) (int64, error) {
+func (q *run) TicketSearchCount(ctx context.Context, p Params) (int64, error) {
 	p = p.hideGroups()
-	p.Memo = cmp.Or(p.Memo, new(SearchMemo))
+	p.Memo = cmp.Or(p.Memo, new(Memo))
 	w, err := q.ticketWhere(ctx, p)
 	if errors.Is(err, errNoMatch) {
 		return 0, nil
@@ -192,7 +187,7 @@ func onlyText(q *search.Query) bool {
 }
 
 // pageSQL renders ORDER BY and LIMIT: by id after a cursor, or sorted with OFFSET.
-func pageSQL(w *sqlWhere, p SearchParams, sort string) string {
+func pageSQL(w *sqlWhere, p Params, sort string) string {
 	if p.Cursor {
 		return fmt.Sprintf(" AND id > %s ORDER BY id LIMIT %s", w.arg(p.AfterID), w.arg(p.Limit))
 	}
@@ -200,7 +195,7 @@ func pageSQL(w *sqlWhere, p SearchParams, sort string) string {
 }
 
 // sortKeys returns the order field and direction, query keywords first.
-func sortKeys(p SearchParams) (string, string) {
+func sortKeys(p Params) (string, string) {
 	by, dir := p.SortBy, p.SortOrder
 	if p.Query.OrderBy != "" {
 		by = p.Query.OrderBy
@@ -216,7 +211,7 @@ func sortKeys(p SearchParams) (string, string) {
 
 // ticketSort is the ORDER BY of a ticket search. The default, without relevance
 // ranking, is the most recently updated first.
-func ticketSort(p SearchParams) string {
+func ticketSort(p Params) string {
 	by, dir := sortKeys(p)
 	col := "updated_at"
 	switch by {
@@ -253,8 +248,8 @@ func rankCase(col string, values []string) string {
 // is probed; with many matches (Broad) the sort index is walked and the set
 // probed until a page is full. SQLite takes a "+" before the column as "don't
 // use an index for this".
-func (q *Queries) ticketWhere(ctx context.Context, p SearchParams) (*sqlWhere, error) {
-	ft := q.d.FullText
+func (q *run) ticketWhere(ctx context.Context, p Params) (*sqlWhere, error) {
+	ft := q.ft
 	w := &sqlWhere{ft: &ft}
 	w.setCol = "id"
 	if p.Broad || hasDrivingCond(p.Query) {
@@ -331,7 +326,7 @@ func textTerms(query *search.Query) (pos, neg []Term) {
 // from the full-text index alone, which holds live tickets: the first term's
 // matches probed against the others'. It selects expr over those ticket ids,
 // named t: "t" for the set, "COUNT(DISTINCT t)" for its size.
-func (q *Queries) textSet(w *sqlWhere, pos, neg []Term, expr string) string {
+func (q *run) textSet(w *sqlWhere, pos, neg []Term, expr string) string {
 	var b strings.Builder
 	b.WriteString("WITH m(t) AS (" + q.matchTerm(w, pos[0]) + ") SELECT " + expr + " FROM m WHERE TRUE")
 	for _, t := range pos[1:] {
@@ -345,8 +340,8 @@ func (q *Queries) textSet(w *sqlWhere, pos, neg []Term, expr string) string {
 
 // matchTerm renders the SELECT of the ids of the tickets with a part matching t,
 // its expression appended to w's arguments.
-func (q *Queries) matchTerm(w *sqlWhere, t Term) string {
-	ft := q.d.FullText
+func (q *run) matchTerm(w *sqlWhere, t Term) string {
+	ft := q.ft
 	return fmt.Sprintf(ft.Match, w.arg(ft.Expr([]Term{t})))
 }
 
@@ -374,7 +369,7 @@ func placeholders(w *sqlWhere, ids []int64) string {
 }
 
 // ticketCond renders one keyword condition over the tickets table.
-func ticketCond(w *sqlWhere, c search.Cond, p SearchParams) (string, error) {
+func ticketCond(w *sqlWhere, c search.Cond, p Params) (string, error) {
 	lv := strings.ToLower(c.Value)
 	switch c.Field {
 	case "status", "priority":
@@ -411,7 +406,7 @@ func ticketCond(w *sqlWhere, c search.Cond, p SearchParams) (string, error) {
 		return customFieldCond(w, id, c.Value), nil
 	}
 	if c.Field == "solved" {
-		return "", fmt.Errorf("store: %w: solved: twindesk does not record when a ticket was solved; use status:solved with updated", ErrUnsupportedSearch)
+		return "", fmt.Errorf("search: %w: solved: twindesk does not record when a ticket was solved; use status:solved with updated", ErrUnsupported)
 	}
 	return "", errNoMatch
 }

@@ -1,4 +1,4 @@
-package store
+package index
 
 import (
 	"errors"
@@ -14,8 +14,8 @@ import (
 
 // loadingCache returns a term cache whose loads are recorded instead of run,
 // with one load started.
-func loadingCache(t *testing.T) (*termCache, *[]uint64) {
-	c := newTermCache()
+func loadingCache(t *testing.T) (*Cache, *[]uint64) {
+	c := NewCache(nil)
 	var started []uint64
 	c.loadTimes = func(epoch uint64) { started = append(started, epoch) }
 	require.Nil(t, c.wantTimes(), "times before any load")
@@ -24,7 +24,7 @@ func loadingCache(t *testing.T) (*termCache, *[]uint64) {
 }
 
 // snapshot builds columns as a load would read them.
-func snapshot(changes ...termChange) *timeCols {
+func snapshot(changes ...Change) *timeCols {
 	cols := &timeCols{}
 	for _, ch := range changes {
 		cols = cols.with(ch)
@@ -38,21 +38,21 @@ func at(s int) time.Time { return time.Date(2026, 3, 1, 12, 0, s, 0, time.UTC) }
 func TestTimesLoadReplaysChangesCommittedMeanwhile(t *testing.T) {
 	c, started := loadingCache(t)
 	// Committed while the load ran: ticket 5 updated, 3 deleted, 5000 created.
-	c.apply([]termChange{timesChange(5, at(1), at(50)), {kind: removeTicket, ticket: 3}, timesChange(5000, at(60), at(60))})
+	c.Apply([]Change{TimesChange(5, at(1), at(50)), {Kind: RemoveTicket, Ticket: 3}, TimesChange(5000, at(60), at(60))})
 	require.Nil(t, c.wantTimes(), "times before the load finished")
 	require.Len(t, *started, 1, "a second load while one runs")
 	// The load's snapshot predates those commits.
-	c.timesLoaded((*started)[0], snapshot(timesChange(3, at(1), at(2)), timesChange(5, at(1), at(3))), nil, nil)
+	c.timesLoaded((*started)[0], snapshot(TimesChange(3, at(1), at(2)), TimesChange(5, at(1), at(3))), nil, nil)
 	cols := c.wantTimes()
 	require.NotNil(t, cols)
 	require.EqualValues(t, ts(at(50)), cols.time(5, false))
 	require.Zero(t, cols.time(3, false), "deleted ticket")
 	require.EqualValues(t, ts(at(60)), cols.time(5000, true), "ticket past the snapshot's end")
 	// Later commits go straight into the columns.
-	c.apply([]termChange{timesChange(6000, at(70), at(71))})
+	c.Apply([]Change{TimesChange(6000, at(70), at(71))})
 	require.EqualValues(t, ts(at(71)), c.wantTimes().time(6000, false))
 	// An id past the last chunk adds chunks; the earlier ones stay as they are.
-	c.apply([]termChange{timesChange(3*timesChunkIDs+5, at(80), at(81))})
+	c.Apply([]Change{TimesChange(3*timesChunkIDs+5, at(80), at(81))})
 	cols = c.wantTimes()
 	require.EqualValues(t, ts(at(81)), cols.time(3*timesChunkIDs+5, false))
 	require.EqualValues(t, ts(at(60)), cols.time(5000, true))
@@ -62,11 +62,11 @@ func TestTimesLoadReplaysChangesCommittedMeanwhile(t *testing.T) {
 
 func TestTimesLoadOvertakenByResetIsDropped(t *testing.T) {
 	c, started := loadingCache(t)
-	c.apply([]termChange{{kind: resetAll}})
-	c.timesLoaded((*started)[0], snapshot(timesChange(1, at(1), at(1))), nil, nil)
+	c.Apply([]Change{{Kind: ResetAll}})
+	c.timesLoaded((*started)[0], snapshot(TimesChange(1, at(1), at(1))), nil, nil)
 	require.Nil(t, c.wantTimes(), "a load older than the reset was installed")
 	require.Len(t, *started, 2, "no new load after the reset")
-	c.timesLoaded((*started)[1], snapshot(timesChange(1, at(1), at(2))), nil, nil)
+	c.timesLoaded((*started)[1], snapshot(TimesChange(1, at(1), at(2))), nil, nil)
 	require.NotNil(t, c.wantTimes())
 }
 
@@ -94,11 +94,11 @@ func TestTimePageMatchesSort(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(3, 4))
 			c, started := loadingCache(t)
-			times := map[int64]termChange{}
-			var loaded []termChange
+			times := map[int64]Change{}
+			var loaded []Change
 			var set idset.Set
 			for id := int64(1); id < 3000; id++ {
-				ch := timesChange(id, at(seconds(rng, id)), at(seconds(rng, id)))
+				ch := TimesChange(id, at(seconds(rng, id)), at(seconds(rng, id)))
 				times[id], loaded = ch, append(loaded, ch)
 				if rng.IntN(3) == 0 {
 					set.Add(id)
@@ -108,21 +108,21 @@ func TestTimePageMatchesSort(t *testing.T) {
 			// After the load: old tickets updated to the newest time, and
 			// deleted ones, whose blocks keep their bounds.
 			for _, id := range []int64{5, 70, 71, 640, 1500} {
-				ch := timesChange(id, at(seconds(rng, id)), at(seconds(rng, 3000)))
+				ch := TimesChange(id, at(seconds(rng, id)), at(seconds(rng, 3000)))
 				times[id] = ch
-				c.apply([]termChange{ch})
+				c.Apply([]Change{ch})
 				set.Add(id)
 			}
 			for _, id := range []int64{2990, 2991, 1200} {
-				c.apply([]termChange{{kind: removeTicket, ticket: id}})
+				c.Apply([]Change{{Kind: RemoveTicket, Ticket: id}})
 				set.Remove(id)
 			}
 			for _, o := range []pageOrder{{}, {asc: true}, {byCreated: true}, {byCreated: true, asc: true}} {
 				key := func(id int64) timeKey {
 					if o.byCreated {
-						return timeKey{times[id].created, id}
+						return timeKey{times[id].Created, id}
 					}
-					return timeKey{times[id].updated, id}
+					return timeKey{times[id].Updated, id}
 				}
 				all := set.IDs()
 				slices.SortFunc(all, func(a, b int64) int {

@@ -1,4 +1,4 @@
-package store
+package index
 
 import (
 	"slices"
@@ -16,7 +16,7 @@ func setOf(ids ...int64) idset.Set {
 	return s
 }
 
-func cached(t *testing.T, c *termCache, word string) []int64 {
+func cached(t *testing.T, c *Cache, word string) []int64 {
 	t.Helper()
 	s, ok, _ := c.get(word)
 	if !ok {
@@ -29,15 +29,15 @@ func cached(t *testing.T, c *termCache, word string) []int64 {
 // brought up to date with them before it is kept, and commits after it are
 // applied to it directly.
 func TestTermCacheReplaysChangesSinceRead(t *testing.T) {
-	c := newTermCache()
+	c := NewCache(nil)
 	_, _, gen := c.get("printer")
-	c.apply([]termChange{{kind: addDoc, ticket: 7, doc: "the printer jams"}, {kind: addDoc, ticket: 8, doc: "vpn down"}})
-	c.apply([]termChange{{kind: removeTicket, ticket: 3}})
+	c.Apply([]Change{{Kind: AddDoc, Ticket: 7, Doc: "the printer jams"}, {Kind: AddDoc, Ticket: 8, Doc: "vpn down"}})
+	c.Apply([]Change{{Kind: RemoveTicket, Ticket: 3}})
 	c.put("printer", setOf(3, 5), gen) // read in a snapshot before both commits
 	if got := cached(t, c, "printer"); !slices.Equal(got, []int64{5, 7}) {
 		t.Fatalf("after replay: %v, want [5 7]", got)
 	}
-	c.apply([]termChange{{kind: addDoc, ticket: 9, doc: "printer"}, {kind: removeTicket, ticket: 5}})
+	c.Apply([]Change{{Kind: AddDoc, Ticket: 9, Doc: "printer"}, {Kind: RemoveTicket, Ticket: 5}})
 	if got := cached(t, c, "printer"); !slices.Equal(got, []int64{7, 9}) {
 		t.Fatalf("after apply: %v, want [7 9]", got)
 	}
@@ -47,14 +47,14 @@ func TestTermCacheReplaysChangesSinceRead(t *testing.T) {
 // word that SQLite might split differently, a reset, and a read older than the
 // log all leave the word uncached.
 func TestTermCacheDropsWhatItCantTell(t *testing.T) {
-	c := newTermCache()
+	c := NewCache(nil)
 	c.put("printer", setOf(1, 2), 0)
 	c.put("vpn", setOf(3), 0)
-	c.apply([]termChange{{kind: replacePart, ticket: 2}})
+	c.Apply([]Change{{Kind: ReplacePart, Ticket: 2}})
 	if cached(t, c, "printer") != nil || cached(t, c, "vpn") == nil {
 		t.Fatal("a replaced part must drop the sets holding its ticket, and only those")
 	}
-	c.apply([]termChange{{kind: addDoc, ticket: 4, doc: "vpnλtunnel"}})
+	c.Apply([]Change{{Kind: AddDoc, Ticket: 4, Doc: "vpnλtunnel"}})
 	if cached(t, c, "vpn") != nil {
 		t.Fatal("vpn next to another script may be a token of its own: its set must go")
 	}
@@ -63,14 +63,14 @@ func TestTermCacheDropsWhatItCantTell(t *testing.T) {
 		t.Fatal("a set read before a replaced part of one of its tickets was kept")
 	}
 	_, _, gen := c.get("mouse")
-	c.apply([]termChange{{kind: resetAll}})
+	c.Apply([]Change{{Kind: ResetAll}})
 	c.put("mouse", setOf(1), gen)
 	if cached(t, c, "mouse") != nil {
 		t.Fatal("a set read before a reset was kept")
 	}
 	_, _, gen = c.get("badge")
 	for i := range termLogSize + 1 {
-		c.apply([]termChange{{kind: addDoc, ticket: int64(i), doc: "x"}})
+		c.Apply([]Change{{Kind: AddDoc, Ticket: int64(i), Doc: "x"}})
 	}
 	c.put("badge", setOf(1), gen)
 	if cached(t, c, "badge") != nil {
@@ -83,7 +83,7 @@ func TestTermCacheDropsWhatItCantTell(t *testing.T) {
 }
 
 func TestTermCacheEvictsLeastRecentlyUsed(t *testing.T) {
-	c := newTermCache()
+	c := NewCache(nil)
 	for i := range termCacheSize {
 		c.put(string(rune('a'+i%26))+string(rune('a'+i/26)), setOf(int64(i)), 0)
 	}
@@ -110,11 +110,11 @@ func TestDocWords(t *testing.T) {
 // TestTermCacheForgetsRemovedText: once a ticket leaves the index, the change
 // log no longer holds its text.
 func TestTermCacheForgetsRemovedText(t *testing.T) {
-	c := newTermCache()
-	c.apply([]termChange{{kind: addDoc, ticket: 1, doc: "salary canary42"}, {kind: addDoc, ticket: 2, doc: "printer"}})
-	c.apply([]termChange{{kind: removeTicket, ticket: 1}})
+	c := NewCache(nil)
+	c.Apply([]Change{{Kind: AddDoc, Ticket: 1, Doc: "salary canary42"}, {Kind: AddDoc, Ticket: 2, Doc: "printer"}})
+	c.Apply([]Change{{Kind: RemoveTicket, Ticket: 1}})
 	for _, ch := range c.log {
-		if strings.Contains(ch.doc, "canary42") {
+		if strings.Contains(ch.Doc, "canary42") {
 			t.Fatalf("the log still holds the removed ticket's text: %+v", ch)
 		}
 	}

@@ -1,4 +1,4 @@
-package store
+package index
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/search"
 )
 
@@ -67,8 +66,7 @@ func customFieldCond(w *sqlWhere, id, v string) string {
 	if strings.EqualFold(v, "none") {
 		return "custom_fields NOT LIKE " + w.arg(`%{"id":`+id+`,"value":%`)
 	}
-	want := encodeFields([]model.FieldValue{{ID: mustInt(id), Value: strings.ToLower(v)}})
-	want = strings.TrimSuffix(strings.TrimPrefix(want, "["), "]")
+	want := fieldJSON(mustInt(id), strings.ToLower(v))
 	return "LOWER(custom_fields) LIKE " + w.arg("%"+escapeLike(want)+"%") + ` ESCAPE '\'`
 }
 
@@ -81,7 +79,7 @@ func mustInt(s string) int64 {
 func idCond(w *sqlWhere, col string, c search.Cond) (string, error) {
 	n, err := strconv.ParseInt(c.Value, 10, 64)
 	if err != nil {
-		return "", fmt.Errorf("store: %w: id %q", ErrUnsupportedSearch, c.Value)
+		return "", fmt.Errorf("search: %w: id %q", ErrUnsupported, c.Value)
 	}
 	op := string(c.Op)
 	if c.Op == search.OpEq {
@@ -113,7 +111,7 @@ func dateCond(w *sqlWhere, col string, c search.Cond, now time.Time) (string, er
 func dateRange(c search.Cond, now time.Time) (lo, hi int64, err error) {
 	t, err := c.Time(now)
 	if err != nil {
-		return 0, 0, fmt.Errorf("store: %w: %w", ErrUnsupportedSearch, err)
+		return 0, 0, fmt.Errorf("search: %w: %w", ErrUnsupported, err)
 	}
 	from, to := t, t // [from, to) of the value
 	switch {

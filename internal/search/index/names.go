@@ -1,4 +1,4 @@
-package store
+package index
 
 import (
 	"context"
@@ -18,7 +18,7 @@ type nameKey struct{ kind, value string }
 // "group_id = 7" instead of "group_id IN (SELECT ... FROM groups ...)". With one
 // id, SQLite walks the (group_id, updated_at) index in the order of the page and
 // stops after it; with a subquery it reads every ticket of the group and sorts.
-func (q *Queries) resolveNames(ctx context.Context, w *sqlWhere, query *search.Query) error {
+func (q *run) resolveNames(ctx context.Context, w *sqlWhere, query *search.Query) error {
 	for _, c := range query.Conds {
 		kind := ""
 		switch c.Field {
@@ -50,7 +50,7 @@ func (q *Queries) resolveNames(ctx context.Context, w *sqlWhere, query *search.Q
 
 // namedIDs returns the ids a value names: groups and organizations by name,
 // users by email or name, and any of them by id when the value is a number.
-func (q *Queries) namedIDs(ctx context.Context, key nameKey) ([]int64, error) {
+func (q *run) namedIDs(ctx context.Context, key nameKey) ([]int64, error) {
 	query := `SELECT id FROM groups WHERE LOWER(name) = $1`
 	switch key.kind {
 	case "user":
@@ -82,19 +82,19 @@ func namedCond(w *sqlWhere, col string, key nameKey) string {
 }
 
 // int64s runs a query of one integer column and returns its rows.
-func (q *Queries) int64s(ctx context.Context, what, query string, args ...any) ([]int64, error) {
-	rows, err := q.q.QueryContext(ctx, query, args...)
+func (q *run) int64s(ctx context.Context, what, query string, args ...any) ([]int64, error) {
+	rows, err := q.r.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, q.wrap(what, err)
+		return nil, wrap(what, err)
 	}
 	defer rows.Close()
 	var out []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, q.wrap(what, err)
+			return nil, wrap(what, err)
 		}
 		out = append(out, id)
 	}
-	return out, q.wrapIf(what, rows.Err())
+	return out, wrapIf(what, rows.Err())
 }

@@ -1,4 +1,4 @@
-package store
+package index
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // keywords name, external_id, created, updated and id. A ticket or user
 // keyword matches no organization. There are few organizations next to
 // tickets, so this is plain SQL without the full-text index.
-func (q *Queries) OrgSearch(ctx context.Context, p SearchParams) ([]model.Organization, error) {
+func (q *run) OrgSearch(ctx context.Context, p Params) ([]model.Organization, error) {
 	w, err := orgWhere(p)
 	if errors.Is(err, errNoMatch) {
 		return nil, nil
@@ -27,12 +27,11 @@ func (q *Queries) OrgSearch(ctx context.Context, p SearchParams) ([]model.Organi
 	if by == "created_at" {
 		col = "created_at"
 	}
-	query := `SELECT ` + orgCols + ` FROM organizations WHERE 1 = 1` + w.sql() + pageSQL(w, p, col+" "+dir+", id "+dir)
-	return q.orgs(ctx, query, w.args...)
+	return q.r.SelectOrganizations(ctx, `FROM organizations WHERE 1 = 1`+w.sql()+pageSQL(w, p, col+" "+dir+", id "+dir), w.args...)
 }
 
 // OrgSearchCount counts the organizations matching p.
-func (q *Queries) OrgSearchCount(ctx context.Context, p SearchParams) (int64, error) {
+func (q *run) OrgSearchCount(ctx context.Context, p Params) (int64, error) {
 	w, err := orgWhere(p)
 	if errors.Is(err, errNoMatch) {
 		return 0, nil
@@ -43,7 +42,7 @@ func (q *Queries) OrgSearchCount(ctx context.Context, p SearchParams) (int64, er
 	return q.count(ctx, "count organization search", `SELECT COUNT(*) FROM organizations WHERE 1 = 1`+w.sql(), w.args...)
 }
 
-func orgWhere(p SearchParams) (*sqlWhere, error) {
+func orgWhere(p Params) (*sqlWhere, error) {
 	w := &sqlWhere{}
 	text := func(word string) string {
 		like := w.arg("%" + escapeLike(strings.ToLower(strings.TrimRight(word, "*"))) + "%")
@@ -65,7 +64,7 @@ func orgWhere(p SearchParams) (*sqlWhere, error) {
 }
 
 // orgKeywordCond renders one keyword condition over the organizations table.
-func orgKeywordCond(w *sqlWhere, c search.Cond, p SearchParams) (string, error) {
+func orgKeywordCond(w *sqlWhere, c search.Cond, p Params) (string, error) {
 	switch c.Field {
 	case "name":
 		return "LOWER(name) LIKE " + w.arg("%"+escapeLike(strings.ToLower(c.Value))+"%") + ` ESCAPE '\'`, nil

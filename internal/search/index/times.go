@@ -1,4 +1,4 @@
-package store
+package index
 
 import (
 	"context"
@@ -14,13 +14,13 @@ import (
 
 // ticketTimes holds every live ticket's created_at and updated_at in memory,
 // by id: 16 bytes a ticket, 16 MB at a million. A search whose matches are
-// already a set in Go (a folded SearchMemo, or one tag) picks its page's ids
+// already a set in Go (a folded Memo, or one tag) picks its page's ids
 // from them and looks up only those rows. Sorting in SQLite instead looks up
 // the row of every match, or walks the updated_at index and probes each
 // ticket; at a million tickets that took most of a search's CPU.
 //
 // The term cache owns it and keeps it exact the same way as its sets: the
-// writer applies each commit's ticket changes (setTimes, removeTicket) in
+// writer applies each commit's ticket changes (SetTimes, RemoveTicket) in
 // order, under the cache's lock. Searches read the columns without that lock,
 // through atomics, so a broad search never holds up the writer. The columns
 // are filled in the background by one scan of the tickets table, started by
@@ -35,7 +35,7 @@ type ticketTimes struct {
 	// gen is the cache's gen when the running load started: its scan's
 	// snapshot holds every commit up to it (put).
 	gen      uint64
-	pending  []termChange
+	pending  []Change
 	failedAt time.Time
 	// cols is nil unless state is timesReady.
 	cols atomic.Pointer[timeCols]
@@ -105,21 +105,16 @@ func (cols *timeCols) bound(block int, byCreated bool) (int64, bool) {
 	return p.updatedMax[block%perChunk].Load(), true
 }
 
-// timesChange is the change that records t's times for ticket id.
-func timesChange(id int64, created, updated time.Time) termChange {
-	return termChange{kind: setTimes, ticket: id, created: ts(created), updated: ts(updated)}
-}
-
 // applyTimes applies one committed change to the columns, or queues it while
 // they load. The caller holds the cache's lock.
-func (c *termCache) applyTimes(ch termChange) {
+func (c *Cache) applyTimes(ch Change) {
 	t := &c.times
 	switch {
-	case ch.kind == resetAll:
+	case ch.Kind == ResetAll:
 		t.state, t.pending = timesEmpty, nil
 		t.epoch++
 		t.cols.Store(nil)
-	case ch.kind != setTimes && ch.kind != removeTicket:
+	case ch.Kind != SetTimes && ch.Kind != RemoveTicket:
 	case t.state == timesLoading:
 		t.pending = append(t.pending, ch)
 	case t.state == timesReady:
@@ -129,25 +124,25 @@ func (c *termCache) applyTimes(ch termChange) {
 
 // with applies ch and returns the columns to use from now on: cols, or
 // columns with more chunks when ch's id is past their end.
-func (cols *timeCols) with(ch termChange) *timeCols {
-	id := ch.ticket
+func (cols *timeCols) with(ch Change) *timeCols {
+	id := ch.Ticket
 	if id < 0 {
 		return cols
 	}
 	if id >= cols.size() {
-		if ch.kind == removeTicket {
+		if ch.Kind == RemoveTicket {
 			return cols
 		}
 		cols = cols.grown(id + 1)
 	}
-	if ch.kind == removeTicket {
-		ch.created, ch.updated = 0, 0
+	if ch.Kind == RemoveTicket {
+		ch.Created, ch.Updated = 0, 0
 	}
 	p, i := cols.chunks[id/timesChunkIDs], id%timesChunkIDs
-	p.created[i].Store(ch.created)
-	p.updated[i].Store(ch.updated)
-	raise(&p.createdMax[i/64], ch.created)
-	raise(&p.updatedMax[i/64], ch.updated)
+	p.created[i].Store(ch.Created)
+	p.updated[i].Store(ch.Updated)
+	raise(&p.createdMax[i/64], ch.Created)
+	raise(&p.updatedMax[i/64], ch.Updated)
 	return cols
 }
 
@@ -170,7 +165,7 @@ func (cols *timeCols) grown(n int64) *timeCols {
 
 // wantTimes returns the columns, or nil while they aren't loaded, after
 // starting a load if none is running.
-func (c *termCache) wantTimes() *timeCols {
+func (c *Cache) wantTimes() *timeCols {
 	if cols := c.times.cols.Load(); cols != nil {
 		return cols
 	}
@@ -189,7 +184,7 @@ func (c *termCache) wantTimes() *timeCols {
 // the load started), with the changes committed since replayed on top, and
 // offers the type sets it built to the cache. A load that failed, or was
 // overtaken by a reset, leaves the columns empty.
-func (c *termCache) timesLoaded(epoch uint64, cols *timeCols, types map[string]idset.Set, err error) {
+func (c *Cache) timesLoaded(epoch uint64, cols *timeCols, types map[string]idset.Set, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t := &c.times
@@ -206,36 +201,42 @@ func (c *termCache) timesLoaded(epoch uint64, cols *timeCols, types map[string]i
 	t.state, t.pending = timesReady, nil
 	t.cols.Store(cols)
 	for typ, set := range types {
-		c.putLocked(facetKey("type", typ), set, t.gen)
+		c.putLocked(FacetKey("type", typ), set, t.gen)
 	}
 }
 
 // startTimesLoad reads the tickets' times in the background for the load
-// numbered epoch. The term cache calls it under its lock, so it can't start
-// once stopLoads has run.
-func (db *DB) startTimesLoad(ctx context.Context, epoch uint64) {
-	db.loads.Add(1)
+// numbered epoch. The cache calls it under its lock, so it can't start once
+// Stop has run.
+func (c *Cache) startTimesLoad(epoch uint64) {
+	c.loads.Add(1)
 	go func() {
-		defer db.loads.Done()
-		cols, types, err := readTimes(ctx, db.read)
-		db.terms.timesLoaded(epoch, cols, types, err)
+		defer c.loads.Done()
+		cols, types, err := readTimes(c.loadCtx, c.read())
+		c.timesLoaded(epoch, cols, types, err)
 	}()
 }
 
-// WarmSearch starts the load of the tickets' times (and type sets) in the
-// background, so that the first searches after a start find them ready. It
-// does nothing on a backend that keeps no term cache.
-func (db *DB) WarmSearch() {
-	if db.terms != nil {
-		db.terms.wantTimes()
+// Warm starts the load of the tickets' times (and type sets) in the
+// background, so that the first searches after a start find them ready. A nil
+// cache (a backend without one) does nothing.
+func (c *Cache) Warm() {
+	if c != nil {
+		c.wantTimes()
 	}
 }
 
-// stopLoads keeps any further load from starting; the database is closing.
-func (c *termCache) stopLoads() {
+// Stop keeps any further load from starting, cancels the one running and
+// waits for it: the database is closing. A nil cache does nothing.
+func (c *Cache) Stop() {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.loadTimes = nil
+	c.mu.Unlock()
+	c.endLoads()
+	c.loads.Wait()
 }
 
 // readTimes scans the live tickets' times, for timesLoaded: one pass over the
@@ -243,7 +244,7 @@ func (c *termCache) stopLoads() {
 // SQLite does not read a partial index alone, so they would visit every row,
 // in random order.) The same pass builds the set of each ticket type: type has
 // no index, so a search's first type:incident would scan the table again.
-func readTimes(ctx context.Context, q querier) (*timeCols, map[string]idset.Set, error) {
+func readTimes(ctx context.Context, q Reader) (*timeCols, map[string]idset.Set, error) {
 	var maxID sql.NullInt64
 	if err := q.QueryRowContext(ctx, `SELECT MAX(id) FROM tickets`).Scan(&maxID); err != nil {
 		return nil, nil, err
@@ -257,16 +258,16 @@ func readTimes(ctx context.Context, q querier) (*timeCols, map[string]idset.Set,
 	defer rows.Close()
 	// One argument list for every row: a fresh one per Scan call was 48 MB of
 	// garbage at a million tickets, most of the load's.
-	ch := termChange{kind: setTimes}
+	ch := Change{Kind: SetTimes}
 	var typ []byte
-	dest := []any{&ch.ticket, &ch.created, &ch.updated, &typ}
+	dest := []any{&ch.Ticket, &ch.Created, &ch.Updated, &typ}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, nil, err
 		}
 		cols = cols.with(ch) // grows past MAX(id) for tickets created since
 		set := types[string(typ)]
-		set.Add(ch.ticket)
+		set.Add(ch.Ticket)
 		types[string(typ)] = set
 	}
 	return cols, types, rows.Err()
@@ -292,7 +293,7 @@ func (o pageOrder) before(a, b timeKey) bool {
 // timePage returns the ids of the tickets at [offset, offset+limit) of set in
 // order o; false when the times are not loaded yet or miss a member of set
 // (the caller then asks SQL).
-func (c *termCache) timePage(set idset.Set, o pageOrder, offset, limit int) ([]int64, bool) {
+func (c *Cache) timePage(set idset.Set, o pageOrder, offset, limit int) ([]int64, bool) {
 	cols := c.wantTimes()
 	if cols == nil {
 		return nil, false
@@ -407,7 +408,7 @@ func (h *firstN) down(i int) {
 // (timePage) when the query's matches are exactly a set in Go: free text with
 // every condition folded into its set, or one tag alone. False leaves the page
 // to SQL: another kind of query or order, a cursor, or times not loaded yet.
-func (q *Queries) pageFromSet(ctx context.Context, p SearchParams) ([]model.Ticket, bool, error) {
+func (q *run) pageFromSet(ctx context.Context, p Params) ([]model.Ticket, bool, error) {
 	by, dir := sortKeys(p)
 	if q.terms == nil || p.Cursor || len(p.Query.IDs) > 0 || (by != "" && by != "updated_at" && by != "created_at") {
 		return nil, false, nil
@@ -420,7 +421,7 @@ func (q *Queries) pageFromSet(ctx context.Context, p SearchParams) ([]model.Tick
 	if !ok {
 		return nil, false, nil
 	}
-	rows, err := q.TicketsByIDs(ctx, ids)
+	rows, err := q.r.TicketsByIDs(ctx, ids)
 	if err != nil {
 		return nil, false, err
 	}
@@ -443,7 +444,7 @@ func (q *Queries) pageFromSet(ctx context.Context, p SearchParams) ([]model.Tick
 
 // exactSet returns the set of the tickets p's query matches, when it is known
 // in Go; false otherwise.
-func (q *Queries) exactSet(ctx context.Context, p SearchParams) (idset.Set, bool, error) {
+func (q *run) exactSet(ctx context.Context, p Params) (idset.Set, bool, error) {
 	if tag, ok := onlyTag(p.Query); ok {
 		set, err := q.tagSet(ctx, tag)
 		return set, err == nil, err

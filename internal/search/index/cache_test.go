@@ -1,4 +1,4 @@
-package store_test
+package index_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/search"
+	"github.com/twindesk/twindesk/internal/search/index"
 	"github.com/twindesk/twindesk/internal/store"
 	"github.com/twindesk/twindesk/internal/store/sqlite"
 )
@@ -32,6 +33,12 @@ var cacheQueries = []string{"alpha", "beta", "gamma", "alpha beta", "alpha -beta
 // pages, so that an offset into the in-memory times is checked too.
 var cacheOrders = []struct{ by, dir string }{{"", ""}, {"updated_at", "asc"}, {"created_at", "desc"}, {"created_at", "asc"}}
 
+// uncached is db's search engine without its cache: every word's matches
+// come from the index, as the truth the cache is checked against.
+func uncached(db *store.DB) index.Searcher {
+	return index.New(db.Dialect().FullText, nil, func() index.Reader { return db.Read() })
+}
+
 // requireCacheAgrees runs cacheQueries through the cache and past it and
 // requires the same counts and pages, in each of cacheOrders.
 func requireCacheAgrees(t *testing.T, db *store.DB, step string) {
@@ -43,11 +50,11 @@ func requireCacheAgrees(t *testing.T, db *store.DB, step string) {
 			for _, offset := range []int{0, 2} {
 				var counts [2]int64
 				var pages [2][]int64
-				for i, read := range []*store.Queries{db.Read(), db.ReadUncached()} {
-					p := store.SearchParams{Query: q, Now: time.Now(), Limit: 2, Offset: offset, SortBy: order.by, SortOrder: order.dir, Memo: new(store.SearchMemo)}
-					counts[i], err = read.TicketSearchCount(t.Context(), p)
+				for i, read := range []index.Searcher{db.Searcher(), uncached(db)} {
+					p := index.Params{Query: q, Now: time.Now(), Limit: 2, Offset: offset, SortBy: order.by, SortOrder: order.dir, Memo: new(index.Memo)}
+					counts[i], err = read.CountTickets(t.Context(), p)
 					require.NoError(t, err)
-					got, err := read.TicketSearch(t.Context(), p)
+					got, err := read.Tickets(t.Context(), p)
 					require.NoError(t, err)
 					for _, tk := range got {
 						pages[i] = append(pages[i], tk.ID)
@@ -118,8 +125,8 @@ func TestTermCacheFollowsWrites(t *testing.T) {
 		}
 		return nil
 	})
-	require.Positive(t, db.CachedTerms(), "the searches did not go through the cache")
-	db.WaitTimes(t)
+	require.Positive(t, db.SearchCache().Len(), "the searches did not go through the cache")
+	db.SearchCache().WaitTimes(t)
 	write("comment", func(tx *store.Tx) error {
 		if err := addComment(tx, first, user.ID, "now beta too"); err != nil {
 			return err
@@ -161,7 +168,7 @@ func TestTermCacheFollowsWrites(t *testing.T) {
 		return fmt.Errorf("rolled back")
 	}))
 	requireCacheAgrees(t, db, "failed write")
-	require.True(t, db.TimesReady(), "the searches did not page through the tickets' times")
+	require.True(t, db.SearchCache().TimesReady(), "the searches did not page through the tickets' times")
 	write("bulk", func(tx *store.Tx) error {
 		return tx.BulkInsertTickets(ctx, []store.BulkTicket{{Ticket: model.Ticket{Subject: "alpha beta", Status: model.StatusOpen,
 			RequesterID: user.ID, SubmitterID: user.ID, Via: "web", CreatedAt: t0, UpdatedAt: t0}}})
@@ -198,8 +205,8 @@ func TestTermCacheUnderConcurrentWrites(t *testing.T) {
 			for ctx.Err() == nil {
 				// The first page starts the load of the tickets' times while
 				// the writers commit.
-				p := store.SearchParams{Query: q, Now: t0, Limit: 25, Memo: new(store.SearchMemo)}
-				n, err := db.Read().TicketSearchCount(ctx, p)
+				p := index.Params{Query: q, Now: t0, Limit: 25, Memo: new(index.Memo)}
+				n, err := db.Searcher().CountTickets(ctx, p)
 				if err != nil {
 					if ctx.Err() == nil {
 						readerErrs[r] = fmt.Errorf("count: %w", err)
@@ -211,7 +218,7 @@ func TestTermCacheUnderConcurrentWrites(t *testing.T) {
 					return
 				}
 				last = int64(n)
-				page, err := db.Read().TicketSearch(ctx, p)
+				page, err := db.Searcher().Tickets(ctx, p)
 				if err != nil {
 					if ctx.Err() == nil {
 						readerErrs[r] = fmt.Errorf("search: %w", err)
@@ -251,13 +258,13 @@ func TestTermCacheUnderConcurrentWrites(t *testing.T) {
 		require.NoError(t, err)
 	}
 	q, _ := search.Parse("alpha beta")
-	for _, read := range []*store.Queries{db.Read(), db.ReadUncached()} {
-		n, err := read.TicketSearchCount(t.Context(), store.SearchParams{Query: q, Now: t0, Memo: new(store.SearchMemo)})
+	for _, read := range []index.Searcher{db.Searcher(), uncached(db)} {
+		n, err := read.CountTickets(t.Context(), index.Params{Query: q, Now: t0, Memo: new(index.Memo)})
 		require.NoError(t, err)
 		require.EqualValues(t, 200, n)
 	}
-	require.Positive(t, db.CachedTerms())
-	db.WaitTimes(t)
+	require.Positive(t, db.SearchCache().Len())
+	db.SearchCache().WaitTimes(t)
 	requirePagesAgree(t, db, q, 200)
 }
 
@@ -266,9 +273,9 @@ func TestTermCacheUnderConcurrentWrites(t *testing.T) {
 func requirePagesAgree(t *testing.T, db *store.DB, q *search.Query, n int) {
 	t.Helper()
 	var pages [2][]int64
-	for i, read := range []*store.Queries{db.Read(), db.ReadUncached()} {
+	for i, read := range []index.Searcher{db.Searcher(), uncached(db)} {
 		for offset := 0; offset < n; offset += 50 {
-			got, err := read.TicketSearch(t.Context(), store.SearchParams{Query: q, Now: t0, Limit: 50, Offset: offset, Memo: new(store.SearchMemo)})
+			got, err := read.Tickets(t.Context(), index.Params{Query: q, Now: t0, Limit: 50, Offset: offset, Memo: new(index.Memo)})
 			require.NoError(t, err)
 			for _, tk := range got {
 				pages[i] = append(pages[i], tk.ID)

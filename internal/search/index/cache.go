@@ -1,15 +1,14 @@
-package store
+package index
 
 import (
-	"strconv"
+	"context"
 	"strings"
 	"sync"
 
 	"github.com/twindesk/twindesk/internal/idset"
-	"github.com/twindesk/twindesk/internal/model"
 )
 
-// termCache keeps the match sets (package idset) of the words, phrases, tags
+// Cache keeps the match sets (package idset) of the words, phrases, tags
 // and field values (status=open) searched most recently, so that a common word
 // costs a copy instead of a pass over its 100,000 index rows. It stays exact:
 // the writer applies every committed index and field change to the cached sets
@@ -21,22 +20,27 @@ import (
 // tokenizer. A word of a document that mixes in other letters may or may not
 // be split further by SQLite, so the cached sets of its a-z runs are dropped
 // instead. A bulk load or a write by another process empties the cache.
-type termCache struct {
+type Cache struct {
 	mu      sync.Mutex
 	entries map[string]*termEntry
 	// gen counts applied commits; log holds the changes of the last ones, each
 	// stamped with its commit's gen, oldest first.
 	gen uint64
-	log []termChange
+	log []Change
 	// since: the log holds every change of the commits after it.
 	since    uint64
 	logBytes int
 	tick     uint64 // for least-recently-used eviction
-	// times are the live tickets' times (ticket_times.go). loadTimes starts
-	// their load in the background, reporting to timesLoaded; it is nil once
-	// the database is closing.
+	// times are the live tickets' times (times.go). loadTimes starts their
+	// load in the background (startTimesLoad), reporting to timesLoaded; it
+	// is nil once the database is closing. The loads read through read, run
+	// under loadCtx, which endLoads cancels, and are counted in loads.
 	times     ticketTimes
 	loadTimes func(epoch uint64)
+	read      func() Reader
+	loadCtx   context.Context
+	endLoads  context.CancelFunc
+	loads     sync.WaitGroup
 }
 
 type termEntry struct {
@@ -54,89 +58,21 @@ const (
 	termLogBytes = 4 << 20
 )
 
-// changeKind is what an index or field change does to the cached sets.
-type changeKind int
-
-const (
-	changeNone changeKind = iota
-	// addDoc adds the ticket to the sets of the words of doc.
-	addDoc
-	// removeTicket takes the ticket out of every set: it has no parts left.
-	removeTicket
-	// replacePart drops the sets that hold the ticket: one of its parts was
-	// deleted and may have held their word alone.
-	replacePart
-	// resetAll empties the cache.
-	resetAll
-	// addKey and removeKey put the ticket in or out of the set under key doc:
-	// a tag's (tagKey) or a field value's (facetKey).
-	addKey
-	removeKey
-	// setTimes records a live ticket's created and updated times
-	// (ticketTimes); it touches no set and is not logged.
-	setTimes
-)
-
-// termChange is one index or field change as the cache sees it.
-type termChange struct {
-	kind   changeKind
-	ticket int64
-	doc    string
-	gen    uint64
-	// created and updated are setTimes's times, as stored (ts).
-	created, updated int64
+// NewCache returns an empty cache whose loads read through read. The store
+// applies each commit's index changes to it (Apply) and stops it when the
+// database closes (Stop).
+func NewCache(read func() Reader) *Cache {
+	c := &Cache{entries: map[string]*termEntry{}, read: read}
+	c.loadCtx, c.endLoads = context.WithCancel(context.Background())
+	c.loadTimes = c.startTimesLoad
+	return c
 }
-
-func newTermCache() *termCache { return &termCache{entries: map[string]*termEntry{}} }
 
 // cacheable returns the cache key of a term: its words of a-z and 0-9, space
 // separated (a phrase has several); a prefix or other letters can't be cached.
 func cacheable(t Term) (string, bool) {
 	key := strings.Join(t.Tokens, " ")
 	return key, !t.Prefix && plainWords(key)
-}
-
-// tagKey is the cache key of a tag's set; no word has a colon.
-func tagKey(tag string) string { return "tags:" + tag }
-
-// facetKey is the cache key of the set of live tickets whose column col (one
-// of facetCols) holds value, "" for NULL; no word or tag key has an equals sign.
-func facetKey(col, value string) string { return col + "=" + value }
-
-// facetCols are the ticket columns whose values have cached sets.
-var facetCols = [...]string{"status", "priority", "type", "assignee_id", "group_id"}
-
-// facetValues returns a ticket's values of facetCols, in that order.
-func facetValues(t *model.Ticket) [len(facetCols)]string {
-	return [...]string{string(t.Status), string(t.Priority), string(t.Type), idValue(t.AssigneeID), idValue(t.GroupID)}
-}
-
-// idValue is an id column's facet value: the id in decimal, "" for none.
-func idValue(id int64) string {
-	if id == 0 {
-		return ""
-	}
-	return strconv.FormatInt(id, 10)
-}
-
-// addFacets queues the cache changes of a ticket's field values: from before
-// (nil for a new or restored ticket) to after.
-func (q *Queries) addFacets(id int64, before, after *model.Ticket) {
-	now := facetValues(after)
-	var was [len(facetCols)]string
-	if before != nil {
-		was = facetValues(before)
-	}
-	for i, col := range facetCols {
-		if before != nil && was[i] == now[i] {
-			continue
-		}
-		if before != nil {
-			q.index.add(termChange{kind: removeKey, ticket: id, doc: facetKey(col, was[i])}, "", "")
-		}
-		q.index.add(termChange{kind: addKey, ticket: id, doc: facetKey(col, now[i])}, "", "")
-	}
-	q.index.add(timesChange(id, after.CreatedAt, after.UpdatedAt), "", "")
 }
 
 // isPhrase reports whether a cache key is a phrase of several words.
@@ -159,7 +95,7 @@ func plainWords(s string) bool {
 
 // get returns a copy of word's set, and the current gen for a miss: the
 // caller reads the set from the index and hands it to put with that gen.
-func (c *termCache) get(word string) (idset.Set, bool, uint64) {
+func (c *Cache) get(word string) (idset.Set, bool, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.entries[word]; ok {
@@ -173,14 +109,14 @@ func (c *termCache) get(word string) (idset.Set, bool, uint64) {
 // put keeps set, read from the index in a snapshot taken after gen was
 // current, once the changes committed since are applied to it. It gives up
 // when the log no longer reaches back that far or a change can't be replayed.
-func (c *termCache) put(word string, set idset.Set, gen uint64) {
+func (c *Cache) put(word string, set idset.Set, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.putLocked(word, set, gen)
 }
 
 // putLocked is put for a caller that holds the cache's lock.
-func (c *termCache) putLocked(word string, set idset.Set, gen uint64) {
+func (c *Cache) putLocked(word string, set idset.Set, gen uint64) {
 	if _, ok := c.entries[word]; ok || gen < c.since {
 		return
 	}
@@ -198,41 +134,41 @@ func (c *termCache) putLocked(word string, set idset.Set, gen uint64) {
 }
 
 // replay applies ch to word's set; false when it can't tell the outcome.
-func replay(set *idset.Set, word string, ch termChange) bool {
+func replay(set *idset.Set, word string, ch Change) bool {
 	ok := true
-	switch ch.kind {
-	case addDoc:
+	switch ch.Kind {
+	case AddDoc:
 		if isPhrase(word) {
-			if !plainWords(ch.doc) {
+			if !plainWords(ch.Doc) {
 				return false
 			}
-			if hasPhrase(ch.doc, word) {
-				set.Add(ch.ticket)
+			if hasPhrase(ch.Doc, word) {
+				set.Add(ch.Ticket)
 			}
 			return true
 		}
-		docWords(ch.doc, func(w string, certain bool) {
+		docWords(ch.Doc, func(w string, certain bool) {
 			switch {
 			case w != word:
 			case certain:
-				set.Add(ch.ticket)
+				set.Add(ch.Ticket)
 			default:
 				ok = false
 			}
 		})
-	case addKey:
-		if ch.doc == word {
-			set.Add(ch.ticket)
+	case AddKey:
+		if ch.Doc == word {
+			set.Add(ch.Ticket)
 		}
-	case removeKey:
-		if ch.doc == word {
-			set.Remove(ch.ticket)
+	case RemoveKey:
+		if ch.Doc == word {
+			set.Remove(ch.Ticket)
 		}
-	case removeTicket:
-		set.Remove(ch.ticket)
-	case replacePart:
-		ok = !set.Has(ch.ticket)
-	case resetAll:
+	case RemoveTicket:
+		set.Remove(ch.Ticket)
+	case ReplacePart:
+		ok = !set.Has(ch.Ticket)
+	case ResetAll:
 		ok = false
 	}
 	return ok
@@ -253,7 +189,7 @@ func docWords(doc string, fn func(word string, certain bool)) {
 	}
 }
 
-func (c *termCache) evict() {
+func (c *Cache) evict() {
 	var oldest string
 	var used uint64
 	for w, e := range c.entries {
@@ -264,32 +200,32 @@ func (c *termCache) evict() {
 	delete(c.entries, oldest)
 }
 
-// apply brings the cache up to date with one commit's full-text writes, in
+// Apply brings the cache up to date with one commit's full-text writes, in
 // their order. Call it after the commit succeeded, before the writers learn so.
-func (c *termCache) apply(changes []termChange) {
+func (c *Cache) Apply(changes []Change) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
 	for _, ch := range changes {
 		c.applyTimes(ch)
-		if ch.kind == changeNone || ch.kind == setTimes {
+		if ch.Kind == ChangeNone || ch.Kind == SetTimes {
 			continue
 		}
 		ch.gen = c.gen
 		c.applyOne(ch)
 		c.log = append(c.log, ch)
-		c.logBytes += len(ch.doc)
+		c.logBytes += len(ch.Doc)
 	}
 	c.trimLog()
 }
 
 // trimLog drops the oldest commits' changes while the log is over its bounds.
-func (c *termCache) trimLog() {
+func (c *Cache) trimLog() {
 	drop := 0
 	for bytes := c.logBytes; drop < len(c.log) && (len(c.log)-drop > termLogSize || bytes > termLogBytes); {
 		g := c.log[drop].gen
 		for drop < len(c.log) && c.log[drop].gen == g {
-			bytes -= len(c.log[drop].doc)
+			bytes -= len(c.log[drop].Doc)
 			drop++
 		}
 		c.since, c.logBytes = g, bytes
@@ -299,39 +235,39 @@ func (c *termCache) trimLog() {
 	}
 }
 
-func (c *termCache) applyOne(ch termChange) {
-	switch ch.kind {
-	case addDoc:
-		docWords(ch.doc, func(w string, certain bool) {
+func (c *Cache) applyOne(ch Change) {
+	switch ch.Kind {
+	case AddDoc:
+		docWords(ch.Doc, func(w string, certain bool) {
 			if e, ok := c.entries[w]; ok {
 				if certain {
-					e.set.Add(ch.ticket)
+					e.set.Add(ch.Ticket)
 				} else {
 					delete(c.entries, w)
 				}
 			}
 		})
 		c.applyPhrases(ch)
-	case addKey:
-		if e, ok := c.entries[ch.doc]; ok {
-			e.set.Add(ch.ticket)
+	case AddKey:
+		if e, ok := c.entries[ch.Doc]; ok {
+			e.set.Add(ch.Ticket)
 		}
-	case removeKey:
-		if e, ok := c.entries[ch.doc]; ok {
-			e.set.Remove(ch.ticket)
+	case RemoveKey:
+		if e, ok := c.entries[ch.Doc]; ok {
+			e.set.Remove(ch.Ticket)
 		}
-	case removeTicket:
+	case RemoveTicket:
 		for _, e := range c.entries {
-			e.set.Remove(ch.ticket)
+			e.set.Remove(ch.Ticket)
 		}
-		c.forgetText(ch.ticket)
-	case replacePart:
+		c.forgetText(ch.Ticket)
+	case ReplacePart:
 		for w, e := range c.entries {
-			if e.set.Has(ch.ticket) {
+			if e.set.Has(ch.Ticket) {
 				delete(c.entries, w)
 			}
 		}
-	case resetAll:
+	case ResetAll:
 		clear(c.entries)
 	}
 }
@@ -339,11 +275,11 @@ func (c *termCache) applyOne(ch termChange) {
 // forgetText blanks the logged text of a ticket taken out of the index, so a
 // purged ticket's words don't stay in memory for as long as the log keeps them.
 // Replaying a blank document adds nothing, which is right: the removal follows.
-func (c *termCache) forgetText(ticket int64) {
+func (c *Cache) forgetText(ticket int64) {
 	for i := range c.log {
-		if ch := &c.log[i]; ch.ticket == ticket && ch.kind == addDoc {
-			c.logBytes -= len(ch.doc)
-			ch.doc = ""
+		if ch := &c.log[i]; ch.Ticket == ticket && ch.Kind == AddDoc {
+			c.logBytes -= len(ch.Doc)
+			ch.Doc = ""
 		}
 	}
 }
@@ -351,31 +287,15 @@ func (c *termCache) forgetText(ticket int64) {
 // applyPhrases adds the ticket of a new document to the cached phrases it
 // holds. A document with other letters drops them all: SQLite may split its
 // words where Go does not.
-func (c *termCache) applyPhrases(ch termChange) {
-	plain := plainWords(ch.doc)
+func (c *Cache) applyPhrases(ch Change) {
+	plain := plainWords(ch.Doc)
 	for key, e := range c.entries {
 		switch {
 		case !isPhrase(key) || strings.ContainsAny(key, ":="):
 		case !plain:
 			delete(c.entries, key)
-		case hasPhrase(ch.doc, key):
-			e.set.Add(ch.ticket)
+		case hasPhrase(ch.Doc, key):
+			e.set.Add(ch.Ticket)
 		}
 	}
-}
-
-// committed tells the term cache about a commit's full-text writes. A write by
-// another process (twindesk seed on a served data directory) moves the writer
-// connection's data_version: then the cache starts over, as it can't know what
-// changed.
-func (db *DB) committed(changes []termChange) {
-	if db.terms == nil {
-		return
-	}
-	var v int64
-	if err := db.write.QueryRow(db.dialect.FullText.DataVersion).Scan(&v); err != nil || v != db.dataVersion {
-		db.dataVersion = v
-		changes = append(changes, termChange{kind: resetAll})
-	}
-	db.terms.apply(changes)
 }

@@ -1,4 +1,4 @@
-package store
+package index
 
 import (
 	"context"
@@ -17,10 +17,10 @@ import (
 // reads about (page size / share of tickets matching) index rows.
 const driveSetMax = 2000
 
-// SearchMemo carries what the count and the page of one search share: the
+// Memo carries what the count and the page of one search share: the
 // tickets its free text matches, found once. Create one per search with
-// new(SearchMemo); without one, each store call makes its own.
-type SearchMemo struct {
+// new(Memo); without one, each store call makes its own.
+type Memo struct {
 	done bool
 	// set holds the matches; with negOnly (the query has only negated words)
 	// it holds the tickets to leave out instead.
@@ -36,7 +36,7 @@ type SearchMemo struct {
 // has them. Each term's matches come out of the full-text index as one set
 // (FullText.IDSet); the positive ones are intersected and the negated ones
 // subtracted in Go.
-func (q *Queries) textMatches(ctx context.Context, memo *SearchMemo, pos, neg []Term) (*SearchMemo, error) {
+func (q *run) textMatches(ctx context.Context, memo *Memo, pos, neg []Term) (*Memo, error) {
 	if memo.done {
 		return memo, nil
 	}
@@ -69,26 +69,26 @@ func (q *Queries) textMatches(ctx context.Context, memo *SearchMemo, pos, neg []
 			set.Or(s)
 		}
 	}
-	*memo = SearchMemo{done: true, set: set, negOnly: len(pos) == 0}
+	*memo = Memo{done: true, set: set, negOnly: len(pos) == 0}
 	return memo, nil
 }
 
 // termSet returns the set of live tickets with a part matching t, from the term
 // cache when it has it.
-func (q *Queries) termSet(ctx context.Context, t Term) (idset.Set, error) {
+func (q *run) termSet(ctx context.Context, t Term) (idset.Set, error) {
 	key, cacheIt := cacheable(t)
-	return q.cachedSet(ctx, key, cacheIt, q.d.FullText.IDSet, q.d.FullText.Expr([]Term{t}))
+	return q.cachedSet(ctx, key, cacheIt, q.ft.IDSet, q.ft.Expr([]Term{t}))
 }
 
 // tagSet returns the set of live tickets tagged tag (lower-cased).
-func (q *Queries) tagSet(ctx context.Context, tag string) (idset.Set, error) {
-	return q.cachedSet(ctx, tagKey(tag), true, q.d.FullText.TagSet, tag)
+func (q *run) tagSet(ctx context.Context, tag string) (idset.Set, error) {
+	return q.cachedSet(ctx, TagKey(tag), true, q.ft.TagSet, tag)
 }
 
 // cachedSet returns the set under key in the term cache, or runs query (a
 // format with one %s for the placeholder of arg) and offers its set to the
 // cache when cacheIt.
-func (q *Queries) cachedSet(ctx context.Context, key string, cacheIt bool, query string, arg any) (idset.Set, error) {
+func (q *run) cachedSet(ctx context.Context, key string, cacheIt bool, query string, arg any) (idset.Set, error) {
 	cacheIt = cacheIt && q.terms != nil
 	var gen uint64
 	if cacheIt {
@@ -99,8 +99,8 @@ func (q *Queries) cachedSet(ctx context.Context, key string, cacheIt bool, query
 		gen = g
 	}
 	var b []byte
-	if err := q.q.QueryRowContext(ctx, fmt.Sprintf(query, "$1"), arg).Scan(&b); err != nil {
-		return idset.Set{}, q.wrap("search set", err)
+	if err := q.r.QueryRowContext(ctx, fmt.Sprintf(query, "$1"), arg).Scan(&b); err != nil {
+		return idset.Set{}, wrap("search set", err)
 	}
 	set := idset.FromBytes(b)
 	if cacheIt {
@@ -110,7 +110,7 @@ func (q *Queries) cachedSet(ctx context.Context, key string, cacheIt bool, query
 }
 
 // resolveTags reads the set of each tag the query names, for setCond.
-func (q *Queries) resolveTags(ctx context.Context, w *sqlWhere, query *search.Query) error {
+func (q *run) resolveTags(ctx context.Context, w *sqlWhere, query *search.Query) error {
 	for _, c := range query.Conds {
 		tag := strings.ToLower(c.Value)
 		if c.Field != "tags" || tag == "none" {
@@ -134,7 +134,7 @@ func (q *Queries) resolveTags(ctx context.Context, w *sqlWhere, query *search.Qu
 // addSets combines the free text and the keyword conditions that fold into it
 // as sets in Go (FullText.IDSet), adds the result to w, and leaves p's query
 // with the conditions still to render as SQL.
-func (q *Queries) addSets(ctx context.Context, w *sqlWhere, p *SearchParams, pos, neg []Term) error {
+func (q *run) addSets(ctx context.Context, w *sqlWhere, p *Params, pos, neg []Term) error {
 	m, err := q.foldedMatches(ctx, *p, pos, neg)
 	if err != nil {
 		return err
@@ -152,7 +152,7 @@ func (q *Queries) addSets(ctx context.Context, w *sqlWhere, p *SearchParams, pos
 
 // foldedMatches returns p's memo with the tickets its free text matches,
 // narrowed by the keyword conditions that fold into that set (foldConds).
-func (q *Queries) foldedMatches(ctx context.Context, p SearchParams, pos, neg []Term) (*SearchMemo, error) {
+func (q *run) foldedMatches(ctx context.Context, p Params, pos, neg []Term) (*Memo, error) {
 	m, err := q.textMatches(ctx, p.Memo, pos, neg)
 	if err != nil {
 		return nil, err
@@ -162,7 +162,7 @@ func (q *Queries) foldedMatches(ctx context.Context, p SearchParams, pos, neg []
 
 // addTextMatches adds the condition "matches the free text" for m to w. A query
 // whose words match nothing returns errNoMatch.
-func addTextMatches(w *sqlWhere, m *SearchMemo) error {
+func addTextMatches(w *sqlWhere, m *Memo) error {
 	if m.negOnly {
 		w.add("NOT (" + w.setCond(m.set) + ")")
 		return nil
@@ -241,7 +241,7 @@ func idsJSON(ids []int64) string {
 // combine with OR, ranges with AND.
 // Counting a search then needs no SQL at all when every condition folded, and
 // a page probes one set instead of walking an index per condition.
-func (q *Queries) foldConds(ctx context.Context, m *SearchMemo, p SearchParams) error {
+func (q *run) foldConds(ctx context.Context, m *Memo, p Params) error {
 	if m.folded || m.negOnly {
 		return nil
 	}
@@ -287,7 +287,7 @@ func (q *Queries) foldConds(ctx context.Context, m *SearchMemo, p SearchParams) 
 // date condition c, read from the in-memory times (ticketTimes): a walk of the
 // set instead of SQL looking up every match's row. False leaves c to SQL, when
 // the times are not loaded or miss a member of set.
-func (q *Queries) foldDate(set *idset.Set, c search.Cond, now time.Time) (bool, error) {
+func (q *run) foldDate(set *idset.Set, c search.Cond, now time.Time) (bool, error) {
 	if q.terms == nil {
 		return false, nil
 	}
@@ -315,7 +315,7 @@ func (q *Queries) foldDate(set *idset.Set, c search.Cond, now time.Time) (bool, 
 
 // condSet returns the set of the tickets a keyword condition matches, when it
 // has one and alone says it may fold.
-func (q *Queries) condSet(ctx context.Context, c search.Cond, alone bool, actorID int64) (idset.Set, bool, error) {
+func (q *run) condSet(ctx context.Context, c search.Cond, alone bool, actorID int64) (idset.Set, bool, error) {
 	if !alone {
 		return idset.Set{}, false, nil
 	}
@@ -334,7 +334,7 @@ func (q *Queries) condSet(ctx context.Context, c search.Cond, alone bool, actorI
 		if v == "" && strings.HasSuffix(col, "_id") {
 			arg = nil // no assignee or group: the column is NULL
 		}
-		set, err := q.cachedSet(ctx, facetKey(col, v), true, fmt.Sprintf(q.d.FullText.FacetSet, col, "%s"), arg)
+		set, err := q.cachedSet(ctx, FacetKey(col, v), true, fmt.Sprintf(q.ft.FacetSet, col, "%s"), arg)
 		if err != nil {
 			return idset.Set{}, false, err
 		}
@@ -343,9 +343,9 @@ func (q *Queries) condSet(ctx context.Context, c search.Cond, alone bool, actorI
 	return union, true, nil
 }
 
-// condFacet returns the column of facetCols a condition tests and the values
-// it accepts, in facetValues' form; false when it has none.
-func (q *Queries) condFacet(ctx context.Context, c search.Cond, actorID int64) (string, []string, bool, error) {
+// condFacet returns the column of FacetCols a condition tests and the values
+// it accepts, in FacetValues' form; false when it has none.
+func (q *run) condFacet(ctx context.Context, c search.Cond, actorID int64) (string, []string, bool, error) {
 	lv := strings.ToLower(c.Value)
 	switch {
 	case c.Field == "ticket_type" && c.Op == search.OpEq:
@@ -365,13 +365,13 @@ func (q *Queries) condFacet(ctx context.Context, c search.Cond, actorID int64) (
 	case lv == "none":
 		return col, []string{""}, true, nil
 	case lv == "me" && kind == "user":
-		return col, []string{idValue(actorID)}, actorID > 0, nil
+		return col, []string{IDValue(actorID)}, actorID > 0, nil
 	}
 	ids, err := q.namedIDs(ctx, nameKey{kind, lv})
 	var values []string
 	for _, id := range ids {
 		if id > 0 { // no ticket refers to another id; "" would mean none
-			values = append(values, idValue(id))
+			values = append(values, IDValue(id))
 		}
 	}
 	return col, values, err == nil, err

@@ -1,4 +1,4 @@
-package store
+package index
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 // UserSearch returns the users matching p: free text over name and email, bare
 // numbers as user ids, and the user keywords (email, name, role, external_id,
 // created, updated, id). A query with a ticket keyword matches no user.
-func (q *Queries) UserSearch(ctx context.Context, p SearchParams) ([]model.User, error) {
+func (q *run) UserSearch(ctx context.Context, p Params) ([]model.User, error) {
 	w, err := q.userWhere(ctx, p)
 	if errors.Is(err, errNoMatch) {
 		return nil, nil
@@ -25,12 +25,11 @@ func (q *Queries) UserSearch(ctx context.Context, p SearchParams) ([]model.User,
 	if by == "created_at" {
 		col = "created_at"
 	}
-	query := `SELECT ` + userCols + ` FROM users WHERE 1 = 1` + w.sql() + pageSQL(w, p, col+" "+dir+", id "+dir)
-	return q.users(ctx, query, w.args...)
+	return q.r.SelectUsers(ctx, `FROM users WHERE 1 = 1`+w.sql()+pageSQL(w, p, col+" "+dir+", id "+dir), w.args...)
 }
 
 // UserSearchCount counts the users matching p.
-func (q *Queries) UserSearchCount(ctx context.Context, p SearchParams) (int64, error) {
+func (q *run) UserSearchCount(ctx context.Context, p Params) (int64, error) {
 	w, err := q.userWhere(ctx, p)
 	if errors.Is(err, errNoMatch) {
 		return 0, nil
@@ -41,7 +40,7 @@ func (q *Queries) UserSearchCount(ctx context.Context, p SearchParams) (int64, e
 	return q.count(ctx, "count user search", `SELECT COUNT(*) FROM users WHERE 1 = 1`+w.sql(), w.args...)
 }
 
-func (q *Queries) userWhere(ctx context.Context, p SearchParams) (*sqlWhere, error) {
+func (q *run) userWhere(ctx context.Context, p Params) (*sqlWhere, error) {
 	w := &sqlWhere{}
 	if err := q.resolveNames(ctx, w, p.Query); err != nil {
 		return nil, err
@@ -66,7 +65,7 @@ func (q *Queries) userWhere(ctx context.Context, p SearchParams) (*sqlWhere, err
 }
 
 // userCond renders one keyword condition over the users table.
-func userCond(w *sqlWhere, c search.Cond, p SearchParams) (string, error) {
+func userCond(w *sqlWhere, c search.Cond, p Params) (string, error) {
 	lv := strings.ToLower(c.Value)
 	switch c.Field {
 	case "email":

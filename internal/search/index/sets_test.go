@@ -1,4 +1,4 @@
-package store_test
+package index_test
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/search"
+	"github.com/twindesk/twindesk/internal/search/index"
 	"github.com/twindesk/twindesk/internal/store"
 )
 
@@ -39,10 +40,9 @@ func TestTicketSearchLargeMatchSets(t *testing.T) {
 		{"alpha -beta status:pending", func(i int) bool { return alpha(i) && !beta(i) && !open(i) }},
 		{"alpha nosuchword", func(int) bool { return false }},
 	}
-	for name, open := range bulkBackends(t) {
+	for name, db := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			db := open(t)
 			ctx := t.Context()
 			users := []model.User{{Name: "Jo", Email: "jo@example.com", Role: model.RoleEndUser, Active: true}}
 			tickets := make([]store.BulkTicket, n)
@@ -66,13 +66,13 @@ func TestTicketSearchLargeMatchSets(t *testing.T) {
 				}
 				q, err := search.Parse(tc.query)
 				require.NoError(t, err)
-				p := store.SearchParams{Query: q, Now: at, Limit: 25, Memo: new(store.SearchMemo)}
-				count, err := db.Read().TicketSearchCount(ctx, p)
+				p := index.Params{Query: q, Now: at, Limit: 25, Memo: new(index.Memo)}
+				count, err := db.Searcher().CountTickets(ctx, p)
 				require.NoError(t, err, tc.query)
 				require.EqualValues(t, len(want), count, "count of %q", tc.query)
 				for _, offset := range []int{0, 100} {
 					p.Offset, p.Broad = offset, count > 2000
-					got, err := db.Read().TicketSearch(ctx, p)
+					got, err := db.Searcher().Tickets(ctx, p)
 					require.NoError(t, err, tc.query)
 					var ids []int64
 					for _, tk := range got {

@@ -1,4 +1,4 @@
-package store_test
+package index_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/search"
+	"github.com/twindesk/twindesk/internal/search/index"
 	"github.com/twindesk/twindesk/internal/store"
 	"github.com/twindesk/twindesk/internal/store/postgres"
 	"github.com/twindesk/twindesk/internal/store/sqlite"
@@ -192,8 +193,8 @@ func TestTicketSearch(t *testing.T) {
 			for _, tc := range tests {
 				q, err := search.Parse(tc.query)
 				require.NoError(t, err, tc.query)
-				p := store.SearchParams{Query: q, ActorID: agent.ID, Now: t0.Add(24 * time.Hour), Limit: 100}
-				got, err := db.Read().TicketSearch(t.Context(), p)
+				p := index.Params{Query: q, ActorID: agent.ID, Now: t0.Add(24 * time.Hour), Limit: 100}
+				got, err := db.Searcher().Tickets(t.Context(), p)
 				require.NoError(t, err, tc.query)
 				var gotIDs []int64
 				for _, tk := range got {
@@ -202,10 +203,10 @@ func TestTicketSearch(t *testing.T) {
 				slices.Sort(gotIDs)
 				require.Equal(t, tc.want, gotIDs, "query %q", tc.query)
 				p.Broad = true // the plan for many matches must find the same tickets
-				broad, err := db.Read().TicketSearch(t.Context(), p)
+				broad, err := db.Searcher().Tickets(t.Context(), p)
 				require.NoError(t, err, tc.query)
 				require.Equal(t, got, broad, "broad plan of %q", tc.query)
-				n, err := db.Read().TicketSearchCount(t.Context(), p)
+				n, err := db.Searcher().CountTickets(t.Context(), p)
 				require.NoError(t, err, tc.query)
 				require.EqualValues(t, len(tc.want), n, "count of %q", tc.query)
 			}
@@ -235,7 +236,7 @@ func requireCounts(t *testing.T, db *store.DB, now time.Time, want map[string]in
 	for query, n := range want {
 		q, err := search.Parse(query)
 		require.NoError(t, err)
-		got, err := db.Read().TicketSearchCount(t.Context(), store.SearchParams{Query: q, Now: now})
+		got, err := db.Searcher().CountTickets(t.Context(), index.Params{Query: q, Now: now})
 		require.NoError(t, err)
 		require.Equal(t, n, got, query)
 	}
