@@ -47,5 +47,11 @@ func (q *Queries) replaceTagRows(ctx context.Context, table, col string, id int6
 	return nil
 }
 
-// splitTags reads a tags column.
-func splitTags(s string) []string { return strings.Fields(s) }
+// splitTags reads a tags column; no tags is nil, as a user or organization
+// read without the column has.
+func splitTags(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	return strings.Fields(s)
+}
