@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/httpx"
@@ -134,6 +135,11 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request) {
 		u, err = s.sessionUser(r)
 	}
 	if err != nil {
+		if browsing(r) {
+			// A link opened from a mail: sign in, then come back to the file.
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
 		s.writeError(w, r, errUnauthorized)
 		return
 	}
@@ -167,6 +173,12 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request) {
 	if _, err := io.Copy(w, body); err != nil {
 		s.log.DebugContext(r.Context(), "download cut short", "attachment", a.ID, "err", err)
 	}
+}
+
+// browsing reports whether a request is a browser's page load (it accepts HTML
+// and carries no API credential), which gets the sign-in page, not a 401 body.
+func browsing(r *http.Request) bool {
+	return r.Header.Get("Authorization") == "" && strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
 // sessionUser is the user of the agent UI's session cookie (internal/web),

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -93,7 +94,16 @@ func TestMailCarriesAttachments(t *testing.T) {
 		require.NoError(t, err)
 		resp.Body.Close()
 		require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "the link alone downloads nothing")
+		// Opened in a browser from the mail, it asks to sign in and comes back.
 		req, err := http.NewRequest("GET", match[1], nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept", "text/html,application/xhtml+xml")
+		resp, err = http.DefaultTransport.RoundTrip(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		require.Equal(t, "/login?next="+url.QueryEscape(strings.TrimPrefix(match[1], n.URL)), resp.Header.Get("Location"))
+		req, err = http.NewRequest("GET", match[1], nil)
 		require.NoError(t, err)
 		req.Header.Set("Authorization", "Bearer "+n.token)
 		resp, err = http.DefaultClient.Do(req)
