@@ -72,6 +72,8 @@ type ticketJSON struct {
 	Via                 viaJSON           `json:"via"`
 	CreatedAt           string            `json:"created_at"`
 	UpdatedAt           string            `json:"updated_at"`
+	// CommentCount is set when asked for with include=comment_count (side_loads.go).
+	CommentCount *int64 `json:"comment_count,omitempty"`
 }
 
 // ticketOut renders t. Custom field values are strings (go-zendesk rejects JSON

@@ -81,7 +81,11 @@ func (s *Server) showTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ticket": s.ticketOut(&t)})
+	body := map[string]any{"ticket": s.ticketOut(&t)}
+	if err := s.sideLoad(r, []model.Ticket{t}, body); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 
@@ -171,7 +175,11 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rows, more := trim(p, rows)
-	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"tickets": s.ticketsOut(rows)}, more, firstID(rows, tid), lastID(rows, tid), count))
+	body := map[string]any{"tickets": s.ticketsOut(rows)}
+	if err := s.sideLoad(r, rows, body); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p.envelope(body, more, firstID(rows, tid), lastID(rows, tid), count))
 	return nil
 }
 
@@ -211,7 +219,11 @@ func (s *Server) showManyTickets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tickets": s.ticketsOut(rows), "next_page": nil, "previous_page": nil, "count": len(rows)})
+	body := map[string]any{"tickets": s.ticketsOut(rows), "next_page": nil, "previous_page": nil, "count": len(rows)}
+	if err := s.sideLoad(r, rows, body); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 
