@@ -92,3 +92,35 @@ func (s *Service) FindTombstone(ctx context.Context, actor model.User, id int64)
 	}
 	return t, nil
 }
+
+// NumberCandidates returns the tickets an agent may mean by number n: on a
+// secure instance, the ticket escalated from standard ticket n (callers quote
+// the number they were given before the escalation) and the secure ticket n;
+// elsewhere the ticket n. Staff only; missing ones are left out.
+func (s *Service) NumberCandidates(ctx context.Context, actor model.User, n int64) ([]model.Ticket, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	read := s.db.Read()
+	var out []model.Ticket
+	if s.confidential {
+		l, err := read.LinkByOrigin(ctx, n)
+		switch {
+		case err == nil:
+			if t, err := read.Ticket(ctx, l.TicketID); err == nil {
+				out = append(out, t)
+			} else if !isNotFound(err) {
+				return nil, err
+			}
+		case !isNotFound(err):
+			return nil, err
+		}
+	}
+	t, err := read.Ticket(ctx, n)
+	if err == nil && (len(out) == 0 || out[0].ID != t.ID) {
+		out = append(out, t)
+	} else if err != nil && !isNotFound(err) {
+		return nil, err
+	}
+	return s.visibleTickets(ctx, actor, out)
+}
