@@ -77,6 +77,7 @@ func (s *Server) Routes() http.Handler {
 	mux.Handle("GET /reports/escalations.csv", s.authed(s.reportCSV))
 	s.agentRoutes(mux) // macros, assign to me, bulk edit (issue 19)
 
+	s.macroRoutes(mux) // macros_edit.go (issue 19)
 	mux.Handle("GET /admin/{$}", s.admin(s.adminHome))
 	mux.Handle("POST /admin/identity", s.admin(s.saveIdentity))
 	mux.Handle("GET /admin/agents", s.admin(s.agentsPage))
