@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/httpx"
 	"github.com/twindesk/twindesk/internal/model"
 )
@@ -33,7 +34,7 @@ type attachmentJSON struct {
 // attachmentOut renders a; the download URL carries the random content token and
 // still needs a signed-in user who may see the ticket (download).
 func attachmentOut(r *http.Request, a *model.Attachment) attachmentJSON {
-	content := absoluteURL(r, "/attachments/token/"+a.ContentToken+"/?name="+url.QueryEscape(a.FileName))
+	content := absoluteURL(r, desk.AttachmentPath(*a))
 	return attachmentJSON{ID: a.ID, URL: absoluteURL(r, "/api/v2/attachments/"+strconv.FormatInt(a.ID, 10)+".json"),
 		FileName: a.FileName, ContentURL: content, MappedContentURL: content, ContentType: a.ContentType, Size: a.Size,
 		Width: nullable(a.Width), Height: nullable(a.Height), Thumbnails: attachmentsOut(r, a.Thumbnails)}

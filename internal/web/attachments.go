@@ -235,7 +235,7 @@ const previewMaxBytes = 1 << 20
 
 // contentURL is an attachment's download URL (the API's content_url, relative).
 func contentURL(a *model.Attachment) string {
-	return "/attachments/token/" + a.ContentToken + "/?name=" + url.QueryEscape(a.FileName)
+	return desk.AttachmentPath(*a)
 }
 
 func newAttachmentView(a *model.Attachment) attachmentView {

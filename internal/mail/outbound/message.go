@@ -112,22 +112,11 @@ func (m *Message) Build() ([]byte, error) {
 // writeText writes the text part and, with HTML, the HTML part into iw (a
 // multipart/alternative), and closes it.
 func (m *Message) writeText(iw *mail.InlineWriter) error {
-	if m.HTML == "" {
-		var ph mail.InlineHeader
-		ph.Set("Content-Type", "text/plain; charset=utf-8")
-		w, err := iw.CreatePart(ph)
-		if err != nil {
-			return fmt.Errorf("outbound: build: %w", err)
-		}
-		if _, err := io.WriteString(w, m.Text); err != nil {
-			return fmt.Errorf("outbound: build: %w", err)
-		}
-		if err := w.Close(); err != nil {
-			return fmt.Errorf("outbound: build: %w", err)
-		}
-		return iw.Close()
+	parts := []struct{ typ, body string }{{"text/plain", m.Text}}
+	if m.HTML != "" {
+		parts = append(parts, struct{ typ, body string }{"text/html", m.HTML})
 	}
-	for _, p := range []struct{ typ, body string }{{"text/plain", m.Text}, {"text/html", m.HTML}} {
+	for _, p := range parts {
 		var ph mail.InlineHeader
 		ph.Set("Content-Type", p.typ+"; charset=utf-8")
 		w, err := iw.CreatePart(ph)
