@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/model"
@@ -18,6 +19,7 @@ func (s *Server) entityTagRoutes(handle func(method, path string, h handlerFunc)
 		handle(method, "/users/{id}/tags", s.editEntityTags(op, s.desk.EditUserTags))
 		handle(method, "/organizations/{id}/tags", s.editEntityTags(op, s.desk.EditOrganizationTags))
 	}
+	handle("PUT", "/users/{id}/organizations/{organization_id}/make_default", s.makeDefaultOrganization)
 }
 
 type tagsReader func(ctx context.Context, actor model.User, id int64) ([]string, error)
@@ -65,4 +67,28 @@ func (s *Server) editEntityTags(op desk.TagOp, edit tagsEditor) handlerFunc {
 		writeJSON(w, status, map[string]any{"tags": nonNil(tags)})
 		return nil
 	}
+}
+
+// makeDefaultOrganization is PUT /users/{id}/organizations/{organization_id}/make_default:
+// it answers the membership made default (go-zendesk reads
+// "organization_membership") and the user's memberships.
+func (s *Server) makeDefaultOrganization(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	orgID, err := strconv.ParseInt(r.PathValue("organization_id"), 10, 64)
+	if err != nil || orgID <= 0 {
+		return errNotFound
+	}
+	made, all, err := s.desk.MakeDefaultOrganization(r.Context(), currentUser(r.Context()), id, orgID)
+	if err != nil {
+		return err
+	}
+	list := make([]orgMembershipJSON, len(all))
+	for i := range all {
+		list[i] = s.orgMembershipOut(&all[i])
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"organization_membership": s.orgMembershipOut(&made), "organization_memberships": list})
+	return nil
 }
