@@ -3,30 +3,23 @@ package instance_test
 import (
 	"context"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/nukosuke/go-zendesk/zendesk"
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	pmodel "github.com/prometheus/common/model"
 	"github.com/stretchr/testify/require"
 
 	"github.com/twindesk/twindesk/internal/mailpittest"
 )
 
-// scrapeHandler parses the instance's /metrics handler with Prometheus's text
-// parser.
+// scrapeHandler serves the instance's /metrics handler and parses it (scrape).
 func scrapeHandler(t *testing.T, n *node) map[string]*dto.MetricFamily {
 	t.Helper()
 	srv := httptest.NewServer(n.In.Metrics.Handler())
 	defer srv.Close()
-	resp, err := srv.Client().Get(srv.URL)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(pmodel.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(resp.Body)
-	require.NoError(t, err, "the Prometheus text parser refuses /metrics")
+	fams, _ := scrape(t, strings.TrimPrefix(srv.URL, "http://"))
 	return fams
 }
 
