@@ -61,11 +61,13 @@ func ticketEventOut(a *model.Audit, comments bool) map[string]any {
 
 func auditKey(a model.Audit) store.ExportKey { return store.ExportKeyAt(a.CreatedAt).WithID(a.ID) }
 
-func (s *Server) exportTicketEvents(w http.ResponseWriter, r *http.Request) error {
+// auditExportPage reads one time-based page of audits from start_time: the
+// ticket events and ticket metric events exports.
+func (s *Server) auditExportPage(r *http.Request) (page []model.Audit, end int64, eos bool, err error) {
 	until := s.desk.ExportUntil()
 	q, err := parseExport(r, false, until)
 	if err != nil {
-		return err
+		return nil, 0, false, err
 	}
 	actor := currentUser(r.Context())
 	fetch := func(k store.ExportKey) ([]model.Audit, error) {
@@ -73,9 +75,13 @@ func (s *Server) exportTicketEvents(w http.ResponseWriter, r *http.Request) erro
 	}
 	rows, err := s.desk.ExportAudits(r.Context(), actor, q.key, until, desk.MaxExportPage+1)
 	if err != nil {
-		return err
+		return nil, 0, false, err
 	}
-	page, end, eos, err := timePage(rows, q, until, auditKey, fetch)
+	return timePage(rows, q, until, auditKey, fetch)
+}
+
+func (s *Server) exportTicketEvents(w http.ResponseWriter, r *http.Request) error {
+	page, end, eos, err := s.auditExportPage(r)
 	if err != nil {
 		return err
 	}

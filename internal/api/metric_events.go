@@ -1,36 +1,17 @@
 package api
 
-import (
-	"net/http"
-
-	"github.com/twindesk/twindesk/internal/desk"
-	"github.com/twindesk/twindesk/internal/model"
-	"github.com/twindesk/twindesk/internal/store"
-)
+import "net/http"
 
 // exportMetricEvents is GET /incremental/ticket_metric_events?start_time=:
 // Zendesk's time-based export of ticket metric events. It pages the audits as
 // the ticket events export does (whole seconds, end_time the next start) and
 // answers the metric events those audits made, oldest first.
 func (s *Server) exportMetricEvents(w http.ResponseWriter, r *http.Request) error {
-	until := s.desk.ExportUntil()
-	q, err := parseExport(r, false, until)
+	page, end, eos, err := s.auditExportPage(r)
 	if err != nil {
 		return err
 	}
-	actor := currentUser(r.Context())
-	fetch := func(k store.ExportKey) ([]model.Audit, error) {
-		return s.desk.ExportAudits(r.Context(), actor, k, until, desk.MaxExportPage)
-	}
-	rows, err := s.desk.ExportAudits(r.Context(), actor, q.key, until, desk.MaxExportPage+1)
-	if err != nil {
-		return err
-	}
-	page, end, eos, err := timePage(rows, q, until, auditKey, fetch)
-	if err != nil {
-		return err
-	}
-	events, err := s.desk.ExportMetricEvents(r.Context(), actor, page)
+	events, err := s.desk.ExportMetricEvents(r.Context(), currentUser(r.Context()), page)
 	if err != nil {
 		return err
 	}

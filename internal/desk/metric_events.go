@@ -188,19 +188,10 @@ func (s *Service) ExportMetricEvents(ctx context.Context, actor model.User, audi
 			ids = append(ids, a.TicketID)
 		}
 	}
-	history, err := q.AuditsOfTickets(ctx, ids)
+	history, staff, business, err := s.ticketHistories(ctx, q, ids)
 	if err != nil {
 		return nil, err
 	}
-	staff, err := s.staffAuthors(ctx, q, history)
-	if err != nil {
-		return nil, err
-	}
-	sla, err := s.slaFor(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	business := func(a, b time.Time) time.Duration { return sla.between(a, b, true) }
 	byAudit := map[int64][]MetricEvent{}
 	for _, id := range ids {
 		for aid, evs := range replayMetrics(id, history[id], staff, business) {

@@ -45,19 +45,10 @@ func (s *Service) TicketMetrics(ctx context.Context, actor model.User, tickets [
 	for i := range tickets {
 		ids[i] = tickets[i].ID
 	}
-	audits, err := q.AuditsOfTickets(ctx, ids)
+	audits, staff, business, err := s.ticketHistories(ctx, q, ids)
 	if err != nil {
 		return nil, err
 	}
-	staff, err := s.staffAuthors(ctx, q, audits)
-	if err != nil {
-		return nil, err
-	}
-	sla, err := s.slaFor(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	business := func(a, b time.Time) time.Duration { return sla.between(a, b, true) }
 	out := make([]TicketMetric, len(tickets))
 	for i := range tickets {
 		out[i] = computeMetric(&tickets[i], audits[tickets[i].ID], staff, business)
@@ -80,6 +71,25 @@ func (s *Service) TicketMetric(ctx context.Context, actor model.User, id int64) 
 		return TicketMetric{}, err
 	}
 	return ms[0], nil
+}
+
+// ticketHistories reads what replaying tickets' audits needs: their audits
+// (one query), which authors are staff, and the account schedule's business
+// time between two instants.
+func (s *Service) ticketHistories(ctx context.Context, q *store.Queries, ids []int64) (map[int64][]model.Audit, map[int64]bool, func(a, b time.Time) time.Duration, error) {
+	audits, err := q.AuditsOfTickets(ctx, ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	staff, err := s.staffAuthors(ctx, q, audits)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sla, err := s.slaFor(ctx, q)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return audits, staff, func(a, b time.Time) time.Duration { return sla.between(a, b, true) }, nil
 }
 
 // staffAuthors tells which audit authors are agents or admins: only their
