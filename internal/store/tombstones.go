@@ -26,7 +26,7 @@ func (q *Queries) Tombstone(ctx context.Context, id int64) (time.Time, error) {
 func (q *Queries) TicketIDsByFieldValue(ctx context.Context, fieldID int64, value string) ([]int64, error) {
 	v, _ := json.Marshal(value) // a string always marshals
 	needle := fmt.Sprintf(`%%{"id":%d,"value":%s}%%`, fieldID, escapeLike(string(v)))
-	return q.int64s(ctx, "tickets by field value", `SELECT id FROM tickets WHERE custom_fields LIKE $1 ESCAPE '\'
+	return q.ids(ctx, "tickets by field value", `SELECT id FROM tickets WHERE custom_fields LIKE $1 ESCAPE '\'
 		AND deleted_at IS NULL ORDER BY id`, needle)
 }
 

@@ -214,21 +214,3 @@ func escapeLike(s string) string {
 }
 
 var errNoRows = sql.ErrNoRows
-
-// int64s runs a query of one integer column and returns its rows.
-func (q *Queries) int64s(ctx context.Context, what, query string, args ...any) ([]int64, error) {
-	rows, err := q.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, q.wrap(what, err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, q.wrap(what, err)
-		}
-		out = append(out, id)
-	}
-	return out, q.wrapIf(what, rows.Err())
-}

@@ -112,5 +112,5 @@ func (q *Queries) ListStaff(ctx context.Context) ([]model.User, error) {
 
 // GroupIDsOf returns the ids of the groups user belongs to.
 func (q *Queries) GroupIDsOf(ctx context.Context, userID int64) ([]int64, error) {
-	return q.int64s(ctx, "groups of user", `SELECT group_id FROM group_memberships WHERE user_id = $1 ORDER BY group_id`, userID)
+	return q.ids(ctx, "groups of user", `SELECT group_id FROM group_memberships WHERE user_id = $1 ORDER BY group_id`, userID)
 }

@@ -48,15 +48,7 @@ func orgWhere(p Params) (*sqlWhere, error) {
 		like := w.arg("%" + escapeLike(strings.ToLower(strings.TrimRight(word, "*"))) + "%")
 		return "(LOWER(name) LIKE " + like + ` ESCAPE '\' OR LOWER(domain_names) LIKE ` + like + ` ESCAPE '\')`
 	}
-	for _, word := range p.Query.Words {
-		w.add(text(word))
-	}
-	for _, word := range p.Query.NotWords {
-		w.add("NOT " + text(word))
-	}
-	if len(p.Query.IDs) > 0 {
-		w.add("id IN (" + placeholders(w, p.Query.IDs) + ")")
-	}
+	addTextAndIDs(w, p, text)
 	if err := addConds(w, p, orgKeywordCond); err != nil {
 		return nil, err
 	}

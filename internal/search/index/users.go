@@ -49,15 +49,7 @@ func (q *run) userWhere(ctx context.Context, p Params) (*sqlWhere, error) {
 		like := w.arg("%" + escapeLike(strings.TrimRight(word, "*")) + "%")
 		return "(LOWER(name) LIKE " + like + ` ESCAPE '\' OR email LIKE ` + like + ` ESCAPE '\')`
 	}
-	for _, word := range p.Query.Words {
-		w.add(text(word))
-	}
-	for _, word := range p.Query.NotWords {
-		w.add("NOT " + text(word))
-	}
-	if len(p.Query.IDs) > 0 {
-		w.add("id IN (" + placeholders(w, p.Query.IDs) + ")")
-	}
+	addTextAndIDs(w, p, text)
 	if err := addConds(w, p, userCond); err != nil {
 		return nil, err
 	}
@@ -88,4 +80,18 @@ func userCond(w *sqlWhere, c search.Cond, p Params) (string, error) {
 		return idCond(w, "id", c)
 	}
 	return "", errNoMatch
+}
+
+// addTextAndIDs adds a user or organization search's free text, each word
+// rendered by text (negated words with NOT), and its bare numbers as ids.
+func addTextAndIDs(w *sqlWhere, p Params, text func(word string) string) {
+	for _, word := range p.Query.Words {
+		w.add(text(word))
+	}
+	for _, word := range p.Query.NotWords {
+		w.add("NOT " + text(word))
+	}
+	if len(p.Query.IDs) > 0 {
+		w.add("id IN (" + placeholders(w, p.Query.IDs) + ")")
+	}
 }
