@@ -46,23 +46,48 @@ func newStmtCache(db *sql.DB) *stmtCache {
 
 // get returns the prepared statement for query in use (call put when done), or
 // nil when it can't be prepared.
+//
+// It prepares without holding the lock: preparing may wait for a connection of
+// the pool, and a caller holding one (a Row not scanned yet) needs the lock in
+// put before it lets the connection go. Preparing under the lock deadlocked
+// every reader of the pool once all its connections were held that way.
 func (c *stmtCache) get(ctx context.Context, query string) *cachedStmt {
+	if e, found, closed := c.lookup(query); found || closed {
+		return e
+	}
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the unprepared path will report the error
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.lru == nil {
+		_ = st.Close()
 		return nil
 	}
 	e, ok := c.lru.Get(query)
-	if !ok {
-		st, err := c.db.PrepareContext(ctx, query)
-		if err != nil {
-			return nil // the unprepared path will report the error
-		}
+	if ok { // another caller prepared it meanwhile
+		_ = st.Close()
+	} else {
 		e = &cachedStmt{st: st}
 		c.lru.Add(query, e)
 	}
 	e.users++
 	return e
+}
+
+// lookup returns query's cached statement in use, if there is one; closed says
+// the cache is closed.
+func (c *stmtCache) lookup(query string) (e *cachedStmt, found, closed bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lru == nil {
+		return nil, false, true
+	}
+	if e, found = c.lru.Get(query); found {
+		e.users++
+	}
+	return e, found, false
 }
 
 // put ends a use of e that get began.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -68,4 +69,44 @@ func TestStatementCacheMakesRoomForNewStatements(t *testing.T) {
 	}
 	cache.close()
 	require.NoError(t, pool.QueryRowContext(ctx, static).Scan(&s), "a closed cache runs statements unprepared")
+}
+
+// TestStatementCacheDoesNotPrepareUnderItsLock: a caller holding the pool's only
+// connection (a Row not scanned yet) needs the cache's lock in put; a caller
+// preparing a new statement used to hold that lock while it waited for the
+// connection, and every reader of the pool stopped (seen at 150 requests/s).
+func TestStatementCacheDoesNotPrepareUnderItsLock(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "cache.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	db.SetMaxOpenConns(1)
+	pool := cachedPool{db: db, cache: newStmtCache(db)}
+	done := make(chan error, 1)
+	go func() {
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for g := range 8 {
+			wg.Go(func() {
+				for i := range 300 {
+					var n int
+					// Half of them new statements to prepare, half cached ones.
+					q := fmt.Sprintf("SELECT %d", (g*1000+i)%(2+i%2*1000))
+					if err := pool.QueryRowContext(ctx, q).Scan(&n); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		done <- <-errs
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("readers of a one-connection pool deadlocked on the statement cache")
+	}
 }
