@@ -79,7 +79,8 @@ func TestBrowserMacroEditor(t *testing.T) {
 			}
 			br.screenshot(fmt.Sprintf("macro-editor-%d", width))
 
-			br.do(chromedp.Click(chromedp.CSS(`#macro-list form button`)))
+			// The save's flash may still be on screen: wait for the page the delete loads.
+			br.clickAndLoad(`#macro-list form button`)
 			br.do(chromedp.WaitVisible(chromedp.CSS(".flash")))
 			if left, _ := d.Macros(ctx, ada, desk.MacroFilter{}); len(left) != 0 {
 				t.Errorf("after delete %d macros are left", len(left))
