@@ -22,12 +22,7 @@ func (q *run) OrgSearch(ctx context.Context, p Params) ([]model.Organization, er
 	if err != nil {
 		return nil, err
 	}
-	by, dir := sortKeys(p)
-	col := "updated_at"
-	if by == "created_at" {
-		col = "created_at"
-	}
-	return q.r.SelectOrganizations(ctx, `FROM organizations WHERE 1 = 1`+w.sql()+pageSQL(w, p, col+" "+dir+", id "+dir), w.args...)
+	return q.r.SelectOrganizations(ctx, `FROM organizations WHERE 1 = 1`+w.sql()+pageSQL(w, p, timeSort(p)), w.args...)
 }
 
 // OrgSearchCount counts the organizations matching p.

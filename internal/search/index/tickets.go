@@ -227,6 +227,17 @@ func ticketSort(p Params) string {
 	return col + " " + dir + ", id " + dir
 }
 
+// timeSort is the ORDER BY of a user or organization search: by created_at or,
+// by default, updated_at, the id breaking ties.
+func timeSort(p Params) string {
+	by, dir := sortKeys(p)
+	col := "updated_at"
+	if by == "created_at" {
+		col = "created_at"
+	}
+	return col + " " + dir + ", id " + dir
+}
+
 // rankCase orders an enumerated column by rank; unknown or empty values rank 0.
 func rankCase(col string, values []string) string {
 	var b strings.Builder

@@ -20,12 +20,7 @@ func (q *run) UserSearch(ctx context.Context, p Params) ([]model.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	by, dir := sortKeys(p)
-	col := "updated_at"
-	if by == "created_at" {
-		col = "created_at"
-	}
-	return q.r.SelectUsers(ctx, `FROM users WHERE 1 = 1`+w.sql()+pageSQL(w, p, col+" "+dir+", id "+dir), w.args...)
+	return q.r.SelectUsers(ctx, `FROM users WHERE 1 = 1`+w.sql()+pageSQL(w, p, timeSort(p)), w.args...)
 }
 
 // UserSearchCount counts the users matching p.
