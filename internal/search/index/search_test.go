@@ -189,6 +189,15 @@ func TestTicketSearch(t *testing.T) {
 				{"role:admin", nil},
 				{"9001", pick(2)},
 				{"4", pick(0, 3)}, // ticket 4, and the ticket that mentions room 4
+				// Phrases with conditions and negations, a phrase ending in a
+				// prefix, negated words alone (PostgreSQL: the word index narrows,
+				// the part index confirms a phrase).
+				{`"on fire" status:new`, pick(0)},
+				{`-"on fire" status<solved`, pick(1, 2)},
+				{`"cannot rea*"`, pick(2)},
+				{`"server over" print*`, pick(2)},
+				{`-printer -vpn -salary`, pick(1, 4)},
+				{`"reset my" -"my password"`, nil},
 			}
 			for _, tc := range tests {
 				q, err := search.Parse(tc.query)
@@ -227,6 +236,10 @@ func TestTicketSearch(t *testing.T) {
 			// A restored ticket is found again by its words and tags.
 			require.NoError(t, db.WriteTx(t.Context(), func(tx *store.Tx) error { return tx.RestoreTicket(t.Context(), ids[0], t0) }))
 			requireCounts(t, db, t0, map[string]int64{"printer": 1, "print*": 2, "\"on fire\"": 1, "room": 1, "tags:hardware": 1})
+			// A new subject takes the old one's words out unless a comment has
+			// them too ("VPN broken": vpn is in the comment, broken only here).
+			require.NoError(t, db.WriteTx(t.Context(), func(tx *store.Tx) error { return tx.IndexSubject(t.Context(), ids[2], "Modem down") }))
+			requireCounts(t, db, t0, map[string]int64{"broken": 0, "vpn": 1, "modem": 1, "modem vpn": 1, "\"modem down\"": 1, "printing": 1})
 		})
 	}
 }

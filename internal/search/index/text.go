@@ -48,6 +48,11 @@ type FullText struct {
 	// DataVersion, with IDSet, is a query whose value changes on the writer's
 	// connection when another process writes the database (Cache).
 	DataVersion string
+	// Words and Parts, on PostgreSQL, name the table of each live ticket's
+	// words (ticket_id, words: a tsvector without positions) and the table of
+	// its parts (ticket_id, doc); free text is searched through them
+	// (wordsText) instead of Match.
+	Words, Parts string
 }
 
 // MaxParts bounds the parts of one ticket: comments past it are not searchable

@@ -160,6 +160,9 @@ func (q *run) TicketSearchCount(ctx context.Context, p Params) (int64, error) {
 	// tickets to skip the soft-deleted.
 	if pos, neg := textTerms(p.Query); onlyText(p.Query) && len(pos) > 0 {
 		cw := &sqlWhere{}
+		if q.ft.Words != "" {
+			return q.count(ctx, "count search", newWordsText(pos, neg, q.ft.Expr).count(cw, &q.ft), cw.args...)
+		}
 		return q.count(ctx, "count search", q.textSet(cw, pos, neg, "COUNT(DISTINCT t)"), cw.args...)
 	}
 	if tag, ok := onlyTag(p.Query); ok {
@@ -273,6 +276,12 @@ func (q *run) ticketWhere(ctx context.Context, p Params) (*sqlWhere, error) {
 	if ft.IDSet != "" && len(pos)+len(neg) > 0 {
 		if err := q.addSets(ctx, w, &p, pos, neg); err != nil {
 			return nil, err
+		}
+		pos, neg = nil, nil
+	}
+	if ft.Words != "" && len(pos)+len(neg) > 0 {
+		for _, c := range newWordsText(pos, neg, ft.Expr).conds(w, &ft, "tickets.id", p.Broad && walksTime(p)) {
+			w.add(c)
 		}
 		pos, neg = nil, nil
 	}

@@ -13,6 +13,9 @@ var fullText = index.FullText{
 	Delete:     `DELETE FROM ticket_search WHERE ticket_id = $1`,
 	Match:      `SELECT ticket_id FROM ticket_search WHERE doc @@ to_tsquery('simple', %s)`,
 	Expr:       tsqueryExpr,
+	// Migration 031: free text is searched through each ticket's words.
+	Words: "ticket_words",
+	Parts: "ticket_search",
 }
 
 // tsqueryExpr renders terms as a tsquery: a phrase is "a <-> b", a prefix ends

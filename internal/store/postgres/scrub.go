@@ -22,7 +22,7 @@ var errScrubbing = errors.New("postgres: another node is scrubbing")
 // (subject, description, tags, fields), comments, audits, full-text and tag rows,
 // idempotency keys, webhook deliveries, and attachments (names in attachments,
 // bytes in blob_chunks). VACUUM also covers their TOAST tables.
-var scrubTables = []string{"tickets", "comments", "audits", "ticket_search", "ticket_tags", "idempotency_keys", "deliveries",
+var scrubTables = []string{"tickets", "comments", "audits", "ticket_search", "ticket_words", "ticket_tags", "idempotency_keys", "deliveries",
 	"attachments", "blobs", "blob_chunks"}
 
 // scrubTablesIfPresent are vacuumed too when they exist: River's jobs keep the
@@ -35,7 +35,7 @@ var scrubTablesIfPresent = []string{"river_job"}
 // space, and a GIN index keeps every word it ever held in its entry tree (VACUUM
 // only empties the word's posting list), so these are rebuilt: the new index
 // holds only live words and the old file is removed at the next checkpoint.
-var scrubIndexes = []string{"ticket_search_doc", "ticket_tags_pkey", "tickets_external_id", "idempotency_keys_pkey"}
+var scrubIndexes = []string{"ticket_search_doc", "ticket_words_words", "ticket_tags_pkey", "tickets_external_id", "idempotency_keys_pkey"}
 
 // scrub is PostgreSQL's after-purge step: VACUUM the tables that held the text
 // (INDEX_CLEANUP ON: with few dead rows VACUUM otherwise skips the indexes), rebuild
