@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -115,6 +116,8 @@ func benchMix(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", 512, "concurrent requests at most; more wait, and the wait counts (env TWINDESK_MAX_IN_FLIGHT)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "varies the generated requests (env TWINDESK_SEED)")
 	fs.BoolVar(&cfg.ByQuery, "by-query", false, "report each search query on its own line (env TWINDESK_BY_QUERY)")
+	var queries string
+	fs.StringVar(&queries, "queries", "", "file of search queries, one a line, sent instead of the built-in ones (env TWINDESK_QUERIES)")
 	fs.StringVar(&sweep, "sweep", "", "run at each of these rates instead of --rate: 100,200,500 or 100-1000/100 (env TWINDESK_SWEEP)")
 	fs.DurationVar(&pause, "pause", 5*time.Second, "idle time between the rates of a sweep (env TWINDESK_PAUSE)")
 	fs.StringVar(&jsonOut, "json", "", "write the sweep's results to this file, for bench chart (env TWINDESK_JSON)")
@@ -125,6 +128,9 @@ func benchMix(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var err error
 	if cfg.Read, cfg.Update, cfg.Search, err = parseMix(mix); err != nil {
+		return err
+	}
+	if cfg.Queries, err = readQueries(queries); err != nil {
 		return err
 	}
 	c, err := t.client(64)
@@ -159,4 +165,26 @@ func parseMix(s string) (read, update, search int, err error) {
 		}
 	}
 	return w[0], w[1], w[2], nil
+}
+
+// readQueries reads the search queries of --queries, one a line, skipping
+// blank lines; none when path is empty.
+func readQueries(path string) ([]string, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("bench: --queries: %w", err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if q := strings.TrimSpace(line); q != "" {
+			out = append(out, q)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("bench: --queries: %s holds no query", path)
+	}
+	return out, nil
 }

@@ -199,3 +199,26 @@ func TestMixByQuery(t *testing.T) {
 		require.Zero(t, o.Failed, "%s: %v", o.Op, o.Codes)
 	}
 }
+
+// TestMixOwnQueries sends the queries it is given instead of the built-in
+// ones, each reported on its own line.
+func TestMixOwnQueries(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, apitest.SQLite)
+	_, err := seed.Run(t.Context(), env.Instance.DB, seed.Config{Tickets: 50, Agents: 3}, nil)
+	require.NoError(t, err)
+	c, err := loadgen.NewClient([]string{env.URL}, apitest.AdminEmail, env.AdminToken, 8)
+	require.NoError(t, err)
+	queries := []string{"prin*", `"keeps crashing" status<solved`}
+	cfg := loadgen.MixConfig{Rate: 80, Duration: 500 * time.Millisecond, Search: 1, Prepare: 1, ByQuery: true, Queries: queries}
+	tg, err := loadgen.PrepareMix(t.Context(), c, cfg)
+	require.NoError(t, err)
+	res, err := loadgen.RunMix(t.Context(), c, cfg, tg)
+	require.NoError(t, err)
+	var ops []string
+	for _, o := range res.Ops[:len(res.Ops)-1] {
+		require.Zero(t, o.Failed, "%s: %v", o.Op, o.Codes)
+		ops = append(ops, o.Op)
+	}
+	require.ElementsMatch(t, []string{"search: " + queries[0], "search: " + queries[1]}, ops)
+}

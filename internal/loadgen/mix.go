@@ -30,6 +30,9 @@ type MixConfig struct {
 	Seed uint64
 	// ByQuery reports each search query as its own operation ("search: <query>").
 	ByQuery bool
+	// Queries, when set, are the searches sent instead of the built-in list
+	// (searchQueries), so one query shape at a time can be measured.
+	Queries []string
 }
 
 func (cfg *MixConfig) defaults() error {
@@ -53,6 +56,7 @@ type MixTargets struct {
 	ReadIDs   []int64
 	UpdateIDs []int64
 	searches  []string
+	queries   []string // the query of each search, for ByQuery
 	updates   [][]byte
 }
 
@@ -140,7 +144,7 @@ func (tg *MixTargets) job(rng *rand.Rand, cfg *MixConfig, k int) mixJob {
 	i := rng.IntN(len(tg.searches))
 	op := "search"
 	if cfg.ByQuery {
-		op = "search: " + searchQueries[i%len(searchQueries)]
+		op = "search: " + tg.queries[i]
 	}
 	return mixJob{op: op, method: "GET", path: tg.searches[i]}
 }

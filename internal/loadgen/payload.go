@@ -80,9 +80,9 @@ var searchQueries = []string{
 }
 
 // searchPaths returns the search requests, one per query.
-func searchPaths() []string {
-	out := make([]string, len(searchQueries))
-	for i, q := range searchQueries {
+func searchPaths(queries []string) []string {
+	out := make([]string, len(queries))
+	for i, q := range queries {
 		out[i] = "/api/v2/search.json?per_page=25&query=" + url.QueryEscape("type:ticket "+q)
 	}
 	return out

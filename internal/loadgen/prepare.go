@@ -18,7 +18,11 @@ func PrepareMix(ctx context.Context, c *Client, cfg MixConfig) (*MixTargets, err
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	tg := &MixTargets{searches: searchPaths(), updates: updateBodies(256, cfg.Seed)}
+	queries := searchQueries
+	if len(cfg.Queries) > 0 {
+		queries = cfg.Queries
+	}
+	tg := &MixTargets{searches: searchPaths(queries), queries: queries, updates: updateBodies(256, cfg.Seed)}
 	for i, body := range createBodies(cfg.Prepare, cfg.Seed+1) {
 		var out struct {
 			Ticket struct {

@@ -52,8 +52,8 @@ CREATE TRIGGER ticket_words_insert AFTER INSERT ON ticket_search
     REFERENCING NEW TABLE AS added_parts FOR EACH STATEMENT EXECUTE FUNCTION ticket_words_add();
 CREATE TRIGGER ticket_words_delete AFTER DELETE ON ticket_search
     REFERENCING OLD TABLE AS changed_parts FOR EACH STATEMENT EXECUTE FUNCTION ticket_words_rebuild();
--- An update can't move words between tickets unnoticed: the old ids are rebuilt
--- here, and the store never changes a part's ticket_id anyway.
+-- The store never updates a part (it deletes and inserts), but an update by hand
+-- is followed too: its tickets are rebuilt from their parts.
 CREATE TRIGGER ticket_words_update AFTER UPDATE ON ticket_search
     REFERENCING OLD TABLE AS changed_parts FOR EACH STATEMENT EXECUTE FUNCTION ticket_words_rebuild();
 CREATE TRIGGER ticket_words_truncate AFTER TRUNCATE ON ticket_search
