@@ -44,6 +44,17 @@ var timeFields = map[string]Clock{
 // IsTimeCondition reports whether field is a time-based condition field.
 func IsTimeCondition(field string) bool { _, ok := timeFields[field]; return ok }
 
+// TimeConditionFields lists the time-based condition fields, sorted (the
+// automation editor offers them).
+func TimeConditionFields() []string {
+	out := make([]string, 0, len(timeFields))
+	for f := range timeFields {
+		out = append(out, f)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Window is the range of a clock's values for which a time condition holds at
 // a given moment: Min <= clock <= Max, a zero bound being open. The store turns
 // it into an indexed range scan to find candidate tickets.

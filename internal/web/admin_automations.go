@@ -9,9 +9,10 @@ import (
 	"github.com/twindesk/twindesk/internal/store"
 )
 
-// automationsPageData is the read-only overview of time-based rules: what the
+// automationsPageData is the overview of time-based rules: what the
 // automations and SLA policies say and what the latest scheduled runs did.
-// They are edited through the API (docs/automations-slas.md).
+// Automations are edited here (admin_automation_edit.go) and through the API;
+// SLA policies through the API (docs/automations-slas.md).
 type automationsPageData struct {
 	Automations []ruleSummary
 	Runs        []store.AutomationRun
@@ -21,8 +22,10 @@ type automationsPageData struct {
 
 // ruleSummary is a rule written out as text.
 type ruleSummary struct {
+	ID                int64
 	Title, When, Then string
 	Active            bool
+	First, Last       bool
 }
 
 func condText(cs []model.Condition, join string) string {
@@ -51,13 +54,13 @@ func (s *Server) automationsPage(w http.ResponseWriter, r *http.Request, rq *req
 		return err
 	}
 	var d automationsPageData
-	for _, a := range autos {
+	for i, a := range autos {
 		acts := make([]string, len(a.Actions))
 		for i, ac := range a.Actions {
 			acts[i] = ac.Field + " " + strings.Join(ac.Value, " ")
 		}
-		d.Automations = append(d.Automations, ruleSummary{Title: a.Title, When: whenText(a.Conditions),
-			Then: strings.Join(acts, ", "), Active: a.Active})
+		d.Automations = append(d.Automations, ruleSummary{ID: a.ID, Title: a.Title, When: whenText(a.Conditions),
+			Then: strings.Join(acts, ", "), Active: a.Active, First: i == 0, Last: i == len(autos)-1})
 	}
 	if d.Runs, err = s.desk.AutomationRuns(ctx, rq.user, 20); err != nil {
 		return err

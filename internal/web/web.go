@@ -93,6 +93,7 @@ func (s *Server) Routes() http.Handler {
 	mux.Handle("POST /admin/forms", s.admin(s.createForm))
 	mux.Handle("GET /admin/triggers", s.admin(s.triggersPage))
 	mux.Handle("GET /admin/automations", s.admin(s.automationsPage))
+	s.ruleEditorRoutes(mux) // views, automations, time zone (rule_editor_routes.go, issue 19)
 	mux.Handle("GET /admin/triggers/new", s.admin(s.newTriggerForm))
 	mux.Handle("POST /admin/triggers", s.admin(s.saveTrigger))
 	mux.Handle("GET /admin/triggers/{id}", s.admin(s.editTriggerForm))

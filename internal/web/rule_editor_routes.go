@@ -1,0 +1,9 @@
+package web
+
+import "net/http"
+
+// ruleEditorRoutes mounts the view and automation editors and the agent's
+// settings (issue 19).
+func (s *Server) ruleEditorRoutes(mux *http.ServeMux) {
+	s.automationRoutes(mux)
+}
