@@ -36,13 +36,7 @@ func thread(cfg *MailConfig, m *parse.Message) (int64, string) {
 			return t, "references"
 		}
 	}
-	rcpts := append(append([]parse.Address{}, m.To...), m.Cc...)
-	for _, k := range []string{"Delivered-To", "X-Original-To"} {
-		for _, v := range m.Header.Values(k) {
-			rcpts = append(rcpts, parse.Address{Address: strings.TrimSpace(v)})
-		}
-	}
-	for _, a := range rcpts {
+	for _, a := range mailRecipients(m) {
 		if t, ok := sg.ParseAddress(a.Address); ok {
 			return t, "plus-address"
 		}
@@ -51,6 +45,18 @@ func thread(cfg *MailConfig, m *parse.Message) (int64, string) {
 		return t, "marker"
 	}
 	return 0, ""
+}
+
+// mailRecipients are the addresses a mail was sent to: To, Cc and the
+// delivery headers an MTA adds, where a plus-address survives a Bcc.
+func mailRecipients(m *parse.Message) []parse.Address {
+	rcpts := append(append([]parse.Address{}, m.To...), m.Cc...)
+	for _, k := range []string{"Delivered-To", "X-Original-To"} {
+		for _, v := range m.Header.Values(k) {
+			rcpts = append(rcpts, parse.Address{Address: strings.TrimSpace(v)})
+		}
+	}
+	return rcpts
 }
 
 // escalatedTarget reports whether ticket id of this (standard) instance was
@@ -88,6 +94,12 @@ func (s *Service) escalatedTarget(ctx context.Context, id int64) (bool, error) {
 // fileMail turns a parsed mail into a comment, a note or a new ticket.
 func (s *Service) fileMail(ctx context.Context, cfg *MailConfig, in InboundMail, m *parse.Message, rec model.MailMessage) (MailResult, error) {
 	target, how := thread(cfg, m)
+	if target == 0 && !m.Forwarded {
+		var err error
+		if target, how, err = s.threadMoved(ctx, m); err != nil {
+			return MailResult{}, err
+		}
+	}
 	if target != 0 {
 		escalated, err := s.escalatedTarget(ctx, target)
 		if err != nil {
@@ -144,6 +156,8 @@ func (s *Service) fileMailTx(ctx context.Context, tx *store.Tx, in InboundMail, 
 	var before *model.Ticket
 	t, err := tx.Ticket(ctx, target)
 	switch {
+	case target == 0 && how != "":
+		rec.Reason = "new: " + how // a reference threadMoved would not follow
 	case target == 0:
 		rec.Reason = "new: no reference to a ticket of this instance"
 	case isNotFound(err):
