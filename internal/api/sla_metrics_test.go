@@ -17,8 +17,8 @@ import (
 
 // TestClientSLAPausableMetrics: go-zendesk's requester_wait_time and
 // agent_work_time metrics are accepted and give a new ticket running targets
-// that pause when it goes pending; the update metrics twindesk does not
-// compute are still a 422, and the refused policy is not stored.
+// that pause when it goes pending; a metric twindesk does not compute
+// (total_resolution_time) is a 422, and the refused policy is not stored.
 func TestClientSLAPausableMetrics(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, env *apitest.Env) {
@@ -35,7 +35,7 @@ func TestClientSLAPausableMetrics(t *testing.T) {
 
 		bad := p
 		bad.Title = "Updates"
-		bad.PolicyMetrics = []zendesk.SLAPolicyMetric{{Priority: "urgent", Metric: zendesk.PeriodicUpdateTimeMetric, Target: 60}}
+		bad.PolicyMetrics = []zendesk.SLAPolicyMetric{{Priority: "urgent", Metric: "total_resolution_time", Target: 60}}
 		_, err = c.CreateSLAPolicy(ctx, bad)
 		requireStatus(t, err, http.StatusUnprocessableEntity)
 		list, _, err := c.GetSLAPolicies(ctx, &zendesk.SLAPolicyListOptions{})

@@ -22,6 +22,8 @@ func pausableRuns(metric string, st model.Status) (runs, ok bool) {
 		return st == model.StatusNew || st == model.StatusOpen || st == model.StatusHold, true
 	case model.MetricAgentWork:
 		return st == model.StatusNew || st == model.StatusOpen, true
+	case model.MetricPausableUpdate:
+		return st != model.StatusPending, true
 	}
 	return false, false
 }

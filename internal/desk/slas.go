@@ -125,6 +125,10 @@ func (snap *slaSnapshot) targets(t *model.Ticket, old []model.SLATarget, c *mode
 		}
 		tg, had := prev[m.Metric]
 		tg.TicketID, tg.Metric, tg.PolicyID = t.ID, m.Metric, policy.ID
+		if isUpdateMetric(m.Metric) {
+			out = append(out, snap.update(tg, had, m, t, staffReply, now))
+			continue
+		}
 		if _, ok := pausableRuns(m.Metric, t.Status); ok {
 			out = append(out, snap.pausable(tg, had, m, t, now))
 			continue

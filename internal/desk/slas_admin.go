@@ -158,7 +158,8 @@ func (s *Service) SaveSLAPolicy(ctx context.Context, actor model.User, p model.S
 }
 
 // slaMetrics are the metrics a policy may set.
-var slaMetrics = []string{model.MetricFirstReply, model.MetricNextReply, model.MetricRequesterWait, model.MetricAgentWork}
+var slaMetrics = []string{model.MetricFirstReply, model.MetricNextReply, model.MetricRequesterWait, model.MetricAgentWork,
+	model.MetricPeriodicUpdate, model.MetricPausableUpdate}
 
 func validatePolicy(p *model.SLAPolicy) error {
 	v := &model.ValidationError{}
@@ -172,7 +173,7 @@ func validatePolicy(p *model.SLAPolicy) error {
 	for i, m := range p.Metrics {
 		switch {
 		case !slices.Contains(slaMetrics, m.Metric):
-			v.Add("policy_metrics", "InvalidValue", "policy_metrics[%d]: metric %q is not supported (first_reply_time, next_reply_time, requester_wait_time, agent_work_time)", i, m.Metric)
+			v.Add("policy_metrics", "InvalidValue", "policy_metrics[%d]: metric %q is not supported (%s)", i, m.Metric, strings.Join(slaMetrics, ", "))
 		case !slices.Contains([]string{"low", "normal", "high", "urgent"}, m.Priority):
 			v.Add("policy_metrics", "InvalidValue", "policy_metrics[%d]: priority must be low, normal, high or urgent", i)
 		case m.Target <= 0:

@@ -8,6 +8,9 @@ const (
 	MetricNextReply     = "next_reply_time"
 	MetricRequesterWait = "requester_wait_time"
 	MetricAgentWork     = "agent_work_time"
+	// The update metrics measure the time between public agent comments.
+	MetricPeriodicUpdate = "periodic_update_time"
+	MetricPausableUpdate = "pausable_update_time"
 )
 
 // Schedule is a business-hours schedule: weekly intervals in minutes from

@@ -22,10 +22,12 @@ type slaBadge struct {
 }
 
 var metricNames = map[string]string{
-	model.MetricFirstReply:    "First reply",
-	model.MetricNextReply:     "Next reply",
-	model.MetricRequesterWait: "Requester wait",
-	model.MetricAgentWork:     "Agent work",
+	model.MetricFirstReply:     "First reply",
+	model.MetricNextReply:      "Next reply",
+	model.MetricRequesterWait:  "Requester wait",
+	model.MetricAgentWork:      "Agent work",
+	model.MetricPeriodicUpdate: "Periodic update",
+	model.MetricPausableUpdate: "Pausable update",
 }
 
 // slaBadges lists t's open SLA targets, soonest first.
