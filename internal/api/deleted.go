@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/model"
 )
 
@@ -76,7 +77,7 @@ func (s *Server) purgeTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	j, err := s.desk.PurgeMany(r.Context(), currentUser(r.Context()), []int64{id}, true)
+	j, err := s.desk.PurgeMany(r.Context(), currentUser(r.Context()), []int64{id}, true, purgeRequest(r))
 	if err != nil {
 		return err
 	}
@@ -93,10 +94,18 @@ func (s *Server) purgeMany(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	j, err := s.desk.PurgeMany(r.Context(), currentUser(r.Context()), ids, true)
+	j, err := s.desk.PurgeMany(r.Context(), currentUser(r.Context()), ids, true, purgeRequest(r))
 	if err != nil {
 		return err
 	}
 	s.writeJob(w, &j)
 	return nil
+}
+
+// purgeRequest describes r to a purge, which records the delivery making it (the
+// escalation recipe's purge webhook) as delivered when r is one (desk.PurgeRequest).
+func purgeRequest(r *http.Request) desk.PurgeRequest {
+	return desk.PurgeRequest{DeliveryKey: r.Header.Get("Idempotency-Key"),
+		Timestamp: r.Header.Get("X-Zendesk-Webhook-Signature-Timestamp"), Signature: r.Header.Get("X-Zendesk-Webhook-Signature"),
+		Method: r.Method, Host: r.Host, Target: r.RequestURI}
 }

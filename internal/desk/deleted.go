@@ -63,8 +63,10 @@ func (s *Service) PurgeTicket(ctx context.Context, actor model.User, id int64) e
 
 // PurgeMany permanently deletes tickets, each in its own transaction, and scrubs
 // once at the end. With onlyDeleted, live tickets are refused (Zendesk's
-// deleted_tickets endpoints only delete what was soft-deleted first).
-func (s *Service) PurgeMany(ctx context.Context, actor model.User, ids []int64, onlyDeleted bool) (model.JobStatus, error) {
+// deleted_tickets endpoints only delete what was soft-deleted first). When req is
+// one of this instance's webhook deliveries purging its own ticket, the purge
+// records that delivery as delivered (purge_own.go).
+func (s *Service) PurgeMany(ctx context.Context, actor model.User, ids []int64, onlyDeleted bool, req PurgeRequest) (model.JobStatus, error) {
 	if err := requireStaffOrPeer(actor); err != nil {
 		return model.JobStatus{}, err
 	}
@@ -83,7 +85,17 @@ func (s *Service) PurgeMany(ctx context.Context, actor model.User, ids []int64, 
 			if err := s.mayTouchAnyState(ctx, &tx.Queries, actor, id); err != nil {
 				return err
 			}
-			return s.purgeAs(ctx, tx, actor, id)
+			own, err := s.ownDelivery(ctx, &tx.Queries, id, req)
+			if err != nil {
+				return err
+			}
+			if err := s.purgeAs(ctx, tx, actor, id); err != nil {
+				return err
+			}
+			if own == "" {
+				return nil
+			}
+			return tx.SettlePurgingDelivery(ctx, own, s.clock())
 		})
 		purged = purged || err == nil
 		if err := jobError(&r, err, "Deleted"); err != nil {

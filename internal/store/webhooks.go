@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
 )
@@ -256,6 +257,16 @@ func (q *Queries) PurgeDeliveries(ctx context.Context, ticketID int64) error {
 		END, '')
 		WHERE ticket_id = $6`, model.DeliveryWaiting, model.DeliveryPending, model.DeliveryRetrying,
 		NotSentPurged, model.DeliveryFailed, ticketID)
+}
+
+// SettlePurgingDelivery records delivery id, whose request is the purge of its
+// ticket being made in this transaction, as delivered: the purge's answer is its
+// success, whether or not its worker lives to record it. PurgeDeliveries has
+// already emptied its body and URL.
+func (q *Queries) SettlePurgingDelivery(ctx context.Context, id string, at time.Time) error {
+	return q.exec(ctx, "settle purging delivery", true, `UPDATE deliveries SET state = $1, last_error = '',
+		status_code = 200, attempts = attempts + 1, updated_at = $2 WHERE id = $3`,
+		model.DeliveryDelivered, ts(at), id)
 }
 
 // purgeJobErrors clears the errors River recorded for a ticket's delivery jobs.
