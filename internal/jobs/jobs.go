@@ -132,7 +132,8 @@ func Open(ctx context.Context, db *store.DB, log *slog.Logger, cfg Config) (*Que
 		q.complete = completeWith[*riverdatabasesql.Driver]
 		q.completeMail = completeMailWith[*riverdatabasesql.Driver]
 	}
-	if err := migrate(ctx, driver); err != nil {
+	// Nodes starting together take turns (store.DB.Migrating).
+	if err := db.Migrating(ctx, func() error { return migrate(ctx, driver) }); err != nil {
 		q.closeListenPool()
 		return nil, err
 	}

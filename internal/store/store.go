@@ -42,6 +42,9 @@ type Dialect struct {
 	// commits receives a value after writes commit; several commits in a row
 	// may share one value.
 	Background func(ctx context.Context, commits <-chan struct{})
+	// MigrationLock, when set, runs fn holding the lock under which migrations
+	// run, so nodes starting together on one database migrate one at a time.
+	MigrationLock func(ctx context.Context, db *sql.DB, fn func() error) error
 }
 
 // DB is an open twindesk database: a writer pool, a reader pool and a dialect.
@@ -110,6 +113,15 @@ func New(write, read *sql.DB, d Dialect) *DB {
 
 // Dialect returns the backend's dialect.
 func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Migrating runs fn, which migrates tables beside twindesk's (River's), under the
+// dialect's MigrationLock when it has one.
+func (db *DB) Migrating(ctx context.Context, fn func() error) error {
+	if db.dialect.MigrationLock == nil {
+		return fn()
+	}
+	return db.dialect.MigrationLock(ctx, db.write, fn)
+}
 
 // WriteDB is the writer pool, used by the job queue which must share the writer.
 func (db *DB) WriteDB() *sql.DB { return db.write }

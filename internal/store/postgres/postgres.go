@@ -66,9 +66,16 @@ type options struct{ rewriteTables bool }
 // none, at the cost of locking each table, reads included, while it is copied.
 func WithTableRewrite() Option { return func(o *options) { o.rewriteTables = true } }
 
-// migrate holds an advisory lock so that several nodes starting together on one
-// database apply each migration once.
+// migrate applies twindesk's migrations under the migration lock.
 func migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
+	return migrationLock(ctx, db, func() error { return store.Migrate(ctx, db, fsys) })
+}
+
+// migrationLock runs fn holding an advisory lock, so that several nodes starting
+// together on one database apply each migration once: twindesk's, and River's
+// (store.DB.Migrating), whose migrator, run by two nodes at once, fails one of
+// them with a duplicate key.
+func migrationLock(ctx context.Context, db *sql.DB, fn func() error) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)
@@ -79,7 +86,7 @@ func migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
 		return fmt.Errorf("postgres: migration lock: %w", err)
 	}
 	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, lockKey) }()
-	return store.Migrate(ctx, db, fsys)
+	return fn()
 }
 
 // Dialect describes PostgreSQL to the shared store code.
@@ -90,7 +97,8 @@ func Dialect() store.Dialect {
 		FullText:          fullText,
 		// Deleted tuples keep their bytes until VACUUM reclaims them, and index
 		// entries until the index is rebuilt (scrub.go).
-		AfterPurge: scrub,
+		AfterPurge:    scrub,
+		MigrationLock: migrationLock,
 	}
 }
 
