@@ -98,7 +98,7 @@ func (db *DB) runBatch(reqs []*writeReq) {
 		}
 		return
 	}
-	commitErr := sqlTx.Commit()
+	commitErr := db.commit(sqlTx)
 	if commitErr == nil {
 		db.observeCommit(len(reqs), began)
 		db.afterCommit(changes)

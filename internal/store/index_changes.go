@@ -1,6 +1,8 @@
 package store
 
 import (
+	"database/sql"
+
 	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/search/index"
 )
@@ -39,4 +41,19 @@ func (db *DB) committed(changes []index.Change) {
 		changes = append(changes, index.Change{Kind: index.ResetAll})
 	}
 	db.terms.Apply(changes)
+}
+
+// commit commits sqlTx, telling the term cache beforehand: from the commit
+// until committed applies its changes, the database is ahead of the cached
+// sets, and the cache must not take in sets read meanwhile.
+func (db *DB) commit(sqlTx *sql.Tx) error {
+	if db.terms == nil {
+		return sqlTx.Commit()
+	}
+	db.terms.Committing()
+	err := sqlTx.Commit()
+	if err != nil {
+		db.terms.Abandon()
+	}
+	return err
 }

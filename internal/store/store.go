@@ -226,7 +226,7 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = sqlTx.Rollback()
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := db.commit(sqlTx); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	db.observeCommit(1, began)

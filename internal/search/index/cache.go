@@ -27,6 +27,11 @@ type Cache struct {
 	// stamped with its commit's gen, oldest first.
 	gen uint64
 	log []Change
+	// pending counts the commits under way: announced by Committing, ended
+	// by Apply or Abandon. While one is, the database may be ahead of the
+	// cached sets, and a set read from it can't be told apart from one read
+	// before the commit: put drops it.
+	pending int
 	// since: the log holds every change of the commits after it.
 	since    uint64
 	logBytes int
@@ -108,7 +113,9 @@ func (c *Cache) get(word string) (idset.Set, bool, uint64) {
 
 // put keeps set, read from the index in a snapshot taken after gen was
 // current, once the changes committed since are applied to it. It gives up
-// when the log no longer reaches back that far or a change can't be replayed.
+// when the log no longer reaches back that far or a change can't be replayed,
+// and while a commit is under way: a set read before that commit would show
+// fewer changes than a search that read past the cache after it, until Apply.
 func (c *Cache) put(word string, set idset.Set, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -117,7 +124,7 @@ func (c *Cache) put(word string, set idset.Set, gen uint64) {
 
 // putLocked is put for a caller that holds the cache's lock.
 func (c *Cache) putLocked(word string, set idset.Set, gen uint64) {
-	if _, ok := c.entries[word]; ok || gen < c.since {
+	if _, ok := c.entries[word]; ok || gen < c.since || c.pending > 0 {
 		return
 	}
 	set = set.Clone()
@@ -200,11 +207,40 @@ func (c *Cache) evict() {
 	delete(c.entries, oldest)
 }
 
+// Committing tells the cache that the writer is about to commit. Call it
+// right before every commit, and end it with Apply when the commit succeeded
+// or with Abandon when it failed.
+func (c *Cache) Committing() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pending++
+}
+
+// Abandon ends a commit announced by Committing that failed.
+func (c *Cache) Abandon() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.endCommit()
+}
+
+// endCommit ends the oldest commit under way, if any. The caller holds the
+// cache's lock.
+func (c *Cache) endCommit() {
+	if c.pending > 0 {
+		c.pending--
+	}
+	if c.pending == 0 {
+		c.installLoadedTimes()
+	}
+}
+
 // Apply brings the cache up to date with one commit's full-text writes, in
-// their order. Call it after the commit succeeded, before the writers learn so.
+// their order, and ends that commit (Committing). Call it after the commit
+// succeeded, before the writers learn so.
 func (c *Cache) Apply(changes []Change) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.endCommit() // after the changes: a load installed then replays them
 	c.gen++
 	for _, ch := range changes {
 		c.applyTimes(ch)

@@ -122,3 +122,26 @@ func TestTermCacheForgetsRemovedText(t *testing.T) {
 		t.Fatalf("logBytes = %d, want %d", c.logBytes, len("printer"))
 	}
 }
+
+// TestTermCacheHoldsTimesLoadedDuringCommit: a load of the tickets' times that
+// ends while a commit is under way may have read before it, so its columns
+// wait for that commit's changes instead of serving pages that lag them.
+func TestTermCacheHoldsTimesLoadedDuringCommit(t *testing.T) {
+	c := NewCache(nil)
+	c.loadTimes = func(uint64) {} // the test hands the load's result in itself
+	c.wantTimes()
+	c.Committing()
+	read := (&timeCols{}).grown(2).with(Change{Kind: SetTimes, Ticket: 1, Created: 10, Updated: 10})
+	c.timesLoaded(c.times.epoch, read, map[string]idset.Set{"incident": setOf(1)}, nil)
+	if c.TimesReady() || c.Len() != 0 {
+		t.Fatal("times read before a commit under way were installed before it was applied")
+	}
+	c.Apply([]Change{{Kind: SetTimes, Ticket: 1, Created: 10, Updated: 30}, {Kind: SetTimes, Ticket: 2, Created: 20, Updated: 20}})
+	cols := c.times.cols.Load()
+	if cols == nil || cols.time(1, false) != 30 || cols.time(2, true) != 20 {
+		t.Fatal("the held load was not installed with the commit's changes on top")
+	}
+	if got := cached(t, c, FacetKey("type", "incident")); !slices.Equal(got, []int64{1}) {
+		t.Fatalf("type set after the commit: %v, want [1]", got)
+	}
+}

@@ -34,8 +34,12 @@ type ticketTimes struct {
 	epoch uint64
 	// gen is the cache's gen when the running load started: its scan's
 	// snapshot holds every commit up to it (put).
-	gen      uint64
-	pending  []Change
+	gen     uint64
+	pending []Change
+	// loaded holds a finished load while a commit is under way (Committing):
+	// its scan may predate that commit, so it waits for the commit's changes
+	// to queue up in pending (installLoadedTimes).
+	loaded   *loadedTimes
 	failedAt time.Time
 	// cols is nil unless state is timesReady.
 	cols atomic.Pointer[timeCols]
@@ -111,7 +115,7 @@ func (c *Cache) applyTimes(ch Change) {
 	t := &c.times
 	switch {
 	case ch.Kind == ResetAll:
-		t.state, t.pending = timesEmpty, nil
+		t.state, t.pending, t.loaded = timesEmpty, nil, nil
 		t.epoch++
 		t.cols.Store(nil)
 	case ch.Kind != SetTimes && ch.Kind != RemoveTicket:
@@ -173,7 +177,7 @@ func (c *Cache) wantTimes() *timeCols {
 	defer c.mu.Unlock()
 	t := &c.times
 	if t.state == timesEmpty && c.loadTimes != nil && time.Since(t.failedAt) >= timesRetry {
-		t.state, t.pending, t.gen = timesLoading, nil, c.gen
+		t.state, t.pending, t.loaded, t.gen = timesLoading, nil, nil, c.gen
 		t.epoch++
 		c.loadTimes(t.epoch)
 	}
@@ -195,10 +199,31 @@ func (c *Cache) timesLoaded(epoch uint64, cols *timeCols, types map[string]idset
 		t.state, t.pending, t.failedAt = timesEmpty, nil, time.Now()
 		return
 	}
+	t.loaded = &loadedTimes{cols: cols, types: types}
+	if c.pending == 0 {
+		c.installLoadedTimes()
+	}
+}
+
+// loadedTimes is what a load of the tickets' times read.
+type loadedTimes struct {
+	cols  *timeCols
+	types map[string]idset.Set
+}
+
+// installLoadedTimes installs a finished load's columns, with the changes
+// committed since it started replayed on top, and offers its type sets to the
+// cache. The caller holds the cache's lock and no commit is under way.
+func (c *Cache) installLoadedTimes() {
+	t := &c.times
+	if t.loaded == nil || t.state != timesLoading {
+		return
+	}
+	cols, types := t.loaded.cols, t.loaded.types
 	for _, ch := range t.pending {
 		cols = cols.with(ch)
 	}
-	t.state, t.pending = timesReady, nil
+	t.state, t.pending, t.loaded = timesReady, nil, nil
 	t.cols.Store(cols)
 	for typ, set := range types {
 		c.putLocked(FacetKey("type", typ), set, t.gen)
