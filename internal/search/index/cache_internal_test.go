@@ -145,3 +145,34 @@ func TestTermCacheHoldsTimesLoadedDuringCommit(t *testing.T) {
 		t.Fatalf("type set after the commit: %v, want [1]", got)
 	}
 }
+
+// TestFlagBufsRecycleAFew: an engine's searches hand their flag buffers back
+// to it, it keeps a few of them for the next searches, and a search without
+// buffers to recycle still binds its flags.
+func TestFlagBufsRecycleAFew(t *testing.T) {
+	var big idset.Set
+	for id := range int64(3 * driveSetMax) {
+		big.Add(id)
+	}
+	ft := &FullText{Has: "has(%s, %s)"}
+	bufs := make(flagBufs, flagBufsKept)
+	w := &sqlWhere{ft: ft, bufs: bufs}
+	for range flagBufsKept + 2 {
+		w.setCond(big)
+	}
+	w.release()
+	if len(bufs) != flagBufsKept || w.flags != nil {
+		t.Fatalf("kept %d buffers, want %d", len(bufs), flagBufsKept)
+	}
+	next := &sqlWhere{ft: ft, bufs: bufs}
+	next.setCond(big)
+	if len(bufs) != flagBufsKept-1 {
+		t.Fatal("the next search did not take a kept buffer")
+	}
+	none := &sqlWhere{ft: ft}
+	none.setCond(big)
+	none.release()
+	if b, ok := none.args[0].([]byte); !ok || len(b) < int(3*driveSetMax) {
+		t.Fatalf("a search without recycled buffers bound %T", none.args[0])
+	}
+}

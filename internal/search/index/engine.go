@@ -50,13 +50,14 @@ func New(ft FullText, cache *Cache, read func() Reader) Searcher {
 	if ft.IDSet == "" {
 		cache = nil
 	}
-	return &engine{ft: ft, terms: cache, read: read}
+	return &engine{ft: ft, terms: cache, read: read, bufs: make(flagBufs, flagBufsKept)}
 }
 
 type engine struct {
 	ft    FullText
 	terms *Cache
 	read  func() Reader
+	bufs  flagBufs
 }
 
 // run is one search's view of the engine: its read connection.
@@ -64,9 +65,10 @@ type run struct {
 	r     Reader
 	ft    FullText
 	terms *Cache
+	bufs  flagBufs
 }
 
-func (e *engine) run() *run { return &run{r: e.read(), ft: e.ft, terms: e.terms} }
+func (e *engine) run() *run { return &run{r: e.read(), ft: e.ft, terms: e.terms, bufs: e.bufs} }
 
 func (e *engine) Tickets(ctx context.Context, p Params) ([]model.Ticket, error) {
 	return e.run().TicketSearch(ctx, p)

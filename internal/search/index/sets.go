@@ -190,18 +190,34 @@ func (w *sqlWhere) setCond(set idset.Set) string {
 
 // flagBufs recycles the byte-per-id blobs of setCond: one is a megabyte at a
 // million tickets, and allocating one per search made the garbage collector
-// cost more than the probes it sped up. It keeps a few only: a sync.Pool kept
-// one per search in flight, hundreds of megabytes after a burst.
-var flagBufs = make(chan []byte, 8)
+// cost more than the probes it sped up. It keeps a few only (flagBufsKept): a
+// sync.Pool kept one per search in flight, hundreds of megabytes after a burst.
+// Each engine has its own; a nil one recycles nothing.
+type flagBufs chan []byte
+
+const flagBufsKept = 8
+
+// get returns a recycled buffer, or nil when none is free.
+func (f flagBufs) get() []byte {
+	select {
+	case b := <-f:
+		return b
+	default:
+		return nil
+	}
+}
+
+// put keeps b for a later search, unless enough are kept already.
+func (f flagBufs) put(b []byte) {
+	select {
+	case f <- b:
+	default: // this one goes to the garbage collector
+	}
+}
 
 // flagsArg binds set as one byte per id in a recycled buffer.
 func (w *sqlWhere) flagsArg(set idset.Set) string {
-	var b []byte
-	select {
-	case b = <-flagBufs:
-	default:
-	}
-	b = set.Flags(b)
+	b := set.Flags(w.bufs.get())
 	w.flags = append(w.flags, b)
 	return w.arg(b)
 }
@@ -210,10 +226,7 @@ func (w *sqlWhere) flagsArg(set idset.Set) string {
 // copied them when it bound them.
 func (w *sqlWhere) release() {
 	for _, b := range w.flags {
-		select {
-		case flagBufs <- b:
-		default: // enough kept; this one goes to the garbage collector
-		}
+		w.bufs.put(b)
 	}
 	w.flags = nil
 }

@@ -62,8 +62,10 @@ type sqlWhere struct {
 	tagSets map[string]idset.Set
 	// ft is the backend's full-text description, for setCond.
 	ft *FullText
-	// flags are the recycled buffers bound as arguments (flagsArg).
+	// flags are the buffers bound as arguments (flagsArg), to go back to
+	// bufs, the engine's, when the statement has run.
 	flags [][]byte
+	bufs  flagBufs
 }
 
 // arg appends v and returns its placeholder.
@@ -264,7 +266,7 @@ func rankCase(col string, values []string) string {
 // use an index for this".
 func (q *run) ticketWhere(ctx context.Context, p Params) (*sqlWhere, error) {
 	ft := q.ft
-	w := &sqlWhere{ft: &ft}
+	w := &sqlWhere{ft: &ft, bufs: q.bufs}
 	w.setCol = "id"
 	if p.Broad || hasDrivingCond(p.Query) {
 		w.setCol = ft.Broad + "id"
