@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/twindesk/twindesk/internal/model"
 )
@@ -139,4 +140,22 @@ func nullIfBlank(v any) any {
 		return nil
 	}
 	return v
+}
+
+// makeCommentPrivate is PUT /tickets/{id}/comments/{comment_id}/make_private:
+// 200 with no body, as Zendesk answers.
+func (s *Server) makeCommentPrivate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	commentID, err := strconv.ParseInt(r.PathValue("comment_id"), 10, 64)
+	if err != nil || commentID <= 0 {
+		return errNotFound
+	}
+	if err := s.desk.MakeCommentPrivate(r.Context(), currentUser(r.Context()), id, commentID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
 }

@@ -157,6 +157,7 @@ func (s *Server) Routes() http.Handler {
 	s.orgRoutes(handle)
 	s.macroRoutes(handle) // issue 19
 	s.viewRoutes(handle)
+	s.censusRoutes(handle) // resources the client census found missing (census_routes.go)
 
 	mux.Handle("/api/v2/", s.authenticated(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	return trimJSONSuffix(mux)
