@@ -361,41 +361,52 @@ func (s *Server) countManyViews(w http.ResponseWriter, r *http.Request) error {
 }
 
 // viewPage runs the view for one page by number (views page by offset only).
-func (s *Server) viewPage(r *http.Request) (desk.ViewPage, *pager, error) {
+// viewPage runs the view for one page. A cursor page's cursor holds its
+// position in the view's order (views sort by any column, so there is no id
+// to page after): a ticket that moves in that order between two requests may be
+// skipped or shown twice, as on offset pages.
+func (s *Server) viewPage(r *http.Request) (desk.ViewPage, *pager, int, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return desk.ViewPage{}, nil, err
+		return desk.ViewPage{}, nil, 0, err
 	}
 	p, err := parsePager(r)
 	if err != nil {
-		return desk.ViewPage{}, nil, err
+		return desk.ViewPage{}, nil, 0, err
 	}
+	offset := (p.page - 1) * p.perPage
 	if p.cursor {
-		return desk.ViewPage{}, nil, badRequest("views page by number: use page and per_page")
+		offset = int(p.after)
 	}
 	var sort *store.ViewSort
 	if by := r.URL.Query().Get("sort_by"); by != "" {
 		o := store.ViewSortOf(model.ViewExecution{SortBy: by, SortOrder: r.URL.Query().Get("sort_order")})
 		sort = &o
 	}
-	page, err := s.desk.RunTicketView(r.Context(), currentUser(r.Context()), id, sort, p.perPage, (p.page-1)*p.perPage)
-	return page, p, err
+	page, err := s.desk.RunTicketView(r.Context(), currentUser(r.Context()), id, sort, p.perPage, offset)
+	return page, p, offset, err
+}
+
+// viewEnvelope adds a view page's pagination members; the next cursor is the
+// position after the page.
+func viewEnvelope(p *pager, body map[string]any, page *desk.ViewPage, offset int) map[string]any {
+	end := offset + len(page.Tickets)
+	return p.envelope(body, int64(end) < page.Count, 0, int64(end), page.Count)
 }
 
 func (s *Server) viewTickets(w http.ResponseWriter, r *http.Request) error {
-	page, p, err := s.viewPage(r)
+	page, p, offset, err := s.viewPage(r)
 	if err != nil {
 		return err
 	}
-	more := int64((p.page-1)*p.perPage+len(page.Tickets)) < page.Count
-	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"tickets": s.ticketsOut(page.Tickets)}, more, 0, 0, page.Count))
+	writeJSON(w, http.StatusOK, viewEnvelope(p, map[string]any{"tickets": s.ticketsOut(page.Tickets)}, &page, offset))
 	return nil
 }
 
 // executeView answers Zendesk's execute shape: rows of the view's columns, the
 // columns, the view and the count.
 func (s *Server) executeView(w http.ResponseWriter, r *http.Request) error {
-	page, p, err := s.viewPage(r)
+	page, p, offset, err := s.viewPage(r)
 	if err != nil {
 		return err
 	}
@@ -408,9 +419,8 @@ func (s *Server) executeView(w http.ResponseWriter, r *http.Request) error {
 			"ticket": map[string]any{"id": t.ID, "subject": t.Subject, "status": t.Status, "type": nilIfEmpty(t.Type),
 				"priority": nilIfEmpty(t.Priority), "url": fmt.Sprintf("%s/api/v2/tickets/%d.json", s.cfg.BaseURL, t.ID)}}
 	}
-	more := int64((p.page-1)*p.perPage+len(page.Tickets)) < page.Count
-	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"rows": rows, "columns": columnsOut(page.View.Execution.Columns),
-		"view": s.viewOut(&page.View), "groups": []any{}}, more, 0, 0, page.Count))
+	writeJSON(w, http.StatusOK, viewEnvelope(p, map[string]any{"rows": rows, "columns": columnsOut(page.View.Execution.Columns),
+		"view": s.viewOut(&page.View), "groups": []any{}}, &page, offset))
 	return nil
 }
 
