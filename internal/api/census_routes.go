@@ -4,4 +4,9 @@ package api
 // comment privacy, locales, brands, user and organization fields.
 func (s *Server) censusRoutes(handle func(method, path string, h handlerFunc)) {
 	handle("PUT", "/tickets/{id}/comments/{comment_id}/make_private", s.makeCommentPrivate)
+	handle("GET", "/locales", s.listLocales)
+	handle("GET", "/locales/public", s.listLocales)
+	handle("GET", "/locales/agent", s.listLocales)
+	handle("GET", "/locales/current", s.showLocale)
+	handle("GET", "/locales/{key}", s.showLocale)
 }
