@@ -94,6 +94,10 @@ func seedCensus(t *testing.T, env *apitest.Env) *censusSeed {
 		_, err = c.Post(ctx, path, map[string]any{"tags": []string{"census"}})
 		require.NoError(t, err)
 	}
+	_, err = c.CreateUserField(ctx, zendesk.UserField{Type: "text", Title: "Census seat", Key: "census_seat"})
+	require.NoError(t, err)
+	_, err = c.CreateOrganizationField(ctx, zendesk.OrganizationField{Type: "text", Title: "Census region", Key: "census_region"})
+	require.NoError(t, err)
 	spare, err := c.CreateTicket(ctx, zendesk.Ticket{Subject: "Census spare", Comment: &zendesk.TicketComment{Body: "For Delete"}})
 	require.NoError(t, err)
 	s.spare = spare.ID

@@ -9,4 +9,5 @@ func (s *Server) censusRoutes(handle func(method, path string, h handlerFunc)) {
 	handle("GET", "/locales/agent", s.listLocales)
 	handle("GET", "/locales/current", s.showLocale)
 	handle("GET", "/locales/{key}", s.showLocale)
+	s.entityFieldRoutes(handle) // user_fields, organization_fields (entity_fields.go)
 }

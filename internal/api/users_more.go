@@ -23,7 +23,6 @@ func (s *Server) userRoutes(handle func(method, path string, h handlerFunc)) {
 	handle("GET", "/users/{id}/related", s.userRelated)
 	handle("GET", "/users/{id}/identities", s.userIdentities)
 	handle("GET", "/users/{id}/tickets/{kind}", s.userTickets)
-	handle("GET", "/user_fields", s.listUserFields)
 	handle("DELETE", "/deleted_users/{id}", s.purgeUser)
 }
 
@@ -176,14 +175,6 @@ func (s *Server) userTickets(w http.ResponseWriter, r *http.Request) error {
 // listUserFields answers Zendesk's shape with no fields: twindesk has no custom
 // user fields (docs/zendesk-compatibility.md), and an empty list lets clients that
 // read it first (connectors, importers) go on.
-func (s *Server) listUserFields(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireStaffAPI(r); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"user_fields": []any{}, "next_page": nil, "previous_page": nil, "count": 0})
-	return nil
-}
-
 // purgeUser is DELETE /deleted_users/{id}: the permanent delete of a user deleted
 // before, answered with what is left of them.
 func (s *Server) purgeUser(w http.ResponseWriter, r *http.Request) error {
