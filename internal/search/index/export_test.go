@@ -10,7 +10,7 @@ func (c *Cache) Len() int {
 }
 
 // TimesReady reports whether the live tickets' times are loaded, so that
-// searches page through them (times.go).
+// searches page through them (times_page.go).
 func (c *Cache) TimesReady() bool { return c.times.cols.Load() != nil }
 
 // WaitTimes starts the load of the tickets' times and waits until it is done.
