@@ -110,6 +110,7 @@ func TestScrubClearsIndexes(t *testing.T) {
 	before := holders(t, db, canary)
 	require.Contains(t, before, "i:ticket_search_doc", "the canary's words are in the full-text index before the purge")
 	require.Contains(t, before, "i:ticket_tags_pkey", "the canary's tag is in the tag index before the purge")
+	require.Contains(t, before, "i:ticket_words_words", "the canary's words are in the per-ticket word index before the purge")
 
 	require.NoError(t, d.PurgeTicket(ctx, admin, id))
 	_, err = d.Ticket(ctx, admin, id)
