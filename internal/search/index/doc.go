@@ -24,14 +24,39 @@
 // # One engine per backend
 //
 // New picks the implementation from FullText. On PostgreSQL a query is one SQL
-// statement: each word an IN over the tsvector matches, keyword conditions as
-// WHERE clauses, the planner choosing what drives. On SQLite each word's
+// statement over the per-ticket word index (wordsText, below), keyword
+// conditions as WHERE clauses, the planner choosing what drives. On SQLite each word's
 // matches come out of FTS5 as one bitmap (package idset, built by a SQL
 // function), and words, tags and the indexed keyword conditions (status,
 // priority, type, assignee, group) are combined as bitmaps in Go: intersecting
 // a million-ticket bitmap takes microseconds where SQL set operations build a
 // temporary index of each. What is left is probed in SQL, or, when the page's
 // order is by time, the page's ids are picked from in-memory times.
+//
+// # PostgreSQL at a million tickets
+//
+// ticket_search (one row per part, a tsvector with positions under GIN) can
+// say which parts hold a word but not, without reading each part's row, which
+// tickets: a common word (100,000 parts at a million tickets) cost 190-340 ms
+// per search. Migration 031 adds ticket_words, one row per live ticket with
+// the words of all its parts and no positions, under its own GIN index, kept
+// in step with ticket_search by statement triggers in the writing transaction
+// (so every node sees it at once; nothing is cached in a node). A search then:
+//
+//   - counts free text alone as COUNT(*) of ticket_words' GIN matches (one row
+//     per ticket, no recheck for words and prefixes), which PostgreSQL answers
+//     from the index and the visibility map without reading rows;
+//   - reads a broad page (Params.Broad, desk counted more than 2,000 matches)
+//     by walking a sort index of tickets and probing each ticket's one
+//     ticket_words row (EXISTS ... OFFSET 0, so the planner can't turn it into
+//     a join that reads every match first), stopping after the page;
+//   - reads a narrow page from the GIN matches, looked up and sorted;
+//   - treats a phrase as its words in ticket_words (to narrow) and a probe of
+//     the ticket's parts in ticket_search (to confirm the words are adjacent
+//     in one part), run only for the tickets that passed everything else.
+//
+// Sizes, migration time and measured latencies are in docs/operations.md
+// ("PostgreSQL search at a million tickets") and docs/benchmarks.md.
 //
 // # Accelerators and their bounds (SQLite)
 //

@@ -16,15 +16,38 @@ CREATE TABLE ticket_words (
     words     tsvector NOT NULL
 );
 
+-- The union of tsvectors (|| merges their words), for a ticket's parts. With
+-- strip() it is 4-5 times faster than unnesting every word and aggregating the
+-- distinct ones (2.3 s against 10.6 s for 30,000 seeded tickets).
+CREATE AGGREGATE ticket_words_union(tsvector) (SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '');
+
+-- A tsvector holds at most 1 MB of words: a ticket whose distinct words pass
+-- that (pasted logs, say) would fail every write that adds to them. So a write
+-- that overflows falls back to adding part by part, ticket by ticket, and a
+-- part that doesn't fit is left out: its new words are not found by search
+-- (as text past maxDocBytes, or comments past MaxParts, are not), and the
+-- ticket stays writable.
+CREATE FUNCTION ticket_words_add_part(id BIGINT, doc tsvector) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO ticket_words (ticket_id, words) VALUES (id, strip(doc))
+    ON CONFLICT (ticket_id) DO UPDATE SET words = ticket_words.words || EXCLUDED.words;
+EXCEPTION WHEN program_limit_exceeded THEN
+    NULL;
+END $$;
+
 -- New parts add their words to their tickets' rows (one row per ticket of the
 -- statement, so a multi-row insert updates each ticket once).
 CREATE FUNCTION ticket_words_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO ticket_words (ticket_id, words)
-    SELECT p.ticket_id, array_to_tsvector(array_agg(DISTINCT w))
-    FROM added_parts p, unnest(tsvector_to_array(p.doc)) AS w
-    GROUP BY p.ticket_id
-    ON CONFLICT (ticket_id) DO UPDATE SET words = ticket_words.words || EXCLUDED.words;
+    BEGIN
+        INSERT INTO ticket_words (ticket_id, words)
+        SELECT p.ticket_id, strip(ticket_words_union(p.doc))
+        FROM added_parts p
+        GROUP BY p.ticket_id
+        ON CONFLICT (ticket_id) DO UPDATE SET words = ticket_words.words || EXCLUDED.words;
+    EXCEPTION WHEN program_limit_exceeded THEN
+        PERFORM ticket_words_add_part(p.ticket_id, p.doc) FROM added_parts p ORDER BY p.ticket_id, p.part;
+    END;
     RETURN NULL;
 END $$;
 
@@ -34,11 +57,16 @@ END $$;
 CREATE FUNCTION ticket_words_rebuild() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM ticket_words WHERE ticket_id IN (SELECT ticket_id FROM changed_parts);
-    INSERT INTO ticket_words (ticket_id, words)
-    SELECT s.ticket_id, array_to_tsvector(array_agg(DISTINCT w))
-    FROM ticket_search s, unnest(tsvector_to_array(s.doc)) AS w
-    WHERE s.ticket_id IN (SELECT ticket_id FROM changed_parts)
-    GROUP BY s.ticket_id;
+    BEGIN
+        INSERT INTO ticket_words (ticket_id, words)
+        SELECT s.ticket_id, strip(ticket_words_union(s.doc))
+        FROM ticket_search s
+        WHERE s.ticket_id IN (SELECT ticket_id FROM changed_parts)
+        GROUP BY s.ticket_id;
+    EXCEPTION WHEN program_limit_exceeded THEN
+        PERFORM ticket_words_add_part(s.ticket_id, s.doc) FROM ticket_search s
+        WHERE s.ticket_id IN (SELECT ticket_id FROM changed_parts) ORDER BY s.ticket_id, s.part;
+    END;
     RETURN NULL;
 END $$;
 
@@ -59,10 +87,13 @@ CREATE TRIGGER ticket_words_update AFTER UPDATE ON ticket_search
 CREATE TRIGGER ticket_words_truncate AFTER TRUNCATE ON ticket_search
     FOR EACH STATEMENT EXECUTE FUNCTION ticket_words_clear();
 
-INSERT INTO ticket_words (ticket_id, words)
-SELECT s.ticket_id, array_to_tsvector(array_agg(DISTINCT w))
-FROM ticket_search s, unnest(tsvector_to_array(s.doc)) AS w
-GROUP BY s.ticket_id;
+DO $$
+BEGIN
+    INSERT INTO ticket_words (ticket_id, words)
+    SELECT ticket_id, strip(ticket_words_union(doc)) FROM ticket_search GROUP BY ticket_id;
+EXCEPTION WHEN program_limit_exceeded THEN
+    PERFORM ticket_words_add_part(ticket_id, doc) FROM ticket_search ORDER BY ticket_id, part;
+END $$;
 
 -- fastupdate off, as for ticket_search (004): a search never scans a pending list.
 CREATE INDEX ticket_words_words ON ticket_words USING GIN (words) WITH (fastupdate = off);
