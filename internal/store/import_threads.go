@@ -9,11 +9,15 @@ import "context"
 // from that host, on any port (an import from http://host:8080 is recorded as
 // "host:8080").
 func (q *Queries) ImportedTicket(ctx context.Context, host string, sourceID int64) (targetID int64, found bool, err error) {
-	// The range is the sources "host:..." (';' follows ':'), so the primary key
-	// (source, kind, source_id) serves both halves.
+	m, found, err := q.ImportID(ctx, host, "ticket", sourceID)
+	if err != nil || found {
+		return m.TargetID, found, err
+	}
+	// An import from a port. No range on the key: a PostgreSQL collation other
+	// than C may order "host:8080" outside ("host:", "host;"). This reads the
+	// key's entries for that ticket number, for a mail whose address names one.
 	rows, err := q.q.QueryContext(ctx, `SELECT target_id FROM import_ids
-		WHERE kind = 'ticket' AND source_id = $1 AND (source = $2 OR (source > $3 AND source < $4))
-		ORDER BY source LIMIT 2`, sourceID, host, host+":", host+";")
+		WHERE kind = 'ticket' AND source_id = $1 AND substr(source, 1, length($2)) = $2 LIMIT 2`, sourceID, host+":")
 	if err != nil {
 		return 0, false, q.wrap("imported ticket", err)
 	}
