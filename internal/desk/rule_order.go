@@ -87,3 +87,10 @@ func reusePositions(pos []int64) []int64 {
 	}
 	return out
 }
+
+// MayChangeRule reports whether actor may change a macro or view restricted by
+// r; the editors use it to offer only the buttons that will work (the desk's
+// own calls check again).
+func MayChangeRule(actor model.User, r *model.Restriction) bool {
+	return mayChange(actor, r, r, true) == nil
+}

@@ -6,4 +6,5 @@ import "net/http"
 // settings (issue 19).
 func (s *Server) ruleEditorRoutes(mux *http.ServeMux) {
 	s.automationRoutes(mux)
+	s.viewEditRoutes(mux)
 }
