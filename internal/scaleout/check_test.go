@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -63,11 +64,12 @@ func (c *cluster) checkJobs(t *testing.T, ids []int64) int {
 	return twice
 }
 
-// deliveredPerNode counts the "delivered" lines in each node's log: the receiver
-// cannot tell the nodes apart, their logs can.
-func (c *cluster) deliveredPerNode(t *testing.T) map[string]int {
+// deliveredLogged reads the "delivered" lines of both nodes' logs: how many each
+// node wrote (the receiver cannot tell the nodes apart, their logs can), and how
+// many name each delivery id.
+func (c *cluster) deliveredLogged(t *testing.T) (perNode, perDelivery map[string]int) {
 	t.Helper()
-	out := map[string]int{}
+	perNode, perDelivery = map[string]int{}, map[string]int{}
 	for _, p := range []*proctest.Proc{c.a, c.b} {
 		f, err := os.Open(p.LogPath)
 		require.NoError(t, err)
@@ -75,16 +77,75 @@ func (c *cluster) deliveredPerNode(t *testing.T) map[string]int {
 		sc.Buffer(nil, 1<<20)
 		for sc.Scan() {
 			var line struct {
-				Msg string `json:"msg"`
+				Msg        string `json:"msg"`
+				DeliveryID string `json:"delivery_id"`
 			}
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "delivered" {
-				out[p.Name]++
+				perNode[p.Name]++
+				perDelivery[line.DeliveryID]++
 			}
 		}
 		require.NoError(t, sc.Err())
 		require.NoError(t, f.Close())
 	}
-	return out
+	return perNode, perDelivery
+}
+
+// undelivered counts the deliveries of tickets first..last that the senders have
+// not recorded as delivered.
+func (c *cluster) undelivered(t *testing.T, first, last int64) int {
+	t.Helper()
+	var n int
+	require.NoError(t, c.db.QueryRowContext(context.Background(), `SELECT count(*) FROM deliveries
+		WHERE ticket_id BETWEEN $1 AND $2 AND state <> 'delivered'`, first, last).Scan(&n))
+	return n
+}
+
+// checkSends compares, delivery by delivery (the Idempotency-Key is the delivery
+// id), what the receiver got with what the senders recorded: the attempts whose
+// outcome a node recorded (deliveries.attempts), the runs of its River job, and the
+// "delivered" lines of the logs. A delivery may arrive again only after a send
+// whose outcome no node recorded: the kill cut its sender off after the request
+// left and before the answer was recorded, so River ran its job again. Whether the
+// receiver managed to write its 200 before it noticed the dead sender says
+// nothing: the sender's record does. It returns those unrecorded sends and the
+// problems: a delivery recorded delivered twice (sent again after its success
+// was recorded), more than one unrecorded send of one delivery, an unrecorded send
+// on a job River ran once, and arrivals of attempts recorded as failed.
+func (c *cluster) checkSends(t *testing.T, s seen, ids []int64, loggedDelivered map[string]int) (unrecorded int, problems []string) {
+	t.Helper()
+	arrivals := map[string]int{}
+	for _, a := range s.arrivals {
+		arrivals[a.key]++
+	}
+	rows, err := c.db.QueryContext(context.Background(), `SELECT d.id, d.ticket_id, d.attempts, COALESCE(j.attempt, 0)
+		FROM deliveries d LEFT JOIN river_job j ON j.id = d.job_id WHERE d.ticket_id BETWEEN $1 AND $2 ORDER BY d.ticket_id`,
+		slices.Min(ids), slices.Max(ids))
+	require.NoError(t, err)
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var ticket int64
+		var attempts, runs int
+		require.NoError(t, rows.Scan(&id, &ticket, &attempts, &runs))
+		got := arrivals[id]
+		desc := fmt.Sprintf("ticket %d, delivery %s: %d arrivals, %d attempts recorded, job run %d times, %d delivered lines",
+			ticket, id, got, attempts, runs, loggedDelivered[id])
+		cut := max(0, got-attempts)
+		switch {
+		case loggedDelivered[id] > 1:
+			problems = append(problems, desc+": recorded delivered twice, so sent again after its success was recorded")
+		case cut > 1:
+			problems = append(problems, desc+": more than one send no node recorded")
+		case cut == 1 && runs < 2:
+			problems = append(problems, desc+": a send no node recorded, on a job River ran once (not a kill's cut)")
+		case got-1 > cut:
+			problems = append(problems, desc+": sent again after an attempt recorded as failed")
+		}
+		unrecorded += cut
+	}
+	require.NoError(t, rows.Err())
+	return unrecorded, problems
 }
 
 func jsonOf(v any) string {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,7 +22,8 @@ type result struct {
 	replayed    int // creates answered from their Idempotency-Key: a retry of a create the kill cut off
 	resent      int // creates sent again to a after b failed them
 	tally       tally
-	cut         int // deliveries the kill cut off
+	cut         int // held requests whose sender the receiver saw go away
+	unrecorded  int // sends whose outcome no node recorded: the kill cut them off
 	rescued     int // River jobs attempted more than once
 	deliveredBy map[string]int
 	kill        string
@@ -30,8 +32,8 @@ type result struct {
 }
 
 func (r result) String() string {
-	return fmt.Sprintf("created=%d replayed_creates=%d creates_resent_to_a=%d delivered=%d arrivals=%d duplicates=%d cut_by_kill=%d jobs_attempted_twice=%d delivered_by_a=%d delivered_by_b=%d settled_after_creates=%s total=%s%s",
-		r.created, r.replayed, r.resent, r.tally.delivered, r.tally.arrivals, r.tally.duplicates, r.cut, r.rescued,
+	return fmt.Sprintf("created=%d replayed_creates=%d creates_resent_to_a=%d delivered=%d arrivals=%d duplicates=%d cut_by_kill=%d seen_cut_by_receiver=%d jobs_attempted_twice=%d delivered_by_a=%d delivered_by_b=%d settled_after_creates=%s total=%s%s",
+		r.created, r.replayed, r.resent, r.tally.delivered, r.tally.arrivals, r.tally.duplicates, r.unrecorded, r.cut, r.rescued,
 		r.deliveredBy["a"], r.deliveredBy["b"], r.settled.Round(100*time.Millisecond), r.total.Round(100*time.Millisecond), r.kill)
 }
 
@@ -44,7 +46,7 @@ func (c *cluster) phase(t *testing.T, name string, n int, kill bool) result {
 	began := time.Now()
 	from := c.rec.len()
 	_, cutBefore := c.rec.counts()
-	before := c.deliveredPerNode(t)
+	before, _ := c.deliveredLogged(t)
 
 	var once sync.Once
 	var killErr error
@@ -77,7 +79,7 @@ func (c *cluster) phase(t *testing.T, name string, n int, kill bool) result {
 		tickets[id] = true
 	}
 	require.Len(t, tickets, n, "two creates answered with the same ticket")
-	res.tally = c.waitDelivered(t, from, tickets, limit)
+	res.tally = c.waitDelivered(t, from, tickets, ids, limit)
 	res.settled = time.Since(createsDone)
 	_, cutAfter := c.rec.counts()
 	res.cut = cutAfter - cutBefore
@@ -85,8 +87,11 @@ func (c *cluster) phase(t *testing.T, name string, n int, kill bool) result {
 
 	c.checkTickets(t, name, ids)
 	res.rescued = c.checkJobs(t, ids)
-	after := c.deliveredPerNode(t)
+	after, perDelivery := c.deliveredLogged(t)
 	res.deliveredBy = map[string]int{"a": after["a"] - before["a"], "b": after["b"] - before["b"]}
+	var sendProblems []string
+	res.unrecorded, sendProblems = c.checkSends(t, c.rec.since(from), ids, perDelivery)
+	res.tally.problems = append(res.tally.problems, sendProblems...)
 	res.total = time.Since(began)
 	t.Logf("%s phase: %s", name, res)
 	require.Empty(t, res.tally.problems, "%d problems:\n%s", len(res.tally.problems), strings.Join(res.tally.problems, "\n"))
@@ -204,14 +209,17 @@ func waitFor(limit time.Duration, cond func() bool) bool {
 }
 
 // waitDelivered polls the receiver until every ticket has an acknowledged
-// delivery, then waits a little more so that a late duplicate would be counted.
-func (c *cluster) waitDelivered(t *testing.T, from int, tickets map[int64]bool, limit time.Duration) tally {
+// delivery and the senders have recorded every delivery as delivered (a 200
+// written to a sender the kill had just cut off counts for the receiver, but
+// its delivery is sent again), then waits a little more so that a late
+// duplicate would be counted.
+func (c *cluster) waitDelivered(t *testing.T, from int, tickets map[int64]bool, ids []int64, limit time.Duration) tally {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	lastLog := time.Now()
 	for {
 		tl := tallyOf(c.rec.since(from), tickets)
-		if tl.delivered == len(tickets) {
+		if tl.delivered == len(tickets) && c.undelivered(t, slices.Min(ids), slices.Max(ids)) == 0 {
 			time.Sleep(2 * time.Second)
 			return tallyOf(c.rec.since(from), tickets)
 		}
