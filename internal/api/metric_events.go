@@ -19,8 +19,15 @@ func (s *Server) exportMetricEvents(w http.ResponseWriter, r *http.Request) erro
 	for i, e := range events {
 		item := map[string]any{"id": e.ID, "ticket_id": e.TicketID, "metric": e.Metric, "instance_id": e.InstanceID,
 			"type": e.Type, "time": zt(e.Time)}
-		if e.Type == "update_status" {
+		switch e.Type {
+		case "update_status":
 			item["status"] = map[string]any{"calendar": e.Calendar, "business": e.Business}
+		case "apply_sla":
+			item["sla"] = map[string]any{"target": e.SLA.Target, "target_in_seconds": e.SLA.Target * 60,
+				"business_hours": e.SLA.BusinessHours, "policy": map[string]any{"id": e.SLA.PolicyID,
+					"title": e.SLA.PolicyTitle, "description": e.SLA.PolicyDescription}}
+		case "breach":
+			item["deleted"] = false
 		}
 		items[i] = item
 	}

@@ -30,6 +30,8 @@ type MetricEvent struct {
 	// Calendar and Business are, for update_status, the fulfilled instance's
 	// active time in minutes (Business in the account schedule's open hours).
 	Calendar, Business int64
+	// SLA is what an apply_sla event applied (metric_sla_events.go).
+	SLA *MetricSLA
 }
 
 // metricClock is one metric's current instance.
@@ -197,6 +199,9 @@ func (s *Service) ExportMetricEvents(ctx context.Context, actor model.User, audi
 		for aid, evs := range replayMetrics(id, history[id], staff, business) {
 			byAudit[aid] = evs
 		}
+	}
+	if err := s.addSLAEvents(ctx, q, ids, history, byAudit); err != nil {
+		return nil, err
 	}
 	var out []MetricEvent
 	for _, a := range audits {

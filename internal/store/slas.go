@@ -164,18 +164,28 @@ const pausedBreach = int64(253402214400000000) // 9999-12-31T00:00:00Z
 
 // TicketSLA lists a ticket's SLA targets by metric.
 func (q *Queries) TicketSLA(ctx context.Context, ticketID int64) ([]model.SLATarget, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT metric, policy_id, started_at, breach_at, fulfilled_at, paused_left
-		FROM ticket_sla WHERE ticket_id = $1 ORDER BY metric`, ticketID)
+	all, err := q.TicketSLAs(ctx, []int64{ticketID})
+	return all[ticketID], err
+}
+
+// TicketSLAs lists the SLA targets of these tickets, each ticket's by metric.
+func (q *Queries) TicketSLAs(ctx context.Context, ids []int64) (map[int64][]model.SLATarget, error) {
+	out := map[int64][]model.SLATarget{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := inList(ids, nil)
+	rows, err := q.q.QueryContext(ctx, `SELECT ticket_id, metric, policy_id, started_at, breach_at, fulfilled_at, paused_left
+		FROM ticket_sla WHERE ticket_id IN (`+in+`) ORDER BY ticket_id, metric`, args...)
 	if err != nil {
 		return nil, q.wrap("ticket sla", err)
 	}
 	defer rows.Close()
-	var out []model.SLATarget
 	for rows.Next() {
-		t := model.SLATarget{TicketID: ticketID}
+		var t model.SLATarget
 		var started, breach int64
 		var done, left sql.NullInt64
-		if err := rows.Scan(&t.Metric, &t.PolicyID, &started, &breach, &done, &left); err != nil {
+		if err := rows.Scan(&t.TicketID, &t.Metric, &t.PolicyID, &started, &breach, &done, &left); err != nil {
 			return nil, q.wrap("scan ticket sla", err)
 		}
 		t.StartedAt = fromTS(started)
@@ -183,7 +193,7 @@ func (q *Queries) TicketSLA(ctx context.Context, ticketID int64) ([]model.SLATar
 		if done.Valid {
 			t.FulfilledAt = fromTS(done.Int64)
 		}
-		out = append(out, t)
+		out[t.TicketID] = append(out[t.TicketID], t)
 	}
 	return out, q.wrapIf("ticket sla", rows.Err())
 }
