@@ -13,6 +13,17 @@ import (
 	"github.com/twindesk/twindesk/internal/apitest"
 )
 
+// idNotReused returns a check that creates a record, deletes it and creates
+// another, which must get a greater id.
+func idNotReused(t *testing.T) func(what string, create func(i int) int64, del func(id int64) error) {
+	return func(what string, create func(i int) int64, del func(id int64) error) {
+		first := create(1)
+		require.NoError(t, del(first), what)
+		second := create(2)
+		require.Greater(t, second, first, "%s: the deleted id %d was handed out again", what, first)
+	}
+}
+
 // TestMoreIDsNeverReused is TestIDsNeverReused for the rest of issue 21 point 7's
 // list: macros, views, automations, SLA policies, schedules, organizations, users
 // and group memberships. Each deletes the newest record of its kind and creates
@@ -23,12 +34,7 @@ func TestMoreIDsNeverReused(t *testing.T) {
 	eachBackend(t, func(t *testing.T, env *apitest.Env) {
 		ctx := context.Background()
 		c := env.AdminClient()
-		check := func(what string, create func(i int) int64, del func(id int64) error) {
-			first := create(1)
-			require.NoError(t, del(first), what)
-			second := create(2)
-			require.Greater(t, second, first, "%s: the deleted id %d was handed out again", what, first)
-		}
+		check := idNotReused(t)
 		// post creates one record through the raw API and answers the id under key.
 		post := func(path, key string, body map[string]any) int64 {
 			res := env.Do(t, "POST", "/api/v2"+path, map[string]any{key: body})

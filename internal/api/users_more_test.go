@@ -229,12 +229,7 @@ func TestIDsNeverReused(t *testing.T) {
 	eachBackend(t, func(t *testing.T, env *apitest.Env) {
 		ctx := context.Background()
 		c := env.AdminClient()
-		check := func(what string, create func(i int) int64, del func(id int64) error) {
-			first := create(1)
-			require.NoError(t, del(first), what)
-			second := create(2)
-			require.Greater(t, second, first, "%s: the deleted id %d was handed out again", what, first)
-		}
+		check := idNotReused(t)
 		check("group", func(i int) int64 {
 			g, err := c.CreateGroup(ctx, zendesk.Group{Name: fmt.Sprint("G", i)})
 			require.NoError(t, err)
