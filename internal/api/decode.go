@@ -52,9 +52,14 @@ func decodeLimit(r *http.Request, v any, limit int64) error {
 // written out for it would (the key matched as encoding/json matches field
 // names, a wrong type named by its path); a missing or null key is a 422.
 func decodeEnvelope[T any](r *http.Request, key string) (*T, error) {
+	return decodeEnvelopeLimit[T](r, key, maxBody)
+}
+
+// decodeEnvelopeLimit is decodeEnvelope with a size limit of limit bytes.
+func decodeEnvelopeLimit[T any](r *http.Request, key string, limit int64) (*T, error) {
 	envelope := reflect.New(reflect.StructOf([]reflect.StructField{{
 		Name: "V", Type: reflect.TypeFor[*T](), Tag: reflect.StructTag(`json:"` + key + `"`)}}))
-	if err := decode(r, envelope.Interface()); err != nil {
+	if err := decodeLimit(r, envelope.Interface(), limit); err != nil {
 		return nil, err
 	}
 	v, _ := envelope.Elem().Field(0).Interface().(*T)

@@ -82,15 +82,9 @@ type optionIn struct {
 }
 
 func decodeField(r *http.Request) (desk.FieldInput, error) {
-	var body struct {
-		Field *ticketFieldIn `json:"ticket_field"`
-	}
-	if err := decode(r, &body); err != nil {
+	f, err := decodeEnvelope[ticketFieldIn](r, "ticket_field")
+	if err != nil {
 		return desk.FieldInput{}, err
-	}
-	f := body.Field
-	if f == nil {
-		return desk.FieldInput{}, recordInvalid(model.Invalid("ticket_field", "BlankValue", `ticket_field: the body must be {"ticket_field": {...}}`))
 	}
 	if f.Type != nil && *f.Type == "" {
 		f.Type = nil // go-zendesk always sends "type", empty when the caller left it out

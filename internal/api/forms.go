@@ -50,15 +50,9 @@ type ticketFormIn struct {
 }
 
 func decodeForm(r *http.Request) (desk.FormInput, error) {
-	var body struct {
-		Form *ticketFormIn `json:"ticket_form"`
-	}
-	if err := decode(r, &body); err != nil {
+	f, err := decodeEnvelope[ticketFormIn](r, "ticket_form")
+	if err != nil {
 		return desk.FormInput{}, err
-	}
-	f := body.Form
-	if f == nil {
-		return desk.FormInput{}, recordInvalid(model.Invalid("ticket_form", "BlankValue", `ticket_form: the body must be {"ticket_form": {...}}`))
 	}
 	return desk.FormInput{Name: f.Name, DisplayName: f.DisplayName, Position: f.Position, Active: f.Active,
 		Default: f.Default, EndUserVisible: f.EndUserVisible, TicketFieldIDs: f.TicketFieldIDs}, nil

@@ -25,21 +25,19 @@ func (s *Server) groupOut(g *model.Group) groupJSON {
 		Description: g.Description, IsPublic: !g.Private, CreatedAt: zt(g.CreatedAt), UpdatedAt: zt(g.UpdatedAt)}
 }
 
+// groupIn is the body of a group create or update.
+type groupIn struct {
+	Name        optString `json:"name"`
+	Description optString `json:"description"`
+	IsPublic    *bool     `json:"is_public"`
+}
+
 func decodeGroup(r *http.Request) (desk.GroupInput, error) {
-	var body struct {
-		Group *struct {
-			Name        optString `json:"name"`
-			Description optString `json:"description"`
-			IsPublic    *bool     `json:"is_public"`
-		} `json:"group"`
-	}
-	if err := decode(r, &body); err != nil {
+	g, err := decodeEnvelope[groupIn](r, "group")
+	if err != nil {
 		return desk.GroupInput{}, err
 	}
-	if body.Group == nil {
-		return desk.GroupInput{}, recordInvalid(model.Invalid("group", "BlankValue", "group: the body must be {\"group\": {...}}"))
-	}
-	return desk.GroupInput{Name: body.Group.Name.ptr(), Description: body.Group.Description.ptr(), Public: body.Group.IsPublic}, nil
+	return desk.GroupInput{Name: g.Name.ptr(), Description: g.Description.ptr(), Public: g.IsPublic}, nil
 }
 
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) error {
@@ -140,21 +138,16 @@ func (s *Server) membershipOut(m *model.GroupMembership) membershipJSON {
 }
 
 func (s *Server) createMembership(w http.ResponseWriter, r *http.Request) error {
-	var body struct {
-		M *struct {
-			UserID  optID `json:"user_id"`
-			GroupID optID `json:"group_id"`
-			Default bool  `json:"default"`
-		} `json:"group_membership"`
-	}
-	if err := decode(r, &body); err != nil {
+	in, err := decodeEnvelope[struct {
+		UserID  optID `json:"user_id"`
+		GroupID optID `json:"group_id"`
+		Default bool  `json:"default"`
+	}](r, "group_membership")
+	if err != nil {
 		return err
 	}
-	if body.M == nil {
-		return recordInvalid(model.Invalid("group_membership", "BlankValue", "group_membership: the body must be {\"group_membership\": {...}}"))
-	}
 	m, err := s.desk.AddMembership(r.Context(), currentUser(r.Context()),
-		model.GroupMembership{UserID: body.M.UserID.Val, GroupID: body.M.GroupID.Val, Default: body.M.Default})
+		model.GroupMembership{UserID: in.UserID.Val, GroupID: in.GroupID.Val, Default: in.Default})
 	if err != nil {
 		return err
 	}

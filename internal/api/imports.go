@@ -111,16 +111,11 @@ func (c *importCommentIn) toImport(i int) (desk.ImportComment, error) {
 
 // importTicket is POST /imports/tickets: one ticket with its history, no triggers.
 func (s *Server) importTicket(w http.ResponseWriter, r *http.Request) error {
-	var body struct {
-		Ticket *importTicketIn `json:"ticket"`
-	}
-	if err := decodeLimit(r, &body, s.cfg.MaxTicketBody); err != nil {
+	tk, err := decodeEnvelopeLimit[importTicketIn](r, "ticket", s.cfg.MaxTicketBody)
+	if err != nil {
 		return err
 	}
-	if body.Ticket == nil {
-		return recordInvalid(model.Invalid("ticket", "BlankValue", "ticket: the body must be {\"ticket\": {...}}"))
-	}
-	in, err := body.Ticket.toImport()
+	in, err := tk.toImport()
 	if err != nil {
 		return err
 	}

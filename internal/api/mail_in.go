@@ -100,28 +100,22 @@ func (s *Server) saveMailbox(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	var body struct {
-		Mailbox *struct {
-			Name          optString `json:"name"`
-			Address       optString `json:"address"`
-			URL           optString `json:"url"`
-			Auth          optString `json:"auth"`
-			Secret        optString `json:"secret"`
-			OAuthTokenURL optString `json:"oauth_token_url"`
-			OAuthClientID optString `json:"oauth_client_id"`
-			OAuthScope    optString `json:"oauth_scope"`
-			OAuthRefresh  optString `json:"oauth_refresh_token"`
-			GroupID       optID     `json:"group_id"`
-			Active        *bool     `json:"active"`
-		} `json:"mailbox"`
-	}
-	if err := decode(r, &body); err != nil {
+	b, err := decodeEnvelope[struct {
+		Name          optString `json:"name"`
+		Address       optString `json:"address"`
+		URL           optString `json:"url"`
+		Auth          optString `json:"auth"`
+		Secret        optString `json:"secret"`
+		OAuthTokenURL optString `json:"oauth_token_url"`
+		OAuthClientID optString `json:"oauth_client_id"`
+		OAuthScope    optString `json:"oauth_scope"`
+		OAuthRefresh  optString `json:"oauth_refresh_token"`
+		GroupID       optID     `json:"group_id"`
+		Active        *bool     `json:"active"`
+	}](r, "mailbox")
+	if err != nil {
 		return err
 	}
-	if body.Mailbox == nil {
-		return recordInvalid(model.Invalid("mailbox", "BlankValue", "mailbox: the body must be {\"mailbox\": {...}}"))
-	}
-	b := body.Mailbox
 	m, err := s.desk.SaveMailbox(r.Context(), currentUser(r.Context()), id, desk.MailboxInput{Name: b.Name.ptr(),
 		Address: b.Address.ptr(), URL: b.URL.ptr(), Auth: b.Auth.ptr(), Secret: b.Secret.ptr(),
 		OAuthTokenURL: b.OAuthTokenURL.ptr(), OAuthClientID: b.OAuthClientID.ptr(), OAuthScope: b.OAuthScope.ptr(),
@@ -224,16 +218,11 @@ func (s *Server) mailLog(w http.ResponseWriter, r *http.Request) error {
 // escalated. Only the peer identity may call it; desk accepts it only for a
 // linked ticket and only from that ticket's requester.
 func (s *Server) peerMailReply(w http.ResponseWriter, r *http.Request) error {
-	var body struct {
-		Reply *desk.RequesterReply `json:"reply"`
-	}
-	if err := decodeLimit(r, &body, s.cfg.MaxTicketBody); err != nil {
+	reply, err := decodeEnvelopeLimit[desk.RequesterReply](r, "reply", s.cfg.MaxTicketBody)
+	if err != nil {
 		return err
 	}
-	if body.Reply == nil {
-		return recordInvalid(model.Invalid("reply", "BlankValue", "reply: the body must be {\"reply\": {...}}"))
-	}
-	if err := s.desk.TakeRequesterReply(r.Context(), currentUser(r.Context()), *body.Reply); err != nil {
+	if err := s.desk.TakeRequesterReply(r.Context(), currentUser(r.Context()), *reply); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"reply": map[string]any{"accepted": true}})

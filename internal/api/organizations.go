@@ -73,21 +73,15 @@ func (s *Server) orgsOut(rows []model.Organization) []orgJSON {
 }
 
 func decodeOrg(r *http.Request) (desk.OrgInput, error) {
-	var body struct {
-		Organization *struct {
-			Name        optString `json:"name"`
-			ExternalID  optString `json:"external_id"`
-			Details     optString `json:"details"`
-			Notes       optString `json:"notes"`
-			DomainNames *[]string `json:"domain_names"`
-		} `json:"organization"`
-	}
-	if err := decode(r, &body); err != nil {
+	o, err := decodeEnvelope[struct {
+		Name        optString `json:"name"`
+		ExternalID  optString `json:"external_id"`
+		Details     optString `json:"details"`
+		Notes       optString `json:"notes"`
+		DomainNames *[]string `json:"domain_names"`
+	}](r, "organization")
+	if err != nil {
 		return desk.OrgInput{}, err
-	}
-	o := body.Organization
-	if o == nil {
-		return desk.OrgInput{}, recordInvalid(model.Invalid("organization", "BlankValue", `organization: the body must be {"organization": {...}}`))
 	}
 	return desk.OrgInput{Name: o.Name.ptr(), ExternalID: o.ExternalID.ptr(), Details: o.Details.ptr(), Notes: o.Notes.ptr(),
 		DomainNames: o.DomainNames}, nil

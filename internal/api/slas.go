@@ -337,20 +337,15 @@ func (s *Server) listHolidays(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) createHoliday(w http.ResponseWriter, r *http.Request) error {
-	var body struct {
-		Holiday *model.Holiday `json:"holiday"`
-	}
-	if err := decode(r, &body); err != nil {
+	in, err := decodeEnvelope[model.Holiday](r, "holiday")
+	if err != nil {
 		return err
-	}
-	if body.Holiday == nil {
-		return recordInvalid(model.Invalid("holiday", "BlankValue", "holiday: the body must be {\"holiday\": {...}}"))
 	}
 	sc, err := s.scheduleFor(r)
 	if err != nil {
 		return err
 	}
-	h := *body.Holiday
+	h := *in
 	h.ID = 0
 	sc.Holidays = append(sc.Holidays, h)
 	if sc, err = s.desk.SaveSchedule(r.Context(), currentUser(r.Context()), sc); err != nil {

@@ -14,24 +14,18 @@ func (s *Server) targetOut(t *model.Target) map[string]any {
 }
 
 func (s *Server) saveTarget(w http.ResponseWriter, r *http.Request) error {
-	var body struct {
-		Target *struct {
-			Type        *string `json:"type"`
-			Title       *string `json:"title"`
-			Active      *bool   `json:"active"`
-			TargetURL   *string `json:"target_url"`
-			Method      *string `json:"method"`
-			ContentType *string `json:"content_type"`
-			Username    *string `json:"username"`
-			Password    *string `json:"password"`
-		} `json:"target"`
-	}
-	if err := decode(r, &body); err != nil {
+	in, err := decodeEnvelope[struct {
+		Type        *string `json:"type"`
+		Title       *string `json:"title"`
+		Active      *bool   `json:"active"`
+		TargetURL   *string `json:"target_url"`
+		Method      *string `json:"method"`
+		ContentType *string `json:"content_type"`
+		Username    *string `json:"username"`
+		Password    *string `json:"password"`
+	}](r, "target")
+	if err != nil {
 		return err
-	}
-	in := body.Target
-	if in == nil {
-		return recordInvalid(model.Invalid("target", "BlankValue", "target: the body must be {\"target\": {...}}"))
 	}
 	apply := func(t *model.Target) {
 		for dst, src := range map[*string]*string{&t.Type: in.Type, &t.Title: in.Title, &t.TargetURL: in.TargetURL,

@@ -42,16 +42,11 @@ func idsParam(r *http.Request) ([]int64, error) {
 }
 
 func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
-	var body struct {
-		Ticket *ticketIn `json:"ticket"`
-	}
-	if err := decodeLimit(r, &body, s.cfg.MaxTicketBody); err != nil {
+	tk, err := decodeEnvelopeLimit[ticketIn](r, "ticket", s.cfg.MaxTicketBody)
+	if err != nil {
 		return err
 	}
-	if body.Ticket == nil {
-		return recordInvalid(model.Invalid("ticket", "BlankValue", "ticket: the body must be {\"ticket\": {...}}"))
-	}
-	in, err := body.Ticket.toInput("api")
+	in, err := tk.toInput("api")
 	if err != nil {
 		return err
 	}
@@ -112,21 +107,16 @@ func (s *Server) updateTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var body struct {
-		Ticket *ticketIn `json:"ticket"`
-	}
-	if err := decodeLimit(r, &body, s.cfg.MaxTicketBody); err != nil {
-		return err
-	}
-	if body.Ticket == nil {
-		return recordInvalid(model.Invalid("ticket", "BlankValue", "ticket: the body must be {\"ticket\": {...}}"))
-	}
-	in, err := body.Ticket.toInput("api")
+	tk, err := decodeEnvelopeLimit[ticketIn](r, "ticket", s.cfg.MaxTicketBody)
 	if err != nil {
 		return err
 	}
-	if body.Ticket.SafeUpdate {
-		in.UpdatedStamp, err = time.Parse(time.RFC3339, body.Ticket.UpdatedStamp)
+	in, err := tk.toInput("api")
+	if err != nil {
+		return err
+	}
+	if tk.SafeUpdate {
+		in.UpdatedStamp, err = time.Parse(time.RFC3339, tk.UpdatedStamp)
 		if err != nil {
 			return recordInvalid(model.Invalid("updated_stamp", "InvalidValue", "updated_stamp: must be the ticket's updated_at, e.g. 2026-11-25T10:00:00Z"))
 		}

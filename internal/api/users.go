@@ -59,16 +59,11 @@ type userIn struct {
 }
 
 func decodeUser(r *http.Request) (desk.UserInput, error) {
-	var body struct {
-		User *userIn `json:"user"`
-	}
-	if err := decode(r, &body); err != nil {
+	u, err := decodeEnvelope[userIn](r, "user")
+	if err != nil {
 		return desk.UserInput{}, err
 	}
-	if body.User == nil {
-		return desk.UserInput{}, recordInvalid(model.Invalid("user", "BlankValue", "user: the body must be {\"user\": {...}}"))
-	}
-	return body.User.toInput(), nil
+	return u.toInput(), nil
 }
 
 func (u *userIn) toInput() desk.UserInput {
