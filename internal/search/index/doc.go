@@ -51,9 +51,10 @@
 //     ticket_words row (EXISTS ... OFFSET 0, so the planner can't turn it into
 //     a join that reads every match first), stopping after the page;
 //   - reads a narrow page from the GIN matches, looked up and sorted;
-//   - treats a phrase as its words in ticket_words (to narrow) and a probe of
-//     the ticket's parts in ticket_search (to confirm the words are adjacent
-//     in one part), run only for the tickets that passed everything else.
+//   - treats a phrase as its words in ticket_words and the parts of
+//     ticket_search that hold it (GIN, then positions checked): as a set for a
+//     count or a narrow page, as a probe of each walked ticket's parts for a
+//     broad page.
 //
 // Sizes, migration time and measured latencies are in docs/operations.md
 // ("PostgreSQL search at a million tickets") and docs/benchmarks.md.

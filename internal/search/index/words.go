@@ -70,8 +70,8 @@ func newWordsText(pos, neg []Term, expr func([]Term) string) wordsText {
 // of the ticket's one row, run for each ticket the sort index yields until the
 // page is full; OFFSET 0 keeps PostgreSQL from turning it into a join that
 // reads every match first. Without, the GIN index gives the matching tickets
-// (few of them) and those are looked up. Phrases are always a per-ticket probe
-// of its parts, checked after the cheaper conditions.
+// (few of them) and those are looked up. Phrases are confirmed in the part
+// index (phraseCond).
 func (wt wordsText) conds(w *sqlWhere, ft *FullText, idCol string, walk bool) []string {
 	var out []string
 	if wt.all != "" {
@@ -87,18 +87,26 @@ func (wt wordsText) conds(w *sqlWhere, ft *FullText, idCol string, walk bool) []
 			" AND tw.words @@ to_tsquery('simple', "+w.arg(wt.none)+"))")
 	}
 	for _, ph := range wt.phrases {
-		out = append(out, "EXISTS ("+partProbe(w, ft, idCol, ph)+")")
+		out = append(out, phraseCond(w, ft, idCol, ph, walk))
 	}
 	for _, ph := range wt.notPhrases {
-		out = append(out, "NOT EXISTS ("+partProbe(w, ft, idCol, ph)+")")
+		out = append(out, "NOT "+phraseCond(w, ft, idCol, ph, walk))
 	}
 	return out
 }
 
-// partProbe selects the parts of ticket idCol that contain phrase.
-func partProbe(w *sqlWhere, ft *FullText, idCol, phrase string) string {
-	return "SELECT 1 FROM " + ft.Parts + " tp WHERE tp.ticket_id = " + idCol +
-		" AND tp.doc @@ to_tsquery('simple', " + w.arg(phrase) + ") OFFSET 0"
+// phraseCond renders "ticket idCol has a part containing phrase". Walking, it
+// probes the ticket's parts. Otherwise the part index finds the parts with all
+// of the phrase's words and PostgreSQL checks their positions: probing each
+// ticket that has the words somewhere instead took 870 ms for a phrase of two
+// common words at 50,000 tickets (the words were in 20,000 tickets, the phrase
+// in 95).
+func phraseCond(w *sqlWhere, ft *FullText, idCol, phrase string, walk bool) string {
+	match := "to_tsquery('simple', " + w.arg(phrase) + ")"
+	if walk {
+		return "EXISTS (SELECT 1 FROM " + ft.Parts + " tp WHERE tp.ticket_id = " + idCol + " AND tp.doc @@ " + match + " OFFSET 0)"
+	}
+	return idCol + " IN (SELECT ticket_id FROM " + ft.Parts + " WHERE doc @@ " + match + ")"
 }
 
 // count renders the count of the live tickets matching wt, for free text
