@@ -311,7 +311,7 @@ func (q *run) ticketWhere(ctx context.Context, p Params) (*sqlWhere, error) {
 		for _, id := range p.Query.IDs {
 			n := strconv.FormatInt(id, 10)
 			alts = append(alts, "SELECT "+w.arg(id), "SELECT id FROM tickets WHERE external_id <> '' AND external_id = "+w.arg(n),
-				q.matchTerm(w, Term{Tokens: []string{n}}))
+				q.mentions(w, n))
 		}
 		w.add("id IN (" + strings.Join(alts, " UNION ") + ")")
 	}
