@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/twindesk/twindesk/internal/desk"
+	"github.com/twindesk/twindesk/internal/model"
 	"github.com/twindesk/twindesk/internal/store"
 )
 
@@ -228,8 +229,13 @@ func (s *Server) exportTicketsCursor(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	exclude := r.URL.Query().Get("exclude_deleted") == "true"
-	writeJSON(w, http.StatusOK, cursorPage(r, "tickets", q, rows, exportKeyOf,
-		func(rows []store.ExportTicket) any { return s.exportTicketsOut(rows, exclude) }))
+	var shown []store.ExportTicket
+	body := cursorPage(r, "tickets", q, rows, exportKeyOf,
+		func(rows []store.ExportTicket) any { shown = rows; return s.exportTicketsOut(rows, exclude) })
+	if err := s.exportSideLoad(r, shown, exclude, body); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 
@@ -251,7 +257,25 @@ func (s *Server) exportTicketsTime(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	items := s.exportTicketsOut(page, r.URL.Query().Get("exclude_deleted") == "true")
-	writeJSON(w, http.StatusOK, timeBody(r, "tickets", items, len(items), end, eos))
+	exclude := r.URL.Query().Get("exclude_deleted") == "true"
+	items := s.exportTicketsOut(page, exclude)
+	body := timeBody(r, "tickets", items, len(items), end, eos)
+	if err := s.exportSideLoad(r, page, exclude, body); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
+}
+
+// exportSideLoad adds the side-loads (include=users,groups,organizations) of
+// the tickets an export page shows whole: a purged ticket shows only its id,
+// so nothing it named (its requester, say) is loaded through it.
+func (s *Server) exportSideLoad(r *http.Request, page []store.ExportTicket, excludeDeleted bool, body map[string]any) error {
+	tickets := make([]model.Ticket, 0, len(page))
+	for i := range page {
+		if !page[i].Purged && !(page[i].Deleted && excludeDeleted) {
+			tickets = append(tickets, page[i].Ticket)
+		}
+	}
+	return s.sideLoad(r, tickets, body)
 }

@@ -77,6 +77,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		return searchError(err)
 	}
 	body := map[string]any{"results": s.resultsOut(res), "facets": nil}
+	if err := s.sideLoad(r, res.Tickets, body); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, p.envelope(body, res.More, 0, 0, res.Count))
 	return nil
 }

@@ -9,14 +9,17 @@ import (
 )
 
 // sideLoad adds Zendesk's side-loads to a ticket answer when the request asks
-// (include=users,groups,organizations,comment_count): top-level "users",
+// (include=users,groups,organizations,comment_count, or search's
+// include=tickets(users,groups,organizations)): top-level "users",
 // "groups" and "organizations" lists of what the tickets name, and
 // comment_count on each ticket. Each kind costs one query, whatever the
 // number of tickets. Other include values are ignored, as Zendesk ignores the
 // ones an endpoint doesn't offer; so is include for end users.
 func (s *Server) sideLoad(r *http.Request, tickets []model.Ticket, body map[string]any) error {
 	var kinds desk.SideLoadKinds
-	for _, k := range strings.Split(r.URL.Query().Get("include"), ",") {
+	// Search names what to load with its tickets as include=tickets(users,groups).
+	include := strings.NewReplacer("tickets(", "", ")", "").Replace(r.URL.Query().Get("include"))
+	for _, k := range strings.Split(include, ",") {
 		switch strings.TrimSpace(k) {
 		case "users":
 			kinds.Users = true

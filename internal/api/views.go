@@ -399,7 +399,11 @@ func (s *Server) viewTickets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewEnvelope(p, map[string]any{"tickets": s.ticketsOut(page.Tickets)}, &page, offset))
+	body := map[string]any{"tickets": s.ticketsOut(page.Tickets)}
+	if err := s.sideLoad(r, page.Tickets, body); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewEnvelope(p, body, &page, offset))
 	return nil
 }
 
@@ -419,8 +423,14 @@ func (s *Server) executeView(w http.ResponseWriter, r *http.Request) error {
 			"ticket": map[string]any{"id": t.ID, "subject": t.Subject, "status": t.Status, "type": nilIfEmpty(t.Type),
 				"priority": nilIfEmpty(t.Priority), "url": fmt.Sprintf("%s/api/v2/tickets/%d.json", s.cfg.BaseURL, t.ID)}}
 	}
-	writeJSON(w, http.StatusOK, viewEnvelope(p, map[string]any{"rows": rows, "columns": columnsOut(page.View.Execution.Columns),
-		"view": s.viewOut(&page.View), "groups": []any{}}, &page, offset))
+	body := map[string]any{"rows": rows, "columns": columnsOut(page.View.Execution.Columns),
+		"view": s.viewOut(&page.View), "groups": []any{}}
+	// execute's "groups" are the rows' groupings, so groups are not side-loaded here.
+	if err := s.sideLoad(r, page.Tickets, body); err != nil {
+		return err
+	}
+	body["groups"] = []any{}
+	writeJSON(w, http.StatusOK, viewEnvelope(p, body, &page, offset))
 	return nil
 }
 
