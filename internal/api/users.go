@@ -23,6 +23,7 @@ type userJSON struct {
 	LocaleID       int64          `json:"locale_id"`
 	Locale         string         `json:"locale"`
 	TimeZone       string         `json:"time_zone"`
+	IanaTimeZone   string         `json:"iana_time_zone"`
 	OrganizationID any            `json:"organization_id"`
 	Tags           []string       `json:"tags"`
 	UserFields     map[string]any `json:"user_fields"`
@@ -33,8 +34,18 @@ type userJSON struct {
 func (s *Server) userOut(u *model.User) userJSON {
 	return userJSON{ID: u.ID, URL: fmt.Sprintf("%s/api/v2/users/%d.json", s.cfg.BaseURL, u.ID), Name: u.Name,
 		Email: u.Email, Role: string(u.Role), ExternalID: nullable(u.ExternalID), Active: u.Active && !u.Deleted, Verified: true,
-		Suspended: !u.Active && !u.Deleted, DefaultGroupID: nullable(u.DefaultGroupID), OrganizationID: nullable(u.OrganizationID), LocaleID: 1, Locale: "en-US", TimeZone: "UTC",
+		Suspended: !u.Active && !u.Deleted, DefaultGroupID: nullable(u.DefaultGroupID), OrganizationID: nullable(u.OrganizationID), LocaleID: 1, Locale: "en-US", TimeZone: zoneName(u.TimeZone), IanaTimeZone: zoneName(u.TimeZone),
 		Tags: nonNil(u.Tags), UserFields: map[string]any{}, CreatedAt: zt(u.CreatedAt), UpdatedAt: zt(u.UpdatedAt)}
+}
+
+// zoneName is a user's zone as the API shows it: the IANA name in both
+// time_zone and iana_time_zone (Zendesk's time_zone holds Rails names such as
+// "Eastern Time (US & Canada)", which twindesk doesn't keep), UTC when unset.
+func zoneName(z string) string {
+	if z == "" {
+		return "UTC"
+	}
+	return z
 }
 
 func (s *Server) usersOut(rows []model.User) []userJSON {
@@ -56,6 +67,10 @@ type userIn struct {
 	SkipVerify bool       `json:"skip_verify_email"`
 	// OrganizationID sets the default organization (issue 21).
 	OrganizationID optID `json:"organization_id"`
+	// TimeZone and IanaTimeZone take an IANA name (issue 19); iana_time_zone
+	// wins when both are sent.
+	TimeZone     optString `json:"time_zone"`
+	IanaTimeZone optString `json:"iana_time_zone"`
 }
 
 func decodeUser(r *http.Request) (desk.UserInput, error) {
@@ -68,7 +83,10 @@ func decodeUser(r *http.Request) (desk.UserInput, error) {
 
 func (u *userIn) toInput() desk.UserInput {
 	in := desk.UserInput{Name: u.Name.ptr(), Email: u.Email.ptr(), Role: u.Role.ptr(), ExternalID: u.ExternalID.ptr(),
-		OrganizationID: u.OrganizationID.ptr()}
+		OrganizationID: u.OrganizationID.ptr(), TimeZone: u.TimeZone.ptr()}
+	if z := u.IanaTimeZone.ptr(); z != nil {
+		in.TimeZone = z
+	}
 	if u.Suspended != nil {
 		active := !*u.Suspended
 		in.Active = &active

@@ -27,6 +27,8 @@ type UserInput struct {
 	// OrganizationID, when set, makes that organization the user's default
 	// (0: the user leaves their default organization). Staff only.
 	OrganizationID *int64
+	// TimeZone is an IANA zone name; "" goes back to the instance's default.
+	TimeZone *string
 }
 
 func validEmail(e string) bool {
@@ -49,6 +51,12 @@ func (in UserInput) apply(u *model.User, v *model.ValidationError) {
 	}
 	if in.Active != nil {
 		u.Active = *in.Active
+	}
+	if in.TimeZone != nil {
+		u.TimeZone = strings.TrimSpace(*in.TimeZone)
+		if !ValidTimeZone(u.TimeZone) {
+			v.Add("time_zone", "InvalidValue", "Time zone: %q is not a known time zone (an IANA name such as Europe/Berlin)", u.TimeZone)
+		}
 	}
 	if u.Name == "" {
 		v.Add("name", "BlankValue", "Name: cannot be blank")

@@ -167,7 +167,10 @@ type User struct {
 	// inactive, so it can't sign in.
 	Deleted bool
 	// Tags are the user's tags, normalized as a ticket's (issue 21).
-	Tags      []string
+	Tags []string
+	// TimeZone is the IANA zone the agent UI shows times in for this user; ""
+	// is the instance's default (the account schedule's zone, else UTC).
+	TimeZone  string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
