@@ -19,7 +19,7 @@ import (
 // censusFloor is how many of go-zendesk's API methods work against twindesk
 // today. A change that makes one of them stop working fails the census; raise the
 // floor when a resource is added.
-const censusFloor = 157
+const censusFloor = 158
 
 // censusResources are the interfaces zendesk.API embeds, so the census can report
 // per resource.
