@@ -105,3 +105,10 @@ CREATE INDEX ticket_words_words ON ticket_words USING GIN (words) WITH (fastupda
 -- loaded 2-CPU machine), as autovacuum's analyze will.
 ALTER TABLE ticket_words ALTER COLUMN words SET STATISTICS 10000;
 ANALYZE ticket_words;
+
+-- The default order, updated_at then id, read straight from an index: with
+-- updated_at alone PostgreSQL sorts each run of tickets sharing an updated_at
+-- (an automation closes thousands in one transaction, at one time), and a broad
+-- page's walk probed 8,467 tickets for 25 matches instead of about 600.
+DROP INDEX tickets_live_updated;
+CREATE INDEX tickets_live_updated ON tickets (updated_at, id) WHERE deleted_at IS NULL;
