@@ -47,8 +47,10 @@ const (
 // created on both nodes. Without a kill every webhook arrives exactly once, and
 // both nodes deliver some. Then node B is SIGKILLed while both nodes have every
 // worker busy with a delivery the receiver holds: nothing is lost, no ticket is
-// created twice, and the only duplicates are the deliveries the kill cut off, sent
-// again under the same Idempotency-Key once River rescues their jobs (a minute).
+// created twice, and the only duplicates are the deliveries the kill cut off (held
+// by the receiver, or answered and not yet recorded: at-least-once delivery's
+// window, which the Idempotency-Key is for), sent again under the same key once
+// River rescues their jobs (a minute).
 func TestScaleOut(t *testing.T) {
 	n := envInt(t, envN, 200)
 	require.GreaterOrEqual(t, n, 100, "%s: the kill needs %d deliveries in flight while a good part of the creates is still to come", envN, 2*maxWorkers)
