@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/model"
@@ -45,9 +46,8 @@ func (s *Server) entityFieldOut(f *model.EntityField) entityFieldJSON {
 	out := entityFieldJSON{ID: f.ID, URL: url, Key: f.Key, Type: f.Type, Title: f.Title, RawTitle: f.Title,
 		Description: f.Description, RawDescription: f.Description, Position: f.Position, Active: f.Active,
 		RegexpForValidation: nullable(f.RegexpForValidation), Tag: nullable(f.Tag), CreatedAt: zt(f.CreatedAt), UpdatedAt: zt(f.UpdatedAt)}
-	for i, o := range f.Options {
-		out.CustomFieldOptions = append(out.CustomFieldOptions, optionJSON{ID: o.ID, Name: o.Name, RawName: o.Name,
-			Value: o.Value, Position: i, URL: fmt.Sprintf("%s/api/v2/%s_fields/%d/options/%d.json", s.cfg.BaseURL, f.Entity, f.ID, o.ID)})
+	if len(f.Options) > 0 {
+		out.CustomFieldOptions = optionsOut(strings.TrimSuffix(url, ".json"), f.Options)
 	}
 	return out
 }
@@ -81,16 +81,9 @@ func decodeEntityField(r *http.Request, entity string) (desk.EntityFieldInput, e
 		f.Type = nil // go-zendesk always sends "type", empty when the caller left it out
 	}
 	in := desk.EntityFieldInput{Key: f.Key, Type: f.Type, Title: f.Title, Description: f.Description, Active: f.Active,
-		Regexp: f.RegexpForValidation, Tag: f.Tag, Position: f.Position}
+		Regexp: f.RegexpForValidation, Tag: f.Tag, Position: f.Position, Options: optionsIn(f.CustomFieldOptions)}
 	if f.Key != nil && *f.Key == "" && r.Method == http.MethodPut {
 		in.Key = nil // go-zendesk's OrganizationField always sends "key"
-	}
-	if f.CustomFieldOptions != nil {
-		opts := make([]model.FieldOption, len(*f.CustomFieldOptions))
-		for i, o := range *f.CustomFieldOptions {
-			opts[i] = model.FieldOption{ID: o.ID.Val, Name: o.Name, Value: o.Value}
-		}
-		in.Options = &opts
 	}
 	return in, nil
 }

@@ -53,13 +53,32 @@ func (s *Server) fieldOut(f *model.TicketField) ticketFieldJSON {
 		Required: f.Required, RegexpForValidation: nullable(f.RegexpForValidation), TitleInPortal: f.Title,
 		RawTitleInPortal: f.Title, Tag: nullable(f.Tag), Removable: true, CreatedAt: zt(f.CreatedAt), UpdatedAt: zt(f.UpdatedAt)}
 	if f.Type == model.FieldTagger {
-		out.CustomFieldOptions = make([]optionJSON, len(f.Options))
-		for i, o := range f.Options {
-			out.CustomFieldOptions[i] = optionJSON{ID: o.ID, Name: o.Name, RawName: o.Name, Value: o.Value, Position: i,
-				URL: fmt.Sprintf("%s/api/v2/ticket_fields/%d/options/%d.json", s.cfg.BaseURL, f.ID, o.ID)}
-		}
+		out.CustomFieldOptions = optionsOut(fmt.Sprintf("%s/api/v2/ticket_fields/%d", s.cfg.BaseURL, f.ID), f.Options)
 	}
 	return out
+}
+
+// optionsOut renders a dropdown's options; base is its field's URL without
+// ".json".
+func optionsOut(base string, opts []model.FieldOption) []optionJSON {
+	out := make([]optionJSON, len(opts))
+	for i, o := range opts {
+		out[i] = optionJSON{ID: o.ID, Name: o.Name, RawName: o.Name, Value: o.Value, Position: i,
+			URL: fmt.Sprintf("%s/options/%d.json", base, o.ID)}
+	}
+	return out
+}
+
+// optionsIn reads a write's custom_field_options; nil when it left them out.
+func optionsIn(in *[]optionIn) *[]model.FieldOption {
+	if in == nil {
+		return nil
+	}
+	opts := make([]model.FieldOption, len(*in))
+	for i, o := range *in {
+		opts[i] = model.FieldOption{ID: o.ID.Val, Name: o.Name, Value: o.Value}
+	}
+	return &opts
 }
 
 // ticketFieldIn is the "ticket_field" object of a create or update.
@@ -90,14 +109,7 @@ func decodeField(r *http.Request) (desk.FieldInput, error) {
 		f.Type = nil // go-zendesk always sends "type", empty when the caller left it out
 	}
 	in := desk.FieldInput{Type: f.Type, Title: f.Title, Description: f.Description, Active: f.Active, Required: f.Required,
-		Regexp: f.RegexpForValidation, Tag: f.Tag, Position: f.Position}
-	if f.CustomFieldOptions != nil {
-		opts := make([]model.FieldOption, len(*f.CustomFieldOptions))
-		for i, o := range *f.CustomFieldOptions {
-			opts[i] = model.FieldOption{ID: o.ID.Val, Name: o.Name, Value: o.Value}
-		}
-		in.Options = &opts
-	}
+		Regexp: f.RegexpForValidation, Tag: f.Tag, Position: f.Position, Options: optionsIn(f.CustomFieldOptions)}
 	return in, nil
 }
 
