@@ -25,7 +25,7 @@ func (s *Server) ticketUpdated(w http.ResponseWriter, r *http.Request, rq *reque
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSONPage(w, http.StatusOK, map[string]any{
 		"updated_stamp": t.UpdatedAt.Format(time.RFC3339Nano),
-		"updated_at":    t.UpdatedAt.UTC().Format("2006-01-02 15:04") + " UTC",
+		"updated_at":    localTime(t.UpdatedAt, s.desk.UserZone(r.Context(), rq.user)),
 		"viewing":       s.viewing(t.ID, rq.user),
 	})
 	return nil

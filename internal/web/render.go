@@ -29,6 +29,8 @@ type page struct {
 	Flash   string
 	Query   string
 	Data    any
+	// Zone is the time zone the page's times are in (the agent's).
+	Zone string
 	// Desk says which instance this is, on every page and in its title, so an
 	// agent never types payroll details into the IT desk or the reverse.
 	Desk deskRole
@@ -75,28 +77,32 @@ var flashes = map[string]string{
 	"merged":        "Ticket merged into this one.",
 }
 
-var funcs = template.FuncMap{
-	// Times say their zone: agents work in many, the server shows UTC.
-	"date":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") + " UTC" },
-	"linkify": linkify,
-	"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"dash": func(s string) string {
-		if s == "" {
-			return "—"
-		}
-		return s
-	},
-	"title": func(s string) string {
-		if s == "" {
+// funcsIn are the template functions for pages shown to an agent in loc:
+// every time is in the agent's zone and names it (zone.go).
+func funcsIn(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"date":    func(t time.Time) string { return localTime(t, loc) },
+		"ago":     func(t time.Time) string { return ago(t, time.Now()) },
+		"linkify": linkify,
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"dash": func(s string) string {
+			if s == "" {
+				return "—"
+			}
 			return s
-		}
-		return strings.ToUpper(s[:1]) + s[1:]
-	},
+		},
+		"title": func(s string) string {
+			if s == "" {
+				return s
+			}
+			return strings.ToUpper(s[:1]) + s[1:]
+		},
+	}
 }
 
 // mustParsePages parses every page template once, each with the layout and
 // shared partials.
-func mustParsePages() map[string]pageTemplate {
+func mustParsePages(loc *time.Location) map[string]pageTemplate {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -107,7 +113,7 @@ func mustParsePages() map[string]pageTemplate {
 		if base == "layout.html" || base == "partials.html" {
 			continue
 		}
-		t := template.New("layout.html").Funcs(funcs)
+		t := template.New("layout.html").Funcs(funcsIn(loc))
 		pages[base] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/partials.html", n))
 	}
 	return pages
@@ -119,10 +125,13 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, rq *request, status int, name, title string, data any) {
 	p := page{Title: title, Data: data, Flash: flashes[r.URL.Query().Get("flash")], Query: r.URL.Query().Get("q"), Desk: s.deskRole(r.Context())}
+	loc := time.UTC
 	if rq != nil {
 		p.User, p.CSRF, p.IsAdmin = rq.user, rq.csrf, rq.user.Role == model.RoleAdmin
+		loc = s.desk.UserZone(r.Context(), rq.user)
 	}
-	t, ok := s.pages[name]
+	p.Zone = loc.String()
+	t, ok := s.pages.in(loc)[name]
 	if !ok {
 		s.serverError(w, r, fmt.Errorf("web: no template %q", name))
 		return

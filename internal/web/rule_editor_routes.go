@@ -7,4 +7,5 @@ import "net/http"
 func (s *Server) ruleEditorRoutes(mux *http.ServeMux) {
 	s.automationRoutes(mux)
 	s.viewEditRoutes(mux)
+	s.settingsRoutes(mux)
 }

@@ -36,7 +36,7 @@ type Server struct {
 	desk     *desk.Service
 	log      *slog.Logger
 	cfg      Config
-	pages    map[string]pageTemplate
+	pages    *pageSets // per agent time zone (zone.go)
 	throttle *loginThrottle
 	// sessionCookie and loginCookie are named per instance (httpx.SessionCookie).
 	sessionCookie, loginCookie string
@@ -46,7 +46,7 @@ type Server struct {
 // New parses the templates once and returns the web server. It panics on a
 // template error, which is a bug caught by any test.
 func New(d *desk.Service, log *slog.Logger, cfg Config) *Server {
-	return &Server{desk: d, log: log, cfg: cfg, pages: mustParsePages(), throttle: newLoginThrottle(),
+	return &Server{desk: d, log: log, cfg: cfg, pages: newPageSets(), throttle: newLoginThrottle(),
 		sessionCookie: httpx.SessionCookie(cfg.BaseURL), loginCookie: httpx.LoginCookie(cfg.BaseURL), presence: newPresence()}
 }
 

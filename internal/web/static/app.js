@@ -138,30 +138,20 @@
     if (box.value) st.setItem(draftKey(), box.value); else st.removeItem(draftKey());
   });
 
-  // Times come from the server in UTC, saying so. In a browser set to another
-  // zone they are shown in that zone, naming it; the UTC time stays as the title.
+  // Times come from the server in the agent's zone (their settings), naming it.
+  // The UTC time is added as the title of those that have none, for comparing
+  // with logs and mail headers.
   function pad(n) { return (n < 10 ? "0" : "") + n; }
-  function localTimes() {
-    if (typeof Intl !== "object") return;
-    var zone;
-    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (err) { return; }
-    if (!zone || zone === "UTC" || zone === "Etc/UTC") return;
+  function utcTitles() {
     Array.prototype.forEach.call(document.querySelectorAll("time[datetime]"), function (el) {
       var d = new Date(el.getAttribute("datetime"));
-      if (isNaN(d.getTime()) || !/ UTC$/.test(el.textContent)) return;
-      var name = "";
-      try {
-        var part = new Intl.DateTimeFormat("en", { timeZoneName: "short" }).formatToParts(d)
-          .filter(function (p) { return p.type === "timeZoneName"; })[0];
-        name = part ? part.value : zone;
-      } catch (err) { name = zone; }
-      el.title = el.textContent;
-      el.textContent = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
-        pad(d.getHours()) + ":" + pad(d.getMinutes()) + " " + name;
+      if (isNaN(d.getTime()) || el.title) return;
+      el.title = d.getUTCFullYear() + "-" + pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate()) + " " +
+        pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + " UTC";
     });
   }
 
-  document.addEventListener("DOMContentLoaded", localTimes);
+  document.addEventListener("DOMContentLoaded", utcTitles);
   document.addEventListener("DOMContentLoaded", restoreDraft);
   document.addEventListener("DOMContentLoaded", syncReply);
 })();
