@@ -13,12 +13,14 @@ import (
 	"github.com/twindesk/twindesk/internal/desk"
 	"github.com/twindesk/twindesk/internal/seed"
 	"github.com/twindesk/twindesk/internal/store"
+	"github.com/twindesk/twindesk/internal/store/postgres"
 	"github.com/twindesk/twindesk/internal/store/sqlite"
 )
 
 var (
 	autoTickets = flag.Int("automation-tickets", 20000, "tickets BenchmarkAutomationRun seeds")
 	autoData    = flag.String("automation-data", "", "data directory BenchmarkAutomationRun seeds (a temporary one if empty)")
+	autoPG      = flag.String("automation-pg", "", "PostgreSQL URL BenchmarkAutomationRun uses instead of SQLite (seeded as the directory)")
 )
 
 // BenchmarkAutomationRun seeds -automation-tickets tickets (two years of
@@ -28,13 +30,20 @@ var (
 // run, which finds only what crossed the limit since (the hourly steady
 // state) and is the ns/op. A directory given by -automation-data and already
 // seeded is reused without seeding; its backlog is then what built up since.
+// -automation-pg runs it on PostgreSQL instead.
 func BenchmarkAutomationRun(b *testing.B) {
 	ctx := context.Background()
 	dir := *autoData
 	if dir == "" {
 		dir = b.TempDir()
 	}
-	db, err := sqlite.Open(ctx, dir)
+	var db *store.DB
+	var err error
+	if *autoPG != "" {
+		db, err = postgres.Open(ctx, *autoPG)
+	} else {
+		db, err = sqlite.Open(ctx, dir)
+	}
 	if err != nil {
 		b.Fatal(err)
 	}

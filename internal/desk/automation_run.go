@@ -3,7 +3,6 @@ package desk
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
@@ -19,25 +18,30 @@ var AutomationActor = model.User{ID: -1, Name: "Automation", Role: model.RoleAdm
 // viaRule is the audit channel of automation changes, Zendesk's "rule".
 const viaRule = "rule"
 
-// automationPage is how many candidate tickets are read and judged at once,
-// and at most how many matching ones one write transaction updates. Closing a
-// ticket rewrites entries in a dozen indexes at random places; a transaction
-// of 1,000 tickets writes each dirtied index page to the WAL once for many
-// tickets, where one of 100 wrote it again and again (at 200,000 tickets the
-// backlog run took 25% less CPU, docs/benchmarks.md). automationTxBudget ends
-// a transaction early once it held the single writer that long, so the API's
-// writes wait at most about that long behind a backlog run.
+// A run writes the matching tickets in transactions of up to
+// automationTxBudget each, reading and judging them inside the transaction in
+// chunks of automationChunk. Closing a ticket rewrites entries in a dozen
+// indexes; a transaction of many tickets writes each dirtied index page to the
+// WAL once for all of them (at 200,000 tickets 1,000 a transaction took 25%
+// less CPU than 100, docs/benchmarks.md). The budget ends a transaction once
+// it held the single writer that long, so the API's writes wait at most about
+// that long behind a backlog run; it is checked between chunks, so no ticket
+// is read without being judged and written in the same transaction. Judging
+// a page on a read connection first, then reading it again inside, and again
+// in the next transaction for what the budget cut off (on a loaded machine
+// most of it) took 58.3 s of CPU for a 1M backlog where this takes 51.1 s
+// (docs/benchmarks.md).
 const (
-	automationPage     = 1000
+	automationChunk    = 100
 	automationTxBudget = 250 * time.Millisecond
 )
 
 // RunAutomations runs the active automations once over the open tickets they
 // can match. Candidates come from one indexed range scan per automation (its
 // most selective time condition), not from a scan of every ticket; each is
-// judged on a read connection, and only the matching ones are updated, each in
-// the write transaction that re-judges it on fresh data, runs the triggers and
-// writes the audit. The caller makes sure one node runs it at a time.
+// read, judged and, if it matches, updated in one write transaction, which
+// runs the triggers and writes the audit. The caller makes sure one node runs
+// it at a time.
 func (s *Service) RunAutomations(ctx context.Context) (model.AutomationStats, error) {
 	var st model.AutomationStats
 	now := s.clock()
@@ -59,39 +63,16 @@ func (s *Service) RunAutomations(ctx context.Context) (model.AutomationStats, er
 		return st, err
 	}
 	st.Candidates = len(ids)
-	env, err := fieldEnv(ctx, read)
-	if err != nil {
-		return st, err
-	}
-	for start := 0; start < len(ids); start += automationPage {
-		page := ids[start:min(start+automationPage, len(ids))]
-		matching, err := s.judgeAutomations(ctx, read, set, env, page, now)
+	for len(ids) > 0 {
+		done, updated, fired, err := s.applyAutomations(ctx, set, ids, now)
 		if err != nil {
 			return st, err
 		}
-		for len(matching) > 0 {
-			done, updated, fired, err := s.applyAutomations(ctx, set, matching, now)
-			if err != nil {
-				return st, err
-			}
-			matching = matching[done:]
-			st.Updated += updated
-			st.Fired += fired
-		}
+		ids = ids[done:]
+		st.Updated += updated
+		st.Fired += fired
 	}
 	return st, nil
-}
-
-func fieldEnv(ctx context.Context, q *store.Queries) (rules.Env, error) {
-	fields, err := q.ListFields(ctx)
-	if err != nil {
-		return rules.Env{}, err
-	}
-	byID := make(map[int64]*model.TicketField, len(fields))
-	for i := range fields {
-		byID[fields[i].ID] = &fields[i]
-	}
-	return rules.Env{Fields: byID}, nil
 }
 
 // automationInputs is what judging a set of tickets needs.
@@ -128,69 +109,54 @@ func (in *automationInputs) judge(set *rules.AutomationSet, env rules.Env, t *mo
 	return set.Apply(t, clocks, now, env, AutomationActor, skip).Fired
 }
 
-// judgeAutomations returns the ids of the tickets in page some automation fires on.
-func (s *Service) judgeAutomations(ctx context.Context, q *store.Queries, set *rules.AutomationSet, env rules.Env, page []int64, now time.Time) ([]int64, error) {
-	in, err := loadAutomationInputs(ctx, q, page, now)
-	if err != nil {
-		return nil, err
-	}
-	var out []int64
-	for i := range in.tickets {
-		t := in.tickets[i].Clone()
-		if len(in.judge(set, env, &t, now)) > 0 {
-			out = append(out, t.ID)
-		}
-	}
-	return out, nil
-}
-
-// applyAutomations updates matching tickets in one transaction, judging each
-// again on what the transaction reads, until all of ids or automationTxBudget
-// is used up; done says how many of ids it dealt with.
+// applyAutomations judges ids in one transaction, a chunk at a time on what
+// the transaction reads, and updates the matching ones, until all of ids or
+// automationTxBudget is used up; done says how many of ids it dealt with.
 func (s *Service) applyAutomations(ctx context.Context, set *rules.AutomationSet, ids []int64, now time.Time) (done, updated, fired int, err error) {
 	err = s.db.WriteTx(ctx, func(tx *store.Tx) error {
-		done, updated, fired = len(ids), 0, 0
+		done, updated, fired = 0, 0, 0
 		start := s.now() // the desk's clock, which a test can speed up
-		// Another node's run (of a later period, while this one still runs)
-		// may judge the same tickets: whichever locks them second reads the
-		// first one's change and fire, and skips.
-		if err := tx.LockTickets(ctx, ids); err != nil {
-			return err
-		}
 		snap, err := s.rulesFor(ctx, tx)
 		if err != nil {
 			return err
 		}
-		in, err := loadAutomationInputs(ctx, &tx.Queries, ids, now)
-		if err != nil {
-			return err
-		}
 		env := rules.Env{Fields: snap.byID}
-		for i := range in.tickets {
-			if i > 0 && s.now().Sub(start) > automationTxBudget {
-				// The rest goes to the next transaction: tickets come
-				// sorted by id, so done is where the rest starts.
-				done, _ = slices.BinarySearch(ids, in.tickets[i].ID)
-				return nil
+		for done < len(ids) && (done == 0 || s.now().Sub(start) <= automationTxBudget) {
+			chunk := ids[done:min(done+automationChunk, len(ids))]
+			// Another node's run (of a later period, while this one still
+			// runs) may judge the same tickets: whichever locks them second
+			// reads the first one's change and fire, and skips.
+			if err := tx.LockTickets(ctx, chunk); err != nil {
+				return err
 			}
-			before := in.tickets[i]
-			t := before.Clone()
-			autos := in.judge(set, env, &t, now)
-			if len(autos) == 0 {
-				continue
-			}
-			t.UpdatedAt = now
-			res, err := s.commitChange(ctx, tx, snap, AutomationActor, &before, &t, nil, viaRule)
+			in, err := loadAutomationInputs(ctx, &tx.Queries, chunk, now)
 			if err != nil {
-				return fmt.Errorf("desk: automation on ticket %d: %w", t.ID, err)
+				return err
 			}
-			for _, id := range autos {
-				if err := tx.RecordAutomationFire(ctx, id, t.ID, res.Ticket.UpdatedAt); err != nil {
-					return err
+			for i := range in.tickets {
+				before := in.tickets[i]
+				t := before.Clone()
+				autos := in.judge(set, env, &t, now)
+				if len(autos) == 0 {
+					continue
 				}
+				t.UpdatedAt = now
+				res, err := s.commitChange(ctx, tx, snap, AutomationActor, &before, &t, nil, viaRule)
+				if err != nil {
+					return fmt.Errorf("desk: automation on ticket %d: %w", t.ID, err)
+				}
+				// A closed ticket is never judged again: no fire to remember.
+				if res.Ticket.Status != model.StatusClosed {
+					for _, id := range autos {
+						if err := tx.RecordAutomationFire(ctx, id, t.ID, res.Ticket.UpdatedAt); err != nil {
+							return err
+						}
+					}
+				}
+				updated++
+				fired += len(autos)
 			}
-			updated++
-			fired += len(autos)
+			done += len(chunk)
 		}
 		return nil
 	})

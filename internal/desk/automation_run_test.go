@@ -14,9 +14,10 @@ import (
 
 // TestAutomationRunSplitsTransactions: a run whose write transaction outlasts
 // its time budget commits what it did and carries on in the next one. With a
-// clock that moves 100 ms each time it is read, every transaction ends after a
-// few tickets; still every matching ticket is closed exactly once, with one
-// audit each, and none that doesn't match is touched.
+// clock that moves 100 ms each time it is read, every transaction ends after
+// one chunk of tickets (there are two and a half); still every matching ticket
+// is closed exactly once, with one audit each, and none that doesn't match is
+// touched.
 func TestAutomationRunSplitsTransactions(t *testing.T) {
 	t.Parallel()
 	var now atomic.Int64
@@ -39,9 +40,9 @@ func TestAutomationRunSplitsTransactions(t *testing.T) {
 		return res.Ticket.ID
 	}
 	var solved, open []int64
-	for i := 0; i < 25; i++ {
+	for i := 0; i < 250; i++ {
 		solved = append(solved, mk(model.StatusSolved))
-		if i%5 == 0 {
+		if i%50 == 0 {
 			open = append(open, mk(model.StatusOpen))
 		}
 	}
