@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -133,4 +134,32 @@ func dateRange(c search.Cond, now time.Time) (lo, hi int64, err error) {
 		return ts(from), math.MaxInt64, nil
 	}
 	return ts(from), ts(to), nil
+}
+
+// negatedEnum renders a negated status or priority condition, on PostgreSQL,
+// as the values it leaves (both columns are NOT NULL, and priority may be
+// empty): PostgreSQL can read "status IN (...)" from an index such as
+// (assignee_id, status, ...), not "NOT (status = 'closed')", and counting an
+// agent's tickets that are not closed read 17,000 ticket rows (3.5 s on a
+// loaded machine) to keep 1,400. ok is false where it doesn't apply.
+func negatedEnum(w *sqlWhere, c search.Cond) (string, bool) {
+	last := map[string]string{"status": "closed", "priority": "urgent"}[c.Field] // the greatest value
+	if !c.Negate || last == "" || w.ft == nil || w.ft.Words == "" || c.Value == "none" {
+		return "", false
+	}
+	drop := c.EnumValues()
+	if len(drop) == 0 {
+		return "", false
+	}
+	keep := []string{""}
+	for _, v := range (search.Cond{Field: c.Field, Op: search.OpLE, Value: last}).EnumValues() {
+		if !slices.Contains(drop, v) {
+			keep = append(keep, v)
+		}
+	}
+	ph := make([]string, len(keep))
+	for i, v := range keep {
+		ph[i] = w.arg(v)
+	}
+	return c.Field + " IN (" + strings.Join(ph, ",") + ")", true
 }

@@ -198,6 +198,10 @@ func TestTicketSearch(t *testing.T) {
 				{`"server over" print*`, pick(2)},
 				{`-printer -vpn -salary`, pick(1, 4)},
 				{`"reset my" -"my password"`, nil},
+				// Negated status and priority (PostgreSQL renders the values
+				// left, empty priority included: negatedEnum).
+				{"-priority:high", pick(0, 1, 2, 3, 4)},
+				{"-status<solved assignee:me", pick(3)},
 			}
 			for _, tc := range tests {
 				q, err := search.Parse(tc.query)

@@ -98,6 +98,10 @@ func addConds(w *sqlWhere, p Params, render condSQL) error {
 	groups := map[string][]string{}
 	var order []string
 	for _, c := range p.Query.Conds {
+		if pos, ok := negatedEnum(w, c); ok {
+			w.add(pos)
+			continue
+		}
 		s, err := render(w, c, p)
 		if err != nil {
 			return err
