@@ -17,7 +17,7 @@ import (
 // pausable_update_time metrics are accepted and give a new ticket running
 // targets, which a view's "hours_until_next_sla_breach" condition reads; an
 // agent's public reply starts both again, pending pauses the pausable one
-// only. On both databases.
+// only; the metric events export names both. On both databases.
 func TestClientSLAUpdateMetrics(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, env *apitest.Env) {
@@ -86,5 +86,21 @@ func TestClientSLAUpdateMetrics(t *testing.T) {
 		pending := targets()
 		require.False(t, pending[model.MetricPeriodicUpdate].Paused, "periodic update never pauses")
 		require.True(t, pending[model.MetricPausableUpdate].Paused, "pausable update pauses while pending")
+
+		// The metric events export carries both targets as apply_sla events.
+		require.Eventually(t, func() bool {
+			res := env.Do(t, "GET", "/api/v2/incremental/ticket_metric_events.json?start_time=0", nil)
+			var page struct {
+				Events []metricEventJSON `json:"ticket_metric_events"`
+			}
+			res.Decode(t, &page)
+			applied := map[string]bool{}
+			for _, e := range page.Events {
+				if e.TicketID == tk.ID && e.Type == "apply_sla" {
+					applied[e.Metric] = true
+				}
+			}
+			return applied[model.MetricPeriodicUpdate] && applied[model.MetricPausableUpdate]
+		}, 5*time.Second, 200*time.Millisecond)
 	})
 }
