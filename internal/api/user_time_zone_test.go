@@ -12,9 +12,16 @@ import (
 
 // TestUserTimeZone: iana_time_zone sent through go-zendesk is stored and
 // returned (it used to be dropped); an unknown zone is a 422 RecordInvalid
-// that changes nothing; an agent can't set another agent's zone.
+// that changes nothing; an agent can't set another agent's zone. Both
+// backends (migration 032).
 func TestUserTimeZone(t *testing.T) {
-	env := apitest.New(t, apitest.SQLite)
+	for _, b := range apitest.Backends {
+		t.Run(string(b), func(t *testing.T) { testUserTimeZone(t, b) })
+	}
+}
+
+func testUserTimeZone(t *testing.T, b apitest.Backend) {
+	env := apitest.New(t, b)
 	ctx := context.Background()
 	c := env.AdminClient()
 	al, err := c.CreateUser(ctx, zendesk.User{Name: "Al Agent", Email: "al@example.com", Role: "agent", IanaTimezone: "Asia/Tokyo"})
