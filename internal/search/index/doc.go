@@ -43,9 +43,11 @@
 // in step with ticket_search by statement triggers in the writing transaction
 // (so every node sees it at once; nothing is cached in a node). A search then:
 //
-//   - counts free text alone as COUNT(*) of ticket_words' GIN matches (one row
-//     per ticket, no recheck for words and prefixes), which PostgreSQL answers
-//     from the index and the visibility map without reading rows;
+//   - counts free text alone as COUNT(*) of ticket_words' GIN matches: one
+//     narrow row per matching ticket instead of one per matching part (PostgreSQL
+//     15 still reads each matching row: the bitmap count from the visibility map
+//     alone was withdrawn, so a broad count costs a row per match and desk
+//     reuses it, see docs/operations.md);
 //   - reads a broad page (Params.Broad, desk counted more than 2,000 matches)
 //     by walking a sort index of tickets and probing each ticket's one
 //     ticket_words row (EXISTS ... OFFSET 0, so the planner can't turn it into

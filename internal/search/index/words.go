@@ -111,8 +111,8 @@ func phraseCond(w *sqlWhere, ft *FullText, idCol, phrase string, walk bool) stri
 
 // count renders the count of the live tickets matching wt, for free text
 // alone with a positive term. The word index holds live tickets only, one row
-// each, so without phrases PostgreSQL counts the GIN index's matches without
-// reading a row (on pages the visibility map marks all-visible).
+// each, so a match is counted from one narrow row, not from every part of the
+// ticket with the word.
 func (wt wordsText) count(w *sqlWhere, ft *FullText) string {
 	conds := []string{"words @@ to_tsquery('simple', " + w.arg(wt.all) + ")"}
 	rest := wordsText{phrases: wt.phrases, notPhrases: wt.notPhrases}

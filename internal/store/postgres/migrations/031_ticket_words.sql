@@ -3,9 +3,8 @@
 -- GIN index gives row addresses, not ticket ids: turning 100,000 matching parts
 -- of a common word into tickets read 100,000 rows of ticket_search (190-340 ms
 -- at a million tickets). Here a word or a prefix matches at most one row per
--- ticket, so a free-text count is a bitmap count that PostgreSQL answers from the
--- index and the visibility map without reading rows, and a broad page probes one
--- row per ticket it walks. Phrases still need positions: ticket_words narrows
+-- ticket, so a free-text count reads one narrow row per matching ticket, and a
+-- broad page probes one row per ticket it walks. Phrases still need positions: ticket_words narrows
 -- the candidates and ticket_search confirms the phrase within one part.
 --
 -- Triggers keep it in step with ticket_search inside the writing transaction, so
