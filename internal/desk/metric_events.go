@@ -105,8 +105,8 @@ func (r *metricReplay) fulfill(metric string) {
 
 // status applies a status change: agent work runs in new and open, the
 // requester waits in new, open and on-hold, pausable updates pause in pending
-// and on-hold; solving (or closing) fulfils them all, reopening a solved
-// ticket starts new instances.
+// only (as the SLA target in sla_updates.go); solving (or closing) fulfils
+// them all, reopening a solved ticket starts new instances.
 func (r *metricReplay) status(from, to model.Status) {
 	done := func(s model.Status) bool { return s == model.StatusSolved || s == model.StatusClosed }
 	if done(to) {
@@ -122,11 +122,12 @@ func (r *metricReplay) status(from, to model.Status) {
 		r.activate("agent_work_time", working)
 		r.activate("requester_wait_time", to != model.StatusPending)
 		r.activate("resolution_time", true)
+		r.activate("pausable_update_time", to != model.StatusPending)
 		return
 	}
 	r.setRunning("agent_work_time", working)
 	r.setRunning("requester_wait_time", to != model.StatusPending)
-	r.setRunning("pausable_update_time", working)
+	r.setRunning("pausable_update_time", to != model.StatusPending)
 }
 
 // replayMetrics writes the metric events of one ticket's audits (oldest first).
@@ -150,7 +151,7 @@ func replayMetrics(ticketID int64, audits []model.Audit, staff map[int64]bool, b
 				if i == 0 {
 					working := to == model.StatusNew || to == model.StatusOpen
 					r.activate("agent_work_time", working)
-					r.activate("pausable_update_time", working)
+					r.activate("pausable_update_time", to != model.StatusPending)
 					r.activate("reply_time", true)
 					r.activate("requester_wait_time", to != model.StatusPending)
 					r.activate("resolution_time", true)
@@ -160,13 +161,19 @@ func replayMetrics(ticketID int64, audits []model.Audit, staff map[int64]bool, b
 				}
 				status = to
 			case e.Type == "Comment" && i > 0 && e.Public != nil && *e.Public:
+				after := statusAfter(r.audit, status)
+				open := after != model.StatusSolved && after != model.StatusClosed
 				if staff[e.AuthorID] {
+					// An agent's public comment meets the update that ran and
+					// starts the next one (the requester waits for news again),
+					// unless this same change solves the ticket.
 					r.fulfill("reply_time")
 					r.fulfill("pausable_update_time")
-				} else if status != model.StatusSolved && status != model.StatusClosed {
-					working := status == model.StatusNew || status == model.StatusOpen
+					if open {
+						r.activate("pausable_update_time", after != model.StatusPending)
+					}
+				} else if open {
 					r.activate("reply_time", true)
-					r.activate("pausable_update_time", working)
 				}
 			}
 		}
@@ -208,4 +215,16 @@ func (s *Service) ExportMetricEvents(ctx context.Context, actor model.User, audi
 		out = append(out, byAudit[a.ID]...)
 	}
 	return out, nil
+}
+
+// statusAfter is the status an audit leaves the ticket in: its status change,
+// or current when it has none. A comment and a status change in one audit are
+// judged by where the change ends, whatever the order of its events.
+func statusAfter(a *model.Audit, current model.Status) model.Status {
+	for _, e := range a.Events {
+		if e.FieldName == "status" && (e.Type == "Create" || e.Type == "Change") {
+			current = model.Status(fmt.Sprint(orEmpty(e.Value)))
+		}
+	}
+	return current
 }
