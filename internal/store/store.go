@@ -299,8 +299,10 @@ func (q *Queries) wrap(what string, err error) error {
 }
 
 // Migrate applies the numbered NNN_name.sql files of fsys that the database has not
-// seen, each in its own transaction with its version row. It refuses to run against
-// a database whose schema is newer than this binary knows.
+// seen, each in its own transaction with its version row. "Not seen" is by version,
+// not "above the highest": a migration numbered below one already applied (work
+// merged out of number order) is still applied. It refuses to run against a
+// database whose schema is newer than this binary knows.
 func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("store: migrations table: %w", err)
@@ -309,15 +311,15 @@ func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
 	if err != nil {
 		return err
 	}
-	var current int64
-	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("store: schema version: %w", err)
+	applied, current, err := appliedMigrations(ctx, db)
+	if err != nil {
+		return err
 	}
 	if latest := files[len(files)-1].version; current > latest {
 		return fmt.Errorf("store: database schema version %d is newer than this binary's %d; upgrade twindesk", current, latest)
 	}
 	for _, f := range files {
-		if f.version <= current {
+		if applied[f.version] {
 			continue
 		}
 		if err := applyMigration(ctx, db, fsys, f); err != nil {
@@ -325,6 +327,27 @@ func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
 		}
 	}
 	return nil
+}
+
+// appliedMigrations reads the versions recorded in schema_migrations and the highest.
+func appliedMigrations(ctx context.Context, db *sql.DB) (map[int64]bool, int64, error) {
+	rows, err := db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: schema versions: %w", err)
+	}
+	defer rows.Close()
+	applied, highest := map[int64]bool{}, int64(0)
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, 0, fmt.Errorf("store: schema versions: %w", err)
+		}
+		applied[v], highest = true, max(highest, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: schema versions: %w", err)
+	}
+	return applied, highest, nil
 }
 
 type migrationFile struct {
