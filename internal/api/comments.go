@@ -46,11 +46,21 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var msgIDs map[int64]string
+	if len(rows) > 0 {
+		if msgIDs, err = s.desk.CommentMessageIDs(r.Context(), currentUser(r.Context()), id); err != nil {
+			return err
+		}
+	}
 	out := make([]commentJSON, 0, len(rows))
 	for i := range rows {
 		c := commentOut(&rows[i])
 		if f := files[rows[i].ID]; f != nil {
 			c.Attachments = f
+		}
+		if mid := msgIDs[rows[i].ID]; mid != "" {
+			// Zendesk's place for the Message-ID of a mail it received, bracketed as in the header.
+			c.Metadata = map[string]any{"system": map[string]any{"message_id": "<" + mid + ">"}, "custom": map[string]any{}}
 		}
 		out = append(out, c)
 	}

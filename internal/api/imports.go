@@ -40,6 +40,9 @@ type importCommentIn struct {
 	Author    json.RawMessage `json:"author"`
 	CreatedAt string          `json:"created_at"`
 	Uploads   []string        `json:"uploads"`
+	// MessageID (a twindesk extension) is the Message-ID of the mail the comment
+	// was made of in the source, its metadata.system.message_id.
+	MessageID string `json:"twindesk_message_id"`
 }
 
 // parseTime reads an optional RFC 3339 time; a bad one is a 422 naming field.
@@ -98,7 +101,8 @@ func (c *importCommentIn) toImport(i int) (desk.ImportComment, error) {
 			body = alt
 		}
 	}
-	out := desk.ImportComment{Body: body, Public: c.Public, AuthorID: c.AuthorID.Val, Uploads: c.Uploads}
+	out := desk.ImportComment{Body: body, Public: c.Public, AuthorID: c.AuthorID.Val, Uploads: c.Uploads,
+		MessageID: c.MessageID}
 	var err error
 	if out.CreatedAt, err = parseTime(fmt.Sprintf("comments[%d].created_at", i), c.CreatedAt); err != nil {
 		return out, err

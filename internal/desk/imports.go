@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
@@ -27,6 +28,10 @@ type ImportComment struct {
 	CreatedAt time.Time
 	// Uploads are upload tokens of the importing admin (attachments.go).
 	Uploads []string
+	// MessageID is the Message-ID of the mail the comment was made of in the
+	// source (Zendesk's metadata.system.message_id): a reply naming it threads
+	// into the ticket (mail_moved.go).
+	MessageID string
 }
 
 // ImportInput is one ticket of the Ticket Import API. Ticket carries the fields
@@ -62,9 +67,29 @@ func (s *Service) ImportTicket(ctx context.Context, actor model.User, in ImportI
 		} else {
 			res, err = s.importTicket(ctx, tx, actor, in)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return saveMessageIDs(ctx, tx, in, res.Ticket.ID)
 	})
 	return res, err
+}
+
+// saveMessageIDs records the Message-IDs of the imported comments that came by
+// mail, so a reply whose In-Reply-To or References names one finds ticket id.
+func saveMessageIDs(ctx context.Context, tx *store.Tx, in ImportInput, id int64) error {
+	source := ""
+	if in.Source != nil {
+		source = in.Source.System
+	}
+	for _, c := range in.Comments {
+		if mid := strings.Trim(strings.TrimSpace(c.MessageID), "<>"); mid != "" {
+			if err := tx.SaveImportMessageID(ctx, source, mid, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Service) importTicket(ctx context.Context, tx *store.Tx, actor model.User, in ImportInput) (TicketResult, error) {

@@ -21,7 +21,10 @@ import (
 // encoded ids (the ticket JSON has no encoded_id; {{ticket.encoded_id}} is
 // rendered only into mail), so the import can't record them. What it does
 // record is each ticket's source id: the plus-address with a ticket number is
-// followed through that map.
+// followed through that map. It also records the Message-IDs of the mails
+// that became comments (the customer's own mails, Zendesk's
+// metadata.system.message_id), which a reply's In-Reply-To/References name
+// (mail_moved_ids.go).
 //
 // None of these references is signed: anyone can write support+id123@... So a
 // reply follows one only when its sender is the imported ticket's requester or
@@ -71,6 +74,9 @@ func (s *Service) threadMoved(ctx context.Context, m *parse.Message) (target int
 				addr, id, srcID, g[2]), nil
 		}
 		return id, fmt.Sprintf("reply address of %s (its ticket %d)", g[2], srcID), nil
+	}
+	if target, how, err := threadMovedByMessageID(ctx, q, m); err != nil || target != 0 || how != "" {
+		return target, how, err
 	}
 	var addrs strings.Builder
 	for _, a := range mailRecipients(m) {

@@ -215,6 +215,9 @@ func (im *Importer) commentsPayload(ctx context.Context, ticketID int64, prevUpd
 			body = str(c["html_body"])
 		}
 		m := map[string]any{"value": body, "public": c["public"], "created_at": c["created_at"]}
+		if mid := messageID(c); mid != "" {
+			m["twindesk_message_id"] = mid // a reply naming this mail threads after the move
+		}
 		switch author := idOf(c["author_id"]); author {
 		case -1:
 			m["author_id"] = -1 // Zendesk's system user, kept as Zendesk shows it
@@ -291,4 +294,12 @@ func (im *Importer) copyAttachments(ctx context.Context, ticketID int64, atts []
 		return nil, nil
 	}
 	return []string{token}, nil
+}
+
+// messageID is the Message-ID of the mail a source comment was made of: Zendesk
+// keeps it in metadata.system.message_id of comments that came by mail.
+func messageID(c map[string]any) string {
+	md, _ := c["metadata"].(map[string]any)
+	sys, _ := md["system"].(map[string]any)
+	return str(sys["message_id"])
 }
