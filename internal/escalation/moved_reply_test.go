@@ -22,19 +22,28 @@ func movedReply(from string, sourceID int64, body string) []byte {
 		"Message-ID: <%s@example.com>\nContent-Type: text/plain; charset=utf-8\n\n%s\n", from, sourceID, rand.Text(), body), "\n", "\r\n"))
 }
 
+// movedRefReply is a reply to a Zendesk account on its own domain: no
+// plus-address, only References naming the Message-ID of the customer's first mail.
+func movedRefReply(from, ref, body string) []byte {
+	return []byte(strings.ReplaceAll(fmt.Sprintf("From: %s\nTo: Acme <help@acme.example>\nSubject: Re: Payslip question\n"+
+		"Message-ID: <%s@example.com>\nReferences: <%s>\nContent-Type: text/plain; charset=utf-8\n\n%s\n", from, rand.Text(), ref, body), "\n", "\r\n"))
+}
+
 // TestMovedTicketReplyGoesToSecure (issue 21 point 8): a ticket imported from
 // Zendesk into standard and escalated since. The requester answers an old
 // Zendesk mail of it: the reply goes the escalation way, a public comment on
 // secure, and standard keeps nothing of it. The same Zendesk address forged by
 // an IT agent or an outsider is refused by secure and kept by neither, as a
-// forged reply to one of standard's own mails is.
+// forged reply to one of standard's own mails is. The same holds for replies
+// that name the ticket only by the Message-ID of the requester's first mail.
 func TestMovedTicketReplyGoesToSecure(t *testing.T) {
 	t.Parallel()
 	tw := newTwin(t)
 	c0 := canary(t, "CANARY")
 	out := tw.stdAdmin.must("POST", "/imports/tickets.json", map[string]any{"ticket": map[string]any{
 		"subject": "Payslip question", "requester": map[string]any{"name": "Jo Doe", "email": "jo.doe@example.com"},
-		"comments":   []map[string]any{{"value": "My salary is wrong: " + c0, "created_at": "2026-01-05T09:00:00Z"}},
+		"comments": []map[string]any{{"value": "My salary is wrong: " + c0, "created_at": "2026-01-05T09:00:00Z",
+			"twindesk_message_id": "<jo-first-4711@mail.example.com>"}},
 		"created_at": "2026-01-05T09:00:00Z", "updated_at": "2026-01-05T09:00:00Z",
 		"twindesk_import_source": map[string]any{"system": "acme.zendesk.com", "id": 4711, "updated_at": "2026-01-05T09:00:00Z"},
 	}})
@@ -59,9 +68,22 @@ func TestMovedTicketReplyGoesToSecure(t *testing.T) {
 		require.Equal(t, model.MailRefused, res.Outcome, "%s: %s", from, res.Reason)
 	}
 	require.NotContains(t, comments(tw.secAdmin, e.secureID), c2)
-	for _, c := range []string{c1, c2} {
+
+	c3 := canary(t, "REFREPLY")
+	res, err = tw.std.Instance.Desk.TakeMail(ctx, cfg, desk.InboundMail{Raw: movedRefReply("jo.doe@example.com", "jo-first-4711@mail.example.com", "Account "+c3)})
+	require.NoError(t, err)
+	require.Equal(t, model.MailForwarded, res.Outcome, res.Reason)
+	require.Contains(t, comments(tw.secAdmin, e.secureID), c3, "the reply is on the secure ticket")
+	c4 := canary(t, "REFFORGED")
+	for _, from := range []string{"it.agent@standard.example", "outsider@evil.example"} {
+		res, err := tw.std.Instance.Desk.TakeMail(ctx, cfg, desk.InboundMail{Raw: movedRefReply(from, "jo-first-4711@mail.example.com", "New IBAN "+c4)})
+		require.NoError(t, err)
+		require.Equal(t, model.MailRefused, res.Outcome, "%s: %s", from, res.Reason)
+	}
+	require.NotContains(t, comments(tw.secAdmin, e.secureID), c4)
+	for _, c := range []string{c1, c2, c3, c4} {
 		found := tw.stdAdmin.must("GET", "/search.json?query="+c, nil)
 		require.EqualValues(t, 0, found["count"], "search for %s", c)
 	}
-	tw.stopStandardAndScan(t, c0, c1, c2)
+	tw.stopStandardAndScan(t, c0, c1, c2, c3, c4)
 }
