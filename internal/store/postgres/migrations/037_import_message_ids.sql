@@ -6,7 +6,8 @@
 -- address, so a customer's later reply names its ticket only through
 -- In-Reply-To/References, which list the customer's own earlier mail. Ids are
 -- kept without angle brackets, as intake reads them. No content is kept: a
--- Message-ID and a ticket number.
+-- Message-ID and a ticket number. Rows outlive a purge, as import_ids do: an
+-- escalated ticket's purged number still routes the reply to secure.
 CREATE TABLE import_message_ids (
     message_id TEXT   NOT NULL,
     source     TEXT   NOT NULL DEFAULT '',
