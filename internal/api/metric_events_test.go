@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -30,7 +31,8 @@ type metricEventJSON struct {
 // /api/v2/incremental/ticket_metric_events: created by its requester (every
 // metric measured, then activated), answered by an agent who sets it pending
 // (agent work and the requester's wait pause; reply time and pausable update
-// time are fulfilled), then solved (the rest fulfilled), in Zendesk's shapes.
+// time are fulfilled, and the next pausable update starts, paused while
+// pending), then solved (the rest fulfilled), in Zendesk's shapes.
 func TestTicketMetricEventsExport(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, env *apitest.Env) {
@@ -57,8 +59,9 @@ func TestTicketMetricEventsExport(t *testing.T) {
 			res := env.Do(t, "GET", "/api/v2/incremental/ticket_metric_events.json?start_time=0", nil)
 			require.Equal(t, http.StatusOK, res.Status, string(res.Body))
 			res.Decode(t, &page)
-			return len(page.Events) > 0 && page.Events[len(page.Events)-1].Type == "update_status" &&
-				page.Events[len(page.Events)-1].Metric == "resolution_time"
+			return slices.ContainsFunc(page.Events, func(e metricEventJSON) bool {
+				return e.Type == "update_status" && e.Metric == "resolution_time"
+			})
 		}, 5*time.Second, 200*time.Millisecond)
 		require.Equal(t, len(page.Events), page.Count)
 		require.True(t, page.EndOfStream)
@@ -89,10 +92,12 @@ func TestTicketMetricEventsExport(t *testing.T) {
 			"agent_work_time 1 pause", "requester_wait_time 1 pause", "pausable_update_time 1 pause",
 			"reply_time 1 fulfill", "reply_time 1 update_status",
 			"pausable_update_time 1 fulfill", "pausable_update_time 1 update_status",
+			"pausable_update_time 2 activate", // the next update is due, paused while pending
 			// solved
 			"agent_work_time 1 fulfill", "agent_work_time 1 update_status",
 			"requester_wait_time 1 fulfill", "requester_wait_time 1 update_status",
 			"resolution_time 1 fulfill", "resolution_time 1 update_status",
+			"pausable_update_time 2 fulfill", "pausable_update_time 2 update_status",
 		}, got)
 
 		// Admins only; start_time is required.
