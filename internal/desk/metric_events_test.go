@@ -96,7 +96,7 @@ func TestReplayPausableUpdate(t *testing.T) {
 	require.Equal(t, []string{
 		"activate 1",
 		"fulfill 1", "update_status 1 20m0s", "activate 2", // the agent's 09:20 reply; on hold it runs
-		"pause 2", // pending at 10:00
+		"pause 2",                              // pending at 10:00
 		"fulfill 2", "update_status 2 1h10m0s", // 09:20-10:00 and 11:00-11:30; solving starts no third
 	}, got)
 }
