@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -26,16 +27,26 @@ func (s *Server) ticketUpdated(w http.ResponseWriter, r *http.Request, rq *reque
 	writeJSONPage(w, http.StatusOK, map[string]any{
 		"updated_stamp": t.UpdatedAt.Format(time.RFC3339Nano),
 		"updated_at":    localTime(t.UpdatedAt, s.desk.UserZone(r.Context(), rq.user)),
-		"viewing":       s.viewing(t.ID, rq.user),
+		"viewing":       s.viewing(r.Context(), t.ID, rq.user),
 	})
 	return nil
 }
 
 // viewing records an agent's poll and names the others; end users are neither
-// recorded nor told.
-func (s *Server) viewing(id int64, u model.User) []string {
+// recorded nor told. Nodes sharing a PostgreSQL database keep the polls there
+// (desk.SeeTicket), so agents served by different nodes see each other; a
+// failed read shows nobody rather than failing the poll: it is a hint.
+func (s *Server) viewing(ctx context.Context, id int64, u model.User) []string {
 	if !u.Role.IsStaff() {
 		return []string{}
 	}
-	return s.presence.see(id, u, time.Now())
+	if !s.desk.SharedPresence() {
+		return s.presence.see(id, u, time.Now())
+	}
+	names, err := s.desk.SeeTicket(ctx, u, id, time.Now(), presenceTTL)
+	if err != nil {
+		s.log.WarnContext(ctx, "also viewing: poll not recorded", "ticket", id, "err", err)
+		return []string{}
+	}
+	return names
 }

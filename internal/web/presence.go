@@ -9,12 +9,12 @@ import (
 )
 
 // "Also viewing": the ticket page's collision poll (collision.go) also says
-// who polls it. The table is in memory, per node, on purpose: it is a hint that
-// changes every few seconds, and writing each agent's poll to the database
-// (every 15 s per open tab) would cost a write transaction per poll on
-// SQLite's single writer for something nobody needs after a minute. With
-// several nodes behind a load balancer, agents see only those served by the
-// same node; sticky sessions make that everyone (docs/agent-workspace.md).
+// who polls it. On SQLite (one node) the table is in memory on purpose: it is
+// a hint that changes every few seconds, and writing each agent's poll to the
+// database (every 15 s per open tab) would cost a write transaction per poll
+// on SQLite's single writer for something nobody needs after a minute. On
+// PostgreSQL, where several nodes behind a load balancer serve the same
+// agents, polls go to an UNLOGGED table instead (desk.SeeTicket).
 
 // presenceTTL is how long a poll counts: more than two poll intervals (15 s),
 // so one late poll doesn't make an agent blink out.

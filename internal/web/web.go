@@ -40,7 +40,7 @@ type Server struct {
 	throttle *loginThrottle
 	// sessionCookie and loginCookie are named per instance (httpx.SessionCookie).
 	sessionCookie, loginCookie string
-	presence                   *presence // "also viewing" (presence.go)
+	presence                   *presence // "also viewing" on one node (presence.go)
 }
 
 // New parses the templates once and returns the web server. It panics on a
