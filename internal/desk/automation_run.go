@@ -71,6 +71,7 @@ func (s *Service) RunAutomations(ctx context.Context) (model.AutomationStats, er
 		ids = ids[done:]
 		st.Updated += updated
 		st.Fired += fired
+		st.Transactions++
 	}
 	return st, nil
 }

@@ -14,10 +14,10 @@ import (
 
 // TestAutomationRunSplitsTransactions: a run whose write transaction outlasts
 // its time budget commits what it did and carries on in the next one. With a
-// clock that moves 100 ms each time it is read, every transaction ends after
-// one chunk of tickets (there are two and a half); still every matching ticket
-// is closed exactly once, with one audit each, and none that doesn't match is
-// touched.
+// clock that moves 300 ms (more than the 250 ms budget) each time it is read,
+// every transaction ends after one chunk of tickets (there are two and a half,
+// so three transactions); still every matching ticket is closed exactly once,
+// with one audit each, and none that doesn't match is touched.
 func TestAutomationRunSplitsTransactions(t *testing.T) {
 	t.Parallel()
 	var now atomic.Int64
@@ -26,7 +26,7 @@ func TestAutomationRunSplitsTransactions(t *testing.T) {
 	var ticking atomic.Bool
 	clock := func() time.Time {
 		if ticking.Load() {
-			return time.UnixMicro(now.Add(100_000))
+			return time.UnixMicro(now.Add(300_000))
 		}
 		return time.UnixMicro(now.Load())
 	}
@@ -53,6 +53,7 @@ func TestAutomationRunSplitsTransactions(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, len(solved), st.Candidates, "only the solved tickets are read")
 	require.Equal(t, len(solved), st.Updated)
+	require.Equal(t, 3, st.Transactions, "250 tickets, a chunk of 100 per transaction once the budget is spent")
 	for _, id := range solved {
 		tk, err := db.Read().Ticket(ctx, id)
 		require.NoError(t, err)

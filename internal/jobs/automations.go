@@ -75,7 +75,7 @@ func (w *automationWorker) Work(ctx context.Context, job *river.Job[AutomationAr
 		return fmt.Errorf("jobs: automation run %d: %w", period, err)
 	}
 	w.q.log.Info("automations ran", "period", period, "candidates", st.Candidates, "tickets", st.Updated,
-		"fired", st.Fired, "took", time.Since(start).Round(time.Millisecond))
+		"fired", st.Fired, "transactions", st.Transactions, "took", time.Since(start).Round(time.Millisecond))
 	return w.q.db.WriteTx(ctx, func(tx *store.Tx) error {
 		return tx.FinishAutomationRun(ctx, period, time.Now(), st.Candidates, st.Fired)
 	})

@@ -43,4 +43,7 @@ type AutomationStats struct {
 	Candidates int // tickets the indexed time ranges selected
 	Updated    int // tickets at least one automation fired on
 	Fired      int // automation firings
+	// Transactions is how many write transactions the run committed: a
+	// backlog is written in several, each within its time budget.
+	Transactions int
 }
