@@ -146,7 +146,7 @@ func replayMetrics(ticketID int64, audits []model.Audit, staff map[int64]bool, b
 		}
 		for _, e := range r.audit.Events {
 			switch {
-			case e.FieldName == "status" && (e.Type == "Create" || e.Type == "Change"):
+			case isStatusEvent(e):
 				to := model.Status(fmt.Sprint(orEmpty(e.Value)))
 				if i == 0 {
 					working := to == model.StatusNew || to == model.StatusOpen
@@ -222,9 +222,14 @@ func (s *Service) ExportMetricEvents(ctx context.Context, actor model.User, audi
 // judged by where the change ends, whatever the order of its events.
 func statusAfter(a *model.Audit, current model.Status) model.Status {
 	for _, e := range a.Events {
-		if e.FieldName == "status" && (e.Type == "Create" || e.Type == "Change") {
+		if isStatusEvent(e) {
 			current = model.Status(fmt.Sprint(orEmpty(e.Value)))
 		}
 	}
 	return current
+}
+
+// isStatusEvent says whether e sets the ticket's status.
+func isStatusEvent(e model.AuditEvent) bool {
+	return e.FieldName == "status" && (e.Type == "Create" || e.Type == "Change")
 }
