@@ -103,6 +103,9 @@ func (s *Server) exportUsersCursor(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	rows, err := s.desk.ExportUsers(r.Context(), currentUser(r.Context()), q.key, until, q.perPage+1)
+	if err == nil {
+		err = s.withUsersFields(r, rows)
+	}
 	if err != nil {
 		return err
 	}
@@ -125,6 +128,9 @@ func (s *Server) exportUsersTime(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page, end, eos, err := timePage(rows, q, until, userExportKey, fetch)
+	if err == nil {
+		err = s.withUsersFields(r, page)
+	}
 	if err != nil {
 		return err
 	}

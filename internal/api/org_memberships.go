@@ -114,17 +114,8 @@ func (s *Server) listOrgMemberships(w http.ResponseWriter, r *http.Request) erro
 
 // orgBulkIn is one organization of a create_many or update_many body.
 type orgBulkIn struct {
-	ID          optID     `json:"id"`
-	Name        optString `json:"name"`
-	ExternalID  optString `json:"external_id"`
-	Details     optString `json:"details"`
-	Notes       optString `json:"notes"`
-	DomainNames *[]string `json:"domain_names"`
-}
-
-func (o *orgBulkIn) input() desk.OrgInput {
-	return desk.OrgInput{Name: o.Name.ptr(), ExternalID: o.ExternalID.ptr(), Details: o.Details.ptr(), Notes: o.Notes.ptr(),
-		DomainNames: o.DomainNames}
+	ID optID `json:"id"`
+	orgIn
 }
 
 func orgBulkCount(n int) error {
@@ -149,7 +140,10 @@ func (s *Server) createManyOrgs(w http.ResponseWriter, r *http.Request) error {
 	}
 	items := make([]desk.OrgInput, len(body.Organizations))
 	for i := range body.Organizations {
-		items[i] = body.Organizations[i].input()
+		var err error
+		if items[i], err = body.Organizations[i].input(); err != nil {
+			return err
+		}
 	}
 	j, err := s.desk.CreateManyOrganizations(r.Context(), currentUser(r.Context()), items)
 	if err != nil {
@@ -177,8 +171,12 @@ func (s *Server) updateManyOrgs(w http.ResponseWriter, r *http.Request) error {
 		if ids, err = idsParam(r); err != nil {
 			return err
 		}
+		in, err := body.Organization.input()
+		if err != nil {
+			return err
+		}
 		for range ids {
-			items = append(items, body.Organization.input())
+			items = append(items, in)
 		}
 	} else {
 		if err := orgBulkCount(len(body.Organizations)); err != nil {
@@ -188,7 +186,11 @@ func (s *Server) updateManyOrgs(w http.ResponseWriter, r *http.Request) error {
 			if !o.ID.Set || o.ID.Val == 0 {
 				return recordInvalid(model.Invalid(fmt.Sprintf("organizations[%d].id", i), "BlankValue", "each organization needs its id"))
 			}
-			ids, items = append(ids, o.ID.Val), append(items, o.input())
+			in, err := o.input()
+			if err != nil {
+				return err
+			}
+			ids, items = append(ids, o.ID.Val), append(items, in)
 		}
 	}
 	j, err := s.desk.UpdateManyOrganizations(r.Context(), currentUser(r.Context()), ids, items)

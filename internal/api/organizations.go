@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -61,7 +62,8 @@ func (s *Server) orgOut(o *model.Organization) orgJSON {
 	}
 	return orgJSON{ID: o.ID, URL: fmt.Sprintf("%s/api/v2/organizations/%d.json", s.cfg.BaseURL, o.ID), Name: o.Name,
 		ExternalID: nullable(o.ExternalID), Details: o.Details, Notes: o.Notes, DomainNames: domains, Tags: nonNil(o.Tags),
-		OrganizationFields: map[string]any{}, CreatedAt: zt(o.CreatedAt), UpdatedAt: zt(o.UpdatedAt)}
+		GroupID: nullable(o.GroupID), SharedTickets: o.SharedTickets, SharedComments: o.SharedComments,
+		OrganizationFields: fieldValuesOut(o.Fields), CreatedAt: zt(o.CreatedAt), UpdatedAt: zt(o.UpdatedAt)}
 }
 
 func (s *Server) orgsOut(rows []model.Organization) []orgJSON {
@@ -72,19 +74,35 @@ func (s *Server) orgsOut(rows []model.Organization) []orgJSON {
 	return out
 }
 
+// orgIn is an organization in a write: a single save, or one of a bulk's.
+type orgIn struct {
+	Name        optString `json:"name"`
+	ExternalID  optString `json:"external_id"`
+	Details     optString `json:"details"`
+	Notes       optString `json:"notes"`
+	DomainNames *[]string `json:"domain_names"`
+	// Tags replace the organization's; null (go-zendesk's nil slice) leaves
+	// them. group_id 0 or null is no group.
+	Tags               *[]string                  `json:"tags"`
+	GroupID            optID                      `json:"group_id"`
+	SharedTickets      *bool                      `json:"shared_tickets"`
+	SharedComments     *bool                      `json:"shared_comments"`
+	OrganizationFields map[string]json.RawMessage `json:"organization_fields"`
+}
+
+func (o *orgIn) input() (desk.OrgInput, error) {
+	fields, err := fieldValuesIn(o.OrganizationFields, "organization_fields")
+	return desk.OrgInput{Name: o.Name.ptr(), ExternalID: o.ExternalID.ptr(), Details: o.Details.ptr(), Notes: o.Notes.ptr(),
+		DomainNames: o.DomainNames, Tags: o.Tags, GroupID: o.GroupID.ptr(), SharedTickets: o.SharedTickets,
+		SharedComments: o.SharedComments, Fields: fields}, err
+}
+
 func decodeOrg(r *http.Request) (desk.OrgInput, error) {
-	o, err := decodeEnvelope[struct {
-		Name        optString `json:"name"`
-		ExternalID  optString `json:"external_id"`
-		Details     optString `json:"details"`
-		Notes       optString `json:"notes"`
-		DomainNames *[]string `json:"domain_names"`
-	}](r, "organization")
+	o, err := decodeEnvelope[orgIn](r, "organization")
 	if err != nil {
 		return desk.OrgInput{}, err
 	}
-	return desk.OrgInput{Name: o.Name.ptr(), ExternalID: o.ExternalID.ptr(), Details: o.Details.ptr(), Notes: o.Notes.ptr(),
-		DomainNames: o.DomainNames}, nil
+	return o.input()
 }
 
 func (s *Server) createOrg(w http.ResponseWriter, r *http.Request) error {
@@ -93,6 +111,9 @@ func (s *Server) createOrg(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	o, err := s.desk.SaveOrganization(r.Context(), currentUser(r.Context()), 0, in)
+	if err == nil {
+		err = s.withOrgFields(r, &o)
+	}
 	if err != nil {
 		return err
 	}
@@ -112,6 +133,9 @@ func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	o, err := s.desk.SaveOrganization(r.Context(), currentUser(r.Context()), id, in)
+	if err == nil {
+		err = s.withOrgFields(r, &o)
+	}
 	if err != nil {
 		return err
 	}
@@ -137,6 +161,9 @@ func (s *Server) showOrg(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	o, err := s.desk.Organization(r.Context(), currentUser(r.Context()), id)
+	if err == nil {
+		err = s.withOrgFields(r, &o)
+	}
 	if err != nil {
 		return err
 	}
@@ -155,6 +182,9 @@ func (s *Server) orgList(w http.ResponseWriter, r *http.Request, f store.OrgFilt
 		return err
 	}
 	rows, more := trim(p, rows)
+	if err := s.withOrgsFields(r, rows); err != nil {
+		return err
+	}
 	oid := func(o model.Organization) int64 { return o.ID }
 	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"organizations": s.orgsOut(rows)}, more, firstID(rows, oid), lastID(rows, oid), count))
 	return nil
@@ -187,6 +217,9 @@ func (s *Server) showManyOrgs(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rows, _, err := s.desk.Organizations(r.Context(), currentUser(r.Context()), store.OrgFilter{IDs: ids}, store.Page{Limit: len(ids)}, false)
+	if err == nil {
+		err = s.withOrgsFields(r, rows)
+	}
 	if err != nil {
 		return err
 	}
@@ -217,6 +250,9 @@ func (s *Server) orgUsers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rows, more := trim(p, rows)
+	if err := s.withUsersFields(r, rows); err != nil {
+		return err
+	}
 	uid := func(u model.User) int64 { return u.ID }
 	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"users": s.usersOut(rows)}, more, firstID(rows, uid), lastID(rows, uid), -1))
 	return nil
@@ -260,6 +296,9 @@ func (s *Server) exportOrgs(w http.ResponseWriter, r *http.Request) error {
 	}
 	key := func(o model.Organization) store.ExportKey { return store.ExportKeyAt(o.UpdatedAt).WithID(o.ID) }
 	page, end, eos, err := timePage(rows, q, until, key, fetch)
+	if err == nil {
+		err = s.withOrgsFields(r, page)
+	}
 	if err != nil {
 		return err
 	}

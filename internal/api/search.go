@@ -76,6 +76,12 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return searchError(err)
 	}
+	if err := s.withUsersFields(r, res.Users); err != nil {
+		return err
+	}
+	if err := s.withOrgsFields(r, res.Organizations); err != nil {
+		return err
+	}
 	body := map[string]any{"results": s.resultsOut(res), "facets": nil}
 	if err := s.sideLoad(r, res.Tickets, body); err != nil {
 		return err
@@ -140,6 +146,12 @@ func (s *Server) searchExport(w http.ResponseWriter, r *http.Request) error {
 	res, err := s.desk.Search(r.Context(), currentUser(r.Context()), req)
 	if err != nil {
 		return searchError(err)
+	}
+	if err := s.withUsersFields(r, res.Users); err != nil {
+		return err
+	}
+	if err := s.withOrgsFields(r, res.Organizations); err != nil {
+		return err
 	}
 	writeJSON(w, http.StatusOK, s.exportBody(r, req, res))
 	return nil

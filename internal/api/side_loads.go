@@ -39,6 +39,12 @@ func (s *Server) sideLoad(r *http.Request, tickets []model.Ticket, body map[stri
 	if err != nil {
 		return err
 	}
+	if err := s.withUsersFields(r, sl.Users); err != nil {
+		return err
+	}
+	if err := s.withOrgsFields(r, sl.Organizations); err != nil {
+		return err
+	}
 	if kinds.Users {
 		body["users"] = s.usersOut(sl.Users)
 	}

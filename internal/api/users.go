@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -26,6 +27,11 @@ type userJSON struct {
 	IanaTimeZone   string         `json:"iana_time_zone"`
 	OrganizationID any            `json:"organization_id"`
 	Tags           []string       `json:"tags"`
+	Details        string         `json:"details"`
+	Notes          string         `json:"notes"`
+	Phone          any            `json:"phone"`
+	Alias          string         `json:"alias"`
+	Signature      any            `json:"signature"`
 	UserFields     map[string]any `json:"user_fields"`
 	CreatedAt      string         `json:"created_at"`
 	UpdatedAt      string         `json:"updated_at"`
@@ -35,7 +41,9 @@ func (s *Server) userOut(u *model.User) userJSON {
 	return userJSON{ID: u.ID, URL: fmt.Sprintf("%s/api/v2/users/%d.json", s.cfg.BaseURL, u.ID), Name: u.Name,
 		Email: u.Email, Role: string(u.Role), ExternalID: nullable(u.ExternalID), Active: u.Active && !u.Deleted, Verified: true,
 		Suspended: !u.Active && !u.Deleted, DefaultGroupID: nullable(u.DefaultGroupID), OrganizationID: nullable(u.OrganizationID), LocaleID: 1, Locale: "en-US", TimeZone: zoneName(u.TimeZone), IanaTimeZone: zoneName(u.TimeZone),
-		Tags: nonNil(u.Tags), UserFields: map[string]any{}, CreatedAt: zt(u.CreatedAt), UpdatedAt: zt(u.UpdatedAt)}
+		Tags: nonNil(u.Tags), Details: u.Profile.Details, Notes: u.Profile.Notes, Phone: nullable(u.Profile.Phone),
+		Alias: u.Profile.Alias, Signature: nullable(u.Profile.Signature), UserFields: fieldValuesOut(u.Profile.Fields),
+		CreatedAt: zt(u.CreatedAt), UpdatedAt: zt(u.UpdatedAt)}
 }
 
 // zoneName is a user's zone as the API shows it: the IANA name in both
@@ -71,6 +79,14 @@ type userIn struct {
 	// wins when both are sent.
 	TimeZone     optString `json:"time_zone"`
 	IanaTimeZone optString `json:"iana_time_zone"`
+	// The profile (issue 21); tags replace the user's tags, null leaves them.
+	Details    optString                  `json:"details"`
+	Notes      optString                  `json:"notes"`
+	Phone      optString                  `json:"phone"`
+	Alias      optString                  `json:"alias"`
+	Signature  optString                  `json:"signature"`
+	Tags       *[]string                  `json:"tags"`
+	UserFields map[string]json.RawMessage `json:"user_fields"`
 }
 
 func decodeUser(r *http.Request) (desk.UserInput, error) {
@@ -78,12 +94,18 @@ func decodeUser(r *http.Request) (desk.UserInput, error) {
 	if err != nil {
 		return desk.UserInput{}, err
 	}
-	return u.toInput(), nil
+	return u.toInput()
 }
 
-func (u *userIn) toInput() desk.UserInput {
+func (u *userIn) toInput() (desk.UserInput, error) {
 	in := desk.UserInput{Name: u.Name.ptr(), Email: u.Email.ptr(), Role: u.Role.ptr(), ExternalID: u.ExternalID.ptr(),
-		OrganizationID: u.OrganizationID.ptr(), TimeZone: u.TimeZone.ptr()}
+		OrganizationID: u.OrganizationID.ptr(), TimeZone: u.TimeZone.ptr(),
+		Profile: desk.ProfileInput{Details: u.Details.ptr(), Notes: u.Notes.ptr(), Phone: u.Phone.ptr(),
+			Alias: u.Alias.ptr(), Signature: u.Signature.ptr(), Tags: u.Tags}}
+	var err error
+	if in.Profile.Fields, err = fieldValuesIn(u.UserFields, "user_fields"); err != nil {
+		return in, err
+	}
 	if z := u.IanaTimeZone.ptr(); z != nil {
 		in.TimeZone = z
 	}
@@ -91,7 +113,7 @@ func (u *userIn) toInput() desk.UserInput {
 		active := !*u.Suspended
 		in.Active = &active
 	}
-	return in
+	return in, nil
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
@@ -100,6 +122,9 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.desk.CreateUser(r.Context(), currentUser(r.Context()), in)
+	if err == nil {
+		err = s.withUserFields(r, &u)
+	}
 	if err != nil {
 		return err
 	}
@@ -115,6 +140,9 @@ func (s *Server) createOrUpdateUser(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	u, created, err := s.desk.CreateOrUpdateUser(r.Context(), currentUser(r.Context()), in)
+	if err == nil {
+		err = s.withUserFields(r, &u)
+	}
 	if err != nil {
 		return err
 	}
@@ -138,6 +166,9 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.desk.UpdateUser(r.Context(), currentUser(r.Context()), id, in)
+	if err == nil {
+		err = s.withUserFields(r, &u)
+	}
 	if err != nil {
 		return err
 	}
@@ -151,6 +182,9 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.desk.User(r.Context(), currentUser(r.Context()), id)
+	if err == nil {
+		err = s.withUserFields(r, &u)
+	}
 	if err != nil {
 		return err
 	}
@@ -160,6 +194,9 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) showMe(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r.Context())
+	if err := s.withUserFields(r, &u); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"user": s.userOut(&u)})
 	return nil
 }
@@ -177,6 +214,9 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 		return badRequest("role must be end-user, agent or admin")
 	}
 	rows, count, err := s.desk.Users(r.Context(), currentUser(r.Context()), role, p.storePage(), !p.cursor)
+	if err == nil {
+		err = s.withUsersFields(r, rows)
+	}
 	if err != nil {
 		return err
 	}
@@ -212,6 +252,9 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request) error {
 		return badRequest("query or external_id is required")
 	}
 	rows, more := trim(p, rows)
+	if err := s.withUsersFields(r, rows); err != nil {
+		return err
+	}
 	uid := func(u model.User) int64 { return u.ID }
 	writeJSON(w, http.StatusOK, p.envelope(map[string]any{"users": s.usersOut(rows)}, more, firstID(rows, uid), lastID(rows, uid), int64(len(rows))))
 	return nil

@@ -42,6 +42,9 @@ func (s *Server) showManyUsers(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	rows, err := s.desk.ShowManyUsers(r.Context(), currentUser(r.Context()), ids, ext)
+	if err == nil {
+		err = s.withUsersFields(r, rows)
+	}
 	if err != nil {
 		return err
 	}
@@ -67,6 +70,9 @@ func (s *Server) countUsers(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) autocompleteUsers(w http.ResponseWriter, r *http.Request) error {
 	rows, err := s.desk.AutocompleteUsers(r.Context(), currentUser(r.Context()), r.URL.Query().Get("name"))
+	if err == nil {
+		err = s.withUsersFields(r, rows)
+	}
 	if err != nil {
 		return err
 	}
@@ -89,7 +95,10 @@ func (s *Server) createManyUsers(upsert bool) handlerFunc {
 		}
 		items := make([]desk.UserInput, len(body.Users))
 		for i := range body.Users {
-			items[i] = body.Users[i].toInput()
+			var err error
+			if items[i], err = body.Users[i].toInput(); err != nil {
+				return err
+			}
 		}
 		j, err := s.desk.CreateManyUsers(r.Context(), currentUser(r.Context()), items, upsert)
 		if err != nil {
@@ -108,6 +117,9 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.desk.DeleteUser(r.Context(), currentUser(r.Context()), id)
+	if err == nil {
+		err = s.withUserFields(r, &u)
+	}
 	if err != nil {
 		return err
 	}
@@ -172,9 +184,6 @@ func (s *Server) userTickets(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// listUserFields answers Zendesk's shape with no fields: twindesk has no custom
-// user fields (docs/zendesk-compatibility.md), and an empty list lets clients that
-// read it first (connectors, importers) go on.
 // purgeUser is DELETE /deleted_users/{id}: the permanent delete of a user deleted
 // before, answered with what is left of them.
 func (s *Server) purgeUser(w http.ResponseWriter, r *http.Request) error {
@@ -183,6 +192,9 @@ func (s *Server) purgeUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.desk.PurgeUser(r.Context(), currentUser(r.Context()), id)
+	if err == nil {
+		err = s.withUserFields(r, &u)
+	}
 	if err != nil {
 		return err
 	}

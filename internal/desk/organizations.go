@@ -17,6 +17,15 @@ type OrgInput struct {
 	Details     *string
 	Notes       *string
 	DomainNames *[]string
+	// Tags replace the organization's tags (as a ticket's on PUT).
+	Tags *[]string
+	// GroupID must name a group (0: none). SharedTickets and SharedComments
+	// are stored and shown only: twindesk gives them no behaviour.
+	GroupID        *int64
+	SharedTickets  *bool
+	SharedComments *bool
+	// Fields are organization_fields values by key ("" clears one).
+	Fields map[string]string
 }
 
 // SaveOrganization creates an organization (id 0) or updates one. Admins only.
@@ -34,6 +43,10 @@ func (s *Service) SaveOrganization(ctx context.Context, actor model.User, id int
 		}
 		v := &model.ValidationError{}
 		in.apply(&o, v)
+		extras, err := in.checkExtras(ctx, tx, &o, v)
+		if err != nil {
+			return err
+		}
 		if err := v.OrNil(); err != nil {
 			return err
 		}
@@ -47,7 +60,10 @@ func (s *Service) SaveOrganization(ctx context.Context, actor model.User, id int
 		if errors.Is(err, model.ErrConflict) {
 			return model.Invalid("name", "DuplicateValue", "Name: %s has already been taken", o.Name)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return extras.save(ctx, tx, &o)
 	})
 	return o, err
 }

@@ -29,6 +29,8 @@ type UserInput struct {
 	OrganizationID *int64
 	// TimeZone is an IANA zone name; "" goes back to the instance's default.
 	TimeZone *string
+	// Profile is staff's: notes, details, tags, user_fields values.
+	Profile ProfileInput
 }
 
 func validEmail(e string) bool {
@@ -67,6 +69,7 @@ func (in UserInput) apply(u *model.User, v *model.ValidationError) {
 	if !u.Role.Valid() {
 		v.Add("role", "InvalidValue", "Role: must be end-user, agent or admin")
 	}
+	in.Profile.apply(u, v)
 }
 
 // CreateUser creates a user. Only admins create agents and admins; agents may create
@@ -79,6 +82,9 @@ func (s *Service) CreateUser(ctx context.Context, actor model.User, in UserInput
 	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if u, err = s.insertUser(ctx, tx, u); err != nil {
+			return err
+		}
+		if err := s.saveProfileExtras(ctx, tx, &u, in.Profile); err != nil {
 			return err
 		}
 		return s.setUserOrganization(ctx, tx, actor, &u, in.OrganizationID)
@@ -160,12 +166,18 @@ func (s *Service) UpdateUser(ctx context.Context, actor model.User, id int64, in
 		if err := checkIdentityChange(actor, before, u); err != nil {
 			return err
 		}
+		if err := checkProfileActor(actor, in.Profile); err != nil {
+			return err
+		}
 		u.UpdatedAt = s.clock()
 		err = tx.UpdateUser(ctx, u)
 		if errors.Is(err, model.ErrConflict) {
 			return model.Invalid("email", "DuplicateValue", "Email: %s is already being used by another user", u.Email)
 		}
 		if err != nil {
+			return err
+		}
+		if err := s.saveProfileExtras(ctx, tx, &u, in.Profile); err != nil {
 			return err
 		}
 		if err := s.setUserOrganization(ctx, tx, actor, &u, in.OrganizationID); err != nil {

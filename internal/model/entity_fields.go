@@ -31,3 +31,27 @@ type EntityField struct {
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
 }
+
+// EntityValue is the value of one user or organization field on a record, as
+// stored: "" is unset. Type is the field's, so the API can render a checkbox
+// as a boolean and numbers as numbers.
+type EntityValue struct {
+	FieldID int64
+	Key     string
+	Type    string
+	Value   string
+}
+
+// UserProfile is what a user record carries for staff beyond its identity:
+// Zendesk's details, notes, phone, alias, signature (agents only) and the
+// user_fields values.
+type UserProfile struct {
+	Details   string
+	Notes     string
+	Phone     string
+	Alias     string
+	Signature string
+	// Fields are the user_fields values, every defined field present (read by
+	// desk.AttachUserFields; nil until then).
+	Fields []EntityValue
+}

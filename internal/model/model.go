@@ -170,7 +170,10 @@ type User struct {
 	Tags []string
 	// TimeZone is the IANA zone the agent UI shows times in for this user; ""
 	// is the instance's default (the account schedule's zone, else UTC).
-	TimeZone  string
+	TimeZone string
+	// Profile holds what staff keep about the user (issue 21); only staff
+	// read it (desk.AttachUserFields blanks it for anyone else).
+	Profile   UserProfile
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

@@ -11,7 +11,15 @@ type Organization struct {
 	Notes       string
 	DomainNames []string
 	// Tags are the organization's tags, normalized as a ticket's (issue 21).
-	Tags      []string
+	Tags []string
+	// GroupID, SharedTickets and SharedComments are stored and shown as
+	// Zendesk's; twindesk gives them no behaviour (docs/zendesk-compatibility.md).
+	GroupID        int64
+	SharedTickets  bool
+	SharedComments bool
+	// Fields are the organization_fields values, every defined field present
+	// (read by desk.AttachOrganizationFields; nil until then).
+	Fields    []EntityValue
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

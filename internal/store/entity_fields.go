@@ -74,7 +74,10 @@ func (q *Queries) SaveEntityField(ctx context.Context, f *model.EntityField) (in
 		f.Title, f.Description, f.Position, f.Active, f.RegexpForValidation, f.Tag, string(opts), ts(f.UpdatedAt), f.ID, f.Entity)
 }
 
-// DeleteEntityField removes one of entity's fields.
+// DeleteEntityField removes one of entity's fields and every value of it.
 func (q *Queries) DeleteEntityField(ctx context.Context, entity string, id int64) error {
-	return q.exec(ctx, "delete entity field", true, `DELETE FROM entity_fields WHERE id = $1 AND entity = $2`, id, entity)
+	if err := q.exec(ctx, "delete entity field", true, `DELETE FROM entity_fields WHERE id = $1 AND entity = $2`, id, entity); err != nil {
+		return err
+	}
+	return q.exec(ctx, "delete entity field values", false, `DELETE FROM entity_field_values WHERE field_id = $1`, id)
 }

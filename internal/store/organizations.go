@@ -10,7 +10,9 @@ import (
 	"github.com/twindesk/twindesk/internal/model"
 )
 
-const orgCols = `id, name, external_id, details, notes, domain_names, created_at, updated_at, tags`
+// A deleted group reads as none: group_id is kept as written, checked here.
+const orgCols = `id, name, external_id, details, notes, domain_names, created_at, updated_at, tags,
+	COALESCE((SELECT g.id FROM groups g WHERE g.id = organizations.group_id), 0), shared_tickets, shared_comments`
 
 func (q *Queries) orgs(ctx context.Context, query string, args ...any) ([]model.Organization, error) {
 	rows, err := q.q.QueryContext(ctx, query, args...)
@@ -23,7 +25,8 @@ func (q *Queries) orgs(ctx context.Context, query string, args ...any) ([]model.
 		var o model.Organization
 		var domains, tags string
 		var created, updated int64
-		if err := rows.Scan(&o.ID, &o.Name, &o.ExternalID, &o.Details, &o.Notes, &domains, &created, &updated, &tags); err != nil {
+		if err := rows.Scan(&o.ID, &o.Name, &o.ExternalID, &o.Details, &o.Notes, &domains, &created, &updated, &tags,
+			&o.GroupID, &o.SharedTickets, &o.SharedComments); err != nil {
 			return nil, q.wrap("scan organization", err)
 		}
 		o.DomainNames, o.CreatedAt, o.UpdatedAt, o.Tags = strings.Fields(domains), fromTS(created), fromTS(updated), splitTags(tags)
@@ -36,15 +39,19 @@ func (q *Queries) orgs(ctx context.Context, query string, args ...any) ([]model.
 // model.ErrConflict.
 func (q *Queries) CreateOrganization(ctx context.Context, o model.Organization) (int64, error) {
 	return q.insertID(ctx, "create organization", `INSERT INTO organizations (name, external_id, details, notes,
-		domain_names, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		o.Name, o.ExternalID, o.Details, o.Notes, strings.Join(o.DomainNames, " "), ts(o.CreatedAt), ts(o.UpdatedAt))
+		domain_names, created_at, updated_at, group_id, shared_tickets, shared_comments)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		o.Name, o.ExternalID, o.Details, o.Notes, strings.Join(o.DomainNames, " "), ts(o.CreatedAt), ts(o.UpdatedAt),
+		o.GroupID, o.SharedTickets, o.SharedComments)
 }
 
 // UpdateOrganization saves every field of o.
 func (q *Queries) UpdateOrganization(ctx context.Context, o model.Organization) error {
 	return q.exec(ctx, "update organization", true, `UPDATE organizations SET name = $1, external_id = $2, details = $3,
-		notes = $4, domain_names = $5, updated_at = $6 WHERE id = $7`,
-		o.Name, o.ExternalID, o.Details, o.Notes, strings.Join(o.DomainNames, " "), ts(o.UpdatedAt), o.ID)
+		notes = $4, domain_names = $5, updated_at = $6, group_id = $7, shared_tickets = $8, shared_comments = $9
+		WHERE id = $10`,
+		o.Name, o.ExternalID, o.Details, o.Notes, strings.Join(o.DomainNames, " "), ts(o.UpdatedAt),
+		o.GroupID, o.SharedTickets, o.SharedComments, o.ID)
 }
 
 // DeleteOrganization removes an organization and its memberships; its
@@ -59,6 +66,10 @@ func (q *Queries) DeleteOrganization(ctx context.Context, id int64, at time.Time
 		return err
 	}
 	if err := q.exec(ctx, "untag organization", false, `DELETE FROM organization_tags WHERE organization_id = $1`, id); err != nil {
+		return err
+	}
+	if err := q.exec(ctx, "delete organization field values", false, `DELETE FROM entity_field_values WHERE entity_id = $1
+		AND field_id IN (SELECT id FROM entity_fields WHERE entity = 'organization')`, id); err != nil {
 		return err
 	}
 	return q.exec(ctx, "delete organization", true, `DELETE FROM organizations WHERE id = $1`, id)

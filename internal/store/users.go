@@ -32,13 +32,15 @@ func (p Page) clause(idCol string, args []any) (where string, tail string, out [
 const userCols = `id, name, email, role, external_id, active, created_at, updated_at,
 	COALESCE((SELECT group_id FROM group_memberships m WHERE m.user_id = users.id AND m.is_default), 0),
 	COALESCE((SELECT organization_id FROM organization_memberships om WHERE om.user_id = users.id
-		ORDER BY om.is_default DESC, om.id LIMIT 1), 0), deleted_at IS NOT NULL, tags, time_zone`
+		ORDER BY om.is_default DESC, om.id LIMIT 1), 0), deleted_at IS NOT NULL, tags, time_zone,
+	details, notes, phone, alias, signature`
 
 func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
 	var u model.User
 	var created, updated int64
 	var tags string
-	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.ExternalID, &u.Active, &created, &updated, &u.DefaultGroupID, &u.OrganizationID, &u.Deleted, &tags, &u.TimeZone)
+	err := row.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.ExternalID, &u.Active, &created, &updated, &u.DefaultGroupID, &u.OrganizationID, &u.Deleted, &tags, &u.TimeZone,
+		&u.Profile.Details, &u.Profile.Notes, &u.Profile.Phone, &u.Profile.Alias, &u.Profile.Signature)
 	u.CreatedAt, u.UpdatedAt, u.Tags = fromTS(created), fromTS(updated), splitTags(tags)
 	return u, err
 }
@@ -71,9 +73,11 @@ func (q *Queries) wrapIf(what string, err error) error {
 // duplicate email is model.ErrConflict.
 func (q *Queries) CreateUser(ctx context.Context, u model.User) (int64, error) {
 	return q.insertID(ctx, "create user",
-		`INSERT INTO users (name, email, role, external_id, active, created_at, updated_at, time_zone)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		u.Name, strings.ToLower(u.Email), u.Role, u.ExternalID, u.Active, ts(u.CreatedAt), ts(u.UpdatedAt), u.TimeZone)
+		`INSERT INTO users (name, email, role, external_id, active, created_at, updated_at, time_zone,
+		 details, notes, phone, alias, signature)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		u.Name, strings.ToLower(u.Email), u.Role, u.ExternalID, u.Active, ts(u.CreatedAt), ts(u.UpdatedAt), u.TimeZone,
+		u.Profile.Details, u.Profile.Notes, u.Profile.Phone, u.Profile.Alias, u.Profile.Signature)
 }
 
 // FindOrCreateUser returns the user with u's email, inserting u first when there is
@@ -92,12 +96,14 @@ func (q *Queries) FindOrCreateUser(ctx context.Context, u model.User) (model.Use
 	return q.UserByEmail(ctx, u.Email)
 }
 
-// UpdateUser saves name, email, role, external id, active flag and time zone.
+// UpdateUser saves name, email, role, external id, active flag, time zone and
+// the profile's plain attributes (its field values are SetEntityValues').
 func (q *Queries) UpdateUser(ctx context.Context, u model.User) error {
 	return q.exec(ctx, "update user", true,
 		`UPDATE users SET name = $1, email = $2, role = $3, external_id = $4, active = $5, updated_at = $6,
-		time_zone = $7 WHERE id = $8`,
-		u.Name, strings.ToLower(u.Email), u.Role, u.ExternalID, u.Active, ts(u.UpdatedAt), u.TimeZone, u.ID)
+		time_zone = $7, details = $8, notes = $9, phone = $10, alias = $11, signature = $12 WHERE id = $13`,
+		u.Name, strings.ToLower(u.Email), u.Role, u.ExternalID, u.Active, ts(u.UpdatedAt), u.TimeZone,
+		u.Profile.Details, u.Profile.Notes, u.Profile.Phone, u.Profile.Alias, u.Profile.Signature, u.ID)
 }
 
 // User loads one user.

@@ -7,15 +7,15 @@ import (
 
 // PurgeUser removes a soft-deleted user's identity for good: the row keeps its id
 // (tickets still name it as requester, submitter, author or assignee) but takes
-// name and email, and loses its external id, password and tags; tokens, sessions and
+// name and email, and loses its external id, password, tags, profile and field values; tokens, sessions and
 // memberships go, and the logs that hold the user's address (outgoing mail sent to
 // them, the sender of their incoming mail, job results, webhook bodies not yet
 // sent) lose it. model.ErrNotFound unless id is a soft-deleted user. Ticket text
 // people wrote is left as it is, as Zendesk leaves it (redaction is its tool).
 // Run DB.Scrub after the commit so the freed pages are wiped.
 func (q *Queries) PurgeUser(ctx context.Context, id int64, name, email, newName, newEmail string) error {
-	if err := q.exec(ctx, "purge user", true, `UPDATE users SET name = $1, email = $2, external_id = '', password_hash = '', tags = ''
-		WHERE id = $3 AND deleted_at IS NOT NULL`, newName, newEmail, id); err != nil {
+	if err := q.exec(ctx, "purge user", true, `UPDATE users SET name = $1, email = $2, external_id = '', password_hash = '', tags = '',
+		details = '', notes = '', phone = '', alias = '', signature = '' WHERE id = $3 AND deleted_at IS NOT NULL`, newName, newEmail, id); err != nil {
 		return err
 	}
 	for _, st := range []struct{ what, sql string }{
@@ -25,6 +25,8 @@ func (q *Queries) PurgeUser(ctx context.Context, id int64, name, email, newName,
 		{"purge user organizations", `DELETE FROM organization_memberships WHERE user_id = $1`},
 		{"purge user idempotency keys", `DELETE FROM idempotency_keys WHERE user_id = $1`},
 		{"purge user tags", `DELETE FROM user_tags WHERE user_id = $1`},
+		{"purge user field values", `DELETE FROM entity_field_values WHERE entity_id = $1
+			AND field_id IN (SELECT id FROM entity_fields WHERE entity = 'user')`},
 	} {
 		if err := q.exec(ctx, st.what, false, st.sql, id); err != nil {
 			return err
