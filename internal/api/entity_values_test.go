@@ -93,7 +93,9 @@ func TestUserFieldValues(t *testing.T) {
 		}
 		res = env.Do(t, "PUT", fmt.Sprintf("/api/v2/user_fields/%d.json", byKey["cost"]), map[string]any{"user_field": map[string]any{"active": false}})
 		require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+		values := fieldValueRows(t, env)
 		require.Equal(t, http.StatusNoContent, env.Do(t, "DELETE", fmt.Sprintf("/api/v2/user_fields/%d.json", byKey["employee_number"]), nil).Status)
+		require.Equal(t, values-1, fieldValueRows(t, env), "deleting a field deletes its values")
 		got, err = c.GetUser(ctx, u.ID)
 		require.NoError(t, err)
 		require.NotContains(t, got.UserFields, "employee_number")
@@ -195,7 +197,7 @@ func TestFieldValueErrors(t *testing.T) {
 					"notes": "must not be written", "user_fields": fields}})
 				require.Equal(t, http.StatusUnprocessableEntity, res.Status, "%s %v: %s", req.method, tc, res.Body)
 				var body struct {
-					Error   string                                  `json:"error"`
+					Error   string                                    `json:"error"`
 					Details map[string][]struct{ Description string } `json:"details"`
 				}
 				require.NoError(t, json.Unmarshal(res.Body, &body))
