@@ -39,17 +39,49 @@ func (im *Importer) importFields(ctx context.Context) error {
 			return nil
 		}
 		f := pick(rec, "type", "title", "description", "active", "required", "regexp_for_validation", "tag", "position")
-		if opts, ok := rec["custom_field_options"].([]any); ok && len(opts) > 0 {
-			out := make([]map[string]any, 0, len(opts))
-			for _, o := range opts {
-				if m, ok := o.(map[string]any); ok {
-					out = append(out, pick(m, "name", "value"))
-				}
-			}
-			f["custom_field_options"] = out
-		}
+		pickOptions(rec, f)
 		return im.syncRecord(ctx, spec, id, str(rec["updated_at"]), f)
 	})
+}
+
+// pickOptions copies a dropdown's options (name and value, the tag) from rec
+// to f; their ids are the target's own.
+func pickOptions(rec, f map[string]any) {
+	if opts, ok := rec["custom_field_options"].([]any); ok && len(opts) > 0 {
+		out := make([]map[string]any, 0, len(opts))
+		for _, o := range opts {
+			if m, ok := o.(map[string]any); ok {
+				out = append(out, pick(m, "name", "value"))
+			}
+		}
+		f["custom_field_options"] = out
+	}
+}
+
+// importEntityFields carries the user and organization fields, matched by
+// key (a field's key names its values on users and organizations), before
+// the records whose values they hold. A type the target lacks (lookup,
+// multiselect) is reported, and values under its key are then ignored by
+// the target, as Zendesk ignores unknown keys.
+func (im *Importer) importEntityFields(ctx context.Context) error {
+	for _, e := range []struct{ kind, envelope, list string }{
+		{kindUserField, "user_field", "user_fields"}, {kindOrgField, "organization_field", "organization_fields"},
+	} {
+		spec := &recordSpec{kind: e.kind, envelope: e.envelope, list: "/api/v2/" + e.list + ".json", listKey: e.list,
+			keyOf: func(rec map[string]any) string { return str(rec["key"]) }, path: "/api/v2/" + e.list}
+		if err := im.loadKeys(ctx, spec); err != nil {
+			return err
+		}
+		err := im.eachSource(ctx, spec.list, e.list, func(rec map[string]any) error {
+			f := pick(rec, "key", "type", "title", "description", "active", "regexp_for_validation", "tag", "position")
+			pickOptions(rec, f)
+			return im.syncRecord(ctx, spec, idOf(rec["id"]), str(rec["updated_at"]), f)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (im *Importer) importForms(ctx context.Context) error {

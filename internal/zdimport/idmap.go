@@ -11,6 +11,8 @@ import (
 // Kinds of records in the id map.
 const (
 	kindOrg        = "organization"
+	kindUserField  = "user_field"
+	kindOrgField   = "organization_field"
 	kindUser       = "user"
 	kindGroup      = "group"
 	kindField      = "ticket_field"
@@ -22,7 +24,7 @@ const (
 	kindAutomation = "automation"
 )
 
-var allKinds = []string{kindOrg, kindUser, kindGroup, kindField, kindForm, kindTicket, kindMacro, kindView, kindTrigger, kindAutomation}
+var allKinds = []string{kindUserField, kindOrgField, kindOrg, kindUser, kindGroup, kindField, kindForm, kindTicket, kindMacro, kindView, kindTrigger, kindAutomation}
 
 type mapped struct {
 	target  int64

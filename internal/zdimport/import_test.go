@@ -56,6 +56,18 @@ func arrangeSource(t *testing.T, src *apitest.Env) int64 {
 	groups := side.list("/api/v2/groups.json", "groups")
 	fields := side.list("/api/v2/ticket_fields.json", "ticket_fields")
 	groupID := idOf(groups[0]["id"])
+	// User and organization fields with values, and the profile attributes
+	// a migrating team must not lose.
+	do("POST", "/api/v2/user_fields.json", map[string]any{"user_field": map[string]any{"type": "text", "title": "Employee number", "key": "employee_number"}})
+	do("POST", "/api/v2/user_fields.json", map[string]any{"user_field": map[string]any{"type": "dropdown", "title": "Site", "key": "site",
+		"custom_field_options": []any{map[string]any{"name": "Berlin", "value": "site_berlin"}}}})
+	do("POST", "/api/v2/organization_fields.json", map[string]any{"organization_field": map[string]any{"type": "integer", "title": "Seats", "key": "seats"}})
+	do("PUT", fmt.Sprintf("/api/v2/users/%d.json", idOf(requester["id"])), map[string]any{"user": map[string]any{
+		"notes": "Prefers phone", "details": "Building 4", "phone": "+49 30 1234", "alias": "Reqs", "tags": []string{"payroll"},
+		"user_fields": map[string]any{"employee_number": "E-1234", "site": "site_berlin"}}})
+	do("PUT", fmt.Sprintf("/api/v2/users/%d.json", idOf(agent["id"])), map[string]any{"user": map[string]any{"signature": "IT team"}})
+	do("PUT", fmt.Sprintf("/api/v2/organizations/%d.json", idOf(org["id"])), map[string]any{"organization": map[string]any{
+		"group_id": groupID, "shared_tickets": true, "tags": []string{"gold"}, "organization_fields": map[string]any{"seats": 40}}})
 	var fieldIDs []int64
 	for _, f := range fields {
 		fieldIDs = append(fieldIDs, idOf(f["id"]))
@@ -139,7 +151,7 @@ func requireSame(t *testing.T, src, dst *apitest.Env) {
 		back[idOf(e["target_id"])] = strconv.FormatInt(idOf(e["source_id"]), 10)
 	}
 	got := d.snapshot(func(id int64) string { return back[id] })
-	for _, k := range []string{"organizations", "users", "groups", "group_memberships", "ticket_fields", "ticket_forms",
+	for _, k := range []string{"user_fields", "organization_fields", "organizations", "users", "groups", "group_memberships", "ticket_fields", "ticket_forms",
 		"macros", "views", "triggers", "automations", "tickets"} {
 		w, ok := want[k].(map[string]any)
 		if !ok {

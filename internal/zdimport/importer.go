@@ -95,9 +95,10 @@ func (im *Importer) Run(ctx context.Context) (*Report, error) {
 		name string
 		run  func(context.Context) error
 	}{
+		{"user and organization fields", im.importEntityFields},
+		{"groups", im.importGroups},
 		{"organizations", im.importOrgs},
 		{"users", im.importUsers},
-		{"groups", im.importGroups},
 		{"group memberships", im.importMemberships},
 		{"ticket fields", im.importFields},
 		{"ticket forms", im.importForms},

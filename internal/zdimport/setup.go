@@ -18,8 +18,10 @@ func (im *Importer) importOrgs(ctx context.Context) error {
 		return err
 	}
 	return im.eachSource(ctx, "/api/v2/organizations.json", "organizations", func(rec map[string]any) error {
-		return im.syncRecord(ctx, spec, idOf(rec["id"]), str(rec["updated_at"]),
-			pick(rec, "name", "external_id", "details", "notes", "domain_names"))
+		o := pick(rec, "name", "external_id", "details", "notes", "domain_names", "tags", "shared_tickets", "shared_comments",
+			"organization_fields")
+		o["group_id"] = im.ids.target(kindGroup, idOf(rec["group_id"])) // 0 (none) when not carried
+		return im.syncRecord(ctx, spec, idOf(rec["id"]), str(rec["updated_at"]), o)
 	})
 }
 
@@ -72,7 +74,10 @@ func (im *Importer) syncUser(ctx context.Context, rec map[string]any) error {
 		im.rep.skipped(kindUser, id, "role %q has no twindesk equivalent", role)
 		return nil
 	}
-	u := pick(rec, "name", "email", "role", "suspended", "external_id")
+	u := pick(rec, "name", "email", "role", "suspended", "external_id", "details", "notes", "phone", "alias", "tags", "user_fields")
+	if role != "end-user" {
+		u["signature"] = rec["signature"] // an end user's is refused, and Zendesk shows none
+	}
 	u["skip_verify_email"] = true
 	u["verified"] = true
 	if org := im.ids.target(kindOrg, idOf(rec["organization_id"])); org != 0 {

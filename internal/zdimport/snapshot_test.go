@@ -51,19 +51,37 @@ func (s *side) snapshot(key func(int64) string) map[string]any {
 	orgs := map[string]any{}
 	for _, o := range s.list("/api/v2/organizations.json", "organizations") {
 		s.orgs[idOf(o["id"])] = str(o["name"])
-		orgs[str(o["name"])] = pick(o, "details", "notes", "domain_names", "external_id")
 	}
-	out["organizations"] = orgs
 	groups := map[string]any{}
 	for _, g := range s.list("/api/v2/groups.json", "groups") {
 		s.groups[idOf(g["id"])] = str(g["name"])
 		groups[str(g["name"])] = pick(g, "description")
 	}
 	out["groups"] = groups
+	for _, o := range s.list("/api/v2/organizations.json", "organizations") {
+		m := pick(o, "details", "notes", "domain_names", "external_id", "tags", "shared_tickets", "shared_comments", "organization_fields")
+		m["group"] = s.groups[idOf(o["group_id"])]
+		orgs[str(o["name"])] = m
+	}
+	out["organizations"] = orgs
+	for _, kind := range []string{"user_fields", "organization_fields"} {
+		defs := map[string]any{}
+		for _, f := range s.list("/api/v2/"+kind+".json", kind) {
+			m := pick(f, "type", "title", "description", "active", "regexp_for_validation", "tag", "position")
+			var opts []string
+			for _, o := range asList(f["custom_field_options"]) {
+				om := o.(map[string]any)
+				opts = append(opts, str(om["name"])+"="+str(om["value"]))
+			}
+			m["options"] = opts
+			defs[str(f["key"])] = m
+		}
+		out[kind] = defs
+	}
 	users := map[string]any{}
 	for _, u := range s.list("/api/v2/users.json", "users") {
 		s.users[idOf(u["id"])] = str(u["email"])
-		m := pick(u, "name", "role", "suspended", "external_id")
+		m := pick(u, "name", "role", "suspended", "external_id", "details", "notes", "phone", "alias", "signature", "tags", "user_fields")
 		m["organization"] = s.orgs[idOf(u["organization_id"])]
 		users[str(u["email"])] = m
 	}
