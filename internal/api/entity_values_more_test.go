@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/nukosuke/go-zendesk/zendesk"
@@ -139,5 +140,48 @@ func TestFieldValuePermissions(t *testing.T) {
 		require.Equal(t, values-1, fieldValueRows(t, env), "a permanent delete drops the user's values")
 		res = env.Do(t, "GET", erinPath, nil)
 		require.NotContains(t, string(res.Body), "canary")
+	})
+}
+
+// TestSearchByFieldValue finds users by a user field (employee_number:1234,
+// as Zendesk's search does), by details: and notes:, and organizations by an
+// organization field; a value of another field or record matches nothing.
+func TestSearchByFieldValue(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, env *apitest.Env) {
+		ctx := context.Background()
+		c := env.AdminClient()
+		_, err := c.CreateUserField(ctx, zendesk.UserField{Type: "text", Title: "Employee number", Key: "employee_number"})
+		require.NoError(t, err)
+		_, err = c.CreateUserField(ctx, zendesk.UserField{Type: "text", Title: "Badge", Key: "badge"})
+		require.NoError(t, err)
+		_, err = c.CreateOrganizationField(ctx, zendesk.OrganizationField{Type: "text", Title: "Cost centre", Key: "cost_centre"})
+		require.NoError(t, err)
+		erin, err := c.CreateUser(ctx, zendesk.User{Name: "Erin", Email: "erin@example.com", Notes: "Prefers phone",
+			Details: "Building 4", UserFields: zendesk.UserFields{"employee_number": "1234", "badge": "B-9"}})
+		require.NoError(t, err)
+		_, err = c.CreateUser(ctx, zendesk.User{Name: "Finn", Email: "finn@example.com", UserFields: zendesk.UserFields{"employee_number": "5678", "badge": "1234"}})
+		require.NoError(t, err)
+		acme, err := c.CreateOrganization(ctx, zendesk.Organization{Name: "Acme", OrganizationFields: map[string]any{"cost_centre": "CC-17"}})
+		require.NoError(t, err)
+		search := func(q string) []int64 {
+			res := env.Do(t, "GET", "/api/v2/search.json?query="+url.QueryEscape(q), nil)
+			require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+			var body struct{ Results []struct{ ID int64 } }
+			res.Decode(t, &body)
+			ids := []int64{}
+			for _, r := range body.Results {
+				ids = append(ids, r.ID)
+			}
+			return ids
+		}
+		require.Equal(t, []int64{erin.ID}, search("type:user employee_number:1234"))
+		require.Equal(t, []int64{erin.ID}, search("type:user Employee_Number:12*"))
+		require.Equal(t, []int64{erin.ID}, search("type:user notes:phone"))
+		require.Equal(t, []int64{erin.ID}, search("type:user details:building"))
+		require.Empty(t, search("type:user employee_number:9999"))
+		require.Empty(t, search("type:user no_such_field:1234"))
+		require.Equal(t, []int64{acme.ID}, search("type:organization cost_centre:cc-17"))
+		require.Empty(t, search("type:organization employee_number:1234"), "a user field is not an organization's")
 	})
 }

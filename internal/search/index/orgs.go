@@ -10,7 +10,8 @@ import (
 )
 
 // OrgSearch returns the organizations matching p (type:organization): free
-// text over name and domain names, bare numbers as organization ids, and the
+// text over name and domain names, key:value words over organization fields,
+// details and notes (fieldWordCond), bare numbers as organization ids, and the
 // keywords name, external_id, created, updated and id. A ticket or user
 // keyword matches no organization. There are few organizations next to
 // tickets, so this is plain SQL without the full-text index.
@@ -41,7 +42,11 @@ func orgWhere(p Params) (*sqlWhere, error) {
 	w := &sqlWhere{}
 	text := func(word string) string {
 		like := w.arg("%" + escapeLike(strings.ToLower(strings.TrimRight(word, "*"))) + "%")
-		return "(LOWER(name) LIKE " + like + ` ESCAPE '\' OR LOWER(domain_names) LIKE ` + like + ` ESCAPE '\')`
+		name := "LOWER(name) LIKE " + like + ` ESCAPE '\' OR LOWER(domain_names) LIKE ` + like + ` ESCAPE '\'`
+		if field, ok := fieldWordCond(w, model.EntityOrganization, word); ok {
+			return "(" + name + " OR " + field + ")"
+		}
+		return "(" + name + ")"
 	}
 	addTextAndIDs(w, p, text)
 	if err := addConds(w, p, orgKeywordCond); err != nil {

@@ -9,7 +9,8 @@ import (
 	"github.com/twindesk/twindesk/internal/search"
 )
 
-// UserSearch returns the users matching p: free text over name and email, bare
+// UserSearch returns the users matching p: free text over name and email,
+// key:value words over user fields, details and notes (fieldWordCond), bare
 // numbers as user ids, and the user keywords (email, name, role, external_id,
 // created, updated, id). A query with a ticket keyword matches no user.
 func (q *run) UserSearch(ctx context.Context, p Params) ([]model.User, error) {
@@ -42,7 +43,11 @@ func (q *run) userWhere(ctx context.Context, p Params) (*sqlWhere, error) {
 	}
 	text := func(word string) string {
 		like := w.arg("%" + escapeLike(strings.TrimRight(word, "*")) + "%")
-		return "(LOWER(name) LIKE " + like + ` ESCAPE '\' OR email LIKE ` + like + ` ESCAPE '\')`
+		name := "LOWER(name) LIKE " + like + ` ESCAPE '\' OR email LIKE ` + like + ` ESCAPE '\'`
+		if field, ok := fieldWordCond(w, model.EntityUser, word); ok {
+			return "(" + name + " OR " + field + ")"
+		}
+		return "(" + name + ")"
 	}
 	addTextAndIDs(w, p, text)
 	if err := addConds(w, p, userCond); err != nil {
