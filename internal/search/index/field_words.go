@@ -21,12 +21,14 @@ func fieldWordCond(w *sqlWhere, entity, word string) (string, bool) {
 	if key == "details" || key == "notes" {
 		return "LOWER(" + key + ") LIKE " + w.arg("%"+escapeLike(strings.TrimRight(val, "*"))+"%") + ` ESCAPE '\'`, true
 	}
+	// The field is looked up first, so the values are read by its index
+	// (a join let SQLite walk every value of every field).
+	field := "SELECT id FROM entity_fields WHERE entity = " + w.arg(entity) + " AND LOWER(field_key) = " + w.arg(key)
 	var match string
 	if p, wild := strings.CutSuffix(val, "*"); wild {
-		match = "LOWER(v.value) LIKE " + w.arg(escapeLike(p)+"%") + ` ESCAPE '\'`
+		match = "LOWER(value) LIKE " + w.arg(escapeLike(p)+"%") + ` ESCAPE '\'`
 	} else {
-		match = "LOWER(v.value) = " + w.arg(val)
+		match = "LOWER(value) = " + w.arg(val)
 	}
-	return "id IN (SELECT v.entity_id FROM entity_field_values v JOIN entity_fields f ON f.id = v.field_id WHERE f.entity = " +
-		w.arg(entity) + " AND LOWER(f.field_key) = " + w.arg(key) + " AND " + match + ")", true
+	return "id IN (SELECT entity_id FROM entity_field_values WHERE field_id IN (" + field + ") AND " + match + ")", true
 }
