@@ -24,10 +24,8 @@ func TestFieldValuesInBulk(t *testing.T) {
 	eachBackend(t, func(t *testing.T, env *apitest.Env) {
 		ctx := context.Background()
 		c := env.AdminClient()
-		_, err := c.CreateUserField(ctx, zendesk.UserField{Type: "integer", Title: "Employee number", Key: "employee_number"})
-		require.NoError(t, err)
-		_, err = c.CreateOrganizationField(ctx, zendesk.OrganizationField{Type: "text", Title: "Cost centre", Key: "cost_centre"})
-		require.NoError(t, err)
+		makeFields(t, c, []zendesk.UserField{{Type: "integer", Title: "Employee number", Key: "employee_number"}},
+			[]zendesk.OrganizationField{{Type: "text", Title: "Cost centre", Key: "cost_centre"}})
 		users, values := env.Counts(t)["users"], fieldValueRows(t, env)
 
 		body, err := c.Post(ctx, "/users/create_many.json", map[string]any{"users": []map[string]any{
@@ -93,10 +91,7 @@ func TestFieldValuesInBulk(t *testing.T) {
 func TestFieldValuePermissions(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, env *apitest.Env) {
-		ctx := context.Background()
-		c := env.AdminClient()
-		_, err := c.CreateUserField(ctx, zendesk.UserField{Type: "text", Title: "Employee number", Key: "employee_number"})
-		require.NoError(t, err)
+		makeFields(t, env.AdminClient(), []zendesk.UserField{{Type: "text", Title: "Employee number", Key: "employee_number"}}, nil)
 		agentID, agentTok := env.CreateAgent(t, "Ada", "ada@example.com")
 		erinID, erinTok := env.CreateEndUser(t, "Erin", "erin@example.com")
 		agent, erin := apitest.As("ada@example.com", agentTok), apitest.As("erin@example.com", erinTok)
@@ -151,12 +146,8 @@ func TestSearchByFieldValue(t *testing.T) {
 	eachBackend(t, func(t *testing.T, env *apitest.Env) {
 		ctx := context.Background()
 		c := env.AdminClient()
-		_, err := c.CreateUserField(ctx, zendesk.UserField{Type: "text", Title: "Employee number", Key: "employee_number"})
-		require.NoError(t, err)
-		_, err = c.CreateUserField(ctx, zendesk.UserField{Type: "text", Title: "Badge", Key: "badge"})
-		require.NoError(t, err)
-		_, err = c.CreateOrganizationField(ctx, zendesk.OrganizationField{Type: "text", Title: "Cost centre", Key: "cost_centre"})
-		require.NoError(t, err)
+		makeFields(t, c, []zendesk.UserField{{Type: "text", Title: "Employee number", Key: "employee_number"},
+			{Type: "text", Title: "Badge", Key: "badge"}}, []zendesk.OrganizationField{{Type: "text", Title: "Cost centre", Key: "cost_centre"}})
 		erin, err := c.CreateUser(ctx, zendesk.User{Name: "Erin", Email: "erin@example.com", Notes: "Prefers phone",
 			Details: "Building 4", UserFields: zendesk.UserFields{"employee_number": "1234", "badge": "B-9"}})
 		require.NoError(t, err)

@@ -23,17 +23,14 @@ func TestUserFieldValues(t *testing.T) {
 	eachBackend(t, func(t *testing.T, env *apitest.Env) {
 		ctx := context.Background()
 		c := env.AdminClient()
-		for _, f := range []zendesk.UserField{
+		makeFields(t, c, []zendesk.UserField{
 			{Type: "text", Title: "Employee number", Key: "employee_number"},
 			{Type: "checkbox", Title: "VIP", Key: "vip"},
 			{Type: "integer", Title: "Floor", Key: "floor"},
 			{Type: "decimal", Title: "Cost", Key: "cost"},
 			{Type: "date", Title: "Hired", Key: "hired"},
 			{Type: "dropdown", Title: "Site", Key: "site", CustomFieldOptions: []zendesk.CustomFieldOption{{Name: "Berlin", Value: "site_berlin"}}},
-		} {
-			_, err := c.CreateUserField(ctx, f)
-			require.NoError(t, err)
-		}
+		}, nil)
 		u, err := c.CreateUser(ctx, zendesk.User{Name: "Erin", Email: "erin@example.com", Notes: "prefers mail",
 			Details: "Building 4", Phone: "+49 30 1234", Alias: "E.", Tags: []string{"Payroll", "vip"},
 			UserFields: zendesk.UserFields{"employee_number": "1234", "vip": true, "floor": 3, "cost": "12.5",
@@ -116,10 +113,8 @@ func TestOrganizationFieldValues(t *testing.T) {
 	eachBackend(t, func(t *testing.T, env *apitest.Env) {
 		ctx := context.Background()
 		c := env.AdminClient()
-		_, err := c.CreateOrganizationField(ctx, zendesk.OrganizationField{Type: "text", Title: "Cost centre", Key: "cost_centre"})
-		require.NoError(t, err)
-		_, err = c.CreateOrganizationField(ctx, zendesk.OrganizationField{Type: "integer", Title: "Seats", Key: "seats"})
-		require.NoError(t, err)
+		makeFields(t, c, nil, []zendesk.OrganizationField{{Type: "text", Title: "Cost centre", Key: "cost_centre"},
+			{Type: "integer", Title: "Seats", Key: "seats"}})
 		g, err := c.CreateGroup(ctx, zendesk.Group{Name: "Level 2"})
 		require.NoError(t, err)
 		o, err := c.CreateOrganization(ctx, zendesk.Organization{Name: "Acme", GroupID: g.ID, SharedTickets: true,
@@ -162,19 +157,15 @@ func TestFieldValueErrors(t *testing.T) {
 	eachBackend(t, func(t *testing.T, env *apitest.Env) {
 		ctx := context.Background()
 		c := env.AdminClient()
-		for _, f := range []zendesk.UserField{
+		makeFields(t, c, []zendesk.UserField{
 			{Type: "checkbox", Title: "VIP", Key: "vip"},
 			{Type: "integer", Title: "Floor", Key: "floor"},
 			{Type: "decimal", Title: "Cost", Key: "cost"},
 			{Type: "date", Title: "Hired", Key: "hired"},
 			{Type: "regexp", Title: "Badge", Key: "badge", RegexpForValidation: `^B[0-9]{3}$`},
 			{Type: "dropdown", Title: "Site", Key: "site", CustomFieldOptions: []zendesk.CustomFieldOption{{Name: "Berlin", Value: "site_berlin"}}},
-		} {
-			_, err := c.CreateUserField(ctx, f)
-			require.NoError(t, err)
-		}
-		_, err := c.CreateOrganizationField(ctx, zendesk.OrganizationField{Type: "integer", Title: "Seats", Key: "seats"})
-		require.NoError(t, err)
+		}, nil)
+		makeFields(t, c, nil, []zendesk.OrganizationField{{Type: "integer", Title: "Seats", Key: "seats"}})
 		id, _ := env.CreateEndUser(t, "Erin", "erin@example.com")
 		org, err := c.CreateOrganization(ctx, zendesk.Organization{Name: "Acme"})
 		require.NoError(t, err)
@@ -217,6 +208,19 @@ func TestFieldValueErrors(t *testing.T) {
 		require.JSONEq(t, string(userBefore), string(env.Do(t, "GET", userPath, nil).Body), "a refused update changed the user")
 		require.JSONEq(t, string(orgBefore), string(env.Do(t, "GET", orgPath, nil).Body), "a refused update changed the organization")
 	})
+}
+
+// makeFields creates user and organization fields with go-zendesk.
+func makeFields(t *testing.T, c *zendesk.Client, users []zendesk.UserField, orgs []zendesk.OrganizationField) {
+	t.Helper()
+	for _, f := range users {
+		_, err := c.CreateUserField(context.Background(), f)
+		require.NoError(t, err)
+	}
+	for _, f := range orgs {
+		_, err := c.CreateOrganizationField(context.Background(), f)
+		require.NoError(t, err)
+	}
 }
 
 // fieldValueRows counts the stored user and organization field values.

@@ -108,18 +108,8 @@ func (s *Service) AttachUserFields(ctx context.Context, actor model.User, users 
 		}
 		return nil
 	}
-	ids := make([]int64, len(users))
-	for i := range users {
-		ids[i] = users[i].ID
-	}
-	vals, err := s.entityValues(ctx, model.EntityUser, ids)
-	if err != nil {
-		return err
-	}
-	for i := range users {
-		users[i].Profile.Fields = vals[i]
-	}
-	return nil
+	return attachValues(ctx, s, model.EntityUser, users, func(u *model.User) int64 { return u.ID },
+		func(u *model.User, vals []model.EntityValue) { u.Profile.Fields = vals })
 }
 
 // AttachOrganizationFields fills in the organization_fields values of orgs.
@@ -131,16 +121,23 @@ func (s *Service) AttachOrganizationFields(ctx context.Context, actor model.User
 		}
 		return nil
 	}
-	ids := make([]int64, len(orgs))
-	for i := range orgs {
-		ids[i] = orgs[i].ID
+	return attachValues(ctx, s, model.EntityOrganization, orgs, func(o *model.Organization) int64 { return o.ID },
+		func(o *model.Organization, vals []model.EntityValue) { o.Fields = vals })
+}
+
+// attachValues reads entity's values of rows (each known by id) and hands
+// each row its own through set.
+func attachValues[T any](ctx context.Context, s *Service, entity string, rows []T, id func(*T) int64, set func(*T, []model.EntityValue)) error {
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = id(&rows[i])
 	}
-	vals, err := s.entityValues(ctx, model.EntityOrganization, ids)
+	vals, err := s.entityValues(ctx, entity, ids)
 	if err != nil {
 		return err
 	}
-	for i := range orgs {
-		orgs[i].Fields = vals[i]
+	for i := range rows {
+		set(&rows[i], vals[i])
 	}
 	return nil
 }
