@@ -31,6 +31,7 @@ func enumCond(w *sqlWhere, c search.Cond) (string, error) {
 	for i, v := range vals {
 		ph[i] = w.arg(v)
 	}
+	w.noteEnum(c.Field, ph)
 	return c.Field + " IN (" + strings.Join(ph, ",") + ")", nil
 }
 
@@ -161,5 +162,6 @@ func negatedEnum(w *sqlWhere, c search.Cond) (string, bool) {
 	for i, v := range keep {
 		ph[i] = w.arg(v)
 	}
+	w.noteEnum(c.Field, ph)
 	return c.Field + " IN (" + strings.Join(ph, ",") + ")", true
 }

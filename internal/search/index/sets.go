@@ -30,6 +30,9 @@ type Memo struct {
 	// and rest holds the others, to be rendered as SQL.
 	folded bool
 	rest   []search.Cond
+	// names holds the ids of the groups and users the query names, looked up
+	// once for the count and the page.
+	names map[nameKey][]int64
 }
 
 // textMatches returns the tickets the free text matches, from the memo when it

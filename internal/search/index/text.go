@@ -53,6 +53,10 @@ type FullText struct {
 	// its parts (ticket_id, doc); free text is searched through them
 	// (wordsText) instead of Match.
 	Words, Parts string
+	// SplitEnums reads a page in time order once per value of a status or
+	// priority condition with several values, and merges (splitPageSQL):
+	// PostgreSQL 15 can't walk one index across several values in order.
+	SplitEnums bool
 }
 
 // MaxParts bounds the parts of one ticket: comments past it are not searchable

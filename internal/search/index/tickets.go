@@ -66,6 +66,9 @@ type sqlWhere struct {
 	// bufs, the engine's, when the statement has run.
 	flags [][]byte
 	bufs  flagBufs
+	// split is the condition a page may be read once per value of
+	// (FullText.SplitEnums), and lastEnum the IN list being rendered.
+	split, lastEnum *enumSplit
 }
 
 // arg appends v and returns its placeholder.
@@ -98,8 +101,10 @@ func addConds(w *sqlWhere, p Params, render condSQL) error {
 	groups := map[string][]string{}
 	var order []string
 	for _, c := range p.Query.Conds {
+		w.lastEnum = nil
 		if pos, ok := negatedEnum(w, c); ok {
 			w.add(pos)
+			w.keepEnum()
 			continue
 		}
 		s, err := render(w, c, p)
@@ -112,6 +117,7 @@ func addConds(w *sqlWhere, p Params, render condSQL) error {
 		}
 		if c.Op != search.OpEq {
 			w.add("(" + s + ")")
+			w.keepEnum()
 			continue
 		}
 		if _, ok := groups[c.Field]; !ok {
@@ -141,6 +147,9 @@ func (q *run) TicketSearch(ctx context.Context, p Params) ([]model.Ticket, error
 		return nil, err
 	}
 	defer w.release()
+	if q.ft.SplitEnums && w.split != nil && !p.Cursor && walksTime(p) {
+		return q.r.SelectTickets(ctx, w.splitPageSQL(p, ticketSort(p)), w.args...)
+	}
 	return q.r.SelectTickets(ctx, `FROM tickets WHERE deleted_at IS NULL`+w.sql()+pageSQL(w, p, ticketSort(p)), w.args...)
 }
 
@@ -319,9 +328,11 @@ func (q *run) ticketWhere(ctx context.Context, p Params) (*sqlWhere, error) {
 		}
 		w.add("id IN (" + strings.Join(alts, " UNION ") + ")")
 	}
+	w.names = p.Memo.names
 	if err := q.resolveNames(ctx, w, p.Query); err != nil {
 		return nil, err
 	}
+	p.Memo.names = w.names
 	if ft.TagSet != "" {
 		if err := q.resolveTags(ctx, w, p.Query); err != nil {
 			return nil, err

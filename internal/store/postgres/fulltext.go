@@ -16,6 +16,8 @@ var fullText = index.FullText{
 	// Migration 031: free text is searched through each ticket's words.
 	Words: "ticket_words",
 	Parts: "ticket_search",
+	// A page of status<solved walks each status's tickets by time (issue 20).
+	SplitEnums: true,
 }
 
 // tsqueryExpr renders terms as a tsquery: a phrase is "a <-> b", a prefix ends
