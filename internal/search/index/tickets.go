@@ -147,7 +147,11 @@ func (q *run) TicketSearch(ctx context.Context, p Params) ([]model.Ticket, error
 		return nil, err
 	}
 	defer w.release()
-	if q.ft.SplitEnums && w.split != nil && !p.Cursor && walksTime(p) {
+	// Only a broad query walks the time order; a narrow one finds its few
+	// matches through the most selective index and sorts them, which a split
+	// would only break into worse plans (an agent's open tickets walked the
+	// new tickets of everyone).
+	if q.ft.SplitEnums && w.split != nil && p.Broad && !p.Cursor && walksTime(p) {
 		return q.r.SelectTickets(ctx, w.splitPageSQL(p, ticketSort(p)), w.args...)
 	}
 	return q.r.SelectTickets(ctx, `FROM tickets WHERE deleted_at IS NULL`+w.sql()+pageSQL(w, p, ticketSort(p)), w.args...)
