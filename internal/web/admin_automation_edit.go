@@ -24,10 +24,12 @@ type automationEdit struct {
 
 // Words the automation form suggests; rules.ValidateAutomation decides.
 var (
-	autoCondFields = append(rules.TimeConditionFields(), "status", "priority", "type", "group_id", "assignee_id",
-		"requester_id", "organization_id", "ticket_form_id", "current_tags", "via_id")
-	autoOperators = []string{"is", "is_not", "less_than", "greater_than", "present", "not_present", "includes", "not_includes"}
-	autoActions   = []string{"status", "priority", "type", "group_id", "assignee_id", "set_tags", "current_tags", "remove_tags"}
+	// ticketCondFields are about the ticket as it stands; SLA filters take them too.
+	ticketCondFields = []string{"status", "priority", "type", "group_id", "assignee_id",
+		"requester_id", "organization_id", "ticket_form_id", "current_tags", "via_id"}
+	autoCondFields = append(rules.TimeConditionFields(), ticketCondFields...)
+	autoOperators  = []string{"is", "is_not", "less_than", "greater_than", "present", "not_present", "includes", "not_includes"}
+	autoActions    = []string{"status", "priority", "type", "group_id", "assignee_id", "set_tags", "current_tags", "remove_tags"}
 )
 
 // Suggest holds the datalists' words.

@@ -9,15 +9,13 @@ import (
 	"github.com/twindesk/twindesk/internal/store"
 )
 
-// automationsPageData is the overview of time-based rules: what the
-// automations and SLA policies say and what the latest scheduled runs did.
-// Automations are edited here (admin_automation_edit.go) and through the API;
-// SLA policies through the API (docs/automations-slas.md).
+// automationsPageData is the overview of automations: what they say and what
+// the latest scheduled runs did. Automations are edited here
+// (admin_automation_edit.go) and through the API; SLA policies on their own
+// pages (admin_slas.go).
 type automationsPageData struct {
 	Automations []ruleSummary
 	Runs        []store.AutomationRun
-	Policies    []ruleSummary
-	Schedules   []model.Schedule
 }
 
 // ruleSummary is a rule written out as text.
@@ -65,24 +63,6 @@ func (s *Server) automationsPage(w http.ResponseWriter, r *http.Request, rq *req
 	if d.Runs, err = s.desk.AutomationRuns(ctx, rq.user, 20); err != nil {
 		return err
 	}
-	policies, err := s.desk.SLAPolicies(ctx, rq.user)
-	if err != nil {
-		return err
-	}
-	for _, p := range policies {
-		targets := make([]string, len(p.Metrics))
-		for i, m := range p.Metrics {
-			hours := ""
-			if m.BusinessHours {
-				hours = " (business hours)"
-			}
-			targets[i] = fmt.Sprintf("%s %s %d min%s", m.Priority, m.Metric, m.Target, hours)
-		}
-		d.Policies = append(d.Policies, ruleSummary{Title: p.Title, When: whenText(p.Filter), Then: strings.Join(targets, ", "), Active: true})
-	}
-	if d.Schedules, err = s.desk.Schedules(ctx, rq.user); err != nil {
-		return err
-	}
-	s.render(w, r, rq, http.StatusOK, "automations.html", "Automations and SLAs", d)
+	s.render(w, r, rq, http.StatusOK, "automations.html", "Automations", d)
 	return nil
 }
