@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/twindesk/twindesk/internal/model"
-	"github.com/twindesk/twindesk/internal/peer"
+	"github.com/twindesk/twindesk/internal/store"
 )
 
 // ReportCount is one row of a breakdown.
@@ -33,50 +33,58 @@ type EscalationReport struct {
 	ByCategoryMonth map[string]map[string]int `json:"by_category_month"`
 }
 
-// buildEscalationReport computes the report from the stub tickets (tag escalated_to_secure)
-// created in [from, to); ids are the recipe fields' (recipeFieldIDs). A closed
-// ticket can't change, so its updated_at is when it closed.
-func buildEscalationReport(stubs []model.Ticket, fields []model.TicketField, ids map[string]int64, groups []model.Group, from, to time.Time) EscalationReport {
-	r := EscalationReport{From: from, To: to, ByCategoryMonth: map[string]map[string]int{}}
-	catField, byField := fieldByID(fields, ids[peer.FieldSecureCategory]), fieldByID(fields, ids[peer.FieldEscalatedBy])
+// monthBounds splits [from, to) at the starts of the months in loc: the
+// periods the report counts escalations by, as the viewer's calendar has them.
+func monthBounds(from, to time.Time, loc *time.Location) []time.Time {
+	out := []time.Time{from}
+	f := from.In(loc)
+	for m := time.Date(f.Year(), f.Month()+1, 1, 0, 0, 0, 0, loc); m.Before(to); m = m.AddDate(0, 1, 0) {
+		out = append(out, m)
+	}
+	return append(out, to)
+}
+
+// buildEscalationReport sums the stubs' counts (store.TagReportGroups by month
+// in loc, category, escalator, group and closed) into the report; closed holds
+// how long each closed stub was open.
+func buildEscalationReport(counts []store.TagReportGroup, closed []time.Duration, bounds []time.Time, loc *time.Location,
+	catField, byField *model.TicketField, groups []model.Group) EscalationReport {
+	r := EscalationReport{From: bounds[0], To: bounds[len(bounds)-1], ByCategoryMonth: map[string]map[string]int{}}
 	groupName := map[int64]string{}
 	for _, g := range groups {
 		groupName[g.ID] = g.Name
 	}
 	cats, months, grps, who := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
-	var hours []float64
-	for _, t := range stubs {
-		if !t.HasTag(peer.TagEscalatedToSecure) {
-			continue
-		}
-		r.Total++
+	for _, c := range counts {
+		r.Total += c.Count
 		cat := "Uncategorised"
-		if catField != nil {
-			if v := t.Field(catField.ID); v != "" {
-				cat = cmp.Or(catField.OptionTitle(v), v)
-			}
+		if catField != nil && c.Value1 != "" {
+			cat = cmp.Or(catField.OptionTitle(c.Value1), c.Value1)
 		}
-		month := t.CreatedAt.UTC().Format("2006-01")
-		cats[cat]++
-		months[month]++
-		grps[cmp.Or(groupName[t.GroupID], "(none)")]++
+		month := bounds[c.Period].In(loc).Format("2006-01")
+		cats[cat] += c.Count
+		months[month] += c.Count
+		grps[cmp.Or(groupName[c.GroupID], "(none)")] += c.Count
 		if byField != nil {
-			who[cmp.Or(t.Field(byField.ID), "(unknown)")]++
+			who[cmp.Or(c.Value2, "(unknown)")] += c.Count
 		}
 		if r.ByCategoryMonth[month] == nil {
 			r.ByCategoryMonth[month] = map[string]int{}
 		}
-		r.ByCategoryMonth[month][cat]++
-		if t.Status == model.StatusClosed {
-			r.Closed++
-			hours = append(hours, t.UpdatedAt.Sub(t.CreatedAt).Hours())
+		r.ByCategoryMonth[month][cat] += c.Count
+		if c.Closed {
+			r.Closed += c.Count
 		} else {
-			r.Open++
+			r.Open += c.Count
 		}
 	}
 	r.ByCategory, r.ByGroup, r.ByEscalator = byCount(cats), byCount(grps), byCount(who)
 	r.ByMonth = byKey(months)
-	if len(hours) > 0 {
+	if len(closed) > 0 {
+		hours := make([]float64, len(closed))
+		for i, d := range closed {
+			hours[i] = d.Hours()
+		}
 		m := median(hours)
 		r.MedianHoursToClose = &m
 	}

@@ -9,17 +9,21 @@ import (
 	"github.com/twindesk/twindesk/internal/store"
 )
 
-// EscalationReport builds the escalation report of the stubs created in [from, to).
-// Agents and admins only.
+// EscalationReport builds the escalation report of the stubs created in [from, to),
+// by UTC month. Agents and admins only.
 func (s *Service) EscalationReport(ctx context.Context, actor model.User, from, to time.Time) (EscalationReport, error) {
+	return s.EscalationReportIn(ctx, actor, from, to, time.UTC)
+}
+
+// EscalationReportIn is EscalationReport by month in loc, the viewer's time
+// zone: an escalation made on a Berlin evening counts on the Berlin day and
+// month it was made. The database counts (store.TagReportGroups); only closed
+// stubs' durations come back one by one, for the median.
+func (s *Service) EscalationReportIn(ctx context.Context, actor model.User, from, to time.Time, loc *time.Location) (EscalationReport, error) {
 	if err := requireStaff(actor); err != nil {
 		return EscalationReport{}, err
 	}
 	read := s.db.Read()
-	stubs, err := read.TicketsWithTag(ctx, peer.TagEscalatedToSecure, from, to)
-	if err != nil {
-		return EscalationReport{}, err
-	}
 	fields, err := read.ListFields(ctx)
 	if err != nil {
 		return EscalationReport{}, err
@@ -28,9 +32,26 @@ func (s *Service) EscalationReport(ctx context.Context, actor model.User, from, 
 	if err != nil {
 		return EscalationReport{}, err
 	}
+	catField, byField := fieldByID(fields, ids[peer.FieldSecureCategory]), fieldByID(fields, ids[peer.FieldEscalatedBy])
+	var catID, byID int64
+	if catField != nil {
+		catID = catField.ID
+	}
+	if byField != nil {
+		byID = byField.ID
+	}
+	bounds := monthBounds(from, to, loc)
+	counts, err := read.TagReportGroups(ctx, peer.TagEscalatedToSecure, bounds, catID, byID)
+	if err != nil {
+		return EscalationReport{}, err
+	}
+	closed, err := read.ClosedTagDurations(ctx, peer.TagEscalatedToSecure, from, to)
+	if err != nil {
+		return EscalationReport{}, err
+	}
 	groups, err := read.ListGroups(ctx, store.Page{Limit: 10000})
 	if err != nil {
 		return EscalationReport{}, err
 	}
-	return buildEscalationReport(stubs, fields, ids, groups, from, to), nil
+	return buildEscalationReport(counts, closed, bounds, loc, catField, byField, groups), nil
 }

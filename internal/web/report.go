@@ -19,6 +19,8 @@ type reportData struct {
 	Table    reportTable
 	CSVURL   string
 	Error    string
+	// Zone is the viewer's time zone, which the dates, days and months are in.
+	Zone string
 }
 
 // reportTable is escalations by month (rows) and category (columns).
@@ -33,14 +35,16 @@ type reportRow struct {
 	Total  int
 }
 
-// reportRange reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (to exclusive); the default is
-// the last twelve months, as the API's report.
-func reportRange(r *http.Request) (time.Time, time.Time, error) {
-	to := time.Now().UTC().AddDate(0, 0, 1).Truncate(24 * time.Hour)
+// reportRange reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (to exclusive) as days in
+// loc, the viewer's time zone; the default is the last twelve months, as the
+// API's report.
+func reportRange(r *http.Request, loc *time.Location) (time.Time, time.Time, error) {
+	now := time.Now().In(loc)
+	to := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, loc)
 	from := to.AddDate(-1, 0, 0)
 	for name, dst := range map[string]*time.Time{"from": &from, "to": &to} {
 		if v := r.URL.Query().Get(name); v != "" {
-			t, err := time.Parse(time.DateOnly, v)
+			t, err := time.ParseInLocation(time.DateOnly, v, loc)
 			if err != nil {
 				return from, to, fmt.Errorf("%s must be a date such as 2026-01-31", name)
 			}
@@ -54,20 +58,21 @@ func reportRange(r *http.Request) (time.Time, time.Time, error) {
 }
 
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	from, to, err := reportRange(r)
-	d := reportData{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly)}
+	loc := s.desk.UserZone(r.Context(), rq.user)
+	from, to, err := reportRange(r, loc)
+	d := reportData{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Zone: loc.String()}
 	if err != nil {
 		d.Error = err.Error()
 		s.render(w, r, rq, http.StatusBadRequest, "report.html", "Escalation report", d)
 		return nil
 	}
-	if d.Report, err = s.desk.EscalationReport(r.Context(), rq.user, from, to); err != nil {
+	if d.Report, err = s.desk.EscalationReportIn(r.Context(), rq.user, from, to, loc); err != nil {
 		return err
 	}
 	if m := d.Report.MedianHoursToClose; m != nil {
 		d.Median = strconv.FormatFloat(*m, 'f', 1, 64)
 	}
-	months := reportMonths(from, to, d.Report)
+	months := reportMonths(from, to, loc, d.Report)
 	d.Table = newReportTable(months, d.Report)
 	d.Chart = newChart(d.Table)
 	d.CSVURL = "/reports/escalations.csv?from=" + d.From + "&to=" + d.To
@@ -75,11 +80,13 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, rq *request)
 	return nil
 }
 
-// reportMonths lists every month of [from, to) when there are at most three
-// years of them, so quiet months show as gaps; otherwise only months with data.
-func reportMonths(from, to time.Time, rep desk.EscalationReport) []string {
+// reportMonths lists every month of [from, to) in loc when there are at most
+// three years of them, so quiet months show as gaps; otherwise only months with
+// data.
+func reportMonths(from, to time.Time, loc *time.Location, rep desk.EscalationReport) []string {
 	var out []string
-	m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	f := from.In(loc)
+	m := time.Date(f.Year(), f.Month(), 1, 0, 0, 0, 0, loc)
 	for ; m.Before(to) && len(out) <= 36; m = m.AddDate(0, 1, 0) {
 		out = append(out, m.Format("2006-01"))
 	}
@@ -109,22 +116,24 @@ func newReportTable(months []string, rep desk.EscalationReport) reportTable {
 	return t
 }
 
-// reportCSV downloads the report's month-by-category table.
+// reportCSV downloads the report's month-by-category table; the month column's
+// header names the time zone the months are in.
 func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request, rq *request) error {
-	from, to, err := reportRange(r)
+	loc := s.desk.UserZone(r.Context(), rq.user)
+	from, to, err := reportRange(r, loc)
 	if err != nil {
 		return &httpError{http.StatusBadRequest, err.Error()}
 	}
-	rep, err := s.desk.EscalationReport(r.Context(), rq.user, from, to)
+	rep, err := s.desk.EscalationReportIn(r.Context(), rq.user, from, to, loc)
 	if err != nil {
 		return err
 	}
-	t := newReportTable(reportMonths(from, to, rep), rep)
+	t := newReportTable(reportMonths(from, to, loc, rep), rep)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="escalations-%s-%s.csv"`,
 		from.Format(time.DateOnly), to.Format(time.DateOnly)))
 	cw := httpx.NewCSVWriter(w)
-	_ = cw.Write(append(append([]string{"month"}, t.Categories...), "total"))
+	_ = cw.Write(append(append([]string{"month (" + loc.String() + ")"}, t.Categories...), "total"))
 	for _, row := range t.Rows {
 		rec := []string{row.Month}
 		for _, n := range row.Counts {
