@@ -44,10 +44,10 @@ func monthBounds(from, to time.Time, loc *time.Location) []time.Time {
 	return append(out, to)
 }
 
-// buildEscalationReport sums the stubs' counts (store.TagReportGroups by month
-// in loc, category, escalator, group and closed) into the report; closed holds
+// buildEscalationReport sums the stubs' counts (store.TagReportCounts by month
+// in loc and category, by escalator, by group) into the report; closed holds
 // how long each closed stub was open.
-func buildEscalationReport(counts []store.TagReportGroup, closed []time.Duration, bounds []time.Time, loc *time.Location,
+func buildEscalationReport(counts []store.TagReportCount, closed []time.Duration, bounds []time.Time, loc *time.Location,
 	catField, byField *model.TicketField, groups []model.Group) EscalationReport {
 	r := EscalationReport{From: bounds[0], To: bounds[len(bounds)-1], ByCategoryMonth: map[string]map[string]int{}}
 	groupName := map[int64]string{}
@@ -56,18 +56,24 @@ func buildEscalationReport(counts []store.TagReportGroup, closed []time.Duration
 	}
 	cats, months, grps, who := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	for _, c := range counts {
+		switch c.Kind {
+		case 1:
+			if byField != nil {
+				who[cmp.Or(c.Value, "(unknown)")] += c.Count
+			}
+			continue
+		case 2:
+			grps[cmp.Or(groupName[c.GroupID], "(none)")] += c.Count
+			continue
+		}
 		r.Total += c.Count
 		cat := "Uncategorised"
-		if catField != nil && c.Value1 != "" {
-			cat = cmp.Or(catField.OptionTitle(c.Value1), c.Value1)
+		if catField != nil && c.Value != "" {
+			cat = cmp.Or(catField.OptionTitle(c.Value), c.Value)
 		}
 		month := bounds[c.Period].In(loc).Format("2006-01")
 		cats[cat] += c.Count
 		months[month] += c.Count
-		grps[cmp.Or(groupName[c.GroupID], "(none)")] += c.Count
-		if byField != nil {
-			who[cmp.Or(c.Value2, "(unknown)")] += c.Count
-		}
 		if r.ByCategoryMonth[month] == nil {
 			r.ByCategoryMonth[month] = map[string]int{}
 		}

@@ -17,7 +17,7 @@ func (s *Service) EscalationReport(ctx context.Context, actor model.User, from, 
 
 // EscalationReportIn is EscalationReport by month in loc, the viewer's time
 // zone: an escalation made on a Berlin evening counts on the Berlin day and
-// month it was made. The database counts (store.TagReportGroups); only closed
+// month it was made. The database counts (store.TagReportCounts); only closed
 // stubs' durations come back one by one, for the median.
 func (s *Service) EscalationReportIn(ctx context.Context, actor model.User, from, to time.Time, loc *time.Location) (EscalationReport, error) {
 	if err := requireStaff(actor); err != nil {
@@ -41,7 +41,7 @@ func (s *Service) EscalationReportIn(ctx context.Context, actor model.User, from
 		byID = byField.ID
 	}
 	bounds := monthBounds(from, to, loc)
-	counts, err := read.TagReportGroups(ctx, peer.TagEscalatedToSecure, bounds, catID, byID)
+	counts, err := read.TagReportCounts(ctx, peer.TagEscalatedToSecure, bounds, catID, byID)
 	if err != nil {
 		return EscalationReport{}, err
 	}

@@ -7,24 +7,26 @@ import (
 	"time"
 )
 
-// TagReportGroup counts the live tickets carrying a tag that share a period,
-// a value of two custom fields, a group and whether they are closed.
-type TagReportGroup struct {
+// TagReportCount counts live tickets carrying a tag: by period, value of the
+// first field and closed (Kind 0), by value of the second field (Kind 1) or by
+// group (Kind 2).
+type TagReportCount struct {
+	Kind int
 	// Period is i when the tickets were created in [bounds[i], bounds[i+1]).
-	Period         int
-	Value1, Value2 string // "" when the ticket has no value
-	GroupID        int64
-	Closed         bool
-	Count          int
+	Period  int
+	Value   string // the field's value, "" when the ticket has none
+	GroupID int64
+	Closed  bool
+	Count   int
 }
 
-// TagReportGroups counts the live tickets carrying tag created in
-// [bounds[0], bounds[len-1]) by period, by the values of custom fields field1
-// and field2 (0: none), by group and by closed. The caller chooses the bounds
-// (such as month starts in a viewer's time zone, which SQL can't compute the
-// same way on both backends), and the database groups: the report reads a row
-// per combination, not per ticket.
-func (q *Queries) TagReportGroups(ctx context.Context, tag string, bounds []time.Time, field1, field2 int64) ([]TagReportGroup, error) {
+// TagReportCounts counts the live tickets carrying tag created in
+// [bounds[0], bounds[len-1]) three ways (TagReportCount's kinds), field1 and
+// field2 being custom field ids (0: none). The caller chooses the bounds (such
+// as month starts in a viewer's time zone, which SQL can't compute the same
+// way on both backends); the database groups, so the report reads a row per
+// period and category, escalator or group, not one per ticket.
+func (q *Queries) TagReportCounts(ctx context.Context, tag string, bounds []time.Time, field1, field2 int64) ([]TagReportCount, error) {
 	if len(bounds) < 2 {
 		return nil, nil
 	}
@@ -38,27 +40,29 @@ func (q *Queries) TagReportGroups(ctx context.Context, tag string, bounds []time
 	if period.Len() > 0 {
 		periodSQL = "CASE" + period.String() + " ELSE " + periodSQL + " END"
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT `+periodSQL+`, COALESCE(`+q.fieldValueSQL("$4")+`, ''),
-		COALESCE(`+q.fieldValueSQL("$5")+`, ''), COALESCE(t.group_id, 0), CASE WHEN t.status = 'closed' THEN 1 ELSE 0 END, COUNT(*)
-		FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id
-		WHERE tt.tag = $1 AND t.deleted_at IS NULL AND t.created_at >= $2 AND t.created_at < $3
-		GROUP BY 1, 2, 3, 4, 5`, args...)
+	from := ` FROM ticket_tags tt JOIN tickets t ON t.id = tt.ticket_id
+		WHERE tt.tag = $1 AND t.deleted_at IS NULL AND t.created_at >= $2 AND t.created_at < $3`
+	closed := `CASE WHEN t.status = 'closed' THEN 1 ELSE 0 END`
+	rows, err := q.q.QueryContext(ctx, `SELECT 0, `+periodSQL+`, COALESCE(`+q.fieldValueSQL("$4")+`, ''), 0, `+closed+`, COUNT(*)`+from+`
+		GROUP BY 2, 3, 5
+		UNION ALL SELECT 1, 0, COALESCE(`+q.fieldValueSQL("$5")+`, ''), 0, 0, COUNT(*)`+from+` AND $5 <> 0 GROUP BY 3
+		UNION ALL SELECT 2, 0, '', COALESCE(t.group_id, 0), 0, COUNT(*)`+from+` GROUP BY 4`, args...)
 	if err != nil {
-		return nil, q.wrap("tag report groups", err)
+		return nil, q.wrap("tag report counts", err)
 	}
 	defer rows.Close()
-	var out []TagReportGroup
+	var out []TagReportCount
 	for rows.Next() {
-		var g TagReportGroup
+		var c TagReportCount
 		var closed int
-		if err := rows.Scan(&g.Period, &g.Value1, &g.Value2, &g.GroupID, &closed, &g.Count); err != nil {
-			return nil, q.wrap("scan tag report group", err)
+		if err := rows.Scan(&c.Kind, &c.Period, &c.Value, &c.GroupID, &closed, &c.Count); err != nil {
+			return nil, q.wrap("scan tag report count", err)
 		}
-		g.Closed = closed == 1
-		out = append(out, g)
+		c.Closed = closed == 1
+		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, q.wrap("tag report groups", err)
+		return nil, q.wrap("tag report counts", err)
 	}
 	return out, nil
 }
