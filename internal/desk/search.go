@@ -105,9 +105,11 @@ func (s *Service) SearchCount(ctx context.Context, actor model.User, query strin
 	defer release()
 	var n int64
 	if wants(p, "ticket") {
-		if n, err = s.ticketCount(ctx, p, query); err != nil {
+		got, err := s.ticketCount(ctx, p, query)
+		if err != nil {
 			return 0, err
 		}
+		n = got.n
 	}
 	u, o, err := s.otherCounts(ctx, p)
 	return n + u + o, err
@@ -165,9 +167,11 @@ func (s *Service) offsetPage(ctx context.Context, p index.Params, raw string) (S
 	var nTickets int64
 	var err error
 	if wants(p, "ticket") {
-		if nTickets, err = s.ticketCount(ctx, p, raw); err != nil {
+		got, err := s.ticketCount(ctx, p, raw)
+		if err != nil {
 			return out, err
 		}
+		nTickets, p.Candidates = got.n, got.ids
 	}
 	nUsers, nOrgs, err := s.otherCounts(ctx, p)
 	if err != nil {

@@ -34,6 +34,10 @@ func (s *Service) purge(ctx context.Context, tx *store.Tx, id int64) error {
 	if err := tx.OweScrub(ctx, s.clock()); err != nil {
 		return err
 	}
+	// A reused search count (searchcount.go) may still count the ticket; a
+	// purge, escalation's included, forgets them all on this node, so no
+	// count of a purged ticket's words outlives it here.
+	tx.AfterCommit(s.counts.clear)
 	if slices.Contains(o.Tags, peer.TagEscalationInFlight) {
 		return tx.AddEscalationTombstone(ctx, model.Tombstone{ID: id, PurgedAt: s.clock(), RequesterID: o.RequesterID, GroupID: o.GroupID})
 	}

@@ -22,6 +22,9 @@ var ErrUnsupported = errors.New("unsupported search")
 type Searcher interface {
 	Tickets(ctx context.Context, p Params) ([]model.Ticket, error)
 	CountTickets(ctx context.Context, p Params) (int64, error)
+	// TicketIDs returns the ids of the tickets matching p when there are at
+	// most max of them (ok); ok is false when there are more.
+	TicketIDs(ctx context.Context, p Params, max int) (ids []int64, ok bool, err error)
 	Users(ctx context.Context, p Params) ([]model.User, error)
 	CountUsers(ctx context.Context, p Params) (int64, error)
 	Organizations(ctx context.Context, p Params) ([]model.Organization, error)
@@ -76,6 +79,10 @@ func (e *engine) Tickets(ctx context.Context, p Params) ([]model.Ticket, error) 
 
 func (e *engine) CountTickets(ctx context.Context, p Params) (int64, error) {
 	return e.run().TicketSearchCount(ctx, p)
+}
+
+func (e *engine) TicketIDs(ctx context.Context, p Params, max int) ([]int64, bool, error) {
+	return e.run().TicketIDs(ctx, p, max)
 }
 
 func (e *engine) Users(ctx context.Context, p Params) ([]model.User, error) {

@@ -41,6 +41,10 @@ type Params struct {
 	// HiddenGroups are private groups whose tickets a ticket search leaves out
 	// of its pages and counts (hideGroups); user searches ignore it.
 	HiddenGroups []int64
+	// Candidates, on PostgreSQL, are the tickets the query matched when it was
+	// counted (TicketIDs): a page is read from them, its keyword conditions
+	// checked again, instead of finding the matches anew.
+	Candidates []int64
 }
 
 // sqlWhere collects conditions and their arguments as $n placeholders.
@@ -193,6 +197,29 @@ func (q *run) TicketSearchCount(ctx context.Context, p Params) (int64, error) {
 	return q.count(ctx, "count search", `SELECT COUNT(*) FROM tickets WHERE deleted_at IS NULL`+w.sql(), w.args...)
 }
 
+// TicketIDs returns the ids of the live tickets matching p when there are at
+// most max of them (ok), for a page to be read from (Params.Candidates).
+func (q *run) TicketIDs(ctx context.Context, p Params, max int) (ids []int64, ok bool, err error) {
+	p = p.hideGroups()
+	p.Memo = cmp.Or(p.Memo, new(Memo))
+	w, err := q.ticketWhere(ctx, p)
+	if errors.Is(err, errNoMatch) {
+		return []int64{}, true, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	defer w.release()
+	ids, err = q.int64s(ctx, "search ids", `SELECT id FROM tickets WHERE deleted_at IS NULL`+w.sql()+` LIMIT `+w.arg(max+1), w.args...)
+	if err != nil || len(ids) > max {
+		return nil, false, err
+	}
+	if ids == nil {
+		ids = []int64{} // no match is a known empty set, not "not found"
+	}
+	return ids, true, nil
+}
+
 // onlyTag returns the tag of a query that is one tags: condition alone.
 func onlyTag(q *search.Query) (string, bool) {
 	if len(q.Words)+len(q.NotWords)+len(q.IDs) > 0 || len(q.Conds) != 1 {
@@ -229,6 +256,13 @@ func (q *run) ticketWhere(ctx context.Context, p Params) (*sqlWhere, error) {
 		w.rangeCol = ft.Broad
 	}
 	pos, neg := textTerms(p.Query)
+	if p.Candidates != nil {
+		// The free text and numbers were matched when the candidates were
+		// found; the keyword conditions below are checked again, so a
+		// ticket whose status or tags changed since drops out.
+		w.add("id = ANY(" + w.arg(p.Candidates) + ")")
+		return w, q.keywordConds(ctx, w, p)
+	}
 	if ft.IDSet != "" && len(pos)+len(neg) > 0 {
 		if err := q.addSets(ctx, w, &p, pos, neg); err != nil {
 			return nil, err
@@ -274,20 +308,23 @@ func (q *run) ticketWhere(ctx context.Context, p Params) (*sqlWhere, error) {
 		}
 		w.add("id IN (" + strings.Join(alts, " UNION ") + ")")
 	}
+	return w, q.keywordConds(ctx, w, p)
+}
+
+// keywordConds adds the query's keyword conditions (status:, tags:, group:...)
+// to w.
+func (q *run) keywordConds(ctx context.Context, w *sqlWhere, p Params) error {
 	w.names = p.Memo.names
 	if err := q.resolveNames(ctx, w, p.Query); err != nil {
-		return nil, err
+		return err
 	}
 	p.Memo.names = w.names
-	if ft.TagSet != "" {
+	if q.ft.TagSet != "" {
 		if err := q.resolveTags(ctx, w, p.Query); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := addConds(w, p, ticketCond); err != nil {
-		return nil, err
-	}
-	return w, nil
+	return addConds(w, p, ticketCond)
 }
 
 // textTerms returns the query's searchable words and negated words as terms.
