@@ -158,4 +158,5 @@ func printLogins(w io.Writer, std, sec *Node, logins []login) {
 	fmt.Fprintf(w, "On secure, %s is a private group: payroll.agent@secure.example and the admin see its tickets,\n", demoPrivateGroup)
 	fmt.Fprintf(w, "hr.agent@secure.example (HR only) gets \"not found\" and no search hit or count for them.\n")
 	fmt.Fprintf(w, "\"Printer on floor 3 jams\" carries an attachment (API: GET %s/api/v2/tickets/1/comments.json); its mail in the outbox carries it too.\n", std.URL)
+	fmt.Fprintf(w, "As an admin, %s/admin/slas edits the sample SLA policy (\"Replies\") and business hours.\n", std.URL)
 }
