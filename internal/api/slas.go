@@ -12,6 +12,7 @@ import (
 func (s *Server) slaRoutes(handle func(method, path string, h handlerFunc)) {
 	handle("GET", "/slas/policies", s.listSLAPolicies)
 	handle("POST", "/slas/policies", s.createSLAPolicy)
+	handle("PUT", "/slas/policies/reorder", s.reorderSLAPolicies)
 	handle("GET", "/slas/policies/{id}", s.showSLAPolicy)
 	handle("PUT", "/slas/policies/{id}", s.updateSLAPolicy)
 	handle("DELETE", "/slas/policies/{id}", s.deleteSLAPolicy)
@@ -106,6 +107,21 @@ func (s *Server) listSLAPolicies(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"sla_policies": out, "count": len(out), "next_page": nil, "previous_page": nil})
 	return nil
+}
+
+// reorderSLAPolicies is Zendesk's PUT /slas/policies/reorder
+// {"sla_policy_ids": [...]}: every policy once, in the order they are tried.
+func (s *Server) reorderSLAPolicies(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		IDs []int64 `json:"sla_policy_ids"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	if err := s.desk.ReorderSLAPolicies(r.Context(), currentUser(r.Context()), body.IDs); err != nil {
+		return err
+	}
+	return s.listSLAPolicies(w, r)
 }
 
 func (s *Server) createSLAPolicy(w http.ResponseWriter, r *http.Request) error {
