@@ -14,8 +14,9 @@ import (
 
 // TestBrowserSLAPolicyEditor, at 1280 and 390 px: an admin creates an SLA
 // policy with a filter and targets in the editor, sees it listed, gets desk's
-// (the API's) message next to a bad target with the form kept as typed and
-// nothing stored, edits it, moves it above another policy and deletes it.
+// (the API's) message next to a bad target and a bad condition with the form
+// kept as typed and nothing stored, edits it, moves it above another policy
+// and deletes it.
 func TestBrowserSLAPolicyEditor(t *testing.T) {
 	for _, width := range []int64{1280, 390} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
@@ -94,6 +95,18 @@ func TestBrowserSLAPolicyEditor(t *testing.T) {
 			}
 			br.fill("description", "Tickets of our VIPs")
 			br.fill("t_periodic_update_time_low", "90")
+			// A time condition is for automations: desk's message is on its row.
+			br.fill("any_field_0", "hours_since_created")
+			br.fill("any_op_0", "greater_than")
+			br.fill("any_value_0", "1")
+			br.clickAndLoad("#save-policy")
+			if msg := br.text(".rule-row.invalid"); !strings.Contains(msg, "time conditions are for automations") {
+				t.Fatalf("a time condition in the filter: row says %q", msg)
+			}
+			if p, _ := d.SLAPolicy(ctx, b.admin, vip.ID); p.Description != "" || len(p.Metrics) != 2 {
+				t.Fatalf("a refused edit was stored: %+v", p)
+			}
+			br.fill("any_field_0", "")
 			br.clickAndLoad("#save-policy")
 			if p, _ := d.SLAPolicy(ctx, b.admin, vip.ID); p.Description != "Tickets of our VIPs" || len(p.Metrics) != 3 || p.Position != vip.Position {
 				t.Fatalf("after the edit: %+v", p)
