@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,9 +62,11 @@ func scheduleForm(sc model.Schedule) *scheduleEdit {
 	for _, d := range dayOrder {
 		lo := int(d) * minutesPerDay
 		var parts []string
+		// An interval the API stored across midnight shows on both days, so
+		// saving the form keeps all of its hours.
 		for _, iv := range sc.Intervals {
-			if iv.StartTime >= lo && iv.StartTime < lo+minutesPerDay {
-				parts = append(parts, hhmm(iv.StartTime-lo)+"-"+hhmm(min(iv.EndTime-lo, minutesPerDay)))
+			if a, b := max(iv.StartTime, lo), min(iv.EndTime, lo+minutesPerDay); a < b {
+				parts = append(parts, hhmm(a-lo)+"-"+hhmm(b-lo))
 			}
 		}
 		e.Days = append(e.Days, scheduleDay{Day: d, Hours: strings.Join(parts, ", ")})
@@ -105,6 +108,9 @@ func parseSchedule(f url.Values, id int64) (*scheduleEdit, model.Schedule, bool)
 			lo := int(d) * minutesPerDay
 			sc.Intervals = append(sc.Intervals, model.ScheduleInterval{StartTime: lo + a, EndTime: lo + b})
 		}
+		// Business time is counted through a day's hours in order, so they are
+		// kept in order whatever order they were typed in.
+		slices.SortFunc(sc.Intervals[day.firstIv:], func(x, y model.ScheduleInterval) int { return x.StartTime - y.StartTime })
 		day.ivN = len(sc.Intervals) - day.firstIv
 		e.Days = append(e.Days, day)
 	}
