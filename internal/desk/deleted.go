@@ -48,7 +48,7 @@ func (s *Service) PurgeTicket(ctx context.Context, actor model.User, id int64) e
 	if err := requireStaffOrPeer(actor); err != nil {
 		return err
 	}
-	err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+	err := s.purgeTx(ctx, func(tx *store.Tx) error {
 		if err := s.mayTouchAnyState(ctx, &tx.Queries, actor, id); err != nil {
 			return err
 		}
@@ -74,7 +74,7 @@ func (s *Service) PurgeMany(ctx context.Context, actor model.User, ids []int64, 
 	purged := false
 	for _, id := range ids {
 		r := model.JobResult{ID: id, Action: "delete"}
-		err := s.db.WriteTx(ctx, func(tx *store.Tx) error {
+		err := s.purgeTx(ctx, func(tx *store.Tx) error {
 			deleted, err := tx.TicketDeleted(ctx, id)
 			if err != nil {
 				return err
@@ -107,4 +107,24 @@ func (s *Service) PurgeMany(ctx context.Context, actor model.User, ids []int64, 
 		s.scrub(ctx)
 	}
 	return s.finishJob(ctx, actor, "bulk_permanent_delete", results)
+}
+
+// purgeAttempts is how many times a purge's transaction runs when PostgreSQL
+// keeps aborting it to break deadlocks.
+const purgeAttempts = 3
+
+// purgeTx runs a purge's transaction, and runs it again when PostgreSQL
+// aborted it to break a deadlock or a serialization conflict. A webhook
+// delivery of the ticket retried at that moment takes the delivery's row and
+// then the ticket's, the purge the other way round, and PostgreSQL ends one of
+// the two: a purge answered 500 this way in CI. The purge is database work
+// only, so it can simply run again.
+func (s *Service) purgeTx(ctx context.Context, fn func(tx *store.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.db.WriteTx(ctx, fn)
+		if attempt == purgeAttempts || !s.db.Retryable(err) {
+			return err
+		}
+		s.log.WarnContext(ctx, "purge aborted by the database, run again", "attempt", attempt, "err", err)
+	}
 }

@@ -25,6 +25,10 @@ type Dialect struct {
 	Name string
 	// IsUniqueViolation reports whether err is a unique-constraint failure.
 	IsUniqueViolation func(err error) bool
+	// IsRetryable reports whether err ended a transaction that may simply run
+	// again: PostgreSQL aborted it to break a deadlock or a serialization
+	// conflict. Nil on SQLite, whose one writer can't deadlock.
+	IsRetryable func(err error) bool
 	// AfterPurge runs after a permanent delete has committed, so freed pages holding
 	// confidential text are scrubbed (WAL checkpoint on SQLite, VACUUM and index
 	// rebuilds on PostgreSQL). It returns nil only when the scrub is complete: DB.Scrub
@@ -113,6 +117,12 @@ func New(write, read *sql.DB, d Dialect) *DB {
 
 // Dialect returns the backend's dialect.
 func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Retryable reports whether err ended a write transaction that may run again
+// as it was (Dialect.IsRetryable).
+func (db *DB) Retryable(err error) bool {
+	return err != nil && db.dialect.IsRetryable != nil && db.dialect.IsRetryable(err)
+}
 
 // Migrating runs fn, which migrates tables beside twindesk's (River's), under the
 // dialect's MigrationLock when it has one.

@@ -94,6 +94,7 @@ func Dialect() store.Dialect {
 	return store.Dialect{
 		Name:              "postgres",
 		IsUniqueViolation: isUniqueViolation,
+		IsRetryable:       isRetryable,
 		FullText:          fullText,
 		// Deleted tuples keep their bytes until VACUUM reclaims them, and index
 		// entries until the index is rebuilt (scrub.go).
@@ -105,4 +106,10 @@ func Dialect() store.Dialect {
 func isUniqueViolation(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// isRetryable: deadlock_detected and serialization_failure.
+func isRetryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
