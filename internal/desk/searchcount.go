@@ -53,6 +53,9 @@ type countCache struct {
 	recountTurn sync.Mutex
 	// ids is how many ticket ids the entries hold.
 	ids int
+	// gen counts the clears: a count begun before one (it may have counted a
+	// ticket purged since) is not kept.
+	gen uint64
 }
 
 type countEntry struct {
@@ -89,11 +92,22 @@ func (c *countCache) get(key string, now time.Time) (got counted, ok, recount bo
 	return e.counted, true, recount
 }
 
-// put keeps n under key, counted at now; a count of broadMatches or fewer is
-// dropped unless it was slow to make, as those are counted afresh.
-func (c *countCache) put(key string, got counted, now time.Time, slow bool) {
+// generation returns the number of clears so far, for put.
+func (c *countCache) generation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put keeps n under key, counted at now by a count begun in generation gen; a
+// count of broadMatches or fewer is dropped unless it was slow to make, as
+// those are counted afresh, and so is one begun before the last clear.
+func (c *countCache) put(key string, got counted, now time.Time, slow bool, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
 	if c.m == nil || len(c.m) >= maxCachedCounts {
 		c.m, c.ids = map[string]countEntry{}, 0
 	}
@@ -114,6 +128,7 @@ func (c *countCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m, c.ids = nil, 0
+	c.gen++
 }
 
 // ticketCount counts the tickets matching p (the query text is raw), reusing a
@@ -129,9 +144,10 @@ func (s *Service) ticketCount(ctx context.Context, p index.Params, raw string) (
 		}
 		return got, nil
 	}
+	gen := s.counts.generation()
 	got, slow, err := s.countMatches(ctx, p)
 	if err == nil {
-		s.counts.put(key, got, now, slow)
+		s.counts.put(key, got, now, slow, gen)
 	}
 	return got, err
 }
@@ -146,13 +162,13 @@ func (s *Service) recount(ctx context.Context, key string, p index.Params) {
 	if ctx.Err() != nil {
 		return // waited past its time behind other recounts; the next request past it counts itself
 	}
-	now := s.now()
+	now, gen := s.now(), s.counts.generation()
 	got, slow, err := s.countMatches(ctx, p)
 	if err != nil {
 		s.log.WarnContext(ctx, "search count in the background failed", "err", err)
 		return
 	}
-	s.counts.put(key, got, now, slow)
+	s.counts.put(key, got, now, slow, gen)
 }
 
 // countMatches counts p's matches and says whether that was slow (countWasSlow);
