@@ -97,12 +97,12 @@ func (s *Service) reimportTicket(ctx context.Context, tx *store.Tx, actor model.
 	if err := v.OrNil(); err != nil {
 		return TicketResult{}, err
 	}
-	return s.commitReimport(ctx, tx, actor, &before, &t, comments, newIn)
+	return s.commitReimport(ctx, tx, actor, &before, &t, comments, newIn, in.sourceSystem())
 }
 
 // commitReimport writes the changed fields as one audit at the source's
 // updated_at and each new comment as its own audit, as commitImport does.
-func (s *Service) commitReimport(ctx context.Context, tx *store.Tx, actor model.User, before, t *model.Ticket, comments []*model.Comment, in []ImportComment) (TicketResult, error) {
+func (s *Service) commitReimport(ctx context.Context, tx *store.Tx, actor model.User, before, t *model.Ticket, comments []*model.Comment, in []ImportComment, source string) (TicketResult, error) {
 	if err := s.saveTicket(ctx, tx, before, t); err != nil {
 		return TicketResult{}, err
 	}
@@ -134,6 +134,9 @@ func (s *Service) commitReimport(ctx context.Context, tx *store.Tx, actor model.
 			return TicketResult{}, err
 		}
 		if err := s.attachUploads(ctx, tx, actor, &CommentInput{Uploads: in[i].Uploads}, c); err != nil {
+			return TicketResult{}, err
+		}
+		if err := saveMessageID(ctx, tx, source, in[i], c); err != nil {
 			return TicketResult{}, err
 		}
 		if err := tx.IndexComment(ctx, t.ID, c.Body); err != nil {

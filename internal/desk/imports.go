@@ -67,29 +67,29 @@ func (s *Service) ImportTicket(ctx context.Context, actor model.User, in ImportI
 		} else {
 			res, err = s.importTicket(ctx, tx, actor, in)
 		}
-		if err != nil {
-			return err
-		}
-		return saveMessageIDs(ctx, tx, in, res.Ticket.ID)
+		return err
 	})
 	return res, err
 }
 
-// saveMessageIDs records the Message-IDs of the imported comments that came by
-// mail, so a reply whose In-Reply-To or References names one finds ticket id.
-func saveMessageIDs(ctx context.Context, tx *store.Tx, in ImportInput, id int64) error {
-	source := ""
-	if in.Source != nil {
-		source = in.Source.System
+// sourceSystem is the source an import is keyed on, "" for an unkeyed one.
+func (in ImportInput) sourceSystem() string {
+	if in.Source == nil {
+		return ""
 	}
-	for _, c := range in.Comments {
-		if mid := strings.Trim(strings.TrimSpace(c.MessageID), "<>"); mid != "" {
-			if err := tx.SaveImportMessageID(ctx, source, mid, id); err != nil {
-				return err
-			}
-		}
+	return in.Source.System
+}
+
+// saveMessageID records the Message-ID of an imported comment that came by
+// mail, with its comment c: a reply whose In-Reply-To or References names it
+// finds c's ticket, and the comments API shows it as Zendesk does, so an import
+// of this instance carries it on.
+func saveMessageID(ctx context.Context, tx *store.Tx, source string, ic ImportComment, c *model.Comment) error {
+	mid := strings.Trim(strings.TrimSpace(ic.MessageID), "<>")
+	if mid == "" {
+		return nil
 	}
-	return nil
+	return tx.SaveImportMessageID(ctx, source, mid, c.TicketID, c.ID)
 }
 
 func (s *Service) importTicket(ctx context.Context, tx *store.Tx, actor model.User, in ImportInput) (TicketResult, error) {
@@ -127,7 +127,7 @@ func (s *Service) importTicket(ctx context.Context, tx *store.Tx, actor model.Us
 	if err := v.OrNil(); err != nil {
 		return TicketResult{}, err
 	}
-	return s.commitImport(ctx, tx, actor, &t, comments, in.Comments)
+	return s.commitImport(ctx, tx, actor, &t, comments, in.Comments, in.sourceSystem())
 }
 
 // orNow returns at, or now when at is zero. A time before 1970 becomes 1970, as
@@ -231,7 +231,7 @@ func importTimes(in ImportInput, t *model.Ticket, comments []*model.Comment, v *
 // comment's time and by its author; the first also holds the Create events, at
 // the ticket's created_at. Unlike commitChange it runs no trigger and notifies
 // nobody. Uploads are attached by the importing admin, who owns the tokens.
-func (s *Service) commitImport(ctx context.Context, tx *store.Tx, actor model.User, t *model.Ticket, comments []*model.Comment, in []ImportComment) (TicketResult, error) {
+func (s *Service) commitImport(ctx context.Context, tx *store.Tx, actor model.User, t *model.Ticket, comments []*model.Comment, in []ImportComment, source string) (TicketResult, error) {
 	t.Description = comments[0].Body
 	if err := s.saveTicket(ctx, tx, nil, t); err != nil {
 		return TicketResult{}, err
@@ -258,6 +258,9 @@ func (s *Service) commitImport(ctx context.Context, tx *store.Tx, actor model.Us
 			return TicketResult{}, err
 		}
 		if err := s.attachUploads(ctx, tx, actor, &CommentInput{Uploads: in[i].Uploads}, c); err != nil {
+			return TicketResult{}, err
+		}
+		if err := saveMessageID(ctx, tx, source, in[i], c); err != nil {
 			return TicketResult{}, err
 		}
 		if err := s.indexImported(ctx, tx, t, c, i == 0); err != nil {

@@ -48,8 +48,18 @@ func TestMovedTicketReplyGoesToSecure(t *testing.T) {
 		"twindesk_import_source": map[string]any{"system": "acme.zendesk.com", "id": 4711, "updated_at": "2026-01-05T09:00:00Z"},
 	}})
 	orig := ticketID(out)
+	// Standard's comments API shows the imported Message-ID, so an import of
+	// standard carries it on; the forward doesn't, and the stub names none.
+	const firstMail = "jo-first-4711@mail.example.com"
+	require.Contains(t, fmt.Sprint(tw.stdAdmin.must("GET", fmt.Sprintf("/tickets/%d/comments.json", orig), nil)), firstMail)
 	tw.moveToPseudo(t, tw.stdAdmin, orig)
 	e := tw.waitLinked(t, orig, c0, 15*time.Second)
+	for _, at := range []struct {
+		who api
+		id  int64
+	}{{tw.stdAdmin, e.stubID}, {tw.secAdmin, e.secureID}} {
+		require.NotContains(t, fmt.Sprint(at.who.must("GET", fmt.Sprintf("/tickets/%d/comments.json", at.id), nil)), firstMail)
+	}
 
 	sg, err := threadtoken.New(bytes.Repeat([]byte{5}, 32), "company.example")
 	require.NoError(t, err)

@@ -37,12 +37,12 @@ func (q *Queries) ImportedTicket(ctx context.Context, host string, sourceID int6
 }
 
 // SaveImportMessageID records that the mail with Message-ID id (without angle
-// brackets), a comment of ticket sourceID's copy in an import from source,
-// belongs to ticket ticketID here (migration 037). A re-run writes it again.
-func (q *Queries) SaveImportMessageID(ctx context.Context, source, id string, ticketID int64) error {
-	return q.exec(ctx, "save import message id", false, `INSERT INTO import_message_ids (message_id, source, ticket_id)
-		VALUES ($1, $2, $3) ON CONFLICT (message_id, source) DO UPDATE SET ticket_id = excluded.ticket_id`,
-		id, source, ticketID)
+// brackets), in an import from source, became comment commentID of ticket
+// ticketID here (migrations 037 and 043). A re-run writes it again.
+func (q *Queries) SaveImportMessageID(ctx context.Context, source, id string, ticketID, commentID int64) error {
+	return q.exec(ctx, "save import message id", false, `INSERT INTO import_message_ids (message_id, source, ticket_id, comment_id)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (message_id, source) DO UPDATE SET ticket_id = excluded.ticket_id,
+		comment_id = excluded.comment_id`, id, source, ticketID, commentID)
 }
 
 // ImportedMessageTicket returns the ticket here whose imported conversation
@@ -68,11 +68,13 @@ func (q *Queries) ImportedMessageTicket(ctx context.Context, id string) (ticketI
 	return ticketID, n == 1, nil
 }
 
-// CommentMessageIDs maps the comments of ticket ticketID that intake made of
-// mails to those mails' Message-IDs (without angle brackets).
+// CommentMessageIDs maps the comments of ticket ticketID that were made of
+// mails, by intake here or in the helpdesk they were imported from, to those
+// mails' Message-IDs (without angle brackets).
 func (q *Queries) CommentMessageIDs(ctx context.Context, ticketID int64) (map[int64]string, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT comment_id, message_id FROM mail_messages
-		WHERE ticket_id = $1 AND comment_id > 0 AND message_id <> ''`, ticketID)
+		WHERE ticket_id = $1 AND comment_id > 0 AND message_id <> ''
+		UNION ALL SELECT comment_id, message_id FROM import_message_ids WHERE ticket_id = $1 AND comment_id > 0`, ticketID)
 	if err != nil {
 		return nil, q.wrap("comment message ids", err)
 	}

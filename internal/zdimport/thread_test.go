@@ -59,21 +59,8 @@ func TestRepliesToOldMailThreadAfterMove(t *testing.T) {
 		"Subject: Printer jammed\nMessage-ID: <%s>\nContent-Type: text/plain; charset=utf-8\n\nThe printer on floor 2 is jammed.\n", origID))
 	require.Equal(t, model.MailTicket, res.Outcome, res.Reason)
 	printer := res.TicketID
-	metaIDs := func(id int64) []string {
-		var out struct {
-			Comments []struct {
-				Metadata struct{ System map[string]any }
-			}
-		}
-		src.Do(t, "GET", fmt.Sprintf("/api/v2/tickets/%d/comments.json", id), nil).Decode(t, &out)
-		var ids []string
-		for _, c := range out.Comments {
-			ids = append(ids, fmt.Sprint(c.Metadata.System["message_id"]))
-		}
-		return ids
-	}
-	require.Equal(t, []string{"<" + origID + ">"}, metaIDs(printer))
-	require.Equal(t, []string{"<nil>"}, metaIDs(vpn), "a comment not made of a mail has no Message-ID")
+	require.Equal(t, []string{"<" + origID + ">"}, commentMessageIDs(t, src, printer))
+	require.Equal(t, []string{"<nil>"}, commentMessageIDs(t, src, vpn), "a comment not made of a mail has no Message-ID")
 	settle()
 	for _, b := range apitest.Backends {
 		t.Run(string(b), func(t *testing.T) {
@@ -82,6 +69,23 @@ func TestRepliesToOldMailThreadAfterMove(t *testing.T) {
 			messageIDsThread(ctx, t, src, dst, printer, origID)
 		})
 	}
+}
+
+// commentMessageIDs lists the metadata.system.message_id of each comment of
+// ticket id in env's comments API, "<nil>" for a comment without one.
+func commentMessageIDs(t *testing.T, env *apitest.Env, id int64) []string {
+	t.Helper()
+	var out struct {
+		Comments []struct {
+			Metadata struct{ System map[string]any }
+		}
+	}
+	env.Do(t, "GET", fmt.Sprintf("/api/v2/tickets/%d/comments.json", id), nil).Decode(t, &out)
+	var ids []string
+	for _, c := range out.Comments {
+		ids = append(ids, fmt.Sprint(c.Metadata.System["message_id"]))
+	}
+	return ids
 }
 
 // messageIDsThread sends replies to ticket printer of src, which src made of a
