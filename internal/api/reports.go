@@ -10,35 +10,45 @@ import (
 	"github.com/twindesk/twindesk/internal/httpx"
 )
 
-// reportRange reads ?from=YYYY-MM-DD&to=YYYY-MM-DD (to exclusive); the default is
-// the last twelve months.
-func reportRange(r *http.Request) (time.Time, time.Time, error) {
-	to := time.Now().UTC().AddDate(0, 0, 1).Truncate(24 * time.Hour)
-	from := to.AddDate(-1, 0, 0)
+// reportRange reads ?time_zone= (an IANA name, UTC when absent) and
+// ?from=YYYY-MM-DD&to=YYYY-MM-DD (to exclusive) as days in that zone; the
+// default is the last twelve months. The web report uses the viewer's zone; an
+// API client names its own, as the user's time_zone does.
+func reportRange(r *http.Request) (from, to time.Time, loc *time.Location, err error) {
+	loc = time.UTC
+	if name := r.URL.Query().Get("time_zone"); name != "" {
+		// ValidTimeZone refuses "Local", the server's zone, which LoadLocation takes.
+		if loc, err = time.LoadLocation(name); err != nil || !desk.ValidTimeZone(name) {
+			return from, to, time.UTC, badRequest("time_zone must be an IANA time zone, e.g. Europe/Berlin")
+		}
+	}
+	now := time.Now().In(loc)
+	to = time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, loc)
+	from = to.AddDate(-1, 0, 0)
 	for name, dst := range map[string]*time.Time{"from": &from, "to": &to} {
 		if v := r.URL.Query().Get(name); v != "" {
-			t, err := time.Parse(time.DateOnly, v)
+			t, err := time.ParseInLocation(time.DateOnly, v, loc)
 			if err != nil {
-				return from, to, badRequest(name + " must be a date, e.g. 2026-01-31")
+				return from, to, loc, badRequest(name + " must be a date, e.g. 2026-01-31")
 			}
 			*dst = t
 		}
 	}
 	if !from.Before(to) {
-		return from, to, badRequest("from must be before to")
+		return from, to, loc, badRequest("from must be before to")
 	}
-	return from, to, nil
+	return from, to, loc, nil
 }
 
 func (s *Server) escalationReport(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
 	}
-	from, to, err := reportRange(r)
+	from, to, loc, err := reportRange(r)
 	if err != nil {
 		return err
 	}
-	rep, err := s.desk.EscalationReport(r.Context(), currentUser(r.Context()), from, to)
+	rep, err := s.desk.EscalationReportIn(r.Context(), currentUser(r.Context()), from, to, loc)
 	if err != nil {
 		return err
 	}
@@ -51,11 +61,11 @@ func (s *Server) escalationReportCSV(w http.ResponseWriter, r *http.Request) err
 	if _, err := requireStaffAPI(r); err != nil {
 		return err
 	}
-	from, to, err := reportRange(r)
+	from, to, loc, err := reportRange(r)
 	if err != nil {
 		return err
 	}
-	rep, err := s.desk.EscalationReport(r.Context(), currentUser(r.Context()), from, to)
+	rep, err := s.desk.EscalationReportIn(r.Context(), currentUser(r.Context()), from, to, loc)
 	if err != nil {
 		return err
 	}
@@ -76,5 +86,6 @@ func (s *Server) escalationReportCSV(w http.ResponseWriter, r *http.Request) err
 	if rep.MedianHoursToClose != nil {
 		_ = cw.Write([]string{"median_hours_to_close", "", strconv.FormatFloat(*rep.MedianHoursToClose, 'f', 2, 64)})
 	}
+	_ = cw.Write([]string{"time_zone", rep.TimeZone, ""})
 	return cw.Flush()
 }

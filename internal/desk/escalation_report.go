@@ -18,8 +18,10 @@ type ReportCount struct {
 
 // EscalationReport summarises the stubs of escalated tickets in standard.
 type EscalationReport struct {
-	From        time.Time     `json:"from"`
-	To          time.Time     `json:"to"`
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// TimeZone names the zone the days and months are counted in.
+	TimeZone    string        `json:"time_zone"`
 	Total       int           `json:"total"`
 	Open        int           `json:"open"`
 	Closed      int           `json:"closed"`
@@ -49,7 +51,7 @@ func monthBounds(from, to time.Time, loc *time.Location) []time.Time {
 // how long each closed stub was open.
 func buildEscalationReport(counts []store.TagReportCount, closed []time.Duration, bounds []time.Time, loc *time.Location,
 	catField, byField *model.TicketField, groups []model.Group) EscalationReport {
-	r := EscalationReport{From: bounds[0], To: bounds[len(bounds)-1], ByCategoryMonth: map[string]map[string]int{}}
+	r := EscalationReport{From: bounds[0], To: bounds[len(bounds)-1], TimeZone: loc.String(), ByCategoryMonth: map[string]map[string]int{}}
 	groupName := map[int64]string{}
 	for _, g := range groups {
 		groupName[g.ID] = g.Name

@@ -9,15 +9,10 @@ import (
 	"github.com/twindesk/twindesk/internal/store"
 )
 
-// EscalationReport builds the escalation report of the stubs created in [from, to),
-// by UTC month. Agents and admins only.
-func (s *Service) EscalationReport(ctx context.Context, actor model.User, from, to time.Time) (EscalationReport, error) {
-	return s.EscalationReportIn(ctx, actor, from, to, time.UTC)
-}
-
-// EscalationReportIn is EscalationReport by month in loc, the viewer's time
-// zone: an escalation made on a Berlin evening counts on the Berlin day and
-// month it was made. The database counts (store.TagReportCounts); only closed
+// EscalationReportIn builds the escalation report of the stubs created in
+// [from, to), by month in loc (the viewer's time zone, or the one an API client
+// names): an escalation made on a Berlin evening counts on the Berlin day and
+// month it was made. Agents and admins only. The database counts (store.TagReportCounts); only closed
 // stubs' durations come back one by one, for the median.
 func (s *Service) EscalationReportIn(ctx context.Context, actor model.User, from, to time.Time, loc *time.Location) (EscalationReport, error) {
 	if err := requireStaff(actor); err != nil {
