@@ -27,12 +27,7 @@ func enumCond(w *sqlWhere, c search.Cond) (string, error) {
 	if len(vals) == 0 {
 		return "1 = 0", nil
 	}
-	ph := make([]string, len(vals))
-	for i, v := range vals {
-		ph[i] = w.arg(v)
-	}
-	w.noteEnum(c.Field, ph)
-	return c.Field + " IN (" + strings.Join(ph, ",") + ")", nil
+	return w.enumIn(c.Field, vals), nil
 }
 
 // groupCond matches a group by name (case-insensitive) or id; none is no group.
@@ -158,10 +153,5 @@ func negatedEnum(w *sqlWhere, c search.Cond) (string, bool) {
 			keep = append(keep, v)
 		}
 	}
-	ph := make([]string, len(keep))
-	for i, v := range keep {
-		ph[i] = w.arg(v)
-	}
-	w.noteEnum(c.Field, ph)
-	return c.Field + " IN (" + strings.Join(ph, ",") + ")", true
+	return w.enumIn(c.Field, keep), true
 }

@@ -14,11 +14,16 @@ type enumSplit struct {
 	vals []string // the placeholders of its values
 }
 
-// noteEnum records, while a condition is rendered, the column and value
-// placeholders of the IN list it became; keepEnum then decides whether the
-// condition added last is one to split on.
-func (w *sqlWhere) noteEnum(col string, vals []string) {
-	w.lastEnum = &enumSplit{col: col, vals: vals}
+// enumIn renders "col IN (vals)" for status or priority and records, while
+// the condition is rendered, its column and value placeholders; keepEnum then
+// decides whether the condition added last is one to split on.
+func (w *sqlWhere) enumIn(col string, vals []string) string {
+	ph := make([]string, len(vals))
+	for i, v := range vals {
+		ph[i] = w.arg(v)
+	}
+	w.lastEnum = &enumSplit{col: col, vals: ph}
+	return col + " IN (" + strings.Join(ph, ",") + ")"
 }
 
 // keepEnum keeps the enum list of the condition just added as the query's
