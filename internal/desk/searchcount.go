@@ -140,12 +140,12 @@ func (s *Service) ticketCount(ctx context.Context, p index.Params, raw string) (
 	if got, ok, recount := s.counts.get(key, now); ok {
 		if recount {
 			p.Memo = new(index.Memo) // the caller's page uses its own
-			go s.recount(context.WithoutCancel(ctx), key, p)
+			go s.recount(context.WithoutCancel(ctx), key, p, got.ids != nil)
 		}
 		return got, nil
 	}
 	gen := s.counts.generation()
-	got, slow, err := s.countMatches(ctx, p)
+	got, slow, err := s.countMatches(ctx, p, false)
 	if err == nil {
 		s.counts.put(key, got, now, slow, gen)
 	}
@@ -154,7 +154,7 @@ func (s *Service) ticketCount(ctx context.Context, p index.Params, raw string) (
 
 // recount refreshes a reused count in the background. On failure the old count
 // stays until it is too old, and the next request past that counts itself.
-func (s *Service) recount(ctx context.Context, key string, p index.Params) {
+func (s *Service) recount(ctx context.Context, key string, p index.Params, narrow bool) {
 	ctx, cancel := context.WithTimeout(ctx, countTTL)
 	defer cancel()
 	s.counts.recountTurn.Lock()
@@ -163,7 +163,7 @@ func (s *Service) recount(ctx context.Context, key string, p index.Params) {
 		return // waited past its time behind other recounts; the next request past it counts itself
 	}
 	now, gen := s.now(), s.counts.generation()
-	got, slow, err := s.countMatches(ctx, p)
+	got, slow, err := s.countMatches(ctx, p, narrow)
 	if err != nil {
 		s.log.WarnContext(ctx, "search count in the background failed", "err", err)
 		return
@@ -173,23 +173,39 @@ func (s *Service) recount(ctx context.Context, key string, p index.Params) {
 
 // countMatches counts p's matches and says whether that was slow (countWasSlow);
 // a slow count of few matches also finds their ids, for its pages (counted).
-func (s *Service) countMatches(ctx context.Context, p index.Params) (counted, bool, error) {
+// With narrow (its last count kept ids) the ids are found first, and their
+// number is the count: a recount doesn't read the matches twice.
+func (s *Service) countMatches(ctx context.Context, p index.Params, narrow bool) (counted, bool, error) {
 	start := s.now()
+	if narrow {
+		if got, ok, err := s.matchIDs(ctx, p); ok || err != nil {
+			return got, s.countWasSlow(start), err
+		}
+	}
 	n, err := s.db.Searcher().CountTickets(ctx, p)
 	if err != nil {
 		return counted{}, false, err
 	}
 	got, slow := counted{n: n}, s.countWasSlow(start)
 	if slow && n <= broadMatches {
-		ids, ok, err := s.db.Searcher().TicketIDs(ctx, p, broadMatches)
+		ids, ok, err := s.matchIDs(ctx, p)
 		if err != nil {
 			return counted{}, false, err
 		}
 		if ok {
-			got = counted{n: int64(len(ids)), ids: ids}
+			got = ids
 		}
 	}
 	return got, slow, nil
+}
+
+// matchIDs finds p's matches when there are broadMatches or fewer (ok).
+func (s *Service) matchIDs(ctx context.Context, p index.Params) (counted, bool, error) {
+	ids, ok, err := s.db.Searcher().TicketIDs(ctx, p, broadMatches)
+	if err != nil || !ok {
+		return counted{}, false, err
+	}
+	return counted{n: int64(len(ids)), ids: ids}, true, nil
 }
 
 // countWasSlow reports whether a count begun at start was slow enough to reuse

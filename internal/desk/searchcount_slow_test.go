@@ -25,6 +25,12 @@ type steppingClock struct {
 	now time.Time
 }
 
+func (c *steppingClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
 func (c *steppingClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -110,6 +116,26 @@ func TestSlowNarrowCountIsReused(t *testing.T) {
 			n, ids = search()
 			require.Zero(t, n, "the count after a purge")
 			require.Empty(t, ids)
+			// Past its 30 s a reused narrow count is recounted in the
+			// background from its matches' ids; the next searches get the new
+			// ticket, in the count and on the page.
+			third := create()
+			clock.Add(61 * time.Second) // past the reused 0: counted afresh, kept with its one match
+			n, _ = search()
+			require.EqualValues(t, 1, n)
+			fourth := create()
+			clock.Add(31 * time.Second)
+			n, _ = search()
+			require.EqualValues(t, 1, n, "the old count while it is recounted")
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				if n, ids = search(); n == 2 {
+					break
+				}
+				require.True(t, time.Now().Before(deadline), "the background recount never arrived")
+				time.Sleep(10 * time.Millisecond)
+			}
+			require.ElementsMatch(t, []int64{third, fourth}, ids)
 		})
 	}
 }
