@@ -24,14 +24,15 @@ func (s *Service) ReorderSLAPolicies(ctx context.Context, actor model.User, ids 
 		for _, p := range all {
 			byID[p.ID] = p
 		}
+		notEach := model.Invalid("sla_policy_ids", "InvalidValue", "sla_policy_ids: must list each of the %d policies once", len(all))
 		if len(ids) != len(all) {
-			return model.Invalid("sla_policy_ids", "InvalidValue", "sla_policy_ids: must list each of the %d policies once", len(all))
+			return notEach
 		}
 		now := s.clock()
 		for i, id := range ids {
 			p, ok := byID[id]
 			if !ok {
-				return model.Invalid("sla_policy_ids", "InvalidValue", "sla_policy_ids: must list each of the %d policies once", len(all))
+				return notEach // unknown, or named twice
 			}
 			delete(byID, id)
 			p.Position, p.UpdatedAt = int64(i+1), now
