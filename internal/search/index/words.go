@@ -154,5 +154,6 @@ func (q *run) mentions(w *sqlWhere, n string) string {
 	if q.ft.Words == "" {
 		return q.matchTerm(w, Term{Tokens: []string{n}})
 	}
-	return "SELECT ticket_id FROM " + q.ft.Words + " WHERE words @@ to_tsquery('simple', " + w.arg(q.ft.Expr([]Term{{Tokens: []string{n}}})) + ")"
+	wt := wordsText{all: q.ft.Expr([]Term{{Tokens: []string{n}}})}
+	return wt.matches(w, &q.ft, "tw.ticket_id")
 }
